@@ -1,0 +1,376 @@
+//! The command line: clap derive, merged with `.aoai-lint.hcl` into engine [`Options`].
+//!
+//! Exit codes (the contract CI relies on): 0 nothing at or above `--fail-on`; 1 findings at or
+//! above it; 2 usage, config, I/O or parse error.
+
+use std::collections::BTreeSet;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, Config, FailOn, UnknownLevel};
+use crate::engine::{Options, Report, lint};
+use crate::error::Error;
+use crate::finding::Level;
+use crate::policy::{Policy, catalog};
+use crate::report::{self, Format, RenderOptions};
+use crate::rules;
+
+pub const EXIT_CLEAN: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aoai-lint",
+    version,
+    about = "Lints Terraform that declares Azure OpenAI resources: network isolation, keys, encryption, regions, roles.",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lint files and directories (the default command).
+    Check(CheckArgs),
+    /// List the rules.
+    Rules,
+    /// Show the documentation of a rule, by ID or name.
+    Explain {
+        /// Rule ID (AOAI001) or name (public-network-access).
+        rule: String,
+    },
+    /// Write a commented `.aoai-lint.hcl` in the current directory.
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOnArg {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum UnknownArg {
+    Error,
+    Warning,
+    Note,
+    Ignore,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files and directories to lint. Files given explicitly are always linted, with their
+    /// sibling files read as the same module.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Configuration file (default: the nearest .aoai-lint.hcl from the working directory up).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore any .aoai-lint.hcl.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
+    /// Run only these rules (IDs or names, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    select: Vec<String>,
+    /// Skip these rules (IDs or names, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    ignore: Vec<String>,
+    /// Lowest level that makes the exit code 1 [default: warning].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOnArg>,
+    /// Level of findings whose value cannot be determined statically [default: note].
+    #[arg(long, value_enum)]
+    unknown: Option<UnknownArg>,
+    /// Regions where accounts may be deployed (comma-separated), for AOAI005.
+    #[arg(long, value_delimiter = ',', value_name = "REGION")]
+    approved_regions: Vec<String>,
+    /// Skip paths matching this glob (repeatable; a name without `/` matches anywhere).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// When to use colors (NO_COLOR is honoured in auto mode).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            };
+        }
+    };
+    let result = match cli.command {
+        None => check(cli.check),
+        Some(Command::Check(args)) => check(args),
+        Some(Command::Rules) => print_quietly(&rules_table()),
+        Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Init { force }) => init(force),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            print_error(&error);
+            EXIT_ERROR
+        }
+    }
+}
+
+fn print_error(error: &Error) {
+    let theme = if stderr_color() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut text = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    if handler.render_report(&mut text, error).is_err() {
+        text = format!("error: {error}");
+    }
+    let _ = writeln!(io::stderr(), "{text}");
+}
+
+fn no_color_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+fn stderr_color() -> bool {
+    !no_color_env() && io::stderr().is_terminal()
+}
+
+fn check(args: CheckArgs) -> Result<i32, Error> {
+    let cwd = std::env::current_dir().map_err(|source| Error::Io {
+        path: ".".into(),
+        source,
+    })?;
+    let config = if args.no_config {
+        Config::default()
+    } else {
+        match args.config.clone().or_else(|| config::find(&cwd)) {
+            Some(path) => config::load(&path)?,
+            None => Config::default(),
+        }
+    };
+    let options = options(&args, &config, cwd.clone())?;
+    let fail_on = match args.fail_on {
+        Some(FailOnArg::Error) => FailOn::Level(Level::Error),
+        Some(FailOnArg::Warning) => FailOn::Level(Level::Warning),
+        Some(FailOnArg::Note) => FailOn::Level(Level::Note),
+        Some(FailOnArg::Never) => FailOn::Never,
+        None => config.fail_on.unwrap_or(FailOn::Level(Level::Warning)),
+    };
+    let report = lint(&options)?;
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => !no_color_env() && io::stdout().is_terminal(),
+    };
+    let render = RenderOptions { color, cwd };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let written = report::write(&report, args.format, &mut out, &render).and_then(|()| out.flush());
+    if let Err(error) = written {
+        // A closed pipe (`aoai-lint | head`) is the reader's choice, not an error.
+        if error.kind() != io::ErrorKind::BrokenPipe {
+            return Err(Error::Io {
+                path: "<stdout>".into(),
+                source: error,
+            });
+        }
+    }
+    Ok(exit_code(&report, fail_on))
+}
+
+pub fn exit_code(report: &Report, fail_on: FailOn) -> i32 {
+    if !report.errors.is_empty() {
+        return EXIT_ERROR;
+    }
+    match (fail_on, report.max_level()) {
+        (FailOn::Level(threshold), Some(max)) if max >= threshold => EXIT_FINDINGS,
+        _ => EXIT_CLEAN,
+    }
+}
+
+fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, Error> {
+    let mut options = Options::new(args.paths.clone(), cwd);
+    options.jobs = args.jobs;
+    options.exclude = config
+        .exclude
+        .iter()
+        .chain(&args.exclude)
+        .cloned()
+        .collect();
+    options.approved_regions = if args.approved_regions.is_empty() {
+        config.approved_regions.clone()
+    } else {
+        Some(
+            args.approved_regions
+                .iter()
+                .map(|r| crate::frontend::terraform::normalize_region(r))
+                .collect(),
+        )
+    };
+    options.unknown_level = match args.unknown {
+        Some(UnknownArg::Error) => UnknownLevel::Level(Level::Error),
+        Some(UnknownArg::Warning) => UnknownLevel::Level(Level::Warning),
+        Some(UnknownArg::Note) => UnknownLevel::Level(Level::Note),
+        Some(UnknownArg::Ignore) => UnknownLevel::Ignore,
+        None => config
+            .unknown_level
+            .unwrap_or(UnknownLevel::Level(Level::Note)),
+    };
+    let selected = rule_ids(&args.select)?;
+    let ignored = rule_ids(&args.ignore)?;
+    options.rules = rules::all()
+        .iter()
+        .map(|rule| rule.id())
+        .filter(|id| {
+            let enabled_in_config = config
+                .rules
+                .get(*id)
+                .and_then(|s| s.enabled)
+                .unwrap_or(true);
+            let enabled = if selected.is_empty() {
+                enabled_in_config
+            } else {
+                selected.contains(id)
+            };
+            enabled && !ignored.contains(id)
+        })
+        .collect();
+    options.levels = config
+        .rules
+        .iter()
+        .filter_map(|(id, setting)| Some((id.clone(), setting.level?)))
+        .collect();
+    Ok(options)
+}
+
+fn rule_ids(names: &[String]) -> Result<BTreeSet<&'static str>, Error> {
+    names
+        .iter()
+        .filter(|name| !name.trim().is_empty())
+        .map(|name| {
+            let id = catalog().find(name.trim()).map(|policy| policy.id.as_str());
+            id.ok_or_else(|| Error::Usage(format!("unknown rule `{name}` (see `aoai-lint rules`)")))
+        })
+        .collect()
+}
+
+fn print_quietly(text: &str) -> Result<i32, Error> {
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(Error::Io {
+            path: "<stdout>".into(),
+            source: error,
+        }),
+        _ => Ok(EXIT_CLEAN),
+    }
+}
+
+pub fn rules_table() -> String {
+    let mut out = format!("{:<8} {:<22} {:<8} {}\n", "ID", "NAME", "LEVEL", "CHECKS");
+    for policy in &catalog().policies {
+        out.push_str(&format!(
+            "{:<8} {:<22} {:<8} {}\n",
+            policy.id,
+            policy.name,
+            policy.severity.as_str(),
+            policy.title
+        ));
+    }
+    out
+}
+
+fn explain(rule: &str) -> Result<i32, Error> {
+    let policy = catalog()
+        .find(rule)
+        .ok_or_else(|| Error::Usage(format!("unknown rule `{rule}` (see `aoai-lint rules`)")))?;
+    print_quietly(&explanation(policy))
+}
+
+pub fn explanation(policy: &Policy) -> String {
+    let refs = &policy.references;
+    let mut out = format!(
+        "{} {}: {}\n\nLevel: {}    Category: {}\n\n{}\n\nWhy\n{}\n\nHow to fix\n  Terraform: {}\n  Bicep:     {}\n  ARM:       {}\n\nReferences\n  {}\n",
+        policy.id,
+        policy.name,
+        policy.title,
+        policy.severity.as_str(),
+        policy.category,
+        policy.summary.trim(),
+        indent(policy.rationale.trim()),
+        policy
+            .remediation
+            .terraform
+            .trim()
+            .replace('\n', "\n             "),
+        policy.remediation.bicep.trim(),
+        policy.remediation.arm.trim(),
+        refs.learn,
+    );
+    if let Some(guid) = &refs.azure_policy {
+        out.push_str(&format!(
+            "  Azure Policy: /providers/Microsoft.Authorization/policyDefinitions/{guid}\n"
+        ));
+    }
+    if !refs.checkov.is_empty() {
+        out.push_str(&format!("  Checkov: {}\n", refs.checkov.join(", ")));
+    }
+    if !refs.psrule.is_empty() {
+        out.push_str(&format!("  PSRule: {}\n", refs.psrule.join(", ")));
+    }
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("  {}", line.trim()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn init(force: bool) -> Result<i32, Error> {
+    let path = Path::new(config::FILE_NAME);
+    if path.exists() && !force {
+        return Err(Error::Usage(format!(
+            "{} already exists (use --force to overwrite)",
+            config::FILE_NAME
+        )));
+    }
+    std::fs::write(path, config::TEMPLATE).map_err(|source| Error::Io {
+        path: config::FILE_NAME.into(),
+        source,
+    })?;
+    print_quietly(&format!("wrote {}\n", config::FILE_NAME))
+}

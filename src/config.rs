@@ -1,0 +1,358 @@
+//! `.aoai-lint.hcl`: project settings, found by walking up from the working directory.
+//!
+//! Read with hcl-edit rather than serde so that every mistake points at its exact key or value.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Body, Structure};
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+use crate::finding::Level;
+use crate::policy::catalog;
+
+pub const FILE_NAME: &str = ".aoai-lint.hcl";
+
+/// What happens to findings whose outcome is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownLevel {
+    Level(Level),
+    Ignore,
+}
+
+impl UnknownLevel {
+    pub fn parse(text: &str) -> Option<Self> {
+        if text == "ignore" {
+            Some(UnknownLevel::Ignore)
+        } else {
+            Level::parse(text).map(UnknownLevel::Level)
+        }
+    }
+}
+
+/// Which findings make the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Level(Level),
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(text: &str) -> Option<Self> {
+        if text == "never" {
+            Some(FailOn::Never)
+        } else {
+            Level::parse(text).map(FailOn::Level)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleSetting {
+    pub enabled: Option<bool>,
+    pub level: Option<Level>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    /// Where it was read from, if from a file.
+    pub path: Option<PathBuf>,
+    pub approved_regions: Option<Vec<String>>,
+    pub unknown_level: Option<UnknownLevel>,
+    pub fail_on: Option<FailOn>,
+    pub exclude: Vec<String>,
+    /// Keyed by rule ID (names are resolved when reading).
+    pub rules: BTreeMap<String, RuleSetting>,
+}
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(aoai_lint::config))]
+pub struct ConfigError {
+    message: String,
+    #[source_code]
+    source_code: NamedSource<String>,
+    #[label("{label}")]
+    span: SourceSpan,
+    label: String,
+    #[help]
+    help: Option<String>,
+}
+
+/// The nearest `.aoai-lint.hcl` in `start` or one of its parents.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|path| path.is_file())
+}
+
+pub fn load(path: &Path) -> Result<Config, crate::error::Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| crate::error::Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let mut config = parse(&path.display().to_string(), &text)?;
+    config.path = Some(path.to_path_buf());
+    Ok(config)
+}
+
+pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
+    let reader = Reader { name, text };
+    let body = hcl_edit::parser::parse_body(text).map_err(|error| {
+        let offset = error.location().offset();
+        reader.error(
+            offset..offset,
+            format!("{name} is not valid HCL"),
+            error.message().to_string(),
+            None,
+        )
+    })?;
+    reader.config(&body)
+}
+
+struct Reader<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl Reader<'_> {
+    fn error(
+        &self,
+        range: Range<usize>,
+        message: String,
+        label: String,
+        help: Option<String>,
+    ) -> ConfigError {
+        ConfigError {
+            message,
+            source_code: NamedSource::new(self.name, self.text.to_string()),
+            span: SourceSpan::from(range.start..range.end.max(range.start)),
+            label,
+            help,
+        }
+    }
+
+    fn config(&self, body: &Body) -> Result<Config, ConfigError> {
+        let mut config = Config::default();
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attr) => {
+                    let key = attr.key.as_str();
+                    let value = &attr.value;
+                    match key {
+                        "approved_regions" => {
+                            let regions = self.strings(value)?;
+                            config.approved_regions = Some(
+                                regions
+                                    .iter()
+                                    .map(|r| crate::frontend::terraform::normalize_region(r))
+                                    .collect(),
+                            );
+                        }
+                        "exclude" => config.exclude = self.strings(value)?,
+                        "unknown_level" => {
+                            config.unknown_level = Some(self.choice(
+                                value,
+                                "error, warning, note or ignore",
+                                UnknownLevel::parse,
+                            )?)
+                        }
+                        "fail_on" => {
+                            config.fail_on = Some(self.choice(
+                                value,
+                                "error, warning, note or never",
+                                FailOn::parse,
+                            )?)
+                        }
+                        _ => return Err(self.unknown_key(&attr.key, key, ATTRIBUTES)),
+                    }
+                }
+                Structure::Block(block) => {
+                    if block.ident.as_str() != "rule" {
+                        return Err(self.unknown_key(
+                            &block.ident,
+                            block.ident.as_str(),
+                            ATTRIBUTES,
+                        ));
+                    }
+                    let [label] = block.labels.as_slice() else {
+                        return Err(self.error(
+                            block.ident.span().unwrap_or_default(),
+                            "a `rule` block takes one label: the rule ID or name".into(),
+                            "expected `rule \"AOAI001\" { ... }`".into(),
+                            None,
+                        ));
+                    };
+                    let Some(policy) = catalog().find(label.as_str()) else {
+                        return Err(self.error(
+                            label.span().unwrap_or_default(),
+                            format!("unknown rule `{}`", label.as_str()),
+                            "not a rule ID or name".into(),
+                            Some("`aoai-lint rules` lists the rules".into()),
+                        ));
+                    };
+                    config
+                        .rules
+                        .insert(policy.id.clone(), self.rule_setting(&block.body)?);
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    fn rule_setting(&self, body: &Body) -> Result<RuleSetting, ConfigError> {
+        let mut setting = RuleSetting::default();
+        for structure in body.iter() {
+            let Structure::Attribute(attr) = structure else {
+                let block = structure.as_block().map(|b| &b.ident);
+                return Err(match block {
+                    Some(ident) => self.unknown_key(ident, ident.as_str(), RULE_ATTRIBUTES),
+                    None => self.error(0..0, "unexpected block".into(), String::new(), None),
+                });
+            };
+            match attr.key.as_str() {
+                "enabled" => match attr.value.as_bool() {
+                    Some(enabled) => setting.enabled = Some(enabled),
+                    None => return Err(self.wrong_type(&attr.value, "true or false")),
+                },
+                "level" => {
+                    setting.level =
+                        Some(self.choice(&attr.value, "error, warning or note", Level::parse)?)
+                }
+                other => return Err(self.unknown_key(&attr.key, other, RULE_ATTRIBUTES)),
+            }
+        }
+        Ok(setting)
+    }
+
+    fn strings(&self, value: &Expression) -> Result<Vec<String>, ConfigError> {
+        let Some(array) = value.as_array() else {
+            return Err(self.wrong_type(value, "a list of strings"));
+        };
+        array
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| self.wrong_type(item, "a string"))
+            })
+            .collect()
+    }
+
+    fn choice<T>(
+        &self,
+        value: &Expression,
+        expected: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<T, ConfigError> {
+        value
+            .as_str()
+            .and_then(parse)
+            .ok_or_else(|| self.wrong_type(value, &format!("one of {expected}")))
+    }
+
+    fn wrong_type(&self, value: &Expression, expected: &str) -> ConfigError {
+        self.error(
+            value.span().unwrap_or_default(),
+            format!("expected {expected}"),
+            format!("expected {expected}"),
+            None,
+        )
+    }
+
+    fn unknown_key(&self, key: &impl hcl_edit::Span, name: &str, known: &[&str]) -> ConfigError {
+        self.error(
+            key.span().unwrap_or_default(),
+            format!("unknown key `{name}` in {}", self.name),
+            "unknown key".into(),
+            Some(format!("known keys: {}", known.join(", "))),
+        )
+    }
+}
+
+const ATTRIBUTES: &[&str] = &[
+    "approved_regions",
+    "exclude",
+    "unknown_level",
+    "fail_on",
+    "rule \"ID\" { ... }",
+];
+const RULE_ATTRIBUTES: &[&str] = &["enabled", "level"];
+
+/// The commented starting point written by `aoai-lint init`.
+pub const TEMPLATE: &str = r#"# aoai-lint configuration. Every key is optional.
+
+# Regions where Azure OpenAI accounts may be deployed (AOAI005). Without this list, AOAI005 only
+# flags locations where Azure OpenAI does not exist.
+# approved_regions = ["swedencentral", "westeurope"]
+
+# Level of findings whose value cannot be determined statically: error, warning, note or ignore.
+# unknown_level = "note"
+
+# Lowest level that makes aoai-lint exit with code 1: error, warning, note or never.
+# fail_on = "warning"
+
+# Paths to skip (gitignore-like globs).
+# exclude = ["examples", "test/fixtures/**"]
+
+# Per-rule settings, by ID or name.
+# rule "AOAI003" {
+#   enabled = true
+#   level   = "error"
+# }
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_key() {
+        let config = parse(
+            "c.hcl",
+            r#"
+approved_regions = ["Sweden Central", "eastus"]
+unknown_level = "ignore"
+fail_on = "error"
+exclude = ["examples"]
+rule "customer-managed-key" {
+  enabled = false
+}
+rule "AOAI001" {
+  level = "warning"
+}
+"#,
+        )
+        .unwrap();
+        assert_eq!(
+            config.approved_regions.unwrap(),
+            ["swedencentral", "eastus"]
+        );
+        assert_eq!(config.unknown_level, Some(UnknownLevel::Ignore));
+        assert_eq!(config.fail_on, Some(FailOn::Level(Level::Error)));
+        assert_eq!(config.rules["AOAI003"].enabled, Some(false));
+        assert_eq!(config.rules["AOAI001"].level, Some(Level::Warning));
+    }
+
+    #[test]
+    fn unknown_key_points_at_the_key() {
+        let text = "approved_regions = []\napproved_regoins = [\"x\"]\n";
+        let error = parse("c.hcl", text).unwrap_err();
+        assert_eq!(error.message, "unknown key `approved_regoins` in c.hcl");
+        assert_eq!(error.span.offset(), 22);
+        assert_eq!(error.span.len(), "approved_regoins".len());
+    }
+
+    #[test]
+    fn wrong_values_and_unknown_rules_are_errors() {
+        assert!(parse("c", "unknown_level = \"loud\"").is_err());
+        assert!(parse("c", "rule \"AOAI999\" {}").is_err());
+        assert!(parse("c", "rule \"AOAI001\" { enabled = \"yes\" }").is_err());
+        assert!(parse("c", "approved_regions = \"eastus\"").is_err());
+        assert!(parse("c", "approved_regions = [").is_err());
+    }
+}

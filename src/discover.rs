@@ -1,0 +1,188 @@
+//! Finds the files to lint and groups them into scopes (one directory = one Terraform module).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::error::Error;
+use crate::finding::FileError;
+use crate::frontend::FileKind;
+use crate::source::{FileId, display_path};
+
+/// Directories never worth entering: tool state, not user code.
+const SKIPPED_DIRS: [&str; 2] = [".terraform", ".git"];
+
+#[derive(Debug, Clone)]
+pub struct DiscoveredFile {
+    pub path: PathBuf,
+    /// The path as shown in output.
+    pub display: String,
+    pub kind: FileKind,
+    /// False for sibling files read only as context for an explicitly given file: their
+    /// resources are linked, but findings located in them are not reported.
+    pub target: bool,
+}
+
+/// Files of one directory, linted together.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub dir: PathBuf,
+    pub files: Vec<FileId>,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<DiscoveredFile>,
+    pub scopes: Vec<Scope>,
+    /// Directories or files the walk could not read; everything else is still linted.
+    pub errors: Vec<FileError>,
+}
+
+impl Discovered {
+    pub fn file(&self, id: FileId) -> &DiscoveredFile {
+        &self.files[id.0 as usize]
+    }
+}
+
+/// Builds the exclude matcher. A pattern without `/` matches a file or directory name anywhere
+/// (like `.gitignore`); one with `/` matches the path as displayed.
+pub fn exclude_set(patterns: &[String]) -> Result<GlobSet, Error> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let trimmed = pattern.trim_end_matches('/');
+        let base = if trimmed.contains('/') {
+            trimmed.to_string()
+        } else {
+            format!("**/{trimmed}")
+        };
+        for glob in [base.clone(), format!("{base}/**")] {
+            let glob = Glob::new(&glob)
+                .map_err(|e| Error::Usage(format!("invalid exclude pattern `{pattern}`: {e}")))?;
+            builder.add(glob);
+        }
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Usage(format!("invalid exclude patterns: {e}")))
+}
+
+pub fn discover(paths: &[PathBuf], excludes: &GlobSet, cwd: &Path) -> Result<Discovered, Error> {
+    // path -> is target; BTreeMap gives a deterministic order.
+    let mut found: BTreeMap<PathBuf, bool> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        let metadata = std::fs::metadata(path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        if metadata.is_dir() {
+            walk(path, excludes, cwd, &mut found, &mut errors);
+        } else if FileKind::of(path).is_some() {
+            // Explicit files are always linted; their siblings give them context.
+            found.insert(normalize(path), true);
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            for sibling in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let sibling = sibling.path();
+                if sibling.is_file() && FileKind::of(&sibling).is_some() {
+                    found.entry(normalize(&sibling)).or_insert(false);
+                }
+            }
+        }
+    }
+
+    let mut discovered = Discovered {
+        errors,
+        ..Discovered::default()
+    };
+    let mut scopes: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
+    for (path, target) in found {
+        let Some(kind) = FileKind::of(&path) else {
+            continue;
+        };
+        let id = FileId(discovered.files.len() as u32);
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        scopes.entry(dir).or_default().push(id);
+        discovered.files.push(DiscoveredFile {
+            display: display_path(&path, cwd),
+            path,
+            kind,
+            target,
+        });
+    }
+    discovered.scopes = scopes
+        .into_iter()
+        .map(|(dir, files)| Scope { dir, files })
+        .collect();
+    Ok(discovered)
+}
+
+fn walk(
+    root: &Path,
+    excludes: &GlobSet,
+    cwd: &Path,
+    found: &mut BTreeMap<PathBuf, bool>,
+    errors: &mut Vec<FileError>,
+) {
+    let excludes_for_filter = excludes.clone();
+    let cwd_for_filter = cwd.to_path_buf();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |entry| {
+            let name = entry.file_name().to_string_lossy();
+            if entry.depth() > 0
+                && entry.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.contains(&name.as_ref())
+            {
+                return false;
+            }
+            entry.depth() == 0
+                || !excludes_for_filter.is_match(display_path(entry.path(), &cwd_for_filter))
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                errors.push(FileError {
+                    file: display_path(root, cwd),
+                    line: 0,
+                    column: 0,
+                    message: error.to_string(),
+                    offset: None,
+                });
+                continue;
+            }
+        };
+        if entry.file_type().is_some_and(|t| t.is_file()) && FileKind::of(entry.path()).is_some() {
+            found.insert(normalize(entry.path()), true);
+        }
+    }
+}
+
+/// Drops `./` components so the same file reached twice is recognized.
+fn normalize(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excludes_match_names_anywhere_and_paths_from_the_root() {
+        let set = exclude_set(&["examples".into(), "infra/legacy/*.tf".into()]).unwrap();
+        assert!(set.is_match("a/examples/main.tf"));
+        assert!(set.is_match("examples"));
+        assert!(set.is_match("infra/legacy/old.tf"));
+        assert!(!set.is_match("infra/main.tf"));
+        assert!(exclude_set(&["a[".into()]).is_err());
+    }
+}

@@ -1,0 +1,31 @@
+//! Errors that stop a run before any file is linted (exit code 2). Problems with single files
+//! are not errors: they are [`crate::finding::FileError`]s in the report.
+
+use miette::Diagnostic;
+
+use crate::config::ConfigError;
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum Error {
+    #[error("{0}")]
+    #[diagnostic(code(aoai_lint::usage))]
+    Usage(String),
+
+    #[error("cannot read {path}: {source}")]
+    #[diagnostic(code(aoai_lint::io))]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(Box<ConfigError>),
+}
+
+impl From<ConfigError> for Error {
+    fn from(error: ConfigError) -> Self {
+        Error::Config(Box::new(error))
+    }
+}

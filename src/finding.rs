@@ -1,0 +1,98 @@
+//! What rules report and what reporters print.
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::LineCol;
+
+/// How serious a finding is; ordered so that `Error > Warning > Note`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Level> {
+        match text {
+            "note" => Some(Level::Note),
+            "warning" => Some(Level::Warning),
+            "error" => Some(Level::Error),
+            _ => None,
+        }
+    }
+}
+
+/// The result of one check. Passes are not reported as findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Fail,
+    /// The deciding value could not be determined statically.
+    Unknown,
+}
+
+/// A position in a file, resolved for output.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// Path relative to the working directory, `/`-separated.
+    pub file: String,
+    pub start: LineCol,
+    pub end: LineCol,
+    /// Byte range, for snippet rendering.
+    pub offset: usize,
+    pub length: usize,
+}
+
+/// A secondary location that explains a finding (where a value really comes from).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub name: &'static str,
+    pub level: Level,
+    pub outcome: Outcome,
+    pub message: String,
+    pub help: String,
+    pub url: String,
+    /// Address of the resource the finding is about.
+    pub resource: String,
+    /// The attribute the finding is about, as written in the source language; empty when the
+    /// finding is about the resource as a whole.
+    pub attribute: String,
+    pub location: Location,
+    pub related: Vec<Related>,
+}
+
+impl Finding {
+    /// Total order used for output: by file, position, then rule, so output never depends on
+    /// thread scheduling.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (&self.location, self.rule, &self.resource, &self.message)
+    }
+}
+
+/// A file that could not be read or parsed. It is reported and skipped; other files go on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// Byte offset of the error, for snippet rendering (None when the file was not read).
+    pub offset: Option<usize>,
+}

@@ -1,0 +1,30 @@
+//! Front-ends turn source files into the [`crate::model`]. They never emit findings, only
+//! resources and syntax errors with their location.
+
+pub mod terraform;
+
+use std::path::Path;
+
+/// A file that does not parse: where, and what the parser expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// The kinds of file aoai-lint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKind {
+    Terraform,
+}
+
+impl FileKind {
+    pub fn of(path: &Path) -> Option<FileKind> {
+        let name = path.file_name()?.to_str()?;
+        if name.ends_with(".tf") {
+            Some(FileKind::Terraform)
+        } else {
+            None
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! aoai-lint: a linter for infrastructure-as-code that declares Azure OpenAI resources.
+//!
+//! The pipeline, one module each: [`discover`] files -> [`frontend`] parses them into the
+//! [`model`] -> [`resolve`] links resources to their account -> [`rules`] (metadata in
+//! [`policy`]) -> [`report`]. [`engine`] runs it; [`cli`] is the command line over it.
+
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod engine;
+pub mod error;
+pub mod finding;
+pub mod frontend;
+pub mod model;
+pub mod policy;
+pub mod report;
+pub mod resolve;
+pub mod rules;
+pub mod source;
+
+pub use engine::{Options, Report, Summary, lint};
+pub use error::Error;

@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(aoai_lint::cli::main());
+}

@@ -1,0 +1,186 @@
+//! Rule metadata and domain data, read from the `policies/` files embedded at build time.
+//!
+//! One `AOAInnn-<name>.hcl` per rule feeds `explain`, `rules`, the help of every finding and
+//! (later) SARIF; `data-*.hcl` files hold facts that change over time (regions, roles).
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::finding::Level;
+
+include!(concat!(env!("OUT_DIR"), "/policies.rs"));
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub severity: Level,
+    pub category: String,
+    pub summary: String,
+    pub rationale: String,
+    pub remediation: Remediation,
+    pub references: References,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Remediation {
+    pub terraform: String,
+    pub bicep: String,
+    pub arm: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct References {
+    /// Microsoft Learn page.
+    pub learn: String,
+    /// Matching Azure Policy built-in definition GUID, where one exists.
+    #[serde(default)]
+    pub azure_policy: Option<String>,
+    #[serde(default)]
+    pub checkov: Vec<String>,
+    #[serde(default)]
+    pub psrule: Vec<String>,
+}
+
+impl Policy {
+    pub fn remediation_for(&self, language: crate::model::Language) -> &str {
+        match language {
+            crate::model::Language::Terraform => &self.remediation.terraform,
+        }
+    }
+}
+
+/// Azure regions and roles, as data.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regions {
+    /// Regions where Azure OpenAI accounts can be created.
+    pub openai_regions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Roles {
+    pub role: BTreeMap<String, Role>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    /// Built-in role definition GUID.
+    pub id: String,
+    /// Grants management-plane rights (keys, settings, access) on an account, rather than
+    /// data-plane use of the models only.
+    pub broad: bool,
+}
+
+pub struct Catalog {
+    pub policies: Vec<Policy>,
+    pub regions: Regions,
+    pub roles: Roles,
+}
+
+/// The embedded catalog, parsed once. The files are part of the build and checked by tests, so a
+/// broken one is a build defect, not user input.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| load(EMBEDDED).unwrap_or_else(|e| panic!("embedded policies: {e}")))
+}
+
+pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
+    let mut policies = Vec::new();
+    let mut regions = None;
+    let mut roles = None;
+    for (name, text) in files {
+        let context = |e: hcl::Error| format!("{name}: {e}");
+        match *name {
+            "data-regions.hcl" => regions = Some(hcl::from_str(text).map_err(context)?),
+            "data-roles.hcl" => roles = Some(hcl::from_str(text).map_err(context)?),
+            _ => {
+                let policy: Policy = hcl::from_str(text).map_err(context)?;
+                let expected = format!("{}-{}.hcl", policy.id, policy.name);
+                if *name != expected {
+                    return Err(format!("{name}: file name should be {expected}"));
+                }
+                policies.push(policy);
+            }
+        }
+    }
+    policies.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(Catalog {
+        policies,
+        regions: regions.ok_or("data-regions.hcl is missing")?,
+        roles: roles.ok_or("data-roles.hcl is missing")?,
+    })
+}
+
+impl Catalog {
+    /// A policy by ID (`AOAI001`) or name (`public-network-access`), case-insensitively.
+    pub fn find(&self, id_or_name: &str) -> Option<&Policy> {
+        self.policies.iter().find(|p| {
+            p.id.eq_ignore_ascii_case(id_or_name) || p.name.eq_ignore_ascii_case(id_or_name)
+        })
+    }
+
+    pub fn is_openai_region(&self, region: &str) -> bool {
+        self.regions.openai_regions.iter().any(|r| r == region)
+    }
+
+    /// A role by name or GUID (also accepted inside a full role definition id).
+    pub fn find_role(&self, name_or_id: &str) -> Option<(&str, &Role)> {
+        let guid = name_or_id.rsplit('/').next().unwrap_or(name_or_id);
+        self.roles
+            .role
+            .iter()
+            .map(|(n, r)| (n.as_str(), r))
+            .find(|(name, role)| {
+                name.eq_ignore_ascii_case(name_or_id) || role.id.eq_ignore_ascii_case(guid)
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalog_loads_and_ids_are_unique() {
+        let catalog = load(EMBEDDED).expect("policies parse");
+        assert!(catalog.policies.len() >= 6);
+        let mut ids: Vec<_> = catalog.policies.iter().map(|p| &p.id).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), catalog.policies.len());
+        assert!(catalog.is_openai_region("swedencentral"));
+    }
+
+    #[test]
+    fn find_accepts_id_or_name_and_roles_by_guid() {
+        let catalog = catalog();
+        assert_eq!(
+            catalog.find("aoai001").unwrap().name,
+            "public-network-access"
+        );
+        assert_eq!(catalog.find("public-network-access").unwrap().id, "AOAI001");
+        let (name, role) = catalog
+            .find_role("/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c")
+            .unwrap();
+        assert_eq!(name, "Contributor");
+        assert!(role.broad);
+    }
+
+    #[test]
+    fn misnamed_policy_file_is_rejected() {
+        let (_, text) = EMBEDDED
+            .iter()
+            .find(|(n, _)| n.starts_with("AOAI001"))
+            .unwrap();
+        let files = [("AOAI001-wrong.hcl", *text)];
+        assert!(load(&files).unwrap_err().contains("file name should be"));
+    }
+}

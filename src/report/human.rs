@@ -1,0 +1,326 @@
+//! miette's graphical diagnostics: a snippet per finding with the span labelled, related spans
+//! (in other files too), the policy's help, then a summary line.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
+    SourceCode,
+};
+
+use super::{RenderOptions, plural};
+use crate::engine::Report;
+use crate::finding::{FileError, Finding, Level, Location, Outcome};
+
+pub fn write(report: &Report, out: &mut dyn Write, options: &RenderOptions) -> io::Result<()> {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(110);
+    let mut sources = Sources {
+        cwd: options.cwd.clone(),
+        cache: HashMap::new(),
+    };
+    let render = |diagnostic: &dyn Diagnostic, out: &mut dyn Write| -> io::Result<()> {
+        let mut text = String::new();
+        handler
+            .render_report(&mut text, diagnostic)
+            .map_err(io::Error::other)?;
+        writeln!(out, "{text}")
+    };
+    for error in &report.errors {
+        render(
+            &ErrorDiagnostic {
+                error,
+                source: sources.get(&error.file),
+            },
+            out,
+        )?;
+    }
+    for finding in &report.findings {
+        let related = finding
+            .related
+            .iter()
+            .filter(|r| r.location.file != finding.location.file)
+            .map(|r| RelatedDiagnostic {
+                message: r.message.clone(),
+                location: r.location.clone(),
+                source: sources.get(&r.location.file),
+            })
+            .collect();
+        let diagnostic = FindingDiagnostic {
+            finding,
+            source: sources.get(&finding.location.file),
+            related,
+        };
+        render(&diagnostic, out)?;
+    }
+    writeln!(out, "{}", summary(report))
+}
+
+fn summary(report: &Report) -> String {
+    let count = |level| report.findings.iter().filter(|f| f.level == level).count();
+    let unknown = report
+        .findings
+        .iter()
+        .filter(|f| f.outcome == Outcome::Unknown)
+        .count();
+    let scanned = format!(
+        "{} checked, {} found",
+        plural(report.summary.files, "file"),
+        plural(report.summary.resources, "resource")
+    );
+    let mut line = if report.findings.is_empty() {
+        format!("No findings ({scanned})")
+    } else {
+        let mut counts = vec![
+            plural(count(Level::Error), "error"),
+            plural(count(Level::Warning), "warning"),
+            plural(count(Level::Note), "note"),
+        ];
+        if unknown > 0 {
+            counts.push(format!("{unknown} of them unknown"));
+        }
+        format!(
+            "{}: {} ({scanned})",
+            plural(report.findings.len(), "finding"),
+            counts.join(", ")
+        )
+    };
+    if !report.errors.is_empty() {
+        line.push_str(&format!(
+            "; {} could not be read or parsed",
+            plural(report.errors.len(), "file")
+        ));
+    }
+    line
+}
+
+/// Source texts for snippets, read back from disk once per file: the engine does not keep the
+/// text of every file in memory.
+struct Sources {
+    cwd: std::path::PathBuf,
+    cache: HashMap<String, Option<NamedSource<Arc<str>>>>,
+}
+
+impl Sources {
+    fn get(&mut self, file: &str) -> Option<NamedSource<Arc<str>>> {
+        let cwd = &self.cwd;
+        self.cache
+            .entry(file.to_string())
+            .or_insert_with(|| {
+                let bytes = std::fs::read(cwd.join(file)).ok()?;
+                let text: Arc<str> = String::from_utf8_lossy(&bytes).into();
+                Some(NamedSource::new(file, text))
+            })
+            .clone()
+    }
+}
+
+/// A span clamped to the text, in case the file changed since it was linted.
+fn clamped_span(
+    source: &Option<NamedSource<Arc<str>>>,
+    offset: usize,
+    length: usize,
+) -> Option<(usize, usize)> {
+    let text = source.as_ref()?.inner();
+    let start = crate::source::clamp_to_char_boundary(text, offset);
+    let end = crate::source::clamp_to_char_boundary(text, offset + length);
+    Some((start, end - start))
+}
+
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    source: Option<NamedSource<Arc<str>>>,
+    related: Vec<RelatedDiagnostic>,
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FindingDiagnostic")
+            .field("rule", &self.finding.rule)
+            .finish()
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let finding = self.finding;
+        write!(f, "{} ({})", finding.message, finding.resource)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let finding = self.finding;
+        let unknown = if finding.outcome == Outcome::Unknown {
+            " (unknown)"
+        } else {
+            ""
+        };
+        Some(Box::new(format!(
+            "{}[{}]{unknown}",
+            finding.rule, finding.name
+        )))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(severity(self.finding.level))
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!(
+            "{}\n{}",
+            self.finding.help, self.finding.url
+        )))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let finding = self.finding;
+        let primary = clamped_span(
+            &self.source,
+            finding.location.offset,
+            finding.location.length,
+        )?;
+        let label = match finding.outcome {
+            Outcome::Fail if finding.attribute.is_empty() || finding.location.length == 0 => "here",
+            Outcome::Fail => "this value",
+            Outcome::Unknown => "not known statically",
+        };
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            Some(label.into()),
+            primary,
+        )];
+        for related in finding
+            .related
+            .iter()
+            .filter(|r| r.location.file == finding.location.file)
+        {
+            if let Some(span) = clamped_span(
+                &self.source,
+                related.location.offset,
+                related.location.length,
+            ) {
+                labels.push(LabeledSpan::new_with_span(
+                    Some(related.message.clone()),
+                    span,
+                ));
+            }
+        }
+        Some(Box::new(labels.into_iter()))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}
+
+fn severity(level: Level) -> Severity {
+    match level {
+        Level::Error => Severity::Error,
+        Level::Warning => Severity::Warning,
+        Level::Note => Severity::Advice,
+    }
+}
+
+/// A related span in another file, shown under its finding.
+#[derive(Debug)]
+struct RelatedDiagnostic {
+    message: String,
+    location: Location,
+    source: Option<NamedSource<Arc<str>>>,
+}
+
+impl fmt::Display for RelatedDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({}:{})",
+            self.message, self.location.file, self.location.start.line
+        )
+    }
+}
+
+impl std::error::Error for RelatedDiagnostic {}
+
+impl Diagnostic for RelatedDiagnostic {
+    fn severity(&self) -> Option<Severity> {
+        Some(Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = clamped_span(&self.source, self.location.offset, self.location.length)?;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, span),
+        )))
+    }
+}
+
+struct ErrorDiagnostic<'a> {
+    error: &'a FileError,
+    source: Option<NamedSource<Arc<str>>>,
+}
+
+impl fmt::Debug for ErrorDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ErrorDiagnostic")
+            .field("file", &self.error.file)
+            .finish()
+    }
+}
+
+impl fmt::Display for ErrorDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error.file, self.error.message)
+    }
+}
+
+impl std::error::Error for ErrorDiagnostic<'_> {}
+
+impl Diagnostic for ErrorDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new("parse-error"))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(Severity::Error)
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(
+            "this file was skipped; the other files were still linted",
+        ))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.error.offset?;
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = clamped_span(&self.source, self.error.offset?, 0)?;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some("here".into()), span),
+        )))
+    }
+}

@@ -1,0 +1,87 @@
+//! AOAI002 private-endpoint: a private endpoint with the `account` sub-resource targets the
+//! account, from any file of the scope.
+
+use super::{Context, Findings, Rule};
+use crate::finding::Outcome;
+use crate::model::{AttrState, Existence};
+use crate::resolve::Target;
+
+pub struct PrivateEndpoint;
+
+impl Rule for PrivateEndpoint {
+    fn id(&self) -> &'static str {
+        "AOAI002"
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        for (index, account) in cx.model.accounts.iter().enumerate() {
+            // Why a private endpoint may or may not connect, when that cannot be known.
+            let mut possible = Vec::new();
+            let mut wrong_group = Vec::new();
+            let mut connected = false;
+            for endpoint in &cx.model.private_endpoints {
+                for connection in &endpoint.connections {
+                    let address = &endpoint.declared.address;
+                    match cx.links.target(&connection.target) {
+                        Target::Account(i) if i == index => {}
+                        Target::Account(_) | Target::Other => continue,
+                        Target::Unresolved(reason) => {
+                            possible.push((
+                                connection.target.span.clone(),
+                                format!(
+                                    "the target of `{address}` ({}) {reason}",
+                                    connection.target.name
+                                ),
+                            ));
+                            continue;
+                        }
+                    }
+                    match &connection.group_ids.state {
+                        AttrState::Unresolved { reason } => possible.push((
+                            connection.group_ids.span.clone(),
+                            format!("the sub-resources of `{address}` {reason}"),
+                        )),
+                        AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => {
+                            if !value
+                                .iter()
+                                .any(|group| group.eq_ignore_ascii_case("account"))
+                            {
+                                wrong_group.push((
+                                    connection.group_ids.span.clone(),
+                                    format!("`{address}` targets this account without the `account` sub-resource"),
+                                ));
+                                continue;
+                            }
+                            match &endpoint.declared.existence {
+                                Existence::Always => connected = true,
+                                Existence::Conditional { reason } => possible.push((
+                                    endpoint.declared.header.clone(),
+                                    format!("`{address}` may not be created: {reason}"),
+                                )),
+                            }
+                        }
+                    }
+                }
+            }
+            if connected {
+                continue;
+            }
+            let header = account.declared.header.clone();
+            if let Some((span, reason)) = possible.first() {
+                let message = format!(
+                    "cannot tell whether a private endpoint connects to this account: {reason}"
+                );
+                let finding = out.push(&account.declared, Outcome::Unknown, header, "", message);
+                finding
+                    .related
+                    .push((span.clone(), "this decides it".into()));
+            } else {
+                let message =
+                    "no private endpoint with the `account` sub-resource connects to this account"
+                        .to_string();
+                let finding = out.account_fail(account, header, "", message);
+                finding.related.extend(wrong_group);
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Rules: one file each, reading only the [`Model`]. Their metadata (title, severity, help)
+//! lives in `policies/`, matched by ID.
+
+mod aoai001_public_network_access;
+mod aoai002_private_endpoint;
+mod aoai003_customer_managed_key;
+mod aoai004_local_auth_disabled;
+mod aoai005_approved_region;
+mod aoai006_least_privilege_role;
+
+use crate::finding::Outcome;
+use crate::model::{AiAccount, Attr, AttrState, Declared, Language, Model};
+use crate::policy::Catalog;
+use crate::resolve::Links;
+use crate::source::Span;
+
+/// What a rule may read.
+pub struct Context<'a> {
+    pub model: &'a Model,
+    pub links: &'a Links,
+    pub catalog: &'a Catalog,
+    /// Normalized approved regions, when configured.
+    pub approved_regions: Option<&'a [String]>,
+}
+
+/// A finding before levels, help text and line numbers are attached.
+#[derive(Debug, Clone)]
+pub struct RawFinding {
+    pub rule: &'static str,
+    pub outcome: Outcome,
+    pub message: String,
+    pub resource: String,
+    pub attribute: String,
+    pub language: Language,
+    pub span: Span,
+    pub related: Vec<(Span, String)>,
+}
+
+pub trait Rule: Sync {
+    /// The stable ID; its policy file is `policies/<ID>-<name>.hcl`.
+    fn id(&self) -> &'static str;
+    fn check(&self, cx: &Context<'_>, out: &mut Findings);
+}
+
+pub fn all() -> &'static [&'static dyn Rule] {
+    &[
+        &aoai001_public_network_access::PublicNetworkAccess,
+        &aoai002_private_endpoint::PrivateEndpoint,
+        &aoai003_customer_managed_key::CustomerManagedKey,
+        &aoai004_local_auth_disabled::LocalAuthDisabled,
+        &aoai005_approved_region::ApprovedRegion,
+        &aoai006_least_privilege_role::LeastPrivilegeRole,
+    ]
+}
+
+/// Collects the findings of one rule.
+pub struct Findings {
+    rule: &'static str,
+    items: Vec<RawFinding>,
+}
+
+impl Findings {
+    pub fn new(rule: &'static str) -> Self {
+        Findings {
+            rule,
+            items: Vec::new(),
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<RawFinding> {
+        self.items
+    }
+
+    pub fn push(
+        &mut self,
+        declared: &Declared,
+        outcome: Outcome,
+        span: Span,
+        attribute: &str,
+        message: String,
+    ) -> &mut RawFinding {
+        self.items.push(RawFinding {
+            rule: self.rule,
+            outcome,
+            message,
+            resource: declared.address.clone(),
+            attribute: attribute.to_string(),
+            language: declared.language,
+            span,
+            related: Vec::new(),
+        });
+        self.items.last_mut().expect("just pushed")
+    }
+
+    /// A failure on an account. When the account's kind is unresolved it may not be an Azure
+    /// OpenAI account at all, so the failure is only a possibility: reported as unknown.
+    pub fn account_fail(
+        &mut self,
+        account: &AiAccount,
+        span: Span,
+        attribute: &str,
+        message: String,
+    ) -> &mut RawFinding {
+        self.fail_on(account, &account.declared, span, attribute, message)
+    }
+
+    /// A failure of `declared` (the account or a resource attached to it), subject to the
+    /// account's kind as in [`Findings::account_fail`].
+    pub fn fail_on(
+        &mut self,
+        account: &AiAccount,
+        declared: &Declared,
+        span: Span,
+        attribute: &str,
+        message: String,
+    ) -> &mut RawFinding {
+        match account.kind.unresolved_reason() {
+            Some(reason) => {
+                let message =
+                    format!("{message}, if this is an Azure OpenAI account: `kind` {reason}");
+                self.push(declared, Outcome::Unknown, span, attribute, message)
+            }
+            None => self.push(declared, Outcome::Fail, span, attribute, message),
+        }
+    }
+
+    /// The common shape of a check on one account attribute: fail when `bad` holds, unknown
+    /// when the value is unresolved, nothing otherwise.
+    pub fn account_attr<T>(
+        &mut self,
+        account: &AiAccount,
+        attr: &Attr<T>,
+        bad: impl Fn(&T) -> bool,
+        what: &str,
+    ) {
+        match &attr.state {
+            AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => {
+                if bad(value) {
+                    let message = format!("{what}: {}", attr.describe());
+                    let finding =
+                        self.account_fail(account, attr.span.clone(), &attr.name, message);
+                    if let Some(via) = attr.via() {
+                        finding
+                            .related
+                            .push((via.clone(), "the value comes from here".into()));
+                    }
+                }
+            }
+            AttrState::Unresolved { .. } => {
+                let message = format!("cannot tell whether {what}: {}", attr.describe());
+                self.push(
+                    &account.declared,
+                    Outcome::Unknown,
+                    attr.span.clone(),
+                    &attr.name,
+                    message,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::catalog;
+
+    #[test]
+    fn every_rule_has_a_policy_and_every_policy_a_rule() {
+        let ids: Vec<_> = all().iter().map(|rule| rule.id()).collect();
+        for id in &ids {
+            assert!(catalog().find(id).is_some(), "{id} has no policy file");
+        }
+        for policy in &catalog().policies {
+            assert!(
+                ids.contains(&policy.id.as_str()),
+                "{} has no rule",
+                policy.id
+            );
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Files, byte spans and their conversion to the 1-based line/column positions users see.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Index of a file in the list produced by discovery; stable for one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub range: Range<usize>,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: Range<usize>) -> Self {
+        Span { file, range }
+    }
+}
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Start offsets of every line of a text, for offset -> line/column conversion.
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// Position of a byte offset; offsets past the end or inside a character are clamped.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = clamp_to_char_boundary(text, offset);
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = text[start..offset].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Byte offset of a 1-based line/column, clamped to the text.
+    pub fn offset(&self, text: &str, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return text.len();
+        };
+        text[start..]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(text.len(), |(i, _)| start + i)
+    }
+}
+
+pub fn clamp_to_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The path as shown to users: relative to the working directory when it lies below it,
+/// with `/` separators whatever the platform.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let shown: PathBuf = if path.is_absolute() {
+        path.strip_prefix(cwd)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf())
+    } else {
+        path.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    let text = shown.to_string_lossy().replace('\\', "/");
+    if text.is_empty() {
+        ".".to_string()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_from_one() {
+        let text = "ab\nçd\r\nef";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(index.line_col(text, 3), LineCol { line: 2, column: 1 });
+        // 'd' comes after the two-byte 'ç'
+        assert_eq!(index.line_col(text, 5), LineCol { line: 2, column: 2 });
+        assert_eq!(index.line_col(text, 8), LineCol { line: 3, column: 1 });
+        assert_eq!(index.line_col(text, 999), LineCol { line: 3, column: 3 });
+        assert_eq!(index.offset(text, 2, 2), 5);
+        assert_eq!(index.offset(text, 9, 1), text.len());
+    }
+
+    #[test]
+    fn display_path_is_relative_and_clean() {
+        let cwd = Path::new("/repo");
+        assert_eq!(display_path(Path::new("/repo/a/b.tf"), cwd), "a/b.tf");
+        assert_eq!(display_path(Path::new("./a/b.tf"), cwd), "a/b.tf");
+        assert_eq!(display_path(Path::new("/other/b.tf"), cwd), "/other/b.tf");
+    }
+}
