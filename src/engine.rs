@@ -237,6 +237,7 @@ fn lint_scope(
             resource: finding.resource,
             attribute: finding.attribute,
             location,
+            label: finding.label,
             related,
         });
     }

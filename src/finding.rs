@@ -75,6 +75,8 @@ pub struct Finding {
     /// finding is about the resource as a whole.
     pub attribute: String,
     pub location: Location,
+    /// Short text under the primary span in snippets.
+    pub label: String,
     pub related: Vec<Related>,
 }
 

@@ -80,6 +80,7 @@ pub struct Role {
     pub broad: bool,
 }
 
+#[derive(Debug)]
 pub struct Catalog {
     pub policies: Vec<Policy>,
     pub regions: Regions,

@@ -74,7 +74,10 @@ impl Rule for CustomerManagedKey {
                 } else {
                     inline.span.clone()
                 };
-                out.account_fail(account, span, &inline.name, message);
+                let finding = out.account_fail(account, span, &inline.name, message);
+                if inline.is_default() {
+                    finding.label = "no customer-managed key".into();
+                }
             }
         }
     }

@@ -33,6 +33,8 @@ pub struct RawFinding {
     pub attribute: String,
     pub language: Language,
     pub span: Span,
+    /// Short text under the primary span in snippets.
+    pub label: String,
     pub related: Vec<(Span, String)>,
 }
 
@@ -87,6 +89,10 @@ impl Findings {
             attribute: attribute.to_string(),
             language: declared.language,
             span,
+            label: match outcome {
+                Outcome::Fail => "here".into(),
+                Outcome::Unknown => "not known statically".into(),
+            },
             related: Vec::new(),
         });
         self.items.last_mut().expect("just pushed")

@@ -1,0 +1,120 @@
+//! Every rule's fixtures: `fixtures/rules/<ID>-<name>/<language>/{pass,fail}/`.
+//!
+//! A `pass` tree must give no finding at all for its rule; a `fail` tree must give exactly the
+//! findings listed in its `expected.txt` (`file:line RULE outcome`, paths relative to `fail/`).
+//! Each subdirectory is its own module, so cases that would interfere get their own folder.
+//! Fixtures run with the approved regions below, so AOAI005 can show both of its failures.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use aoai_lint::{Options, lint};
+
+const APPROVED_REGIONS: [&str; 3] = ["swedencentral", "eastus", "westeurope"];
+const LANGUAGES: [&str; 1] = ["terraform"];
+
+fn rule_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let mut dirs: Vec<_> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn findings(dir: &Path, rule: &'static str) -> BTreeSet<String> {
+    let mut options = Options::new(vec![dir.to_path_buf()], dir.to_path_buf());
+    options.rules = [rule].into_iter().collect();
+    options.approved_regions = Some(APPROVED_REGIONS.iter().map(|r| r.to_string()).collect());
+    let report = lint(&options).unwrap();
+    assert!(
+        report.errors.is_empty(),
+        "{}: {:?}",
+        dir.display(),
+        report.errors
+    );
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            // Paths are shown relative to the working directory, which is the case directory.
+            let file = &f.location.file;
+            let outcome = format!("{:?}", f.outcome).to_lowercase();
+            format!("{file}:{} {} {outcome}", f.location.start.line, f.rule)
+        })
+        .collect()
+}
+
+fn expected(dir: &Path) -> BTreeSet<String> {
+    let text = fs::read_to_string(dir.join("expected.txt"))
+        .unwrap_or_else(|_| panic!("{} needs an expected.txt", dir.display()));
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+fn rule_id(dir: &Path) -> &'static str {
+    let name = dir.file_name().unwrap().to_string_lossy();
+    let id = name.split('-').next().unwrap();
+    aoai_lint::rules::all()
+        .iter()
+        .map(|r| r.id())
+        .find(|r| *r == id)
+        .unwrap_or_else(|| panic!("no rule {id}"))
+}
+
+#[test]
+fn every_rule_has_fixtures_for_every_language() {
+    let dirs = rule_dirs();
+    for rule in aoai_lint::rules::all() {
+        let policy = aoai_lint::policy::catalog().find(rule.id()).unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("fixtures/rules/{}-{}", policy.id, policy.name));
+        assert!(dirs.contains(&dir), "missing {}", dir.display());
+        for language in LANGUAGES {
+            for case in ["pass", "fail"] {
+                assert!(
+                    dir.join(language).join(case).is_dir(),
+                    "missing {}/{language}/{case}",
+                    dir.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn pass_fixtures_have_no_findings() {
+    for dir in rule_dirs() {
+        for language in LANGUAGES {
+            let pass = dir.join(language).join("pass");
+            let found = findings(&pass, rule_id(&dir));
+            assert!(
+                found.is_empty(),
+                "{}: unexpected findings {found:#?}",
+                pass.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn fail_fixtures_have_exactly_the_expected_findings() {
+    for dir in rule_dirs() {
+        for language in LANGUAGES {
+            let fail = dir.join(language).join("fail");
+            let found = findings(&fail, rule_id(&dir));
+            let expected = expected(&fail);
+            assert!(
+                !expected.is_empty(),
+                "{}: a fail fixture must expect findings",
+                fail.display()
+            );
+            assert_eq!(found, expected, "{}", fail.display());
+        }
+    }
+}
