@@ -321,24 +321,25 @@ fn explain(rule: &str) -> Result<i32, Error> {
 
 pub fn explanation(policy: &Policy) -> String {
     let refs = &policy.references;
-    let mut out = format!(
-        "{} {}: {}\n\nLevel: {}    Category: {}\n\n{}\n\nWhy\n{}\n\nHow to fix\n  Terraform: {}\n  Bicep:     {}\n  ARM:       {}\n\nReferences\n  {}\n",
-        policy.id,
-        policy.name,
-        policy.title,
+    let mut out = format!("{} {}: {}\n\n", policy.id, policy.name, policy.title);
+    out.push_str(&format!(
+        "Level: {}    Category: {}\n\n",
         policy.severity.as_str(),
-        policy.category,
-        policy.summary.trim(),
-        indent(policy.rationale.trim()),
-        policy
-            .remediation
-            .terraform
-            .trim()
-            .replace('\n', "\n             "),
-        policy.remediation.bicep.trim(),
-        policy.remediation.arm.trim(),
-        refs.learn,
-    );
+        policy.category
+    ));
+    out.push_str(&wrap(&policy.summary, ""));
+    out.push_str("\nWhy\n");
+    out.push_str(&wrap(&policy.rationale, "  "));
+    out.push_str("\nHow to fix\n");
+    for (language, text) in [
+        ("Terraform", &policy.remediation.terraform),
+        ("Bicep", &policy.remediation.bicep),
+        ("ARM", &policy.remediation.arm),
+    ] {
+        out.push_str(&format!("  {language}:\n"));
+        out.push_str(&wrap(text, "    "));
+    }
+    out.push_str(&format!("\nReferences\n  {}\n", refs.learn));
     if let Some(guid) = &refs.azure_policy {
         out.push_str(&format!(
             "  Azure Policy: /providers/Microsoft.Authorization/policyDefinitions/{guid}\n"
@@ -353,11 +354,18 @@ pub fn explanation(policy: &Policy) -> String {
     out
 }
 
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|line| format!("  {}", line.trim()))
-        .collect::<Vec<_>>()
-        .join("\n")
+fn wrap(text: &str, indent: &str) -> String {
+    let options = textwrap::Options::new(96)
+        .initial_indent(indent)
+        .subsequent_indent(indent)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let mut out = String::new();
+    for paragraph in text.split("\n\n") {
+        out.push_str(&textwrap::fill(paragraph, &options));
+        out.push('\n');
+    }
+    out
 }
 
 fn init(force: bool) -> Result<i32, Error> {

@@ -104,7 +104,16 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
             "data-regions.hcl" => regions = Some(hcl::from_str(text).map_err(context)?),
             "data-roles.hcl" => roles = Some(hcl::from_str(text).map_err(context)?),
             _ => {
-                let policy: Policy = hcl::from_str(text).map_err(context)?;
+                let mut policy: Policy = hcl::from_str(text).map_err(context)?;
+                for field in [
+                    &mut policy.summary,
+                    &mut policy.rationale,
+                    &mut policy.remediation.terraform,
+                    &mut policy.remediation.bicep,
+                    &mut policy.remediation.arm,
+                ] {
+                    *field = reflow(field);
+                }
                 let expected = format!("{}-{}.hcl", policy.id, policy.name);
                 if *name != expected {
                     return Err(format!("{name}: file name should be {expected}"));
@@ -119,6 +128,16 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
         regions: regions.ok_or("data-regions.hcl is missing")?,
         roles: roles.ok_or("data-roles.hcl is missing")?,
     })
+}
+
+/// Joins the lines of each paragraph: policy files wrap text for reading, while outputs (JSON,
+/// SARIF, terminals of any width) wrap it themselves.
+fn reflow(text: &str) -> String {
+    text.split("\n\n")
+        .map(|paragraph| paragraph.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|paragraph| !paragraph.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 impl Catalog {
@@ -173,6 +192,13 @@ mod tests {
             .unwrap();
         assert_eq!(name, "Contributor");
         assert!(role.broad);
+    }
+
+    #[test]
+    fn policy_text_is_reflowed_into_paragraphs() {
+        assert_eq!(reflow("  a\n  b\n\n  c  \n"), "a b\n\nc");
+        let policy = catalog().find("AOAI001").unwrap();
+        assert!(!policy.rationale.contains('\n'));
     }
 
     #[test]

@@ -39,7 +39,7 @@ impl Rule for PrivateEndpoint {
                     match &connection.group_ids.state {
                         AttrState::Unresolved { reason } => possible.push((
                             connection.group_ids.span.clone(),
-                            format!("the sub-resources of `{address}` {reason}"),
+                            format!("`{}` of `{address}` {reason}", connection.group_ids.name),
                         )),
                         AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => {
                             if !value

@@ -70,6 +70,13 @@ pub fn extract(module: &ModuleIndex<'_>) -> Model {
                     declared: declared(),
                 });
             }
+            "azapi_update_resource" => {
+                if reader.azapi_type().as_deref() == Some(AZAPI_ACCOUNT_TYPE) {
+                    if let Some(binding) = azapi_cmk_patch(&reader, declared()) {
+                        model.cmk_bindings.push(binding);
+                    }
+                }
+            }
             "azurerm_cognitive_account_customer_managed_key" => {
                 model.cmk_bindings.push(CmkBinding {
                     account: reader.reference(reader.root(), "cognitive_account_id"),
@@ -167,6 +174,31 @@ fn azapi_account(reader: &Reader<'_>, declared: Declared) -> Option<AiAccount> {
 fn prefixed<T>(block: &str, mut attr: Attr<T>) -> Attr<T> {
     attr.name = format!("{block}.{}", attr.name);
     attr
+}
+
+/// An `azapi_update_resource` that sets a Key Vault key on an existing account (how modules add
+/// CMK after the identity has been granted access to the key).
+fn azapi_cmk_patch(reader: &Reader<'_>, mut declared: Declared) -> Option<CmkBinding> {
+    let body = reader.root();
+    let key_source = reader.string(body, "body.properties.encryption.keySource", None);
+    match &key_source.state {
+        AttrState::Explicit { value, .. } if value.eq_ignore_ascii_case("Microsoft.KeyVault") => {}
+        AttrState::Unresolved { reason }
+            if body.get_attribute("body").is_some() && !reason.contains("is not set") =>
+        {
+            // The patch may set a Key Vault key or not: treat it like a conditional binding.
+            if declared.existence == Existence::Always {
+                declared.existence = Existence::Conditional {
+                    reason: key_source.describe(),
+                };
+            }
+        }
+        _ => return None,
+    }
+    Some(CmkBinding {
+        account: reader.reference(body, "resource_id"),
+        declared,
+    })
 }
 
 fn negate(attr: Attr<bool>) -> Attr<bool> {
