@@ -359,6 +359,7 @@ fn wrap(text: &str, indent: &str) -> String {
         .initial_indent(indent)
         .subsequent_indent(indent)
         .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
     for paragraph in text.split("\n\n") {
