@@ -100,7 +100,7 @@ pub fn load(path: &Path) -> Result<Config, crate::error::Error> {
     Ok(config)
 }
 
-pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
+pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
     let reader = Reader { name, text };
     let body = hcl_edit::parser::parse_body(text).map_err(|error| {
         let offset = error.location().offset();
@@ -126,17 +126,17 @@ impl Reader<'_> {
         message: String,
         label: String,
         help: Option<String>,
-    ) -> ConfigError {
-        ConfigError {
+    ) -> Box<ConfigError> {
+        Box::new(ConfigError {
             message,
             source_code: NamedSource::new(self.name, self.text.to_string()),
             span: SourceSpan::from(range.start..range.end.max(range.start)),
             label,
             help,
-        }
+        })
     }
 
-    fn config(&self, body: &Body) -> Result<Config, ConfigError> {
+    fn config(&self, body: &Body) -> Result<Config, Box<ConfigError>> {
         let mut config = Config::default();
         for structure in body.iter() {
             match structure {
@@ -204,7 +204,7 @@ impl Reader<'_> {
         Ok(config)
     }
 
-    fn rule_setting(&self, body: &Body) -> Result<RuleSetting, ConfigError> {
+    fn rule_setting(&self, body: &Body) -> Result<RuleSetting, Box<ConfigError>> {
         let mut setting = RuleSetting::default();
         for structure in body.iter() {
             let Structure::Attribute(attr) = structure else {
@@ -229,7 +229,7 @@ impl Reader<'_> {
         Ok(setting)
     }
 
-    fn strings(&self, value: &Expression) -> Result<Vec<String>, ConfigError> {
+    fn strings(&self, value: &Expression) -> Result<Vec<String>, Box<ConfigError>> {
         let Some(array) = value.as_array() else {
             return Err(self.wrong_type(value, "a list of strings"));
         };
@@ -248,14 +248,14 @@ impl Reader<'_> {
         value: &Expression,
         expected: &str,
         parse: impl Fn(&str) -> Option<T>,
-    ) -> Result<T, ConfigError> {
+    ) -> Result<T, Box<ConfigError>> {
         value
             .as_str()
             .and_then(parse)
             .ok_or_else(|| self.wrong_type(value, &format!("one of {expected}")))
     }
 
-    fn wrong_type(&self, value: &Expression, expected: &str) -> ConfigError {
+    fn wrong_type(&self, value: &Expression, expected: &str) -> Box<ConfigError> {
         self.error(
             value.span().unwrap_or_default(),
             format!("expected {expected}"),
@@ -264,7 +264,12 @@ impl Reader<'_> {
         )
     }
 
-    fn unknown_key(&self, key: &impl hcl_edit::Span, name: &str, known: &[&str]) -> ConfigError {
+    fn unknown_key(
+        &self,
+        key: &impl hcl_edit::Span,
+        name: &str,
+        known: &[&str],
+    ) -> Box<ConfigError> {
         self.error(
             key.span().unwrap_or_default(),
             format!("unknown key `{name}` in {}", self.name),

@@ -24,8 +24,8 @@ pub enum Error {
     Config(Box<ConfigError>),
 }
 
-impl From<ConfigError> for Error {
-    fn from(error: ConfigError) -> Self {
-        Error::Config(Box::new(error))
+impl From<Box<ConfigError>> for Error {
+    fn from(error: Box<ConfigError>) -> Self {
+        Error::Config(error)
     }
 }

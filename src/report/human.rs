@@ -22,8 +22,9 @@ pub fn write(report: &Report, out: &mut dyn Write, options: &RenderOptions) -> i
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_links(false)
-        .with_width(110);
+        .with_links(options.color)
+        .with_width(120)
+        .with_break_words(false);
     let mut sources = Sources {
         cwd: options.cwd.clone(),
         cache: HashMap::new(),
@@ -178,10 +179,12 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!(
-            "{}\n{}",
-            self.finding.help, self.finding.url
-        )))
+        Some(Box::new(&self.finding.help))
+    }
+
+    /// Shown after the code, so it never wraps; a hyperlink on the code in color terminals.
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.url))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -195,13 +198,8 @@ impl Diagnostic for FindingDiagnostic<'_> {
             finding.location.offset,
             finding.location.length,
         )?;
-        let label = match finding.outcome {
-            Outcome::Fail if finding.attribute.is_empty() || finding.location.length == 0 => "here",
-            Outcome::Fail => "this value",
-            Outcome::Unknown => "not known statically",
-        };
         let mut labels = vec![LabeledSpan::new_primary_with_span(
-            Some(label.into()),
+            Some(finding.label.clone()),
             primary,
         )];
         for related in finding

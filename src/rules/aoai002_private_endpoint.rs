@@ -28,10 +28,7 @@ impl Rule for PrivateEndpoint {
                         Target::Unresolved(reason) => {
                             possible.push((
                                 connection.target.span.clone(),
-                                format!(
-                                    "the target of `{address}` ({}) {reason}",
-                                    connection.target.name
-                                ),
+                                format!("`{}` of `{address}` {reason}", connection.target.name),
                             ));
                             continue;
                         }

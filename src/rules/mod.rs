@@ -124,7 +124,10 @@ impl Findings {
             Some(reason) => {
                 let message =
                     format!("{message}, if this is an Azure OpenAI account: `kind` {reason}");
-                self.push(declared, Outcome::Unknown, span, attribute, message)
+                let finding = self.push(declared, Outcome::Unknown, span, attribute, message);
+                finding.label =
+                    "only an Azure OpenAI account if `kind` is OpenAI or AIServices".into();
+                finding
             }
             None => self.push(declared, Outcome::Fail, span, attribute, message),
         }
@@ -145,6 +148,9 @@ impl Findings {
                     let message = format!("{what}: {}", attr.describe());
                     let finding =
                         self.account_fail(account, attr.span.clone(), &attr.name, message);
+                    if attr.is_default() && finding.outcome == Outcome::Fail {
+                        finding.label = format!("`{}` is not set", attr.name);
+                    }
                     if let Some(via) = attr.via() {
                         finding
                             .related

@@ -34,11 +34,9 @@ pub fn extract(module: &ModuleIndex<'_>) -> Model {
                 }
             }
             "azurerm_ai_services" => model.accounts.push(ai_services(&reader, declared())),
-            "azapi_resource" => {
-                if reader.azapi_type().as_deref() == Some(AZAPI_ACCOUNT_TYPE) {
-                    if let Some(account) = azapi_account(&reader, declared()) {
-                        model.accounts.push(account);
-                    }
+            "azapi_resource" if reader.is_azapi_account() => {
+                if let Some(account) = azapi_account(&reader, declared()) {
+                    model.accounts.push(account);
                 }
             }
             "azurerm_private_endpoint" => model.private_endpoints.push(PrivateEndpoint {
@@ -70,11 +68,9 @@ pub fn extract(module: &ModuleIndex<'_>) -> Model {
                     declared: declared(),
                 });
             }
-            "azapi_update_resource" => {
-                if reader.azapi_type().as_deref() == Some(AZAPI_ACCOUNT_TYPE) {
-                    if let Some(binding) = azapi_cmk_patch(&reader, declared()) {
-                        model.cmk_bindings.push(binding);
-                    }
+            "azapi_update_resource" if reader.is_azapi_account() => {
+                if let Some(binding) = azapi_cmk_patch(&reader, declared()) {
+                    model.cmk_bindings.push(binding);
                 }
             }
             "azurerm_cognitive_account_customer_managed_key" => {
@@ -304,6 +300,10 @@ impl<'a> Reader<'a> {
             }),
             _ => Some(Existence::Always),
         }
+    }
+
+    fn is_azapi_account(&self) -> bool {
+        self.azapi_type().as_deref() == Some(AZAPI_ACCOUNT_TYPE)
     }
 
     /// The azapi `type` without its API version, when its resource-type part is known (the API

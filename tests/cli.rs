@@ -1,0 +1,462 @@
+//! The command line as users and CI see it: arguments, exit codes, output.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn aoai_lint(cwd: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("aoai-lint").unwrap();
+    cmd.current_dir(cwd).env_remove("NO_COLOR");
+    cmd
+}
+
+fn repo() -> Command {
+    aoai_lint(Path::new(ROOT))
+}
+
+fn json(output: &[u8]) -> Value {
+    serde_json::from_slice(output).expect("valid JSON")
+}
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const INSECURE: &str = r#"resource "azurerm_cognitive_account" "main" {
+  name                = "oai"
+  location            = "swedencentral"
+  resource_group_name = "rg"
+  kind                = "OpenAI"
+  sku_name            = "S0"
+}
+"#;
+
+#[test]
+fn demo_exits_1_with_findings_in_the_documented_json_schema() {
+    let output = repo()
+        .args(["fixtures/demo", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output.stdout);
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["tool"]["name"], "aoai-lint");
+    assert!(report["tool"]["version"].is_string());
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for finding in findings {
+        for key in [
+            "rule", "name", "level", "outcome", "message", "help", "resource", "file",
+        ] {
+            assert!(finding[key].is_string(), "{key} in {finding}");
+        }
+        for key in ["line", "column", "end_line", "end_column"] {
+            assert!(finding[key].as_u64().unwrap() >= 1, "{key} in {finding}");
+        }
+        assert!(["error", "warning", "note"].contains(&finding["level"].as_str().unwrap()));
+        assert!(["fail", "unknown"].contains(&finding["outcome"].as_str().unwrap()));
+        assert!(
+            finding["file"]
+                .as_str()
+                .unwrap()
+                .starts_with("fixtures/demo/insecure/")
+        );
+    }
+    assert_eq!(report["errors"], Value::Array(vec![]));
+    for key in ["files", "resources", "findings", "errors"] {
+        assert!(report["summary"][key].is_u64(), "summary.{key}");
+    }
+    assert_eq!(
+        report["summary"]["findings"].as_u64().unwrap() as usize,
+        findings.len()
+    );
+}
+
+#[test]
+fn secure_stack_is_clean_and_exits_0() {
+    repo()
+        .args(["fixtures/demo/secure"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("No findings"));
+}
+
+#[test]
+fn parse_error_is_reported_with_location_and_other_files_are_still_linted() {
+    let dir = tree(&[
+        ("good/main.tf", INSECURE),
+        ("bad/main.tf", "resource \"x\" \"y\" {\n  a = \n}\n"),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report = json(&output.stdout);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["file"], "bad/main.tf");
+    assert_eq!(errors[0]["line"], 2);
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("syntax error")
+    );
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["file"] == "good/main.tf" && f["rule"] == "AOAI001")
+    );
+
+    let human = aoai_lint(dir.path())
+        .args(["--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(human.status.code(), Some(2));
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(text.contains("bad/main.tf"), "{text}");
+    assert!(text.contains("could not be read or parsed"), "{text}");
+}
+
+#[test]
+fn non_utf8_file_is_an_error_not_a_crash() {
+    let dir = tree(&[("main.tf", INSECURE)]);
+    fs::write(
+        dir.path().join("latin1.tf"),
+        b"# caf\xe9\nresource \"a\" \"b\" {}\n",
+    )
+    .unwrap();
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report = json(&output.stdout);
+    assert_eq!(report["errors"][0]["file"], "latin1.tf");
+    assert_eq!(report["errors"][0]["line"], 1);
+    assert_eq!(report["errors"][0]["column"], 6);
+    assert!(
+        report["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("UTF-8")
+    );
+    assert!(!report["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count() {
+    for format in ["json", "human", "compact"] {
+        let run = |jobs: &str| {
+            let mut cmd = repo();
+            cmd.args([
+                "fixtures", "--format", format, "--color", "never", "--jobs", jobs,
+            ]);
+            cmd.output().unwrap()
+        };
+        let one = run("1");
+        let many = run("8");
+        assert_eq!(one.status.code(), many.status.code());
+        assert!(!one.stdout.is_empty());
+        assert_eq!(one.stdout, many.stdout, "--format {format}");
+    }
+}
+
+#[test]
+fn fail_on_sets_the_threshold_of_exit_code_1() {
+    let dir = tree(&[("main.tf", INSECURE)]);
+    aoai_lint(dir.path())
+        .args(["--fail-on", "never"])
+        .assert()
+        .code(0);
+    // Only a warning (AOAI003) remains once the errors are ignored.
+    let args = ["--ignore", "AOAI001,private-endpoint,AOAI004,AOAI005"];
+    aoai_lint(dir.path())
+        .args(args)
+        .args(["--fail-on", "error"])
+        .assert()
+        .code(0);
+    aoai_lint(dir.path()).args(args).assert().code(1);
+}
+
+#[test]
+fn select_and_ignore_take_ids_and_names() {
+    let dir = tree(&[("main.tf", INSECURE)]);
+    let rules = |args: &[&str]| -> Vec<String> {
+        let output = aoai_lint(dir.path())
+            .args(["--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let report = json(&output.stdout);
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(rules(&["--select", "public-network-access"]), ["AOAI001"]);
+    assert_eq!(
+        rules(&[
+            "--select",
+            "AOAI001,AOAI004",
+            "--ignore",
+            "local-auth-disabled"
+        ]),
+        ["AOAI001"]
+    );
+    assert!(!rules(&["--ignore", "AOAI001"]).contains(&"AOAI001".to_string()));
+    aoai_lint(dir.path())
+        .args(["--select", "AOAI999"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown rule"));
+}
+
+#[test]
+fn config_file_is_found_upward_and_applied() {
+    let config = r#"
+approved_regions = ["eastus"]
+rule "AOAI003" {
+  enabled = false
+}
+rule "public-network-access" {
+  level = "warning"
+}
+"#;
+    let dir = tree(&[(".aoai-lint.hcl", config), ("infra/main.tf", INSECURE)]);
+    let output = aoai_lint(&dir.path().join("infra"))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    let findings = report["findings"].as_array().unwrap();
+    let by_rule = |rule: &str| findings.iter().find(|f| f["rule"] == rule);
+    assert!(by_rule("AOAI003").is_none());
+    assert_eq!(by_rule("AOAI001").unwrap()["level"], "warning");
+    let region = by_rule("AOAI005").unwrap();
+    assert!(
+        region["message"]
+            .as_str()
+            .unwrap()
+            .contains("not an approved region")
+    );
+    // The flag wins over the file.
+    let output = aoai_lint(&dir.path().join("infra"))
+        .args(["--format", "json", "--approved-regions", "Sweden Central"])
+        .output()
+        .unwrap();
+    assert!(
+        json(&output.stdout)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "AOAI005")
+    );
+    // --no-config ignores it.
+    let output = aoai_lint(&dir.path().join("infra"))
+        .args(["--format", "json", "--no-config"])
+        .output()
+        .unwrap();
+    assert!(
+        json(&output.stdout)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "AOAI003")
+    );
+}
+
+#[test]
+fn unknown_config_key_is_an_error_with_a_caret_on_the_key() {
+    let dir = tree(&[
+        (
+            ".aoai-lint.hcl",
+            "approved_regions = []\napproved_regoins = [\"x\"]\n",
+        ),
+        ("main.tf", INSECURE),
+    ]);
+    let output = aoai_lint(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("unknown key `approved_regoins`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("approved_regoins = [\"x\"]"), "{stderr}");
+    assert!(
+        stderr.contains("────────┬"),
+        "caret under the key: {stderr}"
+    );
+}
+
+#[test]
+fn unknown_outcome_level_is_configurable() {
+    let text = INSECURE.replace("\"swedencentral\"", "var.location");
+    let dir = tree(&[("main.tf", &text)]);
+    let level = |args: &[&str]| {
+        let output = aoai_lint(dir.path())
+            .args(["--format", "json", "--select", "AOAI005"])
+            .args(args)
+            .output()
+            .unwrap();
+        json(&output.stdout)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["level"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(level(&[]), ["note"]);
+    assert_eq!(level(&["--unknown", "error"]), ["error"]);
+    assert!(level(&["--unknown", "ignore"]).is_empty());
+    aoai_lint(dir.path())
+        .args(["--select", "AOAI005"])
+        .assert()
+        .code(0);
+    aoai_lint(dir.path())
+        .args(["--select", "AOAI005", "--unknown", "warning"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn explicit_files_are_linted_with_their_siblings_as_context() {
+    // The endpoint is in network.tf: linting main.tf alone must still see it.
+    let secure = Path::new(ROOT).join("fixtures/demo/secure");
+    aoai_lint(&secure).args(["main.tf"]).assert().code(0);
+    // Findings in sibling files are not reported when a file is given explicitly.
+    let insecure = Path::new(ROOT).join("fixtures/demo/insecure");
+    let output = aoai_lint(&insecure)
+        .args(["main.tf", "--format", "json"])
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    let files: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(!files.is_empty());
+    assert!(files.iter().all(|f| *f == "main.tf"), "{files:?}");
+    assert_eq!(report["summary"]["files"], 1);
+}
+
+#[test]
+fn walking_skips_gitignored_terraform_state_and_excluded_paths() {
+    let dir = tree(&[
+        ("live/main.tf", INSECURE),
+        ("ignored/main.tf", INSECURE),
+        (".gitignore", "ignored/\n"),
+        ("live/.terraform/modules/m/main.tf", INSECURE),
+        ("examples/main.tf", INSECURE),
+    ]);
+    let files = |args: &[&str]| {
+        let output = aoai_lint(dir.path())
+            .args(["--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let report = json(&output.stdout);
+        let mut files: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["file"].as_str().unwrap().to_string())
+            .collect();
+        files.dedup();
+        files
+    };
+    assert_eq!(files(&[]), ["examples/main.tf", "live/main.tf"]);
+    assert_eq!(files(&["--exclude", "examples"]), ["live/main.tf"]);
+}
+
+#[test]
+fn compact_format_is_clickable() {
+    let output = repo()
+        .args(["fixtures/demo", "--format", "compact"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let first = text.lines().next().unwrap();
+    let parts: Vec<_> = first.splitn(4, ':').collect();
+    assert!(parts[0].ends_with(".tf"), "{first}");
+    assert!(
+        parts[1].parse::<usize>().is_ok() && parts[2].parse::<usize>().is_ok(),
+        "{first}"
+    );
+    assert!(
+        parts[3].starts_with(" error[AOAI")
+            || parts[3].starts_with(" warning[AOAI")
+            || parts[3].starts_with(" note[AOAI")
+    );
+}
+
+#[test]
+fn rules_and_explain() {
+    let output = repo().arg("rules").output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    for id in [
+        "AOAI001", "AOAI002", "AOAI003", "AOAI004", "AOAI005", "AOAI006",
+    ] {
+        assert!(text.contains(id), "{id}");
+    }
+    let by_id = repo().args(["explain", "AOAI004"]).output().unwrap();
+    let by_name = repo()
+        .args(["explain", "local-auth-disabled"])
+        .output()
+        .unwrap();
+    assert_eq!(by_id.stdout, by_name.stdout);
+    let text = String::from_utf8(by_id.stdout).unwrap();
+    assert!(text.contains("local_auth_enabled = false"), "{text}");
+    assert!(text.contains("CKV_AZURE_236"), "{text}");
+    repo().args(["explain", "nope"]).assert().code(2);
+}
+
+#[test]
+fn init_writes_a_config_that_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    aoai_lint(dir.path()).arg("init").assert().code(0);
+    let text = fs::read_to_string(dir.path().join(".aoai-lint.hcl")).unwrap();
+    assert!(aoai_lint::config::parse("t", &text).is_ok());
+    aoai_lint(dir.path()).arg("init").assert().code(2);
+    aoai_lint(dir.path())
+        .args(["init", "--force"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    repo().args(["does/not/exist"]).assert().code(2);
+    repo().args(["--format", "yaml"]).assert().code(2);
+    repo().args(["--version"]).assert().code(0);
+}
+
+#[test]
+fn no_color_is_honoured() {
+    let output = repo()
+        .args(["fixtures/demo", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains('\u{1b}'));
+    let output = repo()
+        .args(["fixtures/demo", "--color", "never"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&output.stdout).contains('\u{1b}'));
+}
