@@ -22,3 +22,6 @@ pub fn build_model(files: &[ParsedFile]) -> Model {
     let index = module::ModuleIndex::new(files);
     extract::extract(&index)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,308 @@
+//! Front-end tests: what the model says about Terraform source, with spans and origins.
+
+use super::*;
+use crate::model::{AttrState, Existence};
+use crate::source::{FileId, Span};
+
+fn model(files: &[&str]) -> Model {
+    let parsed: Vec<_> = files
+        .iter()
+        .enumerate()
+        .map(|(i, text)| ParsedFile {
+            id: FileId(i as u32),
+            body: parse(text).expect("parses"),
+        })
+        .collect();
+    build_model(&parsed)
+}
+
+fn text<'a>(source: &'a str, span: &Span) -> &'a str {
+    &source[span.range.clone()]
+}
+
+const ACCOUNT: &str = r#"resource "azurerm_resource_group" "rg" {
+  name     = "rg"
+  location = "Sweden Central"
+}
+
+resource "azurerm_cognitive_account" "main" {
+  name                          = "oai"
+  location                      = azurerm_resource_group.rg.location
+  resource_group_name           = azurerm_resource_group.rg.name
+  kind                          = "OpenAI"
+  sku_name                      = "S0"
+  public_network_access_enabled = false
+  local_auth_enabled            = var.local_auth
+}
+"#;
+
+#[test]
+fn account_values_carry_spans_and_origins() {
+    let model = model(&[ACCOUNT]);
+    let [account] = model.accounts.as_slice() else {
+        panic!("one account")
+    };
+    assert_eq!(account.declared.address, "azurerm_cognitive_account.main");
+    assert_eq!(
+        text(ACCOUNT, &account.declared.header),
+        r#"resource "azurerm_cognitive_account" "main""#
+    );
+
+    let public = &account.public_network_access;
+    assert_eq!(public.value(), Some(&false));
+    assert!(matches!(public.state, AttrState::Explicit { .. }));
+    assert_eq!(
+        text(ACCOUNT, &public.span),
+        "public_network_access_enabled = false"
+    );
+
+    // Not written: the provider default, pointing at the header.
+    assert_eq!(account.inline_cmk.value(), Some(&false));
+    assert!(account.inline_cmk.is_default());
+    assert_eq!(account.inline_cmk.span, account.declared.header);
+
+    let local_auth = &account.local_auth;
+    assert_eq!(local_auth.value(), None);
+    assert!(
+        local_auth
+            .unresolved_reason()
+            .unwrap()
+            .contains("var.local_auth")
+    );
+    assert_eq!(
+        text(ACCOUNT, &local_auth.span),
+        "local_auth_enabled            = var.local_auth"
+    );
+
+    // Resolved through the resource group's literal, normalized, with where it came from.
+    let location = &account.location;
+    assert_eq!(location.value().map(String::as_str), Some("swedencentral"));
+    assert_eq!(
+        text(ACCOUNT, location.via().unwrap()),
+        r#"location = "Sweden Central""#
+    );
+    assert_eq!(account.link_keys, ["azurerm_cognitive_account.main"]);
+}
+
+#[test]
+fn only_openai_and_ai_services_kinds_are_accounts() {
+    let source = |kind: &str| ACCOUNT.replace("\"OpenAI\"", kind);
+    assert_eq!(model(&[&source("\"TextAnalytics\"")]).accounts.len(), 0);
+    assert_eq!(model(&[&source("\"AIServices\"")]).accounts.len(), 1);
+    let unknown = model(&[&source("var.kind")]);
+    assert!(
+        unknown.accounts[0]
+            .kind
+            .unresolved_reason()
+            .unwrap()
+            .contains("var.kind")
+    );
+}
+
+#[test]
+fn count_and_for_each_decide_existence() {
+    let with = |meta: &str| {
+        ACCOUNT.replace(
+            "  name                          = \"oai\"",
+            &format!("  {meta}\n  name = \"oai\""),
+        )
+    };
+    assert_eq!(model(&[&with("count = 0")]).accounts.len(), 0);
+    assert_eq!(
+        model(&[&with("count = 1 + 1")]).accounts[0]
+            .declared
+            .existence,
+        Existence::Always
+    );
+    assert_eq!(model(&[&with("for_each = {}")]).accounts.len(), 0);
+    let conditional = model(&[&with("count = var.enabled ? 1 : 0")]);
+    match &conditional.accounts[0].declared.existence {
+        Existence::Conditional { reason } => {
+            assert!(reason.starts_with("`count` depends on `var.enabled`"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn azapi_bodies_in_both_forms() {
+    let v2 = r#"resource "azapi_resource" "a" {
+  type     = "Microsoft.CognitiveServices/accounts@2024-10-01"
+  location = "eastus"
+  body = {
+    kind       = "OpenAI"
+    properties = { publicNetworkAccess = "Disabled", disableLocalAuth = true }
+  }
+}"#;
+    let v1 = r#"resource "azapi_resource" "a" {
+  type     = "microsoft.cognitiveservices/accounts@${var.api}"
+  location = "eastus"
+  body = jsonencode({
+    kind = "OpenAI"
+    properties = {
+      "publicNetworkAccess" = "Enabled"
+    }
+  })
+}"#;
+    let account = &model(&[v2]).accounts[0];
+    assert_eq!(account.public_network_access.value(), Some(&false));
+    assert_eq!(account.local_auth.value(), Some(&false));
+    assert_eq!(
+        text(v2, &account.public_network_access.span),
+        r#"publicNetworkAccess = "Disabled""#
+    );
+    assert_eq!(
+        account.public_network_access.name,
+        "body.properties.publicNetworkAccess"
+    );
+
+    let account = &model(&[v1]).accounts[0];
+    assert_eq!(account.public_network_access.value(), Some(&true));
+    assert_eq!(
+        text(v1, &account.public_network_access.span),
+        r#""publicNetworkAccess" = "Enabled""#
+    );
+    // disableLocalAuth missing: ARM default false, so keys are enabled.
+    assert_eq!(account.local_auth.value(), Some(&true));
+    assert!(account.local_auth.is_default());
+
+    let other = v2.replace(
+        "Microsoft.CognitiveServices/accounts",
+        "Microsoft.Storage/storageAccounts",
+    );
+    assert!(model(&[&other]).accounts.is_empty());
+}
+
+#[test]
+fn related_resources_link_across_files() {
+    let network = r#"resource "azurerm_private_endpoint" "pe" {
+  private_service_connection {
+    private_connection_resource_id = azurerm_cognitive_account.main.id
+    subresource_names              = ["account"]
+  }
+}
+resource "azurerm_role_assignment" "r" {
+  scope                = azurerm_cognitive_account.main.id
+  role_definition_name = "Cognitive Services OpenAI User"
+}
+resource "azurerm_cognitive_account_customer_managed_key" "k" {
+  cognitive_account_id = azurerm_cognitive_account.main[0].id
+}
+resource "azurerm_cognitive_deployment" "d" {
+  cognitive_account_id = azurerm_cognitive_account.main.id
+  sku {
+    name = "GlobalStandard"
+  }
+}"#;
+    let model = model(&[ACCOUNT, network]);
+    let target = &model.private_endpoints[0].connections[0].target;
+    assert_eq!(
+        target.value().map(String::as_str),
+        Some("azurerm_cognitive_account.main")
+    );
+    assert_eq!(target.span.file, FileId(1));
+    assert_eq!(
+        model.private_endpoints[0].connections[0]
+            .group_ids
+            .value()
+            .unwrap(),
+        &["account"]
+    );
+    assert_eq!(
+        model.role_assignments[0].role.value().unwrap(),
+        "Cognitive Services OpenAI User"
+    );
+    assert_eq!(
+        model.cmk_bindings[0].account.value().unwrap(),
+        "azurerm_cognitive_account.main"
+    );
+    assert_eq!(model.deployments[0].sku.value().unwrap(), "GlobalStandard");
+    let links = crate::resolve::Links::new(&model);
+    assert_eq!(
+        links.target(&model.role_assignments[0].scope),
+        crate::resolve::Target::Account(0)
+    );
+}
+
+#[test]
+fn evaluation_is_exact_where_it_can_be_and_honest_where_not() {
+    let account = |value: &str| {
+        let source = ACCOUNT.replace("false", value);
+        model(&[&source]).accounts.remove(0).public_network_access
+    };
+    assert_eq!(account("!true").value(), Some(&false));
+    assert_eq!(account("1 + 1 == 2 && \"a\" != \"b\"").value(), Some(&true));
+    assert_eq!(account("\"${1 + 1 == 3}\"").value(), Some(&false));
+    assert_eq!(account("false && var.x").value(), Some(&false));
+    assert_eq!(account("(true || var.x)").value(), Some(&true));
+    assert!(
+        account("var.x && true")
+            .unresolved_reason()
+            .unwrap()
+            .contains("var.x")
+    );
+    assert!(
+        account("lower(\"x\")")
+            .unresolved_reason()
+            .unwrap()
+            .contains("lower()")
+    );
+    assert!(
+        account("[for x in [] : x]")
+            .unresolved_reason()
+            .unwrap()
+            .contains("for")
+    );
+    assert!(
+        account("azurerm_resource_group.rg.id")
+            .unresolved_reason()
+            .unwrap()
+            .contains("after apply")
+    );
+    assert!(
+        account("azurerm_nothing.x.y")
+            .unresolved_reason()
+            .unwrap()
+            .contains("not declared")
+    );
+    assert!(
+        account("\"maybe\"")
+            .unresolved_reason()
+            .unwrap()
+            .contains("expected a bool")
+    );
+    // `null` means unset: the provider default applies.
+    assert!(account("null").is_default());
+}
+
+#[test]
+fn reference_cycles_terminate() {
+    let source = r#"resource "azurerm_resource_group" "a" {
+  location = azurerm_resource_group.b.location
+}
+resource "azurerm_resource_group" "b" {
+  location = azurerm_resource_group.a.location
+}
+resource "azurerm_cognitive_account" "main" {
+  kind     = "OpenAI"
+  location = azurerm_resource_group.a.location
+}"#;
+    let model = model(&[source]);
+    assert!(
+        model.accounts[0]
+            .location
+            .unresolved_reason()
+            .unwrap()
+            .contains("too deep or circular")
+    );
+}
+
+#[test]
+fn syntax_errors_have_offsets_and_deep_nesting_does_not_overflow() {
+    let error = parse("a = {\n  b = \n").unwrap_err();
+    assert!(error.offset > 0);
+    let deep = format!("a = {}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(parse(&deep).is_err());
+    let deep_ops = format!("a = {}1", "!".repeat(100_000));
+    let _ = parse(&deep_ops);
+}
