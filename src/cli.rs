@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{self, Config, FailOn, UnknownLevel};
-use crate::engine::{Options, Report, lint};
+use crate::engine::{Options, Summary, lint_streaming};
 use crate::error::Error;
 use crate::finding::Level;
 use crate::policy::{Policy, catalog};
@@ -191,32 +191,34 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         Some(FailOnArg::Never) => FailOn::Never,
         None => config.fail_on.unwrap_or(FailOn::Level(Level::Warning)),
     };
-    let report = lint(&options)?;
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => !no_color_env() && io::stdout().is_terminal(),
     };
     let render = RenderOptions { color, cwd };
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let written = report::write(&report, args.format, &mut out, &render).and_then(|()| out.flush());
-    if let Err(error) = written {
+    let out = Box::new(io::BufWriter::new(io::stdout().lock()));
+    let mut reporter = report::reporter(args.format, out, render);
+    let summary =
+        lint_streaming(&options, &mut |scope| reporter.scope(&scope)).and_then(|summary| {
+            reporter
+                .finish(&summary)
+                .map(|()| summary)
+                .map_err(Error::Output)
+        });
+    match summary {
+        Ok(summary) => Ok(exit_code(&summary, fail_on)),
         // A closed pipe (`aoai-lint | head`) is the reader's choice, not an error.
-        if error.kind() != io::ErrorKind::BrokenPipe {
-            return Err(Error::Io {
-                path: "<stdout>".into(),
-                source: error,
-            });
-        }
+        Err(Error::Output(error)) if error.kind() == io::ErrorKind::BrokenPipe => Ok(EXIT_CLEAN),
+        Err(error) => Err(error),
     }
-    Ok(exit_code(&report, fail_on))
 }
 
-pub fn exit_code(report: &Report, fail_on: FailOn) -> i32 {
-    if !report.errors.is_empty() {
+pub fn exit_code(summary: &Summary, fail_on: FailOn) -> i32 {
+    if summary.errors > 0 {
         return EXIT_ERROR;
     }
-    match (fail_on, report.max_level()) {
+    match (fail_on, summary.max_level()) {
         (FailOn::Level(threshold), Some(max)) if max >= threshold => EXIT_FINDINGS,
         _ => EXIT_CLEAN,
     }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -17,7 +18,7 @@ const SKIPPED_DIRS: [&str; 2] = [".terraform", ".git"];
 pub struct DiscoveredFile {
     pub path: PathBuf,
     /// The path as shown in output.
-    pub display: String,
+    pub display: Arc<str>,
     pub kind: FileKind,
     /// False for sibling files read only as context for an explicitly given file: their
     /// resources are linked, but findings located in them are not reported.
@@ -107,7 +108,7 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet, cwd: &Path) -> Result<Dis
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         scopes.entry(dir).or_default().push(id);
         discovered.files.push(DiscoveredFile {
-            display: display_path(&path, cwd),
+            display: display_path(&path, cwd).into(),
             path,
             kind,
             target,
@@ -150,7 +151,7 @@ fn walk(
             Ok(entry) => entry,
             Err(error) => {
                 errors.push(FileError {
-                    file: display_path(root, cwd),
+                    file: display_path(root, cwd).into(),
                     line: 0,
                     column: 0,
                     message: error.to_string(),

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -49,15 +50,58 @@ impl Options {
     }
 }
 
+/// Counts over a whole run, accumulated as scopes are reported.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Files linted (context-only siblings of explicitly given files are not counted).
     pub files: usize,
+    /// Resources of the model (accounts and what attaches to them).
     pub resources: usize,
     pub findings: usize,
     pub errors: usize,
+    pub errors_level: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    pub unknown: usize,
 }
 
-/// The complete, sorted result of a run: what every reporter prints.
+impl Summary {
+    fn add(&mut self, scope: &ScopeReport) {
+        self.resources += scope.resources;
+        self.findings += scope.findings.len();
+        self.errors += scope.errors.len();
+        for finding in &scope.findings {
+            match finding.level {
+                Level::Error => self.errors_level += 1,
+                Level::Warning => self.warnings += 1,
+                Level::Note => self.notes += 1,
+            }
+            self.unknown += usize::from(finding.outcome == Outcome::Unknown);
+        }
+    }
+
+    pub fn max_level(&self) -> Option<Level> {
+        [
+            (self.errors_level, Level::Error),
+            (self.warnings, Level::Warning),
+            (self.notes, Level::Note),
+        ]
+        .into_iter()
+        .find(|(count, _)| *count > 0)
+        .map(|(_, level)| level)
+    }
+}
+
+/// The findings and errors of one scope (a directory), sorted: the unit reporters receive.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScopeReport {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<FileError>,
+    pub resources: usize,
+}
+
+/// A whole run collected in memory: for the library API and tests. The command line streams
+/// scopes to its reporters instead, so its memory does not grow with the size of the tree.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     pub findings: Vec<Finding>,
@@ -65,13 +109,32 @@ pub struct Report {
     pub summary: Summary,
 }
 
-impl Report {
-    pub fn max_level(&self) -> Option<Level> {
-        self.findings.iter().map(|f| f.level).max()
-    }
+pub fn lint(options: &Options) -> Result<Report, Error> {
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    let summary = lint_streaming(options, &mut |scope: ScopeReport| {
+        findings.extend(scope.findings);
+        errors.extend(scope.errors);
+        Ok(())
+    })?;
+    Ok(Report {
+        findings,
+        errors,
+        summary,
+    })
 }
 
-pub fn lint(options: &Options) -> Result<Report, Error> {
+/// Scopes linted in parallel per batch: large enough to keep every core busy, small enough
+/// that the findings waiting to be reported stay few.
+const SCOPES_PER_BATCH: usize = 256;
+
+/// Lints and hands each scope's report to `report`, in an order that does not depend on the
+/// number of threads: scopes by directory, then findings by file, position and rule. Stops at
+/// the first error `report` returns (e.g. a closed pipe).
+pub fn lint_streaming(
+    options: &Options,
+    report: &mut dyn FnMut(ScopeReport) -> std::io::Result<()>,
+) -> Result<Summary, Error> {
     let excludes = exclude_set(&options.exclude)?;
     let discovered = discover(&options.paths, &excludes, &options.cwd)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -81,38 +144,33 @@ pub fn lint(options: &Options) -> Result<Report, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
     let catalog = catalog();
-    let outputs: Vec<ScopeOutput> = pool.install(|| {
-        discovered
-            .scopes
-            .par_iter()
-            .map(|scope| lint_scope(scope, &discovered, options, catalog))
-            .collect()
-    });
 
-    let mut report = Report {
-        errors: discovered.errors.clone(),
-        ..Report::default()
+    let mut summary = Summary {
+        files: discovered.files.iter().filter(|f| f.target).count(),
+        ..Summary::default()
     };
-    report.summary.files = discovered.files.iter().filter(|f| f.target).count();
-    for output in outputs {
-        report.findings.extend(output.findings);
-        report.errors.extend(output.errors);
-        report.summary.resources += output.resources;
+    let mut emit = |scope: ScopeReport| -> Result<(), Error> {
+        summary.add(&scope);
+        report(scope).map_err(Error::Output)
+    };
+    if !discovered.errors.is_empty() {
+        emit(ScopeReport {
+            errors: discovered.errors.clone(),
+            ..ScopeReport::default()
+        })?;
     }
-    report
-        .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    report.errors.sort();
-    report.summary.findings = report.findings.len();
-    report.summary.errors = report.errors.len();
-    Ok(report)
-}
-
-#[derive(Default)]
-struct ScopeOutput {
-    findings: Vec<Finding>,
-    errors: Vec<FileError>,
-    resources: usize,
+    for batch in discovered.scopes.chunks(SCOPES_PER_BATCH) {
+        let reports: Vec<ScopeReport> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|scope| lint_scope(scope, &discovered, options, catalog))
+                .collect()
+        });
+        for scope in reports {
+            emit(scope)?;
+        }
+    }
+    Ok(summary)
 }
 
 /// A file's text, kept while its scope is linted to turn spans into lines and columns.
@@ -127,8 +185,8 @@ fn lint_scope(
     discovered: &Discovered,
     options: &Options,
     catalog: &'static Catalog,
-) -> ScopeOutput {
-    let mut output = ScopeOutput::default();
+) -> ScopeReport {
+    let mut output = ScopeReport::default();
     let loaded: Vec<(LoadedFile, Result<terraform::ParsedFile, FileError>)> = scope
         .files
         .par_iter()
@@ -232,8 +290,8 @@ fn lint_scope(
             level,
             outcome: finding.outcome,
             message: finding.message,
-            help: policy.remediation_for(finding.language).trim().to_string(),
-            url: policy.references.learn.clone(),
+            help: policy.remediation_for(finding.language),
+            url: &policy.references.learn,
             resource: finding.resource,
             attribute: finding.attribute,
             location,
@@ -241,6 +299,10 @@ fn lint_scope(
             related,
         });
     }
+    output
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    output.errors.sort();
     output
 }
 
@@ -268,11 +330,11 @@ fn rule_name(catalog: &'static Catalog, id: &str) -> &'static str {
     catalog.find(id).map_or("", |policy| policy.name.as_str())
 }
 
-fn locate(display: &str, file: &LoadedFile, span: &Span) -> Location {
+fn locate(display: &Arc<str>, file: &LoadedFile, span: &Span) -> Location {
     let start = file.lines.line_col(&file.text, span.range.start);
     let end = file.lines.line_col(&file.text, span.range.end);
     Location {
-        file: display.to_string(),
+        file: display.clone(),
         start,
         end,
         offset: span.range.start,

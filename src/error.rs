@@ -22,6 +22,11 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Config(Box<ConfigError>),
+
+    /// Writing the report failed (a closed pipe included: the CLI ends quietly on that).
+    #[error("cannot write the report: {0}")]
+    #[diagnostic(code(aoai_lint::output))]
+    Output(#[source] std::io::Error),
 }
 
 impl From<Box<ConfigError>> for Error {

@@ -1,5 +1,7 @@
 //! What rules report and what reporters print.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::source::LineCol;
@@ -44,8 +46,8 @@ pub enum Outcome {
 /// A position in a file, resolved for output.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
-    /// Path relative to the working directory, `/`-separated.
-    pub file: String,
+    /// Path relative to the working directory, `/`-separated; shared by the findings of a file.
+    pub file: Arc<str>,
     pub start: LineCol,
     pub end: LineCol,
     /// Byte range, for snippet rendering.
@@ -67,8 +69,10 @@ pub struct Finding {
     pub level: Level,
     pub outcome: Outcome,
     pub message: String,
-    pub help: String,
-    pub url: String,
+    /// The policy's remediation for the resource's language.
+    pub help: &'static str,
+    /// The policy's documentation link.
+    pub url: &'static str,
     /// Address of the resource the finding is about.
     pub resource: String,
     /// The attribute the finding is about, as written in the source language; empty when the
@@ -91,7 +95,7 @@ impl Finding {
 /// A file that could not be read or parsed. It is reported and skipped; other files go on.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct FileError {
-    pub file: String,
+    pub file: Arc<str>,
     pub line: usize,
     pub column: usize,
     pub message: String,

@@ -18,5 +18,5 @@ pub mod resolve;
 pub mod rules;
 pub mod source;
 
-pub use engine::{Options, Report, Summary, lint};
+pub use engine::{Options, Report, ScopeReport, Summary, lint, lint_streaming};
 pub use error::Error;

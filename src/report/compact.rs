@@ -2,34 +2,45 @@
 
 use std::io::{self, Write};
 
-use crate::engine::Report;
+use super::Reporter;
+use crate::engine::{ScopeReport, Summary};
 use crate::finding::Outcome;
 
-pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for error in &report.errors {
-        writeln!(
-            out,
-            "{}:{}:{}: error[parse] {}",
-            error.file, error.line, error.column, error.message
-        )?;
+pub struct Compact<'w> {
+    pub out: Box<dyn Write + 'w>,
+}
+
+impl Reporter for Compact<'_> {
+    fn scope(&mut self, scope: &ScopeReport) -> io::Result<()> {
+        for error in &scope.errors {
+            writeln!(
+                self.out,
+                "{}:{}:{}: error[parse] {}",
+                error.file, error.line, error.column, error.message
+            )?;
+        }
+        for finding in &scope.findings {
+            let unknown = if finding.outcome == Outcome::Unknown {
+                " (unknown)"
+            } else {
+                ""
+            };
+            writeln!(
+                self.out,
+                "{}:{}:{}: {}[{}]{unknown} {} [{}]",
+                finding.location.file,
+                finding.location.start.line,
+                finding.location.start.column,
+                finding.level.as_str(),
+                finding.rule,
+                finding.message,
+                finding.resource,
+            )?;
+        }
+        Ok(())
     }
-    for finding in &report.findings {
-        let unknown = if finding.outcome == Outcome::Unknown {
-            " (unknown)"
-        } else {
-            ""
-        };
-        writeln!(
-            out,
-            "{}:{}:{}: {}[{}]{unknown} {} [{}]",
-            finding.location.file,
-            finding.location.start.line,
-            finding.location.start.column,
-            finding.level.as_str(),
-            finding.rule,
-            finding.message,
-            finding.resource,
-        )?;
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        self.out.flush()
     }
-    Ok(())
 }

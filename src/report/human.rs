@@ -11,94 +11,108 @@ use miette::{
     SourceCode,
 };
 
-use super::{RenderOptions, plural};
-use crate::engine::Report;
+use super::{RenderOptions, Reporter, plural};
+use crate::engine::{ScopeReport, Summary};
 use crate::finding::{FileError, Finding, Level, Location, Outcome};
 
-pub fn write(report: &Report, out: &mut dyn Write, options: &RenderOptions) -> io::Result<()> {
-    let theme = if options.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_links(options.color)
-        .with_width(120)
-        .with_break_words(false);
-    let mut sources = Sources {
-        cwd: options.cwd.clone(),
-        cache: HashMap::new(),
-    };
-    let render = |diagnostic: &dyn Diagnostic, out: &mut dyn Write| -> io::Result<()> {
-        let mut text = String::new();
-        handler
-            .render_report(&mut text, diagnostic)
-            .map_err(io::Error::other)?;
-        writeln!(out, "{text}")
-    };
-    for error in &report.errors {
-        render(
-            &ErrorDiagnostic {
-                error,
-                source: sources.get(&error.file),
-            },
-            out,
-        )?;
-    }
-    for finding in &report.findings {
-        let related = finding
-            .related
-            .iter()
-            .filter(|r| r.location.file != finding.location.file)
-            .map(|r| RelatedDiagnostic {
-                message: r.message.clone(),
-                location: r.location.clone(),
-                source: sources.get(&r.location.file),
-            })
-            .collect();
-        let diagnostic = FindingDiagnostic {
-            finding,
-            source: sources.get(&finding.location.file),
-            related,
-        };
-        render(&diagnostic, out)?;
-    }
-    writeln!(out, "{}", summary(report))
+pub struct Human<'w> {
+    out: Box<dyn Write + 'w>,
+    handler: GraphicalReportHandler,
+    sources: Sources,
 }
 
-fn summary(report: &Report) -> String {
-    let count = |level| report.findings.iter().filter(|f| f.level == level).count();
-    let unknown = report
-        .findings
-        .iter()
-        .filter(|f| f.outcome == Outcome::Unknown)
-        .count();
+impl<'w> Human<'w> {
+    pub fn new(out: Box<dyn Write + 'w>, options: RenderOptions) -> Self {
+        let theme = if options.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_links(options.color)
+            .with_width(120)
+            .with_break_words(false);
+        Human {
+            out,
+            handler,
+            sources: Sources {
+                cwd: options.cwd,
+                cache: HashMap::new(),
+            },
+        }
+    }
+
+    fn render(&mut self, diagnostic: &dyn Diagnostic) -> io::Result<()> {
+        let mut text = String::new();
+        self.handler
+            .render_report(&mut text, diagnostic)
+            .map_err(io::Error::other)?;
+        writeln!(self.out, "{text}")
+    }
+}
+
+impl Reporter for Human<'_> {
+    fn scope(&mut self, scope: &ScopeReport) -> io::Result<()> {
+        for error in &scope.errors {
+            let source = self.sources.get(&error.file);
+            self.render(&ErrorDiagnostic { error, source })?;
+        }
+        for finding in &scope.findings {
+            let related = finding
+                .related
+                .iter()
+                .filter(|r| r.location.file != finding.location.file)
+                .map(|r| RelatedDiagnostic {
+                    message: r.message.clone(),
+                    location: r.location.clone(),
+                    source: self.sources.get(&r.location.file),
+                })
+                .collect();
+            let source = self.sources.get(&finding.location.file);
+            self.render(&FindingDiagnostic {
+                finding,
+                source,
+                related,
+            })?;
+        }
+        // Sources are only needed within a scope: keep memory flat on large trees.
+        self.sources.cache.clear();
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        writeln!(self.out, "{}", summary_line(summary))?;
+        self.out.flush()
+    }
+}
+
+fn summary_line(summary: &Summary) -> String {
     let scanned = format!(
         "{} checked, {} found",
-        plural(report.summary.files, "file"),
-        plural(report.summary.resources, "resource")
+        plural(summary.files, "file"),
+        plural(summary.resources, "resource")
     );
-    let mut line = if report.findings.is_empty() {
+    let mut line = if summary.findings == 0 {
         format!("No findings ({scanned})")
     } else {
         let mut counts = vec![
-            plural(count(Level::Error), "error"),
-            plural(count(Level::Warning), "warning"),
-            plural(count(Level::Note), "note"),
+            plural(summary.errors_level, "error"),
+            plural(summary.warnings, "warning"),
+            plural(summary.notes, "note"),
         ];
-        if unknown > 0 {
-            counts.push(format!("{unknown} of them unknown"));
+        if summary.unknown > 0 {
+            counts.push(format!("{} of them unknown", summary.unknown));
         }
         format!(
             "{}: {} ({scanned})",
-            plural(report.findings.len(), "finding"),
+            plural(summary.findings, "finding"),
             counts.join(", ")
         )
     };
-    if !report.errors.is_empty() {
+    if summary.errors > 0 {
         line.push_str(&format!(
             "; {} could not be read or parsed",
-            plural(report.errors.len(), "file")
+            plural(summary.errors, "file")
         ));
     }
     line

@@ -5,25 +5,11 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::engine::Report;
-use crate::finding::{Finding, Level, Outcome};
+use super::Reporter;
+use crate::engine::{ScopeReport, Summary};
+use crate::finding::{FileError, Finding, Level, Outcome};
 
 pub const SCHEMA_VERSION: u32 = 1;
-
-#[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    tool: Tool,
-    findings: Vec<JsonFinding<'a>>,
-    errors: Vec<JsonError<'a>>,
-    summary: Summary,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
-}
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
@@ -63,7 +49,7 @@ struct JsonError<'a> {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct JsonSummary {
     files: usize,
     resources: usize,
     findings: usize,
@@ -86,8 +72,8 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         level: f.level,
         outcome: f.outcome,
         message: &f.message,
-        help: &f.help,
-        url: &f.url,
+        help: f.help,
+        url: f.url,
         resource: &f.resource,
         attribute: &f.attribute,
         file: &f.location.file,
@@ -110,16 +96,65 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
     }
 }
 
-pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let count = |level| report.findings.iter().filter(|f| f.level == level).count();
-    let document = Document {
-        version: SCHEMA_VERSION,
-        tool: Tool {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        findings: report.findings.iter().map(finding).collect(),
-        errors: report
+/// Streams the document: one finding per line inside the usual JSON structure, so the output
+/// is valid JSON, greppable and diff-friendly. Errors are few and come after the findings.
+pub struct Json<'w> {
+    out: Box<dyn Write + 'w>,
+    started: bool,
+    findings_written: usize,
+    errors: Vec<FileError>,
+}
+
+impl<'w> Json<'w> {
+    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+        Json {
+            out,
+            started: false,
+            findings_written: 0,
+            errors: Vec::new(),
+        }
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            write!(
+                self.out,
+                "{{\n  \"version\": {SCHEMA_VERSION},\n  \"tool\": {{\"name\": {:?}, \"version\": {:?}}},\n  \"findings\": [",
+                env!("CARGO_PKG_NAME"),
+                env!("CARGO_PKG_VERSION"),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Reporter for Json<'_> {
+    fn scope(&mut self, scope: &ScopeReport) -> io::Result<()> {
+        self.start()?;
+        for f in &scope.findings {
+            let separator = if self.findings_written == 0 {
+                "\n    "
+            } else {
+                ",\n    "
+            };
+            self.out.write_all(separator.as_bytes())?;
+            serde_json::to_writer(&mut self.out, &finding(f))?;
+            self.findings_written += 1;
+        }
+        self.errors.extend(scope.errors.iter().cloned());
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.start()?;
+        let close = if self.findings_written == 0 {
+            "],\n"
+        } else {
+            "\n  ],\n"
+        };
+        self.out.write_all(close.as_bytes())?;
+        let errors: Vec<_> = self
             .errors
             .iter()
             .map(|e| JsonError {
@@ -128,24 +163,24 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 column: e.column,
                 message: &e.message,
             })
-            .collect(),
-        summary: Summary {
-            files: report.summary.files,
-            resources: report.summary.resources,
-            findings: report.summary.findings,
-            errors: report.summary.errors,
+            .collect();
+        write!(self.out, "  \"errors\": ")?;
+        serde_json::to_writer(&mut self.out, &errors)?;
+        let summary = JsonSummary {
+            files: summary.files,
+            resources: summary.resources,
+            findings: summary.findings,
+            errors: summary.errors,
             by_level: ByLevel {
-                error: count(Level::Error),
-                warning: count(Level::Warning),
-                note: count(Level::Note),
+                error: summary.errors_level,
+                warning: summary.warnings,
+                note: summary.notes,
             },
-            unknown: report
-                .findings
-                .iter()
-                .filter(|f| f.outcome == Outcome::Unknown)
-                .count(),
-        },
-    };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+            unknown: summary.unknown,
+        };
+        write!(self.out, ",\n  \"summary\": ")?;
+        serde_json::to_writer(&mut self.out, &summary)?;
+        self.out.write_all(b"\n}\n")?;
+        self.out.flush()
+    }
 }

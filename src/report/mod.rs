@@ -1,4 +1,5 @@
-//! Reporters: one file per output format, all over the same sorted [`Report`].
+//! Reporters: one file per output format. Each receives the sorted report of one scope at a
+//! time, then the summary, so output starts early and memory stays flat on large trees.
 
 mod compact;
 mod human;
@@ -7,7 +8,7 @@ mod json;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::engine::Report;
+use crate::engine::{ScopeReport, Summary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -19,22 +20,27 @@ pub enum Format {
     Json,
 }
 
+#[derive(Debug, Clone)]
 pub struct RenderOptions {
     pub color: bool,
     /// Where the displayed paths are relative to, to read source snippets back.
     pub cwd: PathBuf,
 }
 
-pub fn write(
-    report: &Report,
+pub trait Reporter {
+    fn scope(&mut self, scope: &ScopeReport) -> io::Result<()>;
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+pub fn reporter<'w>(
     format: Format,
-    out: &mut dyn Write,
-    options: &RenderOptions,
-) -> io::Result<()> {
+    out: Box<dyn Write + 'w>,
+    options: RenderOptions,
+) -> Box<dyn Reporter + 'w> {
     match format {
-        Format::Human => human::write(report, out, options),
-        Format::Compact => compact::write(report, out),
-        Format::Json => json::write(report, out),
+        Format::Human => Box::new(human::Human::new(out, options)),
+        Format::Compact => Box::new(compact::Compact { out }),
+        Format::Json => Box::new(json::Json::new(out)),
     }
 }
 
