@@ -143,6 +143,7 @@ fn walk(
                 return false;
             }
             entry.depth() == 0
+                || excludes_for_filter.is_empty()
                 || !excludes_for_filter.is_match(display_path(entry.path(), &cwd_for_filter))
         })
         .build();

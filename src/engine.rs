@@ -177,7 +177,24 @@ pub fn lint_streaming(
 struct LoadedFile {
     id: FileId,
     text: String,
-    lines: LineIndex,
+    /// Built on first use: most files have no finding.
+    lines: std::cell::OnceCell<LineIndex>,
+}
+
+impl LoadedFile {
+    fn new(id: FileId, text: String) -> Self {
+        LoadedFile {
+            id,
+            text,
+            lines: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn line_col(&self, offset: usize) -> crate::source::LineCol {
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.text))
+            .line_col(&self.text, offset)
+    }
 }
 
 fn lint_scope(
@@ -192,12 +209,8 @@ fn lint_scope(
         .par_iter()
         .filter_map(|&id| {
             let file = discovered.file(id);
-            debug_assert_eq!(file.kind, FileKind::Terraform);
-            let (text, lines) = match read_text(&file.path) {
-                Ok(text) => {
-                    let lines = LineIndex::new(&text);
-                    (text, lines)
-                }
+            let text = match read_text(&file.path) {
+                Ok(text) => text,
                 Err(error) => {
                     // Context files that cannot be read are not the user's concern here.
                     return file.target.then(|| {
@@ -209,18 +222,18 @@ fn lint_scope(
                             message: error.message,
                             offset: error.position.map(|_| offset),
                         };
-                        let empty = LoadedFile {
-                            id,
-                            text: String::new(),
-                            lines: LineIndex::new(""),
-                        };
-                        (empty, Err(error))
+                        (LoadedFile::new(id, String::new()), Err(error))
                     });
                 }
             };
-            let parsed = terraform::parse(&text).map(|body| terraform::ParsedFile { id, body });
+            let parsed = match file.kind {
+                FileKind::Terraform => {
+                    terraform::parse(&text).map(|body| terraform::ParsedFile { id, body })
+                }
+            };
+            let loaded = LoadedFile::new(id, text);
             let parsed = parsed.map_err(|SyntaxError { offset, message }| {
-                let position = lines.line_col(&text, offset);
+                let position = loaded.line_col(offset);
                 FileError {
                     file: file.display.clone(),
                     line: position.line,
@@ -229,7 +242,7 @@ fn lint_scope(
                     offset: Some(offset),
                 }
             });
-            Some((LoadedFile { id, text, lines }, parsed))
+            Some((loaded, parsed))
         })
         .collect();
 
@@ -331,8 +344,8 @@ fn rule_name(catalog: &'static Catalog, id: &str) -> &'static str {
 }
 
 fn locate(display: &Arc<str>, file: &LoadedFile, span: &Span) -> Location {
-    let start = file.lines.line_col(&file.text, span.range.start);
-    let end = file.lines.line_col(&file.text, span.range.end);
+    let start = file.line_col(span.range.start);
+    let end = file.line_col(span.range.end);
     Location {
         file: display.clone(),
         start,

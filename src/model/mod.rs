@@ -38,8 +38,6 @@ pub enum Existence {
 pub struct Declared {
     /// Terraform address (`azurerm_cognitive_account.main`), Bicep symbolic name, or ARM name.
     pub address: String,
-    /// The resource type as written (`azurerm_cognitive_account`, `azapi_resource`, ...).
-    pub type_name: String,
     /// The resource header (`resource "type" "name"`): where findings about missing
     /// attributes point.
     pub header: Span,

@@ -16,12 +16,27 @@ use crate::model::{
 use crate::source::{FileId, Span};
 
 const ACCOUNT_KINDS: [&str; 2] = ["OpenAI", "AIServices"];
+/// The resource types the model reads; all others are skipped before any evaluation.
+const MODELED_TYPES: [&str; 8] = [
+    "azurerm_cognitive_account",
+    "azurerm_ai_services",
+    "azapi_resource",
+    "azapi_update_resource",
+    "azurerm_private_endpoint",
+    "azurerm_role_assignment",
+    "azurerm_cognitive_account_customer_managed_key",
+    "azurerm_cognitive_deployment",
+];
 const AZAPI_ACCOUNT_TYPE: &str = "Microsoft.CognitiveServices/accounts";
 
 pub fn extract(module: &ModuleIndex<'_>) -> Model {
     let eval = Evaluator::new(module);
     let mut model = Model::default();
-    for resource in module.resources() {
+    for resource in module
+        .resources()
+        .iter()
+        .filter(|r| MODELED_TYPES.contains(&r.type_name))
+    {
         let reader = Reader::new(&eval, resource);
         let Some(existence) = reader.existence() else {
             continue;
@@ -274,7 +289,6 @@ impl<'a> Reader<'a> {
     fn declared(&self, existence: Existence) -> Declared {
         Declared {
             address: self.resource.address(),
-            type_name: self.resource.type_name.to_string(),
             header: self.header.clone(),
             language: Language::Terraform,
             existence,
