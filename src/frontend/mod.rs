@@ -1,6 +1,7 @@
 //! Front-ends turn source files into the [`crate::model`]. They never emit findings, only
 //! resources and syntax errors with their location.
 
+pub mod bicep;
 pub mod terraform;
 
 use std::path::Path;

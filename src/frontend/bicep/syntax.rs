@@ -1,0 +1,242 @@
+//! The Bicep syntax tree: what the model needs, with byte spans. Type expressions are parsed
+//! (to validate and skip them) but not kept.
+
+use std::ops::Range;
+
+pub type Span = Range<usize>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub decorators: Vec<Expr>,
+    /// From the keyword to the end of the statement.
+    pub span: Span,
+    /// The declaration header (`resource name 'type@version'`): where findings about a missing
+    /// property point.
+    pub header: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatementKind {
+    TargetScope(Expr),
+    Metadata {
+        name: String,
+        value: Expr,
+    },
+    /// `param name type = default` in templates, `param name = value` in `.bicepparam` files.
+    Param {
+        name: String,
+        default: Option<Expr>,
+    },
+    Var {
+        name: String,
+        value: Expr,
+    },
+    Output {
+        name: String,
+        value: Expr,
+    },
+    Type {
+        name: String,
+    },
+    Func {
+        name: String,
+        body: Expr,
+    },
+    Resource(Box<Resource>),
+    Module {
+        name: String,
+        path: Expr,
+        value: Expr,
+    },
+    Import,
+    Extension,
+    Using {
+        path: Option<Expr>,
+    },
+    Assert {
+        name: String,
+        value: Expr,
+    },
+    Test {
+        name: String,
+        value: Expr,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub name: String,
+    /// `'Microsoft.CognitiveServices/accounts@2024-10-01'` (may be interpolated).
+    pub type_string: Expr,
+    pub existing: bool,
+    /// An object, `if (cond) { ... }`, or `[for ...: ...]`.
+    pub value: Expr,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Null,
+    Bool(bool),
+    /// Integers as written (Bicep has no floating point literals).
+    Int(i64),
+    String(Vec<StringPart>),
+    Ident(String),
+    Array(Vec<ArrayItem>),
+    Object(Vec<ObjectItem>),
+    Member {
+        base: Box<Expr>,
+        name: String,
+        safe: bool,
+    },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+        safe: bool,
+    },
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Expr>,
+    },
+    /// `expr!`
+    NonNull(Box<Expr>),
+    /// `parent::child`
+    Child {
+        base: Box<Expr>,
+        name: String,
+    },
+    Unary {
+        op: UnaryOp,
+        expr: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    Ternary {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
+    For {
+        item: String,
+        index: Option<String>,
+        iterable: Box<Expr>,
+        body: Box<Expr>,
+    },
+    If {
+        cond: Box<Expr>,
+        body: Box<Expr>,
+    },
+    Lambda {
+        params: Vec<String>,
+        body: Box<Expr>,
+    },
+    Paren(Box<Expr>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StringPart {
+    Literal(String),
+    Interpolation(Expr),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArrayItem {
+    Item(Expr),
+    Spread(Expr),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ObjectItem {
+    Property(Property),
+    Spread(Expr),
+    /// A child resource declared inside its parent's body.
+    Resource(Box<Statement>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Property {
+    pub key: PropertyKey,
+    pub key_span: Span,
+    pub value: Expr,
+    /// Key to end of value.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PropertyKey {
+    Name(String),
+    /// A string key with interpolation.
+    Expr(Expr),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Minus,
+    Plus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Coalesce,
+    Or,
+    And,
+    Equal,
+    NotEqual,
+    EqualIgnoreCase,
+    NotEqualIgnoreCase,
+    Less,
+    LessEqual,
+    Greater,
+    GreaterEqual,
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Modulo,
+}
+
+impl Expr {
+    /// The text of a string without interpolation.
+    pub fn as_literal_str(&self) -> Option<String> {
+        match &self.kind {
+            ExprKind::String(parts) => match parts.as_slice() {
+                [] => Some(String::new()),
+                [StringPart::Literal(text)] => Some(text.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The properties of an object literal.
+    pub fn properties(&self) -> impl Iterator<Item = &Property> {
+        let items = match &self.kind {
+            ExprKind::Object(items) => items.as_slice(),
+            _ => &[],
+        };
+        items.iter().filter_map(|item| match item {
+            ObjectItem::Property(property) => Some(property),
+            _ => None,
+        })
+    }
+
+    pub fn property(&self, name: &str) -> Option<&Property> {
+        self.properties()
+            .find(|p| matches!(&p.key, PropertyKey::Name(n) if n == name))
+    }
+}
