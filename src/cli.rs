@@ -239,7 +239,7 @@ fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, E
         Some(
             args.approved_regions
                 .iter()
-                .map(|r| crate::frontend::terraform::normalize_region(r))
+                .map(|r| crate::frontend::node::normalize_region(r))
                 .collect(),
         )
     };

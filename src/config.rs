@@ -149,7 +149,7 @@ impl Reader<'_> {
                             config.approved_regions = Some(
                                 regions
                                     .iter()
-                                    .map(|r| crate::frontend::terraform::normalize_region(r))
+                                    .map(|r| crate::frontend::node::normalize_region(r))
                                     .collect(),
                             );
                         }

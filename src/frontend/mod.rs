@@ -1,8 +1,11 @@
 //! Front-ends turn source files into the [`crate::model`]. They never emit findings, only
 //! resources and syntax errors with their location.
 
+pub mod azure;
 pub mod bicep;
+pub mod node;
 pub mod terraform;
+pub mod value;
 
 use std::path::Path;
 

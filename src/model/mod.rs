@@ -59,6 +59,9 @@ pub struct AiAccount {
     pub inline_cmk: Attr<bool>,
     /// Keys by which other resources refer to this account (see [`Reference`]).
     pub link_keys: Vec<String>,
+    /// Declared elsewhere and only referenced here (Bicep `existing`): a link target for
+    /// role assignments and endpoints, but its settings are not checked here.
+    pub existing: bool,
 }
 
 /// A value that names another resource: how a private endpoint, role assignment, CMK binding or

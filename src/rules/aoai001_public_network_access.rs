@@ -10,7 +10,7 @@ impl Rule for PublicNetworkAccess {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for account in &cx.model.accounts {
+        for (_, account) in cx.declared_accounts() {
             out.account_attr(
                 account,
                 &account.public_network_access,

@@ -14,7 +14,7 @@ impl Rule for PrivateEndpoint {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for (index, account) in cx.model.accounts.iter().enumerate() {
+        for (index, account) in cx.declared_accounts() {
             // Why a private endpoint may or may not connect, when that cannot be known.
             let mut possible = Vec::new();
             let mut wrong_group = Vec::new();

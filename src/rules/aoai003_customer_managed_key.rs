@@ -14,7 +14,7 @@ impl Rule for CustomerManagedKey {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for (index, account) in cx.model.accounts.iter().enumerate() {
+        for (index, account) in cx.declared_accounts() {
             let inline = &account.inline_cmk;
             if inline.value() == Some(&true) {
                 continue;

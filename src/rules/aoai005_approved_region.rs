@@ -13,7 +13,7 @@ impl Rule for ApprovedRegion {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for account in &cx.model.accounts {
+        for (_, account) in cx.declared_accounts() {
             let location = &account.location;
             let region = match &location.state {
                 AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => value,

@@ -23,6 +23,18 @@ pub struct Context<'a> {
     pub approved_regions: Option<&'a [String]>,
 }
 
+impl Context<'_> {
+    /// The accounts declared in the scope, with their index for [`Links`]; `existing` ones are
+    /// declared elsewhere, so their settings are not checked here.
+    pub fn declared_accounts(&self) -> impl Iterator<Item = (usize, &AiAccount)> {
+        self.model
+            .accounts
+            .iter()
+            .enumerate()
+            .filter(|(_, account)| !account.existing)
+    }
+}
+
 /// A finding before levels, help text and line numbers are attached.
 #[derive(Debug, Clone)]
 pub struct RawFinding {

@@ -8,6 +8,8 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
+pub use crate::frontend::value::Value;
+
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Element, Template};
@@ -17,68 +19,6 @@ use crate::source::Span;
 
 /// How many references deep one evaluation may go; reference cycles stop here too.
 const MAX_DEPTH: usize = 32;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Null,
-    Bool(bool),
-    Number(f64),
-    String(String),
-    List(Vec<Value>),
-    Object(BTreeMap<String, Value>),
-    /// A computed attribute of a resource of this module (`azurerm_cognitive_account.x.id`):
-    /// its content is only known after apply, but which resource it belongs to is known.
-    ResourceAttr {
-        address: String,
-        attr: String,
-    },
-    /// Cannot be determined statically; `reason` reads after the attribute name
-    /// ("depends on `var.x` ...").
-    Unknown(String),
-}
-
-impl Value {
-    /// The value as a user would write it in HCL, for messages.
-    pub fn shown(&self) -> String {
-        match self {
-            Value::Null => "null".into(),
-            Value::Bool(b) => b.to_string(),
-            Value::Number(n) => format_number(*n),
-            Value::String(s) => format!("{s:?}"),
-            Value::List(items) => {
-                let items: Vec<_> = items.iter().map(Value::shown).collect();
-                format!("[{}]", items.join(", "))
-            }
-            Value::Object(_) => "{...}".into(),
-            Value::ResourceAttr { address, attr } => format!("{address}.{attr}"),
-            Value::Unknown(_) => "(unknown)".into(),
-        }
-    }
-
-    fn to_template_string(&self) -> Result<String, String> {
-        match self {
-            Value::String(s) => Ok(s.clone()),
-            Value::Bool(b) => Ok(b.to_string()),
-            Value::Number(n) => Ok(format_number(*n)),
-            Value::Unknown(reason) => Err(reason.clone()),
-            Value::ResourceAttr { address, attr } => Err(format!(
-                "depends on `{address}.{attr}`, which is only known after apply"
-            )),
-            other => Err(format!(
-                "interpolates {}, which is not a string",
-                other.shown()
-            )),
-        }
-    }
-}
-
-fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        n.to_string()
-    }
-}
 
 /// A value and, when it was read through a reference, where the referenced argument is written.
 #[derive(Debug, Clone, PartialEq)]
@@ -275,13 +215,15 @@ impl<'m> Evaluator<'m> {
                 }
                 let Some(attr) = attr_name(next) else {
                     return Value::ResourceAttr {
-                        address,
+                        key: address.clone(),
+                        shown: address,
                         attr: String::new(),
                     };
                 };
                 let Some(argument) = resource.block.body.get_attribute(attr) else {
                     return Value::ResourceAttr {
-                        address,
+                        key: address.clone(),
+                        shown: address,
                         attr: attr.to_string(),
                     };
                 };
@@ -354,7 +296,7 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Value {
     use BinaryOperator::*;
     match (lhs, rhs) {
         (Value::Unknown(reason), _) | (_, Value::Unknown(reason)) => Value::Unknown(reason),
-        (lhs, rhs) if matches!(op, Eq | NotEq) && comparable(&lhs) && comparable(&rhs) => {
+        (lhs, rhs) if matches!(op, Eq | NotEq) && lhs.is_comparable() && rhs.is_comparable() => {
             Value::Bool((lhs == rhs) == (op == Eq))
         }
         (Value::Bool(a), Value::Bool(b)) if matches!(op, And | Or) => {
@@ -381,15 +323,5 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Value {
             op.as_str(),
             rhs.shown()
         )),
-    }
-}
-
-/// Values whose equality is decided without knowing the result of apply.
-fn comparable(value: &Value) -> bool {
-    match value {
-        Value::ResourceAttr { .. } | Value::Unknown(_) => false,
-        Value::List(items) => items.iter().all(comparable),
-        Value::Object(map) => map.values().all(comparable),
-        _ => true,
     }
 }

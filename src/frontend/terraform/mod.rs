@@ -4,7 +4,6 @@ mod eval;
 mod extract;
 mod module;
 
-pub use extract::normalize_region;
 pub use module::ParsedFile;
 
 use crate::model::Model;

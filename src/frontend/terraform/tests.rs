@@ -81,7 +81,14 @@ fn account_values_carry_spans_and_origins() {
         text(ACCOUNT, location.via().unwrap()),
         r#"location = "Sweden Central""#
     );
-    assert_eq!(account.link_keys, ["azurerm_cognitive_account.main"]);
+    // Found by address, and by name for literal ARM resource ids.
+    assert_eq!(
+        account.link_keys,
+        [
+            "azurerm_cognitive_account.main",
+            "id:microsoft.cognitiveservices/accounts/oai"
+        ]
+    );
 }
 
 #[test]
@@ -257,7 +264,7 @@ fn evaluation_is_exact_where_it_can_be_and_honest_where_not() {
         account("azurerm_resource_group.rg.id")
             .unresolved_reason()
             .unwrap()
-            .contains("after apply")
+            .contains("after deployment")
     );
     assert!(
         account("azurerm_nothing.x.y")

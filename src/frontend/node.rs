@@ -1,0 +1,391 @@
+//! A resource body as a tree of evaluated values with spans: the common ground of the
+//! front-ends. Terraform blocks, azapi bodies, Bicep objects and ARM JSON all become [`Node`]s,
+//! and one [`BodyReader`] turns paths in them into model [`Attr`]s, with the platform default
+//! when a value is missing and the reason when it cannot be known.
+
+use crate::frontend::value::{Value, after_deployment};
+use crate::model::{Attr, AttrState, Reference};
+use crate::source::Span;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The key and value as written (or the expression the value was computed from).
+    pub span: Span,
+    /// Where the value really lives, when it was read through a reference.
+    pub via: Option<Span>,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    /// Keys may repeat (Terraform blocks of the same type).
+    Object(Vec<(String, Node)>),
+    Array(Vec<Node>),
+    /// A computed value, possibly structured, null or unknown.
+    Value(Value),
+}
+
+/// Where a path leads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup {
+    Found(Node),
+    Missing,
+    Unresolved { reason: String, span: Span },
+}
+
+impl Node {
+    pub fn value(value: Value, span: Span) -> Node {
+        Node {
+            span,
+            via: None,
+            kind: NodeKind::Value(value),
+        }
+    }
+
+    pub fn object(entries: Vec<(String, Node)>, span: Span) -> Node {
+        Node {
+            span,
+            via: None,
+            kind: NodeKind::Object(entries),
+        }
+    }
+
+    /// The child under `key`; `null` counts as missing, as in every IaC language here.
+    pub fn get(&self, key: &str) -> Lookup {
+        let found = match &self.kind {
+            NodeKind::Object(entries) => entries
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, node)| node.clone()),
+            NodeKind::Value(Value::Object(map)) => map.get(key).map(|value| Node {
+                span: self.span.clone(),
+                via: self.via.clone(),
+                kind: NodeKind::Value(value.clone()),
+            }),
+            NodeKind::Value(Value::Null) => None,
+            NodeKind::Value(Value::Unknown(reason)) => {
+                return Lookup::Unresolved {
+                    reason: reason.clone(),
+                    span: self.span.clone(),
+                };
+            }
+            NodeKind::Value(other @ Value::ResourceAttr { .. }) => {
+                return Lookup::Unresolved {
+                    reason: after_deployment(other),
+                    span: self.span.clone(),
+                };
+            }
+            NodeKind::Array(_) | NodeKind::Value(_) => {
+                let shown = self.shown();
+                return Lookup::Unresolved {
+                    reason: format!("is {shown}, not an object"),
+                    span: self.span.clone(),
+                };
+            }
+        };
+        match found {
+            Some(Node {
+                kind: NodeKind::Value(Value::Null),
+                ..
+            })
+            | None => Lookup::Missing,
+            Some(node) => Lookup::Found(node),
+        }
+    }
+
+    /// Every child under `key` (repeated Terraform blocks).
+    pub fn get_all(&self, key: &str) -> Vec<Node> {
+        match &self.kind {
+            NodeKind::Object(entries) => entries
+                .iter()
+                .filter(|(k, _)| k == key)
+                .map(|(_, node)| node.clone())
+                .collect(),
+            _ => match self.get(key) {
+                Lookup::Found(node) => vec![node],
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// Follows a dotted path.
+    pub fn find(&self, path: &str) -> Lookup {
+        let mut current = Lookup::Found(self.clone());
+        for key in path.split('.') {
+            current = match current {
+                Lookup::Found(node) => node.get(key),
+                done => return done,
+            };
+        }
+        current
+    }
+
+    /// The elements of an array; the reason when the array itself cannot be known.
+    pub fn items(&self) -> Result<Vec<Node>, String> {
+        match &self.kind {
+            NodeKind::Array(items) => Ok(items.clone()),
+            NodeKind::Value(Value::List(items)) => Ok(items
+                .iter()
+                .map(|value| Node {
+                    span: self.span.clone(),
+                    via: self.via.clone(),
+                    kind: NodeKind::Value(value.clone()),
+                })
+                .collect()),
+            NodeKind::Value(Value::Null) => Ok(Vec::new()),
+            NodeKind::Value(Value::Unknown(reason)) => Err(reason.clone()),
+            _ => Err(format!("is {}, not a list", self.shown())),
+        }
+    }
+
+    /// The node as a plain value (objects and arrays included).
+    pub fn to_value(&self) -> Value {
+        match &self.kind {
+            NodeKind::Value(value) => value.clone(),
+            NodeKind::Array(items) => Value::List(items.iter().map(Node::to_value).collect()),
+            NodeKind::Object(entries) => {
+                let mut map = std::collections::BTreeMap::new();
+                for (key, node) in entries {
+                    map.entry(key.clone()).or_insert_with(|| node.to_value());
+                }
+                Value::Object(map)
+            }
+        }
+    }
+
+    fn shown(&self) -> String {
+        self.to_value().shown()
+    }
+}
+
+/// Reads the values of one resource's body as model attributes.
+pub struct BodyReader<'a> {
+    pub root: &'a Node,
+    /// Where defaulted values point: the resource header.
+    pub header: Span,
+}
+
+impl BodyReader<'_> {
+    /// The value at `path`, converted by `convert`. A missing value takes `default` (shown as
+    /// written in the source language) and points at the header; a value of the wrong type is
+    /// unresolved with the reason, never coerced silently.
+    pub fn read<T>(
+        &self,
+        path: &str,
+        default: Option<(T, String)>,
+        expected: &str,
+        convert: impl Fn(&Value) -> Option<T>,
+    ) -> Attr<T> {
+        let node = match self.root.find(path) {
+            Lookup::Found(node) => node,
+            Lookup::Unresolved { reason, span } => return Attr::unresolved(path, span, reason),
+            Lookup::Missing => {
+                return match default {
+                    Some((value, shown)) => Attr::default(path, self.header.clone(), value, shown),
+                    None => Attr::unresolved(path, self.header.clone(), "is not set"),
+                };
+            }
+        };
+        let value = node.to_value();
+        match (&value, convert(&value)) {
+            (_, Some(converted)) => Attr {
+                name: path.to_string(),
+                span: node.span,
+                state: AttrState::Explicit {
+                    value: converted,
+                    shown: value.shown(),
+                    via: node.via,
+                },
+            },
+            (Value::Unknown(reason), None) => Attr::unresolved(path, node.span, reason.clone()),
+            (attr @ Value::ResourceAttr { .. }, None) => {
+                Attr::unresolved(path, node.span, after_deployment(attr))
+            }
+            (other, None) => Attr::unresolved(
+                path,
+                node.span,
+                format!("is {}, expected {expected}", other.shown()),
+            ),
+        }
+    }
+
+    pub fn bool(&self, path: &str, default: Option<bool>) -> Attr<bool> {
+        self.read(
+            path,
+            default.map(|b| (b, b.to_string())),
+            "a bool",
+            |value| match value {
+                Value::Bool(b) => Some(*b),
+                // Terraform converts the strings "true" and "false" to bool.
+                Value::String(s) if s == "true" => Some(true),
+                Value::String(s) if s == "false" => Some(false),
+                _ => None,
+            },
+        )
+    }
+
+    pub fn string(&self, path: &str, default: Option<&str>) -> Attr<String> {
+        let default = default.map(|s| (s.to_string(), format!("{s:?}")));
+        self.read(path, default, "a string", |value| match value {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(_) | Value::Bool(_) => Some(value.shown()),
+            _ => None,
+        })
+    }
+
+    pub fn string_list(&self, path: &str) -> Attr<Vec<String>> {
+        self.read(
+            path,
+            Some((Vec::new(), "[]".into())),
+            "a list of strings",
+            |value| match value {
+                Value::List(items) => items
+                    .iter()
+                    .map(|item| match item {
+                        Value::String(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => None,
+            },
+        )
+    }
+
+    /// A location, normalized the way Azure does ("East US 2" -> "eastus2").
+    pub fn location(&self, path: &str) -> Attr<String> {
+        map_attr(self.string(path, None), |location| {
+            normalize_region(location)
+        })
+    }
+
+    /// `"Enabled"`/`"Disabled"` as a bool (true = enabled).
+    pub fn enabled(&self, path: &str, default: &str) -> Attr<bool> {
+        let default = Some((
+            default.eq_ignore_ascii_case("Enabled"),
+            format!("{default:?}"),
+        ));
+        self.read(
+            path,
+            default,
+            "\"Enabled\" or \"Disabled\"",
+            |value| match value {
+                Value::String(s) if s.eq_ignore_ascii_case("Enabled") => Some(true),
+                Value::String(s) if s.eq_ignore_ascii_case("Disabled") => Some(false),
+                _ => None,
+            },
+        )
+    }
+
+    /// Whether a nested object (a Terraform block, an ARM property object) is present.
+    pub fn present(&self, path: &str) -> Attr<bool> {
+        match self.root.find(path) {
+            Lookup::Found(Node {
+                kind: NodeKind::Value(Value::Unknown(reason)),
+                span,
+                ..
+            }) => Attr::unresolved(path, span, reason),
+            Lookup::Found(node) => Attr::explicit(path, node.span, true, "present"),
+            Lookup::Missing => Attr::default(path, self.header.clone(), false, "absent"),
+            Lookup::Unresolved { reason, span } => Attr::unresolved(path, span, reason),
+        }
+    }
+
+    /// Which resource an id-valued property names, as a link key.
+    pub fn reference(&self, path: &str) -> Reference {
+        self.read(path, None, "a resource id", reference_key)
+    }
+}
+
+/// The link key of a value that names a resource: its declaration (`x.id`, or the resource
+/// itself as in Bicep `scope: x`), or a literal/computed ARM resource id.
+pub fn reference_key(value: &Value) -> Option<String> {
+    match value {
+        Value::ResourceAttr { key, attr, .. } if attr == "id" || attr.is_empty() => {
+            Some(key.clone())
+        }
+        Value::String(id) => Some(arm_id_key(id).unwrap_or_else(|| id.clone())),
+        _ => None,
+    }
+}
+
+/// `.../providers/Microsoft.CognitiveServices/accounts/name` -> a key that also matches an
+/// account declared with that name (see [`name_key`]).
+pub fn arm_id_key(id: &str) -> Option<String> {
+    let (_, provider_part) = id.rsplit_once("/providers/")?;
+    let segments: Vec<&str> = provider_part.split('/').collect();
+    if segments.len() < 3 || segments.len().is_multiple_of(2) {
+        return None;
+    }
+    let namespace = segments[0];
+    let types: Vec<&str> = segments[1..].iter().step_by(2).copied().collect();
+    let names: Vec<&str> = segments[2..].iter().step_by(2).copied().collect();
+    Some(name_key(
+        &format!("{namespace}/{}", types.join("/")),
+        &names.join("/"),
+    ))
+}
+
+/// The key under which a resource of `type_name` named `name` is found by id.
+pub fn name_key(type_name: &str, name: &str) -> String {
+    format!(
+        "id:{}/{}",
+        type_name.to_ascii_lowercase(),
+        name.to_ascii_lowercase()
+    )
+}
+
+pub fn map_attr<T, U>(attr: Attr<T>, f: impl FnOnce(&T) -> U) -> Attr<U> {
+    let state = match attr.state {
+        AttrState::Explicit { value, shown, via } => AttrState::Explicit {
+            value: f(&value),
+            shown,
+            via,
+        },
+        AttrState::Default { value, shown } => AttrState::Default {
+            value: f(&value),
+            shown,
+        },
+        AttrState::Unresolved { reason } => AttrState::Unresolved { reason },
+    };
+    Attr {
+        name: attr.name,
+        span: attr.span,
+        state,
+    }
+}
+
+/// Names an attribute read inside a nested object by its full path.
+pub fn prefixed<T>(prefix: &str, mut attr: Attr<T>) -> Attr<T> {
+    attr.name = format!("{prefix}.{}", attr.name);
+    attr
+}
+
+/// Azure's canonical region name: lower case, no spaces ("East US 2" -> "eastus2").
+pub fn normalize_region(location: &str) -> String {
+    location
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arm_ids_and_names_meet_on_one_key() {
+        let id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/OAI-1";
+        assert_eq!(
+            arm_id_key(id).unwrap(),
+            name_key("Microsoft.CognitiveServices/accounts", "oai-1")
+        );
+        let child =
+            "/subscriptions/s/providers/Microsoft.CognitiveServices/accounts/a/deployments/d";
+        assert_eq!(
+            arm_id_key(child).unwrap(),
+            "id:microsoft.cognitiveservices/accounts/deployments/a/d"
+        );
+        assert_eq!(arm_id_key("not an id"), None);
+    }
+}
