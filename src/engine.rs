@@ -11,7 +11,7 @@ use crate::config::UnknownLevel;
 use crate::discover::{Discovered, Scope, discover, exclude_set};
 use crate::error::Error;
 use crate::finding::{FileError, Finding, Level, Location, Outcome, Related};
-use crate::frontend::{FileKind, SyntaxError, terraform};
+use crate::frontend::{FileKind, SyntaxError, bicep, terraform};
 use crate::model::Model;
 use crate::policy::{Catalog, catalog};
 use crate::resolve::Links;
@@ -197,6 +197,12 @@ impl LoadedFile {
     }
 }
 
+/// A parsed file of any language.
+enum Parsed {
+    Terraform(terraform::ParsedFile),
+    Bicep(bicep::BicepFile),
+}
+
 fn lint_scope(
     scope: &Scope,
     discovered: &Discovered,
@@ -204,7 +210,7 @@ fn lint_scope(
     catalog: &'static Catalog,
 ) -> ScopeReport {
     let mut output = ScopeReport::default();
-    let loaded: Vec<(LoadedFile, Result<terraform::ParsedFile, FileError>)> = scope
+    let loaded: Vec<(LoadedFile, Result<Parsed, FileError>)> = scope
         .files
         .par_iter()
         .filter_map(|&id| {
@@ -227,9 +233,15 @@ fn lint_scope(
                 }
             };
             let parsed = match file.kind {
-                FileKind::Terraform => {
-                    terraform::parse(&text).map(|body| terraform::ParsedFile { id, body })
-                }
+                FileKind::Terraform => terraform::parse(&text)
+                    .map(|body| Parsed::Terraform(terraform::ParsedFile { id, body })),
+                FileKind::Bicep => bicep::parse(&text).map(|program| {
+                    Parsed::Bicep(bicep::BicepFile {
+                        id,
+                        path: file.path.clone(),
+                        program,
+                    })
+                }),
             };
             let loaded = LoadedFile::new(id, text);
             let parsed = parsed.map_err(|SyntaxError { offset, message }| {
@@ -247,18 +259,22 @@ fn lint_scope(
         .collect();
 
     let mut files = Vec::with_capacity(loaded.len());
-    let mut parsed = Vec::with_capacity(loaded.len());
+    let mut terraform_files = Vec::new();
+    let mut bicep_files = Vec::new();
     for (file, result) in loaded {
         match result {
-            Ok(body) => parsed.push(body),
+            Ok(Parsed::Terraform(parsed)) => terraform_files.push(parsed),
+            Ok(Parsed::Bicep(parsed)) => bicep_files.push(parsed),
             Err(error) if discovered.file(file.id).target => output.errors.push(error),
             Err(_) => {}
         }
         files.push(file);
     }
 
-    let model = terraform::build_model(&parsed);
-    drop(parsed);
+    // A directory is one Terraform module; each Bicep template stands alone.
+    let mut model = terraform::build_model(&terraform_files);
+    model.extend(bicep::build_model(&bicep_files));
+    drop((terraform_files, bicep_files));
     output.resources = model.resource_count();
     let raw = run_rules(&model, options, catalog);
     let locate = |span: &Span| -> Option<Location> {

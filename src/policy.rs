@@ -52,6 +52,8 @@ impl Policy {
     pub fn remediation_for(&self, language: crate::model::Language) -> &str {
         match language {
             crate::model::Language::Terraform => &self.remediation.terraform,
+            crate::model::Language::Bicep => &self.remediation.bicep,
+            crate::model::Language::Arm => &self.remediation.arm,
         }
     }
 }

@@ -20,6 +20,8 @@ pub struct SyntaxError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileKind {
     Terraform,
+    /// Templates (`.bicep`) and parameter files (`.bicepparam`).
+    Bicep,
 }
 
 impl FileKind {
@@ -27,6 +29,8 @@ impl FileKind {
         let name = path.file_name()?.to_str()?;
         if name.ends_with(".tf") {
             Some(FileKind::Terraform)
+        } else if name.ends_with(".bicep") || name.ends_with(".bicepparam") {
+            Some(FileKind::Bicep)
         } else {
             None
         }

@@ -7,6 +7,10 @@ use crate::frontend::value::{Value, after_deployment};
 use crate::model::{Attr, AttrState, Reference};
 use crate::source::Span;
 
+/// The key under which an object records a spread (`...x`) whose content is unknown: any
+/// missing key may come from it.
+pub const SPREAD_KEY: &str = "...";
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// The key and value as written (or the expression the value was computed from).
@@ -87,10 +91,28 @@ impl Node {
             Some(Node {
                 kind: NodeKind::Value(Value::Null),
                 ..
-            })
-            | None => Lookup::Missing,
+            }) => Lookup::Missing,
             Some(node) => Lookup::Found(node),
+            None => match self.unknown_spread() {
+                Some((reason, span)) => Lookup::Unresolved {
+                    reason: format!("may be set by a spread: {reason}"),
+                    span,
+                },
+                None => Lookup::Missing,
+            },
         }
+    }
+
+    fn unknown_spread(&self) -> Option<(String, Span)> {
+        let NodeKind::Object(entries) = &self.kind else {
+            return None;
+        };
+        entries.iter().find_map(|(key, node)| match &node.kind {
+            NodeKind::Value(Value::Unknown(reason)) if key == SPREAD_KEY => {
+                Some((reason.clone(), node.span.clone()))
+            }
+            _ => None,
+        })
     }
 
     /// Every child under `key` (repeated Terraform blocks).

@@ -13,14 +13,8 @@ use crate::source::Span;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Language {
     Terraform,
-}
-
-impl Language {
-    pub fn key(self) -> &'static str {
-        match self {
-            Language::Terraform => "terraform",
-        }
-    }
+    Bicep,
+    Arm,
 }
 
 /// Whether a declared resource is really created.
@@ -114,6 +108,14 @@ pub struct Model {
 }
 
 impl Model {
+    pub fn extend(&mut self, other: Model) {
+        self.accounts.extend(other.accounts);
+        self.private_endpoints.extend(other.private_endpoints);
+        self.role_assignments.extend(other.role_assignments);
+        self.cmk_bindings.extend(other.cmk_bindings);
+        self.deployments.extend(other.deployments);
+    }
+
     pub fn resource_count(&self) -> usize {
         self.accounts.len()
             + self.private_endpoints.len()

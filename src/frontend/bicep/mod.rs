@@ -1,8 +1,11 @@
 //! Bicep front-end: our own parser (no crate parses modern Bicep) -> [`crate::model::Model`].
 
+mod eval;
+mod extract;
 mod parser;
 pub mod syntax;
 
+pub use extract::{BicepFile, build_model};
 pub use parser::parse;
 
 #[cfg(test)]

@@ -1,0 +1,528 @@
+//! Static evaluation of Bicep expressions, with unknowns that say why, and conversion of
+//! resource bodies to [`Node`] trees.
+
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap};
+
+use super::syntax::{
+    ArrayItem, BinaryOp, Expr, ExprKind, ObjectItem, PropertyKey, StringPart, UnaryOp,
+};
+use crate::frontend::node::{Node, NodeKind};
+use crate::frontend::value::Value;
+use crate::source::{FileId, Span};
+
+/// How many references deep one evaluation may go; reference cycles stop here too.
+const MAX_DEPTH: usize = 32;
+
+/// An expression and the file it is written in.
+#[derive(Clone, Copy)]
+pub struct Located<'a> {
+    pub expr: &'a Expr,
+    pub file: FileId,
+}
+
+/// What names mean in one template.
+#[derive(Default)]
+pub struct Symbols<'a> {
+    /// Parameter values: from the `.bicepparam` file when it sets them, else the default.
+    pub params: HashMap<&'a str, Option<Located<'a>>>,
+    pub vars: HashMap<&'a str, Located<'a>>,
+    /// Resource symbols -> (link key, body object when literal, type when the resource is
+    /// top-level, so that its id follows from its name).
+    pub resources: HashMap<&'a str, (String, Option<&'a Expr>, Option<&'a str>)>,
+    pub modules: Vec<&'a str>,
+}
+
+pub struct Evaluator<'a> {
+    pub file: FileId,
+    pub symbols: &'a Symbols<'a>,
+    depth: Cell<usize>,
+    /// Loop and lambda variables in scope: their values are not known.
+    locals: Vec<String>,
+}
+
+pub struct Evaluated {
+    pub value: Value,
+    pub via: Option<Span>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(file: FileId, symbols: &'a Symbols<'a>) -> Self {
+        Evaluator {
+            file,
+            symbols,
+            depth: Cell::new(0),
+            locals: Vec::new(),
+        }
+    }
+
+    /// The same template inside a loop body, whose variables are not known.
+    pub fn with_locals(&self, names: impl IntoIterator<Item = String>) -> Evaluator<'a> {
+        let mut locals = self.locals.clone();
+        locals.extend(names);
+        Evaluator {
+            file: self.file,
+            symbols: self.symbols,
+            depth: Cell::new(0),
+            locals,
+        }
+    }
+
+    pub fn eval(&self, expr: &Expr) -> Evaluated {
+        let mut via = None;
+        let value = self.eval_in(expr, self.file, &mut via);
+        Evaluated { value, via }
+    }
+
+    fn eval_in(&self, expr: &Expr, file: FileId, via: &mut Option<Span>) -> Value {
+        match &expr.kind {
+            ExprKind::Null => Value::Null,
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Int(n) => Value::Number(*n as f64),
+            ExprKind::String(parts) => {
+                let mut text = String::new();
+                for part in parts {
+                    match part {
+                        StringPart::Literal(literal) => text.push_str(literal),
+                        StringPart::Interpolation(inner) => {
+                            match self.eval_in(inner, file, via).to_template_string() {
+                                Ok(piece) => text.push_str(&piece),
+                                Err(reason) => return Value::Unknown(reason),
+                            }
+                        }
+                    }
+                }
+                Value::String(text)
+            }
+            ExprKind::Ident(name) => self.ident(name, via),
+            ExprKind::Array(items) => {
+                let mut values = Vec::new();
+                for item in items {
+                    match item {
+                        ArrayItem::Item(item) => values.push(self.eval_in(item, file, via)),
+                        ArrayItem::Spread(spread) => match self.eval_in(spread, file, via) {
+                            Value::List(more) => values.extend(more),
+                            Value::Unknown(reason) => return Value::Unknown(reason),
+                            other => {
+                                return Value::Unknown(format!(
+                                    "spreads {}, which is not a list",
+                                    other.shown()
+                                ));
+                            }
+                        },
+                    }
+                }
+                Value::List(values)
+            }
+            ExprKind::Object(items) => {
+                let mut map = BTreeMap::new();
+                for item in items {
+                    match item {
+                        ObjectItem::Property(property) => {
+                            let key = match &property.key {
+                                PropertyKey::Name(name) => name.clone(),
+                                PropertyKey::Expr(key) => {
+                                    match self.eval_in(key, file, via).to_template_string() {
+                                        Ok(key) => key,
+                                        Err(reason) => return Value::Unknown(reason),
+                                    }
+                                }
+                            };
+                            map.insert(key, self.eval_in(&property.value, file, via));
+                        }
+                        ObjectItem::Spread(spread) => match self.eval_in(spread, file, via) {
+                            Value::Object(more) => map.extend(more),
+                            Value::Null => {}
+                            Value::Unknown(reason) => return Value::Unknown(reason),
+                            other => {
+                                return Value::Unknown(format!(
+                                    "spreads {}, which is not an object",
+                                    other.shown()
+                                ));
+                            }
+                        },
+                        ObjectItem::Resource(_) => {}
+                    }
+                }
+                Value::Object(map)
+            }
+            ExprKind::Paren(inner) | ExprKind::NonNull(inner) => self.eval_in(inner, file, via),
+            ExprKind::Member { base, name, safe } => {
+                let base = self.eval_in(base, file, via);
+                self.member(base, name, *safe, file, via)
+            }
+            ExprKind::Index { base, index, safe } => {
+                let base = self.eval_in(base, file, via);
+                let index = self.eval_in(index, file, via);
+                match (base, index) {
+                    // `accounts[i]`: any instance of a looped resource is that resource.
+                    (attr @ Value::ResourceAttr { .. }, _) => attr,
+                    (Value::Unknown(reason), _) | (_, Value::Unknown(reason)) => {
+                        Value::Unknown(reason)
+                    }
+                    (Value::Null, _) if *safe => Value::Null,
+                    (Value::List(items), Value::Number(i)) if i >= 0.0 => match items
+                        .into_iter()
+                        .nth(i as usize)
+                    {
+                        Some(item) => item,
+                        None if *safe => Value::Null,
+                        None => Value::Unknown(format!("indexes past the end of a list with {i}")),
+                    },
+                    (Value::Object(mut map), Value::String(key)) => {
+                        map.remove(&key).unwrap_or(if *safe {
+                            Value::Null
+                        } else {
+                            Value::Unknown(format!("reads `{key}`, which is not set"))
+                        })
+                    }
+                    (base, index) => {
+                        Value::Unknown(format!("indexes {} with {}", base.shown(), index.shown()))
+                    }
+                }
+            }
+            ExprKind::Child { .. } => Value::Unknown(
+                "refers to a child resource through `::`, which is not evaluated".into(),
+            ),
+            ExprKind::Call { callee, args } => self.call(callee, args, file, via),
+            ExprKind::Unary { op, expr } => match (op, self.eval_in(expr, file, via)) {
+                (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
+                (UnaryOp::Minus, Value::Number(n)) => Value::Number(-n),
+                (UnaryOp::Plus, Value::Number(n)) => Value::Number(n),
+                (_, Value::Unknown(reason)) => Value::Unknown(reason),
+                (_, other) => Value::Unknown(format!("applies an operator to {}", other.shown())),
+            },
+            ExprKind::Binary { op, lhs, rhs } => {
+                let lhs = self.eval_in(lhs, file, via);
+                match (op, &lhs) {
+                    (BinaryOp::And, Value::Bool(false)) => return Value::Bool(false),
+                    (BinaryOp::Or, Value::Bool(true)) => return Value::Bool(true),
+                    (BinaryOp::Coalesce, value)
+                        if !matches!(value, Value::Null | Value::Unknown(_)) =>
+                    {
+                        return lhs;
+                    }
+                    _ => {}
+                }
+                binary(*op, lhs, self.eval_in(rhs, file, via))
+            }
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => match self.eval_in(cond, file, via) {
+                Value::Bool(true) => self.eval_in(then, file, via),
+                Value::Bool(false) => self.eval_in(otherwise, file, via),
+                Value::Unknown(reason) => Value::Unknown(reason),
+                other => Value::Unknown(format!("has a condition that is {}", other.shown())),
+            },
+            ExprKind::For { .. } => {
+                Value::Unknown("uses a `for` expression, which is not evaluated yet".into())
+            }
+            ExprKind::If { .. } => Value::Unknown("is conditional".into()),
+            ExprKind::Lambda { .. } => Value::Unknown("is a lambda".into()),
+        }
+    }
+
+    fn ident(&self, name: &str, via: &mut Option<Span>) -> Value {
+        if self.locals.iter().any(|local| local == name) {
+            return Value::Unknown(format!("depends on the loop variable `{name}`"));
+        }
+        let symbols = self.symbols;
+        if let Some(value) = symbols.params.get(name) {
+            return match value {
+                Some(located) => self.follow(*located, name, via),
+                None => Value::Unknown(format!(
+                    "depends on param `{name}`, which has no default value (set it in a .bicepparam file)"
+                )),
+            };
+        }
+        if let Some(located) = symbols.vars.get(name) {
+            return self.follow(*located, name, via);
+        }
+        if let Some((key, _, _)) = symbols.resources.get(name) {
+            return Value::ResourceAttr {
+                key: key.clone(),
+                shown: name.to_string(),
+                attr: String::new(),
+            };
+        }
+        if symbols.modules.contains(&name) {
+            return Value::Unknown(format!(
+                "depends on module `{name}` (module outputs are not evaluated yet)"
+            ));
+        }
+        Value::Unknown(format!(
+            "refers to `{name}`, which is not declared in this file"
+        ))
+    }
+
+    /// The value of a param or var, remembering where it is written.
+    fn follow(&self, located: Located<'_>, name: &str, via: &mut Option<Span>) -> Value {
+        if self.depth.get() >= MAX_DEPTH {
+            return Value::Unknown(format!(
+                "depends on `{name}` through a reference chain that is too deep or circular"
+            ));
+        }
+        self.depth.set(self.depth.get() + 1);
+        let value = self.eval_in(located.expr, located.file, &mut None);
+        self.depth.set(self.depth.get() - 1);
+        if via.is_none() {
+            *via = Some(Span::new(located.file, located.expr.span.clone()));
+        }
+        value
+    }
+
+    fn member(
+        &self,
+        base: Value,
+        name: &str,
+        safe: bool,
+        file: FileId,
+        via: &mut Option<Span>,
+    ) -> Value {
+        match base {
+            Value::Object(mut map) => map.remove(name).unwrap_or(if safe {
+                Value::Null
+            } else {
+                Value::Unknown(format!("reads `{name}`, which is not set"))
+            }),
+            Value::Null if safe => Value::Null,
+            Value::ResourceAttr { key, shown, attr } if attr.is_empty() => {
+                let (body, type_name) = match self.symbols.resources.get(shown.as_str()) {
+                    Some((_, body, type_name)) => (*body, *type_name),
+                    None => (None, None),
+                };
+                let property = |key: &str| body.and_then(|body| body.property(key));
+                match (name, property(name), type_name) {
+                    // A resource's own `name`, `location` and `kind` are what its body says.
+                    ("name" | "location" | "kind", Some(property), _) => {
+                        self.eval_in(&property.value, file, via)
+                    }
+                    // Its id follows from its type and name (an `existing` role definition's id
+                    // names the role).
+                    ("id", _, Some(type_name)) => {
+                        match property("name").map(|p| self.eval_in(&p.value, file, &mut None)) {
+                            Some(Value::String(resource_name)) => {
+                                resource_id(&[type_name, &resource_name], 0)
+                            }
+                            _ => Value::ResourceAttr {
+                                key,
+                                shown,
+                                attr: name.to_string(),
+                            },
+                        }
+                    }
+                    _ => Value::ResourceAttr {
+                        key,
+                        shown,
+                        attr: name.to_string(),
+                    },
+                }
+            }
+            Value::ResourceAttr { key, shown, attr } => Value::ResourceAttr {
+                key,
+                shown,
+                attr: format!("{attr}.{name}"),
+            },
+            Value::Unknown(reason) => Value::Unknown(reason),
+            other => Value::Unknown(format!("reads `{name}` of {}", other.shown())),
+        }
+    }
+
+    fn call(&self, callee: &Expr, args: &[Expr], file: FileId, via: &mut Option<Span>) -> Value {
+        let name = match &callee.kind {
+            ExprKind::Ident(name) => name.as_str(),
+            ExprKind::Member { base, name, .. } if matches!(&base.kind, ExprKind::Ident(ns) if ns == "sys" || ns == "az") => {
+                name
+            }
+            _ => return Value::Unknown("calls a method, which is not evaluated".into()),
+        };
+        match name {
+            "resourceGroup" | "subscription" | "deployment" | "tenant" | "managementGroup"
+            | "environment" => {
+                return Value::Unknown(format!(
+                    "depends on `{name}()`, which is only known at deployment"
+                ));
+            }
+            "uniqueString" | "guid" | "newGuid" | "utcNow" => {
+                return Value::Unknown(format!("is generated by `{name}()`"));
+            }
+            _ => {}
+        }
+        let values: Vec<Value> = args
+            .iter()
+            .map(|arg| self.eval_in(arg, file, via))
+            .collect();
+        if let Some(Value::Unknown(reason)) = values.iter().find(|v| matches!(v, Value::Unknown(_)))
+        {
+            return Value::Unknown(reason.clone());
+        }
+        functions(name, values)
+    }
+
+    /// A resource body (or any value) as a [`Node`] tree: object and array syntax keeps its
+    /// structure and spans, everything else is evaluated.
+    pub fn node(&self, expr: &Expr) -> Node {
+        let span = Span::new(self.file, expr.span.clone());
+        match &expr.kind {
+            ExprKind::Object(items) => {
+                let mut entries = Vec::new();
+                for item in items {
+                    match item {
+                        ObjectItem::Property(property) => {
+                            let key = match &property.key {
+                                PropertyKey::Name(name) => name.clone(),
+                                PropertyKey::Expr(key) => match self.eval(key).value {
+                                    Value::String(key) => key,
+                                    _ => continue,
+                                },
+                            };
+                            let mut child = self.node(&property.value);
+                            child.span = Span::new(self.file, property.span.clone());
+                            entries.push((key, child));
+                        }
+                        ObjectItem::Spread(spread) => {
+                            let evaluated = self.eval(spread);
+                            match evaluated.value {
+                                Value::Object(map) => {
+                                    entries.extend(map.into_iter().map(|(key, value)| {
+                                        (
+                                            key,
+                                            Node {
+                                                span: Span::new(self.file, spread.span.clone()),
+                                                via: evaluated.via.clone(),
+                                                kind: NodeKind::Value(value),
+                                            },
+                                        )
+                                    }))
+                                }
+                                Value::Unknown(reason) => entries.push((
+                                    crate::frontend::node::SPREAD_KEY.to_string(),
+                                    Node::value(
+                                        Value::Unknown(reason),
+                                        Span::new(self.file, spread.span.clone()),
+                                    ),
+                                )),
+                                _ => {}
+                            }
+                        }
+                        ObjectItem::Resource(_) => {}
+                    }
+                }
+                Node::object(entries, span)
+            }
+            ExprKind::Array(items)
+                if items.iter().all(|item| matches!(item, ArrayItem::Item(_))) =>
+            {
+                let nodes = items
+                    .iter()
+                    .filter_map(|item| match item {
+                        ArrayItem::Item(item) => Some(self.node(item)),
+                        ArrayItem::Spread(_) => None,
+                    })
+                    .collect();
+                Node {
+                    span,
+                    via: None,
+                    kind: NodeKind::Array(nodes),
+                }
+            }
+            ExprKind::Paren(inner) => self.node(inner),
+            _ => {
+                let evaluated = self.eval(expr);
+                Node {
+                    span,
+                    via: evaluated.via,
+                    kind: NodeKind::Value(evaluated.value),
+                }
+            }
+        }
+    }
+}
+
+fn binary(op: BinaryOp, lhs: Value, rhs: Value) -> Value {
+    use BinaryOp::*;
+    match (lhs, rhs) {
+        (Value::Null, rhs) if op == Coalesce => rhs,
+        (Value::Unknown(reason), _) | (_, Value::Unknown(reason)) => Value::Unknown(reason),
+        (lhs, rhs)
+            if matches!(op, Equal | NotEqual) && lhs.is_comparable() && rhs.is_comparable() =>
+        {
+            Value::Bool((lhs == rhs) == (op == Equal))
+        }
+        (Value::String(a), Value::String(b))
+            if matches!(op, EqualIgnoreCase | NotEqualIgnoreCase) =>
+        {
+            Value::Bool(a.eq_ignore_ascii_case(&b) == (op == EqualIgnoreCase))
+        }
+        (Value::Bool(a), Value::Bool(b)) if matches!(op, And | Or) => {
+            Value::Bool(if op == And { a && b } else { a || b })
+        }
+        (Value::Number(a), Value::Number(b)) => match op {
+            Add => Value::Number(a + b),
+            Subtract => Value::Number(a - b),
+            Multiply => Value::Number(a * b),
+            Divide if b != 0.0 => Value::Number((a / b).trunc()),
+            Modulo if b != 0.0 => Value::Number(a % b),
+            Less => Value::Bool(a < b),
+            LessEqual => Value::Bool(a <= b),
+            Greater => Value::Bool(a > b),
+            GreaterEqual => Value::Bool(a >= b),
+            _ => Value::Unknown("computes an undefined arithmetic result".into()),
+        },
+        (lhs, rhs) => Value::Unknown(format!(
+            "combines {} and {}, which is not evaluated",
+            lhs.shown(),
+            rhs.shown()
+        )),
+    }
+}
+
+/// The Bicep functions evaluated so far (all arguments known). Resource id functions build ids
+/// that link to the resources they name.
+fn functions(name: &str, args: Vec<Value>) -> Value {
+    let strings: Option<Vec<&str>> = args
+        .iter()
+        .map(|v| match v {
+            Value::String(s) => Some(s.as_str()),
+            _ => None,
+        })
+        .collect();
+    match (name, strings.as_deref()) {
+        ("resourceId" | "subscriptionResourceId" | "tenantResourceId", Some(args)) => {
+            resource_id(args, 0)
+        }
+        ("extensionResourceId", Some(args)) if !args.is_empty() => resource_id(args, 1),
+        ("toLower", Some([text])) => Value::String(text.to_lowercase()),
+        ("toUpper", Some([text])) => Value::String(text.to_uppercase()),
+        ("concat", Some(parts)) => Value::String(parts.concat()),
+        _ => Value::Unknown(format!("calls `{name}()`, which is not evaluated yet")),
+    }
+}
+
+/// `resourceId([subscriptionId], [resourceGroup], 'Namespace/type[/child]', name[, childName])`
+/// -> `/providers/Namespace/type/name[/child/childName]`.
+pub fn resource_id(args: &[&str], skip: usize) -> Value {
+    let args = &args[skip.min(args.len())..];
+    let Some(type_index) = args
+        .iter()
+        .position(|arg| arg.contains('/') && arg.contains('.'))
+    else {
+        return Value::Unknown("calls a resource id function without a resource type".into());
+    };
+    let mut segments = args[type_index].split('/');
+    let namespace = segments.next().unwrap_or_default();
+    let types: Vec<&str> = segments.collect();
+    let names = &args[type_index + 1..];
+    if types.len() != names.len() {
+        return Value::Unknown(
+            "calls a resource id function whose names do not match its type".into(),
+        );
+    }
+    let mut id = format!("/providers/{namespace}");
+    for (t, n) in types.iter().zip(names) {
+        id.push_str(&format!("/{t}/{n}"));
+    }
+    Value::String(id)
+}
