@@ -11,7 +11,7 @@ use crate::config::UnknownLevel;
 use crate::discover::{Discovered, Scope, discover, exclude_set};
 use crate::error::Error;
 use crate::finding::{FileError, Finding, Level, Location, Outcome, Related};
-use crate::frontend::{FileKind, SyntaxError, bicep, terraform};
+use crate::frontend::{FileKind, SyntaxError, arm, bicep, terraform};
 use crate::model::Model;
 use crate::policy::{Catalog, catalog};
 use crate::resolve::Links;
@@ -67,6 +67,7 @@ pub struct Summary {
 
 impl Summary {
     fn add(&mut self, scope: &ScopeReport) {
+        self.files += scope.files;
         self.resources += scope.resources;
         self.findings += scope.findings.len();
         self.errors += scope.errors.len();
@@ -97,6 +98,8 @@ impl Summary {
 pub struct ScopeReport {
     pub findings: Vec<Finding>,
     pub errors: Vec<FileError>,
+    /// Files linted (JSON that is not a template, and context-only siblings, do not count).
+    pub files: usize,
     pub resources: usize,
 }
 
@@ -145,10 +148,7 @@ pub fn lint_streaming(
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
     let catalog = catalog();
 
-    let mut summary = Summary {
-        files: discovered.files.iter().filter(|f| f.target).count(),
-        ..Summary::default()
-    };
+    let mut summary = Summary::default();
     let mut emit = |scope: ScopeReport| -> Result<(), Error> {
         summary.add(&scope);
         report(scope).map_err(Error::Output)
@@ -201,6 +201,16 @@ impl LoadedFile {
 enum Parsed {
     Terraform(terraform::ParsedFile),
     Bicep(bicep::BicepFile),
+    Arm(arm::ArmFile),
+    /// JSON that is not an ARM template or parameters file.
+    NotIac,
+}
+
+fn mentions_arm_schema(text: &str) -> bool {
+    const HOST: &[u8] = b"schema.management.azure.com";
+    text.as_bytes()
+        .windows(HOST.len())
+        .any(|window| window.eq_ignore_ascii_case(HOST))
 }
 
 fn lint_scope(
@@ -242,6 +252,17 @@ fn lint_scope(
                         program,
                     })
                 }),
+                // Only JSON that names the ARM schemas can be a template; the rest is not read.
+                FileKind::Json if !mentions_arm_schema(&text) => return None,
+                FileKind::Json => arm::parse(&text).map(|parsed| match parsed {
+                    Some((kind, root)) => Parsed::Arm(arm::ArmFile {
+                        id,
+                        path: file.path.clone(),
+                        kind,
+                        root,
+                    }),
+                    None => Parsed::NotIac,
+                }),
             };
             let loaded = LoadedFile::new(id, text);
             let parsed = parsed.map_err(|SyntaxError { offset, message }| {
@@ -261,20 +282,26 @@ fn lint_scope(
     let mut files = Vec::with_capacity(loaded.len());
     let mut terraform_files = Vec::new();
     let mut bicep_files = Vec::new();
+    let mut arm_files = Vec::new();
     for (file, result) in loaded {
+        let target = discovered.file(file.id).target;
+        output.files += usize::from(target && !matches!(result, Ok(Parsed::NotIac)));
         match result {
             Ok(Parsed::Terraform(parsed)) => terraform_files.push(parsed),
             Ok(Parsed::Bicep(parsed)) => bicep_files.push(parsed),
+            Ok(Parsed::Arm(parsed)) => arm_files.push(parsed),
+            Ok(Parsed::NotIac) => {}
             Err(error) if discovered.file(file.id).target => output.errors.push(error),
             Err(_) => {}
         }
         files.push(file);
     }
 
-    // A directory is one Terraform module; each Bicep template stands alone.
+    // A directory is one Terraform module; each Bicep and ARM template stands alone.
     let mut model = terraform::build_model(&terraform_files);
     model.extend(bicep::build_model(&bicep_files));
-    drop((terraform_files, bicep_files));
+    model.extend(arm::build_model(&arm_files));
+    drop((terraform_files, bicep_files, arm_files));
     output.resources = model.resource_count();
     let raw = run_rules(&model, options, catalog);
     let locate = |span: &Span| -> Option<Location> {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use aoai_lint::{Options, lint};
 
 const APPROVED_REGIONS: [&str; 3] = ["swedencentral", "eastus", "westeurope"];
-const LANGUAGES: [&str; 2] = ["terraform", "bicep"];
+const LANGUAGES: [&str; 3] = ["terraform", "bicep", "arm"];
 
 fn rule_dirs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");

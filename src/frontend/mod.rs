@@ -1,6 +1,7 @@
 //! Front-ends turn source files into the [`crate::model`]. They never emit findings, only
 //! resources and syntax errors with their location.
 
+pub mod arm;
 pub mod azure;
 pub mod bicep;
 pub mod node;
@@ -22,6 +23,8 @@ pub enum FileKind {
     Terraform,
     /// Templates (`.bicep`) and parameter files (`.bicepparam`).
     Bicep,
+    /// JSON: ARM templates and parameter files; other JSON is skipped.
+    Json,
 }
 
 impl FileKind {
@@ -31,6 +34,8 @@ impl FileKind {
             Some(FileKind::Terraform)
         } else if name.ends_with(".bicep") || name.ends_with(".bicepparam") {
             Some(FileKind::Bicep)
+        } else if name.ends_with(".json") || name.ends_with(".jsonc") {
+            Some(FileKind::Json)
         } else {
             None
         }

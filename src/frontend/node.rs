@@ -333,7 +333,12 @@ pub fn reference_key(value: &Value) -> Option<String> {
 /// `.../providers/Microsoft.CognitiveServices/accounts/name` -> a key that also matches an
 /// account declared with that name (see [`name_key`]).
 pub fn arm_id_key(id: &str) -> Option<String> {
-    let (_, provider_part) = id.rsplit_once("/providers/")?;
+    // Full ids contain `/providers/`; ARM `scope` values may start at the namespace.
+    let provider_part = match id.rsplit_once("/providers/") {
+        Some((_, part)) => part,
+        None if id.split('/').next().is_some_and(|ns| ns.contains('.')) => id,
+        None => return None,
+    };
     let segments: Vec<&str> = provider_part.split('/').collect();
     if segments.len() < 3 || segments.len().is_multiple_of(2) {
         return None;
@@ -345,6 +350,33 @@ pub fn arm_id_key(id: &str) -> Option<String> {
         &format!("{namespace}/{}", types.join("/")),
         &names.join("/"),
     ))
+}
+
+/// `resourceId([subscriptionId], [resourceGroup], 'Namespace/type[/child]', name[, childName])`
+/// -> `/providers/Namespace/type/name[/child/childName]`, the part of an id that names the
+/// resource (see [`arm_id_key`]). `skip` drops leading arguments (`extensionResourceId`'s scope).
+pub fn resource_id(args: &[&str], skip: usize) -> Value {
+    let args = &args[skip.min(args.len())..];
+    let Some(type_index) = args
+        .iter()
+        .position(|arg| arg.contains('/') && arg.contains('.'))
+    else {
+        return Value::Unknown("calls a resource id function without a resource type".into());
+    };
+    let mut segments = args[type_index].split('/');
+    let namespace = segments.next().unwrap_or_default();
+    let types: Vec<&str> = segments.collect();
+    let names = &args[type_index + 1..];
+    if types.len() != names.len() {
+        return Value::Unknown(
+            "calls a resource id function whose names do not match its type".into(),
+        );
+    }
+    let mut id = format!("/providers/{namespace}");
+    for (t, n) in types.iter().zip(names) {
+        id.push_str(&format!("/{t}/{n}"));
+    }
+    Value::String(id)
 }
 
 /// The key under which a resource of `type_name` named `name` is found by id.

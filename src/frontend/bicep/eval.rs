@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::syntax::{
     ArrayItem, BinaryOp, Expr, ExprKind, ObjectItem, PropertyKey, StringPart, UnaryOp,
 };
-use crate::frontend::node::{Node, NodeKind};
+use crate::frontend::node::{Node, NodeKind, resource_id};
 use crate::frontend::value::Value;
 use crate::source::{FileId, Span};
 
@@ -499,30 +499,4 @@ fn functions(name: &str, args: Vec<Value>) -> Value {
         ("concat", Some(parts)) => Value::String(parts.concat()),
         _ => Value::Unknown(format!("calls `{name}()`, which is not evaluated yet")),
     }
-}
-
-/// `resourceId([subscriptionId], [resourceGroup], 'Namespace/type[/child]', name[, childName])`
-/// -> `/providers/Namespace/type/name[/child/childName]`.
-pub fn resource_id(args: &[&str], skip: usize) -> Value {
-    let args = &args[skip.min(args.len())..];
-    let Some(type_index) = args
-        .iter()
-        .position(|arg| arg.contains('/') && arg.contains('.'))
-    else {
-        return Value::Unknown("calls a resource id function without a resource type".into());
-    };
-    let mut segments = args[type_index].split('/');
-    let namespace = segments.next().unwrap_or_default();
-    let types: Vec<&str> = segments.collect();
-    let names = &args[type_index + 1..];
-    if types.len() != names.len() {
-        return Value::Unknown(
-            "calls a resource id function whose names do not match its type".into(),
-        );
-    }
-    let mut id = format!("/providers/{namespace}");
-    for (t, n) in types.iter().zip(names) {
-        id.push_str(&format!("/{t}/{n}"));
-    }
-    Value::String(id)
 }

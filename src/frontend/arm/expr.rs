@@ -1,0 +1,406 @@
+//! ARM template expressions: `"[concat(parameters('name'), '-pe')]"`, parsed and evaluated.
+//! Functions outside the evaluated set make the value unknown, with the expression as written.
+
+use std::collections::BTreeMap;
+
+use crate::frontend::node::resource_id;
+use crate::frontend::value::{Value, format_number};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    String(String),
+    Number(f64),
+    Call { name: String, args: Vec<Expr> },
+    Member { base: Box<Expr>, name: String },
+    Index { base: Box<Expr>, index: Box<Expr> },
+}
+
+/// The expression inside `[...]`, or `None` for a plain string (`[[` escapes a literal `[`).
+pub fn expression_text(text: &str) -> Option<&str> {
+    let trimmed = text.trim();
+    if trimmed.starts_with("[[") {
+        return None;
+    }
+    trimmed.strip_prefix('[')?.strip_suffix(']')
+}
+
+/// Parses an expression; `None` when it is malformed (it is then reported as unknown).
+pub fn parse(text: &str) -> Option<Expr> {
+    let mut parser = Parser {
+        bytes: text.as_bytes(),
+        text,
+        pos: 0,
+        depth: 0,
+    };
+    let expr = parser.expr()?;
+    parser.skip_spaces();
+    (parser.pos == text.len()).then_some(expr)
+}
+
+struct Parser<'t> {
+    bytes: &'t [u8],
+    text: &'t str,
+    pos: usize,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn skip_spaces(&mut self) {
+        while self
+            .bytes
+            .get(self.pos)
+            .is_some_and(u8::is_ascii_whitespace)
+        {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        self.skip_spaces();
+        if self.bytes.get(self.pos) == Some(&byte) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn ident(&mut self) -> Option<String> {
+        self.skip_spaces();
+        let start = self.pos;
+        while self
+            .bytes
+            .get(self.pos)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            self.pos += 1;
+        }
+        (self.pos > start).then(|| self.text[start..self.pos].to_string())
+    }
+
+    fn expr(&mut self) -> Option<Expr> {
+        self.depth += 1;
+        if self.depth > 64 {
+            return None;
+        }
+        let mut expr = self.primary()?;
+        loop {
+            if self.eat(b'.') {
+                expr = Expr::Member {
+                    base: Box::new(expr),
+                    name: self.ident()?,
+                };
+            } else if self.eat(b'[') {
+                let index = self.expr()?;
+                if !self.eat(b']') {
+                    return None;
+                }
+                expr = Expr::Index {
+                    base: Box::new(expr),
+                    index: Box::new(index),
+                };
+            } else {
+                self.depth -= 1;
+                return Some(expr);
+            }
+        }
+    }
+
+    fn primary(&mut self) -> Option<Expr> {
+        self.skip_spaces();
+        match self.bytes.get(self.pos)? {
+            b'\'' => {
+                self.pos += 1;
+                let mut text = String::new();
+                loop {
+                    let rest = &self.text[self.pos..];
+                    let quote = rest.find('\'')?;
+                    text.push_str(&rest[..quote]);
+                    self.pos += quote + 1;
+                    // `''` is an escaped quote.
+                    if self.bytes.get(self.pos) == Some(&b'\'') {
+                        text.push('\'');
+                        self.pos += 1;
+                    } else {
+                        return Some(Expr::String(text));
+                    }
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = self.pos;
+                self.pos += 1;
+                while self
+                    .bytes
+                    .get(self.pos)
+                    .is_some_and(|b| b.is_ascii_digit() || *b == b'.')
+                {
+                    self.pos += 1;
+                }
+                self.text[start..self.pos].parse().ok().map(Expr::Number)
+            }
+            _ => {
+                let mut name = self.ident()?;
+                // User-defined functions are namespaced: `ns.func()`.
+                while self.bytes.get(self.pos) == Some(&b'.') {
+                    let saved = self.pos;
+                    self.pos += 1;
+                    match self.ident() {
+                        Some(part) if self.bytes.get(self.pos) == Some(&b'(') => {
+                            name = format!("{name}.{part}")
+                        }
+                        _ => {
+                            self.pos = saved;
+                            break;
+                        }
+                    }
+                }
+                if !self.eat(b'(') {
+                    return None;
+                }
+                let mut args = Vec::new();
+                if !self.eat(b')') {
+                    loop {
+                        args.push(self.expr()?);
+                        if self.eat(b')') {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return None;
+                        }
+                    }
+                }
+                Some(Expr::Call { name, args })
+            }
+        }
+    }
+}
+
+/// What an expression's names refer to.
+pub trait Context {
+    fn parameter(&self, name: &str) -> Value;
+    fn variable(&self, name: &str) -> Value;
+}
+
+pub fn eval(expr: &Expr, cx: &dyn Context, written: &str) -> Value {
+    match expr {
+        Expr::String(s) => Value::String(s.clone()),
+        Expr::Number(n) => Value::Number(*n),
+        Expr::Member { base, name } => match eval(base, cx, written) {
+            Value::Object(map) => map
+                .into_iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map_or_else(
+                    || Value::Unknown(format!("reads `{name}`, which is not set, in `{written}`")),
+                    |(_, v)| v,
+                ),
+            Value::Unknown(reason) => Value::Unknown(reason),
+            other => Value::Unknown(format!(
+                "reads `{name}` of {} in `{written}`",
+                other.shown()
+            )),
+        },
+        Expr::Index { base, index } => match (eval(base, cx, written), eval(index, cx, written)) {
+            (Value::Unknown(reason), _) | (_, Value::Unknown(reason)) => Value::Unknown(reason),
+            (Value::List(items), Value::Number(i)) if i >= 0.0 => items
+                .into_iter()
+                .nth(i as usize)
+                .unwrap_or_else(|| Value::Unknown(format!("indexes past the end in `{written}`"))),
+            (Value::Object(mut map), Value::String(key)) => map.remove(&key).unwrap_or_else(|| {
+                Value::Unknown(format!("reads `{key}`, which is not set, in `{written}`"))
+            }),
+            _ => Value::Unknown(format!(
+                "indexes a value that is not a collection in `{written}`"
+            )),
+        },
+        Expr::Call { name, args } => call(&name.to_ascii_lowercase(), args, cx, written),
+    }
+}
+
+fn call(name: &str, args: &[Expr], cx: &dyn Context, written: &str) -> Value {
+    // Lazy: only the chosen branch of `if` is evaluated.
+    if name == "if" && args.len() == 3 {
+        return match eval(&args[0], cx, written) {
+            Value::Bool(true) => eval(&args[1], cx, written),
+            Value::Bool(false) => eval(&args[2], cx, written),
+            Value::Unknown(reason) => Value::Unknown(reason),
+            other => Value::Unknown(format!(
+                "has a condition that is {} in `{written}`",
+                other.shown()
+            )),
+        };
+    }
+    let values: Vec<Value> = args.iter().map(|arg| eval(arg, cx, written)).collect();
+    if let Some(Value::Unknown(reason)) = values.iter().find(|v| matches!(v, Value::Unknown(_))) {
+        return Value::Unknown(reason.clone());
+    }
+    let string = |i: usize| match values.get(i) {
+        Some(Value::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    let strings = || {
+        values
+            .iter()
+            .map(|v| v.to_template_string().ok())
+            .collect::<Option<Vec<String>>>()
+    };
+    let result = match name {
+        "parameters" => string(0).map(|n| cx.parameter(n)),
+        "variables" => string(0).map(|n| cx.variable(n)),
+        "concat" => match values.first() {
+            Some(Value::List(_)) => {
+                let mut items = Vec::new();
+                for value in &values {
+                    if let Value::List(list) = value {
+                        items.extend(list.iter().cloned());
+                    }
+                }
+                Some(Value::List(items))
+            }
+            _ => strings().map(|parts| Value::String(parts.concat())),
+        },
+        "format" => strings().and_then(|parts| {
+            let (template, args) = parts.split_first()?;
+            let mut out = template.clone();
+            for (i, arg) in args.iter().enumerate() {
+                out = out.replace(&format!("{{{i}}}"), arg);
+            }
+            Some(Value::String(out))
+        }),
+        "resourceid" | "subscriptionresourceid" | "tenantresourceid" => strings()
+            .map(|parts| resource_id(&parts.iter().map(String::as_str).collect::<Vec<_>>(), 0)),
+        "extensionresourceid" => strings()
+            .map(|parts| resource_id(&parts.iter().map(String::as_str).collect::<Vec<_>>(), 1)),
+        "tolower" => string(0).map(|s| Value::String(s.to_lowercase())),
+        "toupper" => string(0).map(|s| Value::String(s.to_uppercase())),
+        "string" => values
+            .first()
+            .and_then(|v| v.to_template_string().ok())
+            .map(Value::String),
+        "equals" if values.len() == 2 && values.iter().all(Value::is_comparable) => {
+            Some(Value::Bool(string_insensitive_eq(&values[0], &values[1])))
+        }
+        "not" => match values.first() {
+            Some(Value::Bool(b)) => Some(Value::Bool(!b)),
+            _ => None,
+        },
+        "and" | "or" => values
+            .iter()
+            .map(|v| match v {
+                Value::Bool(b) => Some(*b),
+                _ => None,
+            })
+            .collect::<Option<Vec<bool>>>()
+            .map(|bools| {
+                Value::Bool(if name == "and" {
+                    bools.iter().all(|b| *b)
+                } else {
+                    bools.iter().any(|b| *b)
+                })
+            }),
+        "true" => Some(Value::Bool(true)),
+        "false" => Some(Value::Bool(false)),
+        "null" => Some(Value::Null),
+        "createarray" => Some(Value::List(values.clone())),
+        "createobject" => {
+            let mut map = BTreeMap::new();
+            for pair in values.chunks(2) {
+                if let [Value::String(key), value] = pair {
+                    map.insert(key.clone(), value.clone());
+                }
+            }
+            Some(Value::Object(map))
+        }
+        "resourcegroup" | "subscription" | "deployment" | "tenant" | "managementgroup"
+        | "environment" => {
+            return Value::Unknown(format!(
+                "depends on `{name}()`, which is only known at deployment (`{written}`)"
+            ));
+        }
+        _ => None,
+    };
+    result.unwrap_or_else(|| Value::Unknown(format!("uses `{written}`, which is not evaluated")))
+}
+
+/// ARM's `equals` compares strings case-sensitively, but numbers shown as text compare equal.
+fn string_insensitive_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::String(y)) | (Value::String(y), Value::Number(x)) => {
+            format_number(*x) == *y
+        }
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Params;
+    impl Context for Params {
+        fn parameter(&self, name: &str) -> Value {
+            match name {
+                "name" => Value::String("oai".into()),
+                "on" => Value::Bool(true),
+                _ => Value::Unknown(format!("depends on parameter `{name}`")),
+            }
+        }
+        fn variable(&self, name: &str) -> Value {
+            Value::Unknown(format!("depends on variable `{name}`"))
+        }
+    }
+
+    fn run(text: &str) -> Value {
+        let inner = expression_text(text).unwrap();
+        eval(&parse(inner).unwrap(), &Params, inner)
+    }
+
+    #[test]
+    fn evaluates_the_common_functions() {
+        assert_eq!(
+            run("[concat(parameters('name'), '-pe')]"),
+            Value::String("oai-pe".into())
+        );
+        assert_eq!(
+            run("[format('{0}/{1}', parameters('name'), 'gpt')]"),
+            Value::String("oai/gpt".into())
+        );
+        assert_eq!(run("[toLower('AbC')]"), Value::String("abc".into()));
+        assert_eq!(
+            run("[if(parameters('on'), 'Disabled', 'Enabled')]"),
+            Value::String("Disabled".into())
+        );
+        assert_eq!(
+            run("[not(equals(parameters('name'), 'x'))]"),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            run("[and(true(), or(false(), parameters('on')))]"),
+            Value::Bool(true)
+        );
+        assert_eq!(run("[createObject('a', 1).a]"), Value::Number(1.0));
+        assert_eq!(run("[createArray('x', 'y')[1]]"), Value::String("y".into()));
+        assert_eq!(
+            run("[resourceId('Microsoft.CognitiveServices/accounts', parameters('name'))]"),
+            Value::String("/providers/Microsoft.CognitiveServices/accounts/oai".into())
+        );
+        assert_eq!(run("['it''s']"), Value::String("it's".into()));
+    }
+
+    #[test]
+    fn anything_else_is_unknown_with_the_expression() {
+        let Value::Unknown(reason) = run("[reference(parameters('name')).endpoint]") else {
+            panic!()
+        };
+        assert!(reason.contains("reference(parameters('name'))"), "{reason}");
+        assert!(
+            matches!(run("[resourceGroup().location]"), Value::Unknown(r) if r.contains("resourcegroup()"))
+        );
+        assert!(
+            matches!(run("[parameters('missing')]"), Value::Unknown(r) if r.contains("missing"))
+        );
+        assert_eq!(expression_text("[[not an expression]"), None);
+        assert_eq!(expression_text("plain"), None);
+        assert!(parse("concat('a'").is_none());
+        assert!(parse(&"f(".repeat(1000)).is_none());
+    }
+}

@@ -1,0 +1,484 @@
+//! ARM JSON templates -> the normalized model. Only files whose `$schema` is a deployment
+//! template or parameters schema are read; other JSON (package.json, app settings, API specs)
+//! is not ours and is skipped without a word.
+
+mod expr;
+mod json;
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use json::{Json, JsonKind};
+
+use crate::frontend::SyntaxError;
+use crate::frontend::azure;
+use crate::frontend::node::{BodyReader, Node, NodeKind, name_key};
+use crate::frontend::value::Value;
+use crate::model::{Attr, Declared, Existence, Language, Model};
+use crate::source::{FileId, Span};
+
+/// Nested inline deployments followed at most this deep.
+const MAX_NESTED_DEPLOYMENTS: usize = 16;
+/// Parameter and variable references followed at most this deep (cycles stop here too).
+const MAX_DEPTH: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArmKind {
+    Template,
+    Parameters,
+}
+
+pub struct ArmFile {
+    pub id: FileId,
+    pub path: PathBuf,
+    pub kind: ArmKind,
+    pub root: Json,
+}
+
+/// `Ok(None)` for JSON that is not an ARM template or parameter file.
+pub fn parse(text: &str) -> Result<Option<(ArmKind, Json)>, SyntaxError> {
+    let root = match json::parse(text) {
+        Ok(Some(root)) => root,
+        Ok(None) => return Ok(None),
+        // A broken file is only ours to report when it says it is a template.
+        Err(error) if schema_kind(text).is_some() => return Err(error),
+        Err(_) => return Ok(None),
+    };
+    Ok(root
+        .get("$schema")
+        .and_then(Json::as_str)
+        .and_then(schema_kind)
+        .map(|kind| (kind, root)))
+}
+
+fn schema_kind(schema: &str) -> Option<ArmKind> {
+    let schema = schema.to_ascii_lowercase();
+    if schema.contains("deploymenttemplate.json") {
+        Some(ArmKind::Template)
+    } else if schema.contains("deploymentparameters.json") {
+        Some(ArmKind::Parameters)
+    } else {
+        None
+    }
+}
+
+pub fn build_model(files: &[ArmFile]) -> Model {
+    let mut model = Model::default();
+    for template in files.iter().filter(|f| f.kind == ArmKind::Template) {
+        let params_file = files
+            .iter()
+            .find(|f| f.kind == ArmKind::Parameters && applies_to(&f.path, &template.path));
+        let given: HashMap<String, Value> = params_file
+            .and_then(|f| f.root.get("parameters"))
+            .map(|params| {
+                params
+                    .properties()
+                    .iter()
+                    .filter_map(|p| {
+                        Some((
+                            p.key.to_ascii_lowercase(),
+                            parameter_value(p.value.get("value")?),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let scope = Template::new(
+            template.id,
+            &template.root,
+            |name| given.get(name).cloned(),
+            None,
+        );
+        scope.resources(&template.root, None, &mut model, 0);
+    }
+    model
+}
+
+/// `x.parameters.json` applies to `x.json` in the same directory.
+fn applies_to(params: &Path, template: &Path) -> bool {
+    let name = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_ascii_lowercase)
+    };
+    match (name(params), name(template)) {
+        (Some(params_name), Some(template_name)) => {
+            params.parent() == template.parent()
+                && params_name
+                    .strip_suffix(".parameters.json")
+                    .map(|stem| format!("{stem}.json"))
+                    == Some(template_name)
+        }
+        _ => false,
+    }
+}
+
+/// A value from a parameters file. `${NAME}` placeholders (azd, pipelines) are filled from the
+/// environment at deployment, so they are not known here.
+fn parameter_value(json: &Json) -> Value {
+    match json.as_str() {
+        Some(text) if text.contains("${") => Value::Unknown(format!(
+            "is set from the environment at deployment (`{text}` in the parameters file)"
+        )),
+        _ => literal(json),
+    }
+}
+
+/// A JSON value taken as is (parameter files hold literals).
+fn literal(json: &Json) -> Value {
+    match &json.kind {
+        JsonKind::Null => Value::Null,
+        JsonKind::Bool(b) => Value::Bool(*b),
+        JsonKind::Number(n) => Value::Number(*n),
+        JsonKind::String(s) => Value::String(s.clone()),
+        JsonKind::Array(items) => Value::List(items.iter().map(literal).collect()),
+        JsonKind::Object(properties) => Value::Object(
+            properties
+                .iter()
+                .map(|p| (p.key.clone(), literal(&p.value)))
+                .collect(),
+        ),
+    }
+}
+
+enum Param<'a> {
+    Given(Value),
+    Default(&'a Json),
+    Missing,
+}
+
+/// One template's names: its parameters (given values or defaults) and variables.
+struct Template<'a> {
+    file: FileId,
+    params: HashMap<String, Param<'a>>,
+    variables: HashMap<String, &'a Json>,
+    depth: Cell<usize>,
+}
+
+/// The parent of a nested child resource.
+struct Parent {
+    type_name: String,
+    name: Option<String>,
+    key: String,
+}
+
+impl<'a> Template<'a> {
+    /// `given` supplies parameter values (from a parameters file or an enclosing deployment);
+    /// `outer` is the enclosing template whose names an outer-scoped nested template uses.
+    fn new(
+        file: FileId,
+        root: &'a Json,
+        given: impl Fn(&str) -> Option<Value>,
+        outer: Option<&Template<'a>>,
+    ) -> Self {
+        if let Some(outer) = outer {
+            let params = outer
+                .params
+                .iter()
+                .map(|(k, p)| (k.clone(), p.share()))
+                .collect();
+            return Template {
+                file,
+                params,
+                variables: outer.variables.clone(),
+                depth: Cell::new(0),
+            };
+        }
+        let mut params = HashMap::new();
+        for property in root
+            .get("parameters")
+            .map(Json::properties)
+            .unwrap_or_default()
+        {
+            let name = property.key.to_ascii_lowercase();
+            let param = match (given(&name), property.value.get("defaultValue")) {
+                (Some(value), _) => Param::Given(value),
+                (None, Some(default)) => Param::Default(default),
+                (None, None) => Param::Missing,
+            };
+            params.insert(name, param);
+        }
+        let variables = root
+            .get("variables")
+            .map(Json::properties)
+            .unwrap_or_default()
+            .iter()
+            .map(|p| (p.key.to_ascii_lowercase(), &p.value))
+            .collect();
+        Template {
+            file,
+            params,
+            variables,
+            depth: Cell::new(0),
+        }
+    }
+
+    fn span(&self, range: &std::ops::Range<usize>) -> Span {
+        Span::new(self.file, range.clone())
+    }
+
+    /// A JSON value with its template expressions evaluated.
+    fn value(&self, json: &Json) -> Value {
+        match &json.kind {
+            JsonKind::String(text) => match expr::expression_text(text) {
+                Some(inner) => {
+                    if self.depth.get() >= MAX_DEPTH {
+                        return Value::Unknown(format!(
+                            "uses `{inner}` through references that are too deep or circular"
+                        ));
+                    }
+                    self.depth.set(self.depth.get() + 1);
+                    let value = match expr::parse(inner) {
+                        Some(parsed) => expr::eval(&parsed, self, inner),
+                        None => Value::Unknown(format!(
+                            "uses `{inner}`, which is not a valid expression"
+                        )),
+                    };
+                    self.depth.set(self.depth.get() - 1);
+                    value
+                }
+                // `[[` starts a literal string that begins with `[`.
+                None if text.trim_start().starts_with("[[") => {
+                    Value::String(text.trim_start()[1..].to_string())
+                }
+                None => Value::String(text.clone()),
+            },
+            JsonKind::Array(items) => {
+                Value::List(items.iter().map(|item| self.value(item)).collect())
+            }
+            JsonKind::Object(properties) => Value::Object(
+                properties
+                    .iter()
+                    .map(|p| (p.key.clone(), self.value(&p.value)))
+                    .collect(),
+            ),
+            _ => literal(json),
+        }
+    }
+
+    /// A resource body as a [`Node`] tree: structure and spans kept, expressions evaluated.
+    fn node(&self, json: &Json, span: std::ops::Range<usize>) -> Node {
+        let span_of = |range: &std::ops::Range<usize>| self.span(range);
+        match &json.kind {
+            JsonKind::Object(properties) => Node::object(
+                properties
+                    .iter()
+                    .map(|p| (p.key.clone(), self.node(&p.value, p.span.clone())))
+                    .collect(),
+                span_of(&span),
+            ),
+            JsonKind::Array(items) => Node {
+                span: span_of(&span),
+                via: None,
+                kind: NodeKind::Array(items.iter().map(|i| self.node(i, i.span.clone())).collect()),
+            },
+            _ => Node::value(self.value(json), span_of(&span)),
+        }
+    }
+
+    fn resources(
+        &self,
+        container: &Json,
+        parent: Option<&Parent>,
+        model: &mut Model,
+        nesting: usize,
+    ) {
+        let Some(resources) = container.get("resources") else {
+            return;
+        };
+        match &resources.kind {
+            JsonKind::Array(items) => {
+                for item in items {
+                    self.resource(item, parent, model, nesting);
+                }
+            }
+            // languageVersion 2.0: resources keyed by symbolic name.
+            JsonKind::Object(properties) => {
+                for property in properties {
+                    self.resource(&property.value, parent, model, nesting);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn resource(&self, json: &Json, parent: Option<&Parent>, model: &mut Model, nesting: usize) {
+        let Some(Value::String(written_type)) = json.get("type").map(|t| self.value(t)) else {
+            return;
+        };
+        let full_type = match parent {
+            Some(parent) if !written_type.contains('.') => {
+                format!("{}/{written_type}", parent.type_name)
+            }
+            _ => written_type.clone(),
+        };
+        let name = json.get("name").map(|n| self.value(n));
+        let name = match (name, parent.and_then(|p| p.name.as_deref())) {
+            (Some(Value::String(name)), Some(parent_name)) if !name.contains('/') => {
+                Some(format!("{parent_name}/{name}"))
+            }
+            (Some(Value::String(name)), _) => Some(name),
+            _ => None,
+        };
+        let address = name.clone().unwrap_or_else(|| {
+            json.get("name")
+                .and_then(Json::as_str)
+                .unwrap_or("(unnamed)")
+                .to_string()
+        });
+        let existence = match json.get("condition").map(|c| self.value(c)) {
+            Some(Value::Bool(false)) => return,
+            Some(Value::Unknown(reason)) => Existence::Conditional {
+                reason: format!("its condition {reason}"),
+            },
+            _ => Existence::Always,
+        };
+        let header_range = json
+            .property("type")
+            .map_or_else(|| json.span.clone(), |p| p.span.clone());
+        let header = self.span(&header_range);
+        let declared = Declared {
+            address: address.clone(),
+            header: header.clone(),
+            language: Language::Arm,
+            existence,
+        };
+        let key = match &name {
+            Some(name) => name_key(&full_type, name),
+            None => format!("arm:{}:{address}", self.file.0),
+        };
+
+        if full_type.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
+            self.nested_deployment(json, model, nesting);
+            return;
+        }
+        let root = self.node(json, json.span.clone());
+        let reader = BodyReader {
+            root: &root,
+            header: header.clone(),
+        };
+        let existing = matches!(
+            json.get("existing").map(|e| self.value(e)),
+            Some(Value::Bool(true))
+        );
+        match azure::canonical_type(&full_type) {
+            Some(azure::ACCOUNT_TYPE) => model.accounts.extend(azure::account(
+                &reader,
+                "",
+                declared,
+                vec![key.clone()],
+                existing,
+            )),
+            _ if existing => {}
+            Some(azure::DEPLOYMENT_TYPE) => {
+                let account = match (parent, name.as_deref().and_then(|n| n.rsplit_once('/'))) {
+                    (Some(parent), _) => Attr::explicit(
+                        "name",
+                        header,
+                        parent.key.clone(),
+                        parent.name.clone().unwrap_or_default(),
+                    ),
+                    (None, Some((account, _))) => Attr::explicit(
+                        "name",
+                        header,
+                        name_key(azure::ACCOUNT_TYPE, account),
+                        account.to_string(),
+                    ),
+                    (None, None) => Attr::unresolved("name", header, "does not name its account"),
+                };
+                model
+                    .deployments
+                    .push(azure::model_deployment(&reader, "", declared, account));
+            }
+            Some(azure::PRIVATE_ENDPOINT_TYPE) => model
+                .private_endpoints
+                .push(azure::private_endpoint(&reader, "", declared)),
+            Some(azure::ROLE_ASSIGNMENT_TYPE) => {
+                let scope = azure::deployment_scope(&reader, "scope");
+                model
+                    .role_assignments
+                    .push(azure::role_assignment(&reader, "", declared, scope));
+            }
+            _ => {}
+        }
+        let parent = Parent {
+            type_name: full_type,
+            name,
+            key,
+        };
+        self.resources(json, Some(&parent), model, nesting);
+    }
+
+    /// A `Microsoft.Resources/deployments` with an inline template: its resources are part of
+    /// this deployment, with the parameters it passes (inner scope) or this template's names
+    /// (outer scope, the default).
+    fn nested_deployment(&self, json: &Json, model: &mut Model, nesting: usize) {
+        let Some(properties) = json.get("properties") else {
+            return;
+        };
+        let Some(template) = properties.get("template") else {
+            return;
+        };
+        if nesting >= MAX_NESTED_DEPLOYMENTS {
+            return;
+        }
+        let inner = properties
+            .get("expressionEvaluationOptions")
+            .and_then(|o| o.get("scope"))
+            .and_then(Json::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
+        let nested = if inner {
+            let passed = properties.get("parameters");
+            Template::new(
+                self.file,
+                template,
+                |name| {
+                    let property = passed?
+                        .properties()
+                        .iter()
+                        .find(|p| p.key.eq_ignore_ascii_case(name))?;
+                    Some(self.value(property.value.get("value")?))
+                },
+                None,
+            )
+        } else {
+            Template::new(self.file, template, |_| None, Some(self))
+        };
+        nested.resources(template, None, model, nesting + 1);
+    }
+}
+
+impl Param<'_> {
+    fn share(&self) -> Self {
+        match self {
+            Param::Given(value) => Param::Given(value.clone()),
+            Param::Default(json) => Param::Default(json),
+            Param::Missing => Param::Missing,
+        }
+    }
+}
+
+impl expr::Context for Template<'_> {
+    fn parameter(&self, name: &str) -> Value {
+        match self.params.get(&name.to_ascii_lowercase()) {
+            Some(Param::Given(value)) => value.clone(),
+            Some(Param::Default(default)) => self.value(default),
+            Some(Param::Missing) => Value::Unknown(format!(
+                "depends on parameter `{name}`, which has no default value (pass it in a parameters file)"
+            )),
+            None => Value::Unknown(format!(
+                "refers to parameter `{name}`, which is not declared"
+            )),
+        }
+    }
+
+    fn variable(&self, name: &str) -> Value {
+        match self.variables.get(&name.to_ascii_lowercase()) {
+            Some(json) => self.value(json),
+            None => Value::Unknown(format!(
+                "refers to variable `{name}`, which is not declared"
+            )),
+        }
+    }
+}
