@@ -21,11 +21,20 @@ pub struct Located<'a> {
     pub file: FileId,
 }
 
+pub enum ParamValue<'a> {
+    /// An expression of the template or its parameters file.
+    Expr(Located<'a>),
+    /// Evaluated by the template that calls this one as a module; `via` is the argument.
+    Passed(Value, Option<Span>),
+    Missing,
+}
+
 /// What names mean in one template.
 #[derive(Default)]
 pub struct Symbols<'a> {
-    /// Parameter values: from the `.bicepparam` file when it sets them, else the default.
-    pub params: HashMap<&'a str, Option<Located<'a>>>,
+    /// Parameter values: passed by a calling template, set by the `.bicepparam` file, or the
+    /// default.
+    pub params: HashMap<&'a str, ParamValue<'a>>,
     pub vars: HashMap<&'a str, Located<'a>>,
     /// Resource symbols -> (link key, body object when literal, type when the resource is
     /// top-level, so that its id follows from its name).
@@ -231,8 +240,14 @@ impl<'a> Evaluator<'a> {
         let symbols = self.symbols;
         if let Some(value) = symbols.params.get(name) {
             return match value {
-                Some(located) => self.follow(*located, name, via),
-                None => Value::Unknown(format!(
+                ParamValue::Expr(located) => self.follow(*located, name, via),
+                ParamValue::Passed(value, passed_via) => {
+                    if via.is_none() {
+                        *via = passed_via.clone();
+                    }
+                    value.clone()
+                }
+                ParamValue::Missing => Value::Unknown(format!(
                     "depends on param `{name}`, which has no default value (set it in a .bicepparam file)"
                 )),
             };

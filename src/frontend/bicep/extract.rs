@@ -3,8 +3,12 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::eval::{Evaluator, Located, Symbols};
-use super::syntax::{Expr, ExprKind, ObjectItem, Program, Resource, Statement, StatementKind};
+use std::collections::HashMap;
+
+use super::eval::{Evaluator, Located, ParamValue, Symbols};
+use super::syntax::{
+    Expr, ExprKind, ObjectItem, Program, PropertyKey, Resource, Statement, StatementKind,
+};
 use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, name_key};
 use crate::frontend::value::Value;
@@ -37,40 +41,181 @@ impl BicepFile {
     }
 }
 
+/// Modules followed at most this deep (module cycles stop here too).
+const MAX_MODULE_DEPTH: usize = 8;
+
 pub fn build_model(files: &[BicepFile]) -> Model {
     let mut model = Model::default();
+    // A template that another one calls as a module is checked through its callers, with the
+    // values they pass, not on its own with unknown inputs.
+    let called: Vec<PathBuf> = files.iter().flat_map(module_targets).collect();
     for template in files.iter().filter(|file| !file.is_params()) {
         let target = lexical_normalize(&template.path);
+        if called.contains(&target) {
+            continue;
+        }
         // With several parameter files for one template, the first (by path) is used.
-        let params = files.iter().find(|file| {
+        let params_file = files.iter().find(|file| {
             file.is_params() && file.using_target().as_deref() == Some(target.as_path())
         });
-        let symbols = symbols(template, params);
-        let eval = Evaluator::new(template.id, &symbols);
-        for statement in &template.program.statements {
-            if let StatementKind::Resource(resource) = &statement.kind {
-                map_resource(&eval, statement, resource, None, &mut model);
+        let mut params = declared_params(template);
+        if let Some(params_file) = params_file {
+            for statement in &params_file.program.statements {
+                if let StatementKind::Param {
+                    name,
+                    default: Some(value),
+                } = &statement.kind
+                {
+                    params.insert(
+                        name.as_str(),
+                        ParamValue::Expr(Located {
+                            expr: value,
+                            file: params_file.id,
+                        }),
+                    );
+                }
             }
         }
+        let call = Call {
+            prefix: String::new(),
+            existence: Existence::Always,
+            depth: 0,
+        };
+        evaluate(files, template, params, &call, &mut model);
     }
     model
+}
+
+/// How a template is reached: as a root, or as a module of another template.
+struct Call {
+    /// `module.<name>.` for each module on the way, prefixed to addresses and keys.
+    prefix: String,
+    /// Whether the module call itself is conditional.
+    existence: Existence,
+    depth: usize,
+}
+
+fn declared_params(template: &BicepFile) -> HashMap<&str, ParamValue<'_>> {
+    let mut params = HashMap::new();
+    for statement in &template.program.statements {
+        if let StatementKind::Param { name, default } = &statement.kind {
+            let value = match default {
+                Some(expr) => ParamValue::Expr(Located {
+                    expr,
+                    file: template.id,
+                }),
+                None => ParamValue::Missing,
+            };
+            params.insert(name.as_str(), value);
+        }
+    }
+    params
+}
+
+/// The local templates a file calls as modules.
+fn module_targets(file: &BicepFile) -> Vec<PathBuf> {
+    file.program
+        .statements
+        .iter()
+        .filter_map(|statement| match &statement.kind {
+            StatementKind::Module { path, .. } => local_module(file, path),
+            _ => None,
+        })
+        .collect()
+}
+
+fn local_module(file: &BicepFile, path: &Expr) -> Option<PathBuf> {
+    let path = path.as_literal_str()?;
+    // `br:`, `br/public:` and `ts:` modules live in registries: not followed.
+    if path.contains(':') {
+        return None;
+    }
+    Some(lexical_normalize(
+        &file.path.parent().unwrap_or(Path::new("")).join(path),
+    ))
+}
+
+fn evaluate<'a>(
+    files: &'a [BicepFile],
+    template: &'a BicepFile,
+    params: HashMap<&'a str, ParamValue<'a>>,
+    call: &Call,
+    model: &mut Model,
+) {
+    let symbols = symbols(template, params, &call.prefix);
+    let eval = Evaluator::new(template.id, &symbols);
+    for statement in &template.program.statements {
+        match &statement.kind {
+            StatementKind::Resource(resource) => {
+                map_resource(&eval, statement, resource, None, call, model)
+            }
+            StatementKind::Module { name, path, value } if call.depth < MAX_MODULE_DEPTH => {
+                let Some(target) = local_module(template, path) else {
+                    continue;
+                };
+                let Some(callee) = files
+                    .iter()
+                    .find(|f| !f.is_params() && lexical_normalize(&f.path) == target)
+                else {
+                    continue;
+                };
+                let Some((body, existence, locals)) = unwrap_declaration(&eval, value) else {
+                    continue;
+                };
+                let eval = eval.with_locals(locals);
+                let mut params = declared_params(callee);
+                if let Some(passed) = body.property("params") {
+                    for property in passed.value.properties() {
+                        let PropertyKey::Name(param) = &property.key else {
+                            continue;
+                        };
+                        // The callee's own name for the param, borrowed from its declaration.
+                        let Some((&declared, _)) = params.get_key_value(param.as_str()) else {
+                            continue;
+                        };
+                        let evaluated = eval.eval(&property.value);
+                        let via = evaluated
+                            .via
+                            .or_else(|| Some(Span::new(template.id, property.span.clone())));
+                        params.insert(declared, ParamValue::Passed(evaluated.value, via));
+                    }
+                }
+                let call = Call {
+                    prefix: format!("{}module.{name}.", call.prefix),
+                    existence: combine(&call.existence, existence),
+                    depth: call.depth + 1,
+                };
+                evaluate(files, callee, params, &call, model);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn combine(outer: &Existence, inner: Existence) -> Existence {
+    match (outer, inner) {
+        (Existence::Conditional { reason }, Existence::Always) => Existence::Conditional {
+            reason: format!("it is in a module whose {reason}"),
+        },
+        (_, inner) => inner,
+    }
 }
 
 fn resource_key(file: FileId, symbol: &str) -> String {
     format!("bicep:{}:{symbol}", file.0)
 }
 
-fn symbols<'a>(template: &'a BicepFile, params: Option<&'a BicepFile>) -> Symbols<'a> {
-    let mut symbols = Symbols::default();
+fn symbols<'a>(
+    template: &'a BicepFile,
+    params: HashMap<&'a str, ParamValue<'a>>,
+    prefix: &str,
+) -> Symbols<'a> {
+    let mut symbols = Symbols {
+        params,
+        ..Symbols::default()
+    };
     for statement in &template.program.statements {
         match &statement.kind {
-            StatementKind::Param { name, default } => {
-                let located = default.as_ref().map(|expr| Located {
-                    expr,
-                    file: template.id,
-                });
-                symbols.params.insert(name.as_str(), located);
-            }
             StatementKind::Var { name, value } => {
                 symbols.vars.insert(
                     name.as_str(),
@@ -81,45 +226,34 @@ fn symbols<'a>(template: &'a BicepFile, params: Option<&'a BicepFile>) -> Symbol
                 );
             }
             StatementKind::Resource(resource) => {
-                add_resource(&mut symbols, template.id, resource, false)
+                add_resource(&mut symbols, template.id, resource, prefix, false)
             }
             StatementKind::Module { name, .. } => symbols.modules.push(name.as_str()),
             _ => {}
         }
     }
-    if let Some(params) = params {
-        for statement in &params.program.statements {
-            if let StatementKind::Param {
-                name,
-                default: Some(value),
-            } = &statement.kind
-            {
-                symbols.params.insert(
-                    name.as_str(),
-                    Some(Located {
-                        expr: value,
-                        file: params.id,
-                    }),
-                );
-            }
-        }
-    }
     symbols
 }
 
-fn add_resource<'a>(symbols: &mut Symbols<'a>, file: FileId, resource: &'a Resource, nested: bool) {
+fn add_resource<'a>(
+    symbols: &mut Symbols<'a>,
+    file: FileId,
+    resource: &'a Resource,
+    prefix: &str,
+    nested: bool,
+) {
     let body = declaration_body(&resource.value);
     // The id of a top-level resource follows from its type and name; a child's needs its
     // parent's name too, so it stays a reference.
     let top_level = !nested && body.is_some_and(|body| body.property("parent").is_none());
     let type_name = resource_type(resource).filter(|_| top_level);
-    symbols.resources.insert(
-        resource.name.as_str(),
-        (resource_key(file, &resource.name), body, type_name),
-    );
+    let key = resource_key(file, &format!("{prefix}{}", resource.name));
+    symbols
+        .resources
+        .insert(resource.name.as_str(), (key, body, type_name));
     for child in body.into_iter().flat_map(child_resources) {
         if let StatementKind::Resource(child) = &child.kind {
-            add_resource(symbols, file, child, true);
+            add_resource(symbols, file, child, prefix, true);
         }
     }
 }
@@ -158,7 +292,61 @@ fn child_resources(body: &Expr) -> impl Iterator<Item = &Statement> {
 /// The parent of a nested resource: its symbol and full type.
 struct Parent<'a> {
     symbol: &'a str,
+    key: String,
     type_name: String,
+}
+
+/// Unwraps `[for ...: ...]` and `if (...)` around a declaration's object: the body is
+/// checked once, on the declaration. `None` when it is never deployed (or not an object).
+fn unwrap_declaration<'e>(
+    eval: &Evaluator<'_>,
+    value: &'e Expr,
+) -> Option<(&'e Expr, Existence, Vec<String>)> {
+    let mut value = value;
+    let mut existence = Existence::Always;
+    let mut locals = Vec::new();
+    loop {
+        match &value.kind {
+            ExprKind::For {
+                item,
+                index,
+                iterable,
+                body,
+            } => {
+                match eval.eval(iterable).value {
+                    Value::List(items) if items.is_empty() => return None,
+                    Value::Unknown(reason) => {
+                        existence = Existence::Conditional {
+                            reason: format!("its `for` loop {reason}"),
+                        }
+                    }
+                    _ => {}
+                }
+                locals.push(item.clone());
+                locals.extend(index.clone());
+                value = body;
+            }
+            ExprKind::If { cond, body } => {
+                match eval.with_locals(locals.clone()).eval(cond).value {
+                    Value::Bool(false) => return None,
+                    Value::Bool(true) => {}
+                    Value::Unknown(reason) => {
+                        existence = Existence::Conditional {
+                            reason: format!("its condition {reason}"),
+                        }
+                    }
+                    other => {
+                        existence = Existence::Conditional {
+                            reason: format!("its condition is {}", other.shown()),
+                        }
+                    }
+                }
+                value = body;
+            }
+            ExprKind::Object(_) => return Some((value, existence, locals)),
+            _ => return None,
+        }
+    }
 }
 
 fn map_resource(
@@ -166,6 +354,7 @@ fn map_resource(
     statement: &Statement,
     resource: &Resource,
     parent: Option<&Parent<'_>>,
+    call: &Call,
     model: &mut Model,
 ) {
     let Some(written_type) = resource_type(resource) else {
@@ -178,70 +367,26 @@ fn map_resource(
         }
         _ => written_type.to_string(),
     };
-
-    // Unwrap `[for ...: ...]` and `if (...)`: the body is checked once, on the declaration.
-    let mut value = &resource.value;
-    let mut existence = Existence::Always;
-    let mut body_eval = None;
-    loop {
-        match &value.kind {
-            ExprKind::For {
-                item,
-                index,
-                iterable,
-                body,
-            } => {
-                match eval.eval(iterable).value {
-                    Value::List(items) if items.is_empty() => return,
-                    Value::Unknown(reason) => {
-                        existence = Existence::Conditional {
-                            reason: format!("its `for` loop {reason}"),
-                        };
-                    }
-                    _ => {}
-                }
-                body_eval = Some(eval.with_locals([item.clone()].into_iter().chain(index.clone())));
-                value = body;
-            }
-            ExprKind::If { cond, body } => {
-                let cond_eval = body_eval.as_ref().unwrap_or(eval);
-                match cond_eval.eval(cond).value {
-                    Value::Bool(false) => return,
-                    Value::Bool(true) => {}
-                    Value::Unknown(reason) => {
-                        existence = Existence::Conditional {
-                            reason: format!("its condition {reason}"),
-                        };
-                    }
-                    other => {
-                        existence = Existence::Conditional {
-                            reason: format!("its condition is {}", other.shown()),
-                        };
-                    }
-                }
-                value = body;
-            }
-            _ => break,
-        }
-    }
-    if !matches!(value.kind, ExprKind::Object(_)) {
+    let Some((value, existence, locals)) = unwrap_declaration(eval, &resource.value) else {
         return;
-    }
-    let eval = body_eval.as_ref().unwrap_or(eval);
+    };
+    let body_eval = eval.with_locals(locals);
+    let eval = &body_eval;
     let file = eval.file;
     let header = Span::new(file, statement.header.clone());
+    let symbol = format!("{}{}", call.prefix, resource.name);
     let declared = Declared {
-        address: resource.name.clone(),
+        address: symbol.clone(),
         header: header.clone(),
         language: Language::Bicep,
-        existence,
+        existence: combine(&call.existence, existence),
     };
     let root = eval.node(value);
     let reader = BodyReader {
         root: &root,
         header: header.clone(),
     };
-    let key = resource_key(file, &resource.name);
+    let key = resource_key(file, &symbol);
     match azure::canonical_type(&full_type) {
         Some(azure::ACCOUNT_TYPE) => {
             let mut keys = vec![key];
@@ -259,12 +404,7 @@ fn map_resource(
         _ if resource.existing => {}
         Some(azure::DEPLOYMENT_TYPE) => {
             let account = match parent {
-                Some(parent) => Attr::explicit(
-                    "parent",
-                    header,
-                    resource_key(file, parent.symbol),
-                    parent.symbol,
-                ),
+                Some(parent) => Attr::explicit("parent", header, parent.key.clone(), parent.symbol),
                 None => reader.reference("parent"),
             };
             model
@@ -284,11 +424,12 @@ fn map_resource(
     }
     let parent = Parent {
         symbol: &resource.name,
+        key: resource_key(file, &symbol),
         type_name: full_type,
     };
     for child in child_resources(value) {
         if let StatementKind::Resource(child_resource) = &child.kind {
-            map_resource(eval, child, child_resource, Some(&parent), model);
+            map_resource(eval, child, child_resource, Some(&parent), call, model);
         }
     }
 }

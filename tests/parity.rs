@@ -1,0 +1,57 @@
+//! The same deployment written in Terraform, Bicep and ARM gives the same (rule, outcome) set:
+//! `fixtures/parity/<scenario>/{terraform,bicep,arm}/`, expected set in `expected.txt`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use aoai_lint::{Options, lint};
+
+fn outcomes(dir: &Path) -> BTreeSet<String> {
+    let mut options = Options::new(vec![dir.to_path_buf()], dir.to_path_buf());
+    options.approved_regions = Some(
+        ["swedencentral", "eastus", "westeurope"]
+            .map(String::from)
+            .to_vec(),
+    );
+    let report = lint(&options).unwrap();
+    assert!(
+        report.errors.is_empty(),
+        "{}: {:?}",
+        dir.display(),
+        report.errors
+    );
+    assert!(
+        report.summary.resources > 0,
+        "{}: nothing was read",
+        dir.display()
+    );
+    report
+        .findings
+        .iter()
+        .map(|f| format!("{} {}", f.rule, format!("{:?}", f.outcome).to_lowercase()))
+        .collect()
+}
+
+#[test]
+fn every_scenario_gives_the_same_outcomes_in_every_language() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/parity");
+    let mut scenarios: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    scenarios.sort();
+    assert!(scenarios.len() >= 3);
+    for scenario in scenarios {
+        let expected: BTreeSet<String> = std::fs::read_to_string(scenario.join("expected.txt"))
+            .unwrap()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(String::from)
+            .collect();
+        for language in ["terraform", "bicep", "arm"] {
+            let found = outcomes(&scenario.join(language));
+            assert_eq!(found, expected, "{}/{language}", scenario.display());
+        }
+    }
+}
