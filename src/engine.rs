@@ -12,10 +12,8 @@ use crate::discover::{Discovered, Scope, discover, exclude_set};
 use crate::error::Error;
 use crate::finding::{FileError, Finding, Level, Location, Outcome, Related};
 use crate::frontend::{FileKind, SyntaxError, arm, bicep, terraform};
-use crate::model::Model;
 use crate::policy::{Catalog, catalog};
-use crate::resolve::Links;
-use crate::rules::{self, Context, Findings, RawFinding};
+use crate::rules;
 use crate::source::{FileId, LineIndex, Span};
 
 /// Everything a run needs, already merged from defaults, config file and flags.
@@ -303,7 +301,9 @@ fn lint_scope(
     model.extend(arm::build_model(&arm_files));
     drop((terraform_files, bicep_files, arm_files));
     output.resources = model.resource_count();
-    let raw = run_rules(&model, options, catalog);
+    let raw = rules::run(&model, catalog, options.approved_regions.as_deref(), |id| {
+        options.rules.contains(id)
+    });
     let locate = |span: &Span| -> Option<Location> {
         let file = files.iter().find(|f| f.id == span.file)?;
         let display = &discovered.file(span.file).display;
@@ -360,26 +360,6 @@ fn lint_scope(
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     output.errors.sort();
     output
-}
-
-fn run_rules(model: &Model, options: &Options, catalog: &'static Catalog) -> Vec<RawFinding> {
-    let links = Links::new(model);
-    let cx = Context {
-        model,
-        links: &links,
-        catalog,
-        approved_regions: options.approved_regions.as_deref(),
-    };
-    let mut raw = Vec::new();
-    for rule in rules::all()
-        .iter()
-        .filter(|rule| options.rules.contains(rule.id()))
-    {
-        let mut findings = Findings::new(rule.id());
-        rule.check(&cx, &mut findings);
-        raw.extend(findings.into_vec());
-    }
-    raw
 }
 
 fn rule_name(catalog: &'static Catalog, id: &str) -> &'static str {

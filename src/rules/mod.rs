@@ -67,6 +67,29 @@ pub fn all() -> &'static [&'static dyn Rule] {
     ]
 }
 
+/// Runs the `selected` rules over a model: links it, then lets each rule look.
+pub fn run(
+    model: &Model,
+    catalog: &Catalog,
+    approved_regions: Option<&[String]>,
+    selected: impl Fn(&str) -> bool,
+) -> Vec<RawFinding> {
+    let links = Links::new(model);
+    let cx = Context {
+        model,
+        links: &links,
+        catalog,
+        approved_regions,
+    };
+    let mut raw = Vec::new();
+    for rule in all().iter().filter(|rule| selected(rule.id())) {
+        let mut findings = Findings::new(rule.id());
+        rule.check(&cx, &mut findings);
+        raw.extend(findings.into_vec());
+    }
+    raw
+}
+
 /// Collects the findings of one rule.
 pub struct Findings {
     rule: &'static str,

@@ -3,7 +3,7 @@
 //! is not ours and is skipped without a word.
 
 mod expr;
-mod json;
+pub mod json;
 
 use std::cell::Cell;
 use std::collections::HashMap;

@@ -274,17 +274,24 @@ impl<'a> Evaluator<'a> {
 
     /// The value of a param or var, remembering where it is written.
     fn follow(&self, located: Located<'_>, name: &str, via: &mut Option<Span>) -> Value {
+        let value = self.guarded(located.expr, located.file, name, &mut None);
+        if via.is_none() {
+            *via = Some(Span::new(located.file, located.expr.span.clone()));
+        }
+        value
+    }
+
+    /// Evaluates an expression reached through a name; the depth bound also stops cycles
+    /// (a var defined by itself, a resource named after its own id).
+    fn guarded(&self, expr: &Expr, file: FileId, name: &str, via: &mut Option<Span>) -> Value {
         if self.depth.get() >= MAX_DEPTH {
             return Value::Unknown(format!(
                 "depends on `{name}` through a reference chain that is too deep or circular"
             ));
         }
         self.depth.set(self.depth.get() + 1);
-        let value = self.eval_in(located.expr, located.file, &mut None);
+        let value = self.eval_in(expr, file, via);
         self.depth.set(self.depth.get() - 1);
-        if via.is_none() {
-            *via = Some(Span::new(located.file, located.expr.span.clone()));
-        }
         value
     }
 
@@ -312,12 +319,14 @@ impl<'a> Evaluator<'a> {
                 match (name, property(name), type_name) {
                     // A resource's own `name`, `location` and `kind` are what its body says.
                     ("name" | "location" | "kind", Some(property), _) => {
-                        self.eval_in(&property.value, file, via)
+                        self.guarded(&property.value, file, &shown, via)
                     }
                     // Its id follows from its type and name (an `existing` role definition's id
                     // names the role).
                     ("id", _, Some(type_name)) => {
-                        match property("name").map(|p| self.eval_in(&p.value, file, &mut None)) {
+                        match property("name")
+                            .map(|p| self.guarded(&p.value, file, &shown, &mut None))
+                        {
                             Some(Value::String(resource_name)) => {
                                 resource_id(&[type_name, &resource_name], 0)
                             }

@@ -20,6 +20,7 @@ pub fn parse(src: &str) -> Result<Program, SyntaxError> {
         pos: 0,
         depth: 0,
         peeked: None,
+        comments: Vec::new(),
     };
     // A byte-order mark is allowed at the start of the file.
     if src.starts_with('\u{feff}') {
@@ -103,6 +104,7 @@ struct Parser<'s> {
     /// The last peek: (position it started from, position after trivia, token, length).
     /// The parser peeks the same token several times; trivia is skipped once.
     peeked: Option<(usize, usize, Tok, usize)>,
+    comments: Vec<Span>,
 }
 
 type PResult<T> = Result<T, SyntaxError>;
@@ -117,26 +119,35 @@ impl<'s> Parser<'s> {
                 Some(b' ' | b'\t' | 0x0c) => self.pos += 1,
                 // A lone carriage return is a newline; `\r\n` is handled as `\n`.
                 Some(b'\r') if self.bytes.get(self.pos + 1) == Some(&b'\n') => self.pos += 1,
-                Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'/') => {
-                    while !matches!(self.bytes.get(self.pos), None | Some(b'\n' | b'\r')) {
-                        self.pos += 1;
-                    }
-                }
+                // `//` comments, and `#disable-next-line ...` and other directives, run to the
+                // end of the line.
+                Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'/') => self.line_comment(),
+                Some(b'#') => self.line_comment(),
                 Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'*') => {
                     let start = self.pos;
                     match self.src[self.pos + 2..].find("*/") {
                         Some(end) => self.pos += end + 4,
                         None => return Err(self.error_at(start, "unterminated `/*` comment")),
                     }
-                }
-                // `#disable-next-line ...` and other directives run to the end of the line.
-                Some(b'#') => {
-                    while !matches!(self.bytes.get(self.pos), None | Some(b'\n' | b'\r')) {
-                        self.pos += 1;
-                    }
+                    self.record_comment(start);
                 }
                 _ => return Ok(()),
             }
+        }
+    }
+
+    fn line_comment(&mut self) {
+        let start = self.pos;
+        while !matches!(self.bytes.get(self.pos), None | Some(b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+        self.record_comment(start);
+    }
+
+    /// Backtracking may skip the same comment again: keep each once, in order.
+    fn record_comment(&mut self, start: usize) {
+        if self.comments.last().is_none_or(|last| last.start < start) {
+            self.comments.push(start..self.pos);
         }
     }
 
@@ -327,7 +338,10 @@ impl<'s> Parser<'s> {
         loop {
             self.skip_newlines()?;
             if self.peek()?.0 == Tok::Eof {
-                return Ok(Program { statements });
+                return Ok(Program {
+                    statements,
+                    comments: std::mem::take(&mut self.comments),
+                });
             }
             statements.push(self.statement()?);
             self.expect_line_end()?;

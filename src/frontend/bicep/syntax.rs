@@ -8,6 +8,9 @@ pub type Span = Range<usize>;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
     pub statements: Vec<Statement>,
+    /// `//` and `/* */` comments and `#` directives (`#disable-next-line`), in source order:
+    /// what suppressions are read from.
+    pub comments: Vec<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

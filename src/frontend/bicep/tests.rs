@@ -160,6 +160,27 @@ fn bicepparam_files() {
 }
 
 #[test]
+fn comments_and_directives_are_kept_once_in_order() {
+    let src =
+        "// a\nparam x string // b\n#disable-next-line no-unused-vars\nvar y = [\n  /* c */ 1\n]\n";
+    let program = parse(src).unwrap();
+    let texts: Vec<&str> = program
+        .comments
+        .iter()
+        .map(|span| &src[span.clone()])
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "// a",
+            "// b",
+            "#disable-next-line no-unused-vars",
+            "/* c */"
+        ]
+    );
+}
+
+#[test]
 fn crlf_and_bom() {
     let program = parse("\u{feff}param a string\r\nparam b int = 1\r\n").unwrap();
     assert_eq!(program.statements.len(), 2);
@@ -188,4 +209,25 @@ fn errors_have_offsets_and_never_panic() {
     assert!(parse(&deep_unary).is_err());
     let deep_parens = format!("var x = {}1{}", "(".repeat(100_000), ")".repeat(100_000));
     assert!(parse(&deep_parens).is_err());
+}
+
+/// Found by the fuzzer: a resource named after its own id used to recurse without bound.
+#[test]
+fn self_referential_names_terminate() {
+    let src = "resource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: guid(a.id)\n  kind: 'OpenAI'\n}\nvar v = v\nresource b 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: '${b.id}-x'\n  location: v\n  kind: 'OpenAI'\n}\n";
+    let program = parse(src).unwrap();
+    let file = super::BicepFile {
+        id: crate::source::FileId(0),
+        path: "main.bicep".into(),
+        program,
+    };
+    let model = super::build_model(&[file]);
+    assert_eq!(model.accounts.len(), 2);
+    assert!(
+        model.accounts[1]
+            .location
+            .unresolved_reason()
+            .unwrap()
+            .contains("circular")
+    );
 }

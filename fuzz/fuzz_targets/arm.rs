@@ -1,0 +1,16 @@
+//! The ARM reader (jsonc, template expressions, nested deployments) and model building on
+//! arbitrary text: no panic, no stack overflow, no hang.
+#![no_main]
+
+use aoai_lint::frontend::arm;
+use aoai_lint::source::FileId;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if let Ok(Some((kind, root))) = arm::parse(text) {
+        let file = arm::ArmFile { id: FileId(0), path: "azuredeploy.json".into(), kind, root };
+        let model = arm::build_model(&[file]);
+        let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), None, |_| true);
+    }
+});

@@ -1,0 +1,15 @@
+//! The Bicep parser and model building on arbitrary text: no panic, no stack overflow, no hang.
+#![no_main]
+
+use aoai_lint::frontend::bicep;
+use aoai_lint::source::FileId;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if let Ok(program) = bicep::parse(text) {
+        let file = bicep::BicepFile { id: FileId(0), path: "main.bicep".into(), program };
+        let model = bicep::build_model(&[file]);
+        let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), None, |_| true);
+    }
+});
