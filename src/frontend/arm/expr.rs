@@ -212,11 +212,14 @@ pub fn eval(expr: &Expr, cx: &dyn Context, written: &str) -> Value {
                 "indexes a value that is not a collection in `{written}`"
             )),
         },
-        Expr::Call { name, args } => call(&name.to_ascii_lowercase(), args, cx, written),
+        Expr::Call { name, args } => call(name, args, cx, written),
     }
 }
 
-fn call(name: &str, args: &[Expr], cx: &dyn Context, written: &str) -> Value {
+/// ARM function names are case-insensitive; messages keep them as written.
+fn call(written_name: &str, args: &[Expr], cx: &dyn Context, written: &str) -> Value {
+    let name = written_name.to_ascii_lowercase();
+    let name = name.as_str();
     // Lazy: only the chosen branch of `if` is evaluated.
     if name == "if" && args.len() == 3 {
         return match eval(&args[0], cx, written) {
