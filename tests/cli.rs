@@ -405,7 +405,12 @@ fn compact_format_is_clickable() {
     let text = String::from_utf8(output.stdout).unwrap();
     let first = text.lines().next().unwrap();
     let parts: Vec<_> = first.splitn(4, ':').collect();
-    assert!(parts[0].ends_with(".tf"), "{first}");
+    assert!(
+        [".tf", ".bicep", ".json"]
+            .iter()
+            .any(|ending| parts[0].ends_with(ending)),
+        "{first}"
+    );
     assert!(
         parts[1].parse::<usize>().is_ok() && parts[2].parse::<usize>().is_ok(),
         "{first}"

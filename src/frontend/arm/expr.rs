@@ -316,7 +316,7 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Context, written: &str) -> V
         "resourcegroup" | "subscription" | "deployment" | "tenant" | "managementgroup"
         | "environment" => {
             return Value::Unknown(format!(
-                "depends on `{name}()`, which is only known at deployment (`{written}`)"
+                "depends on `{written_name}()`, which is only known at deployment"
             ));
         }
         _ => None,
@@ -396,7 +396,7 @@ mod tests {
         };
         assert!(reason.contains("reference(parameters('name'))"), "{reason}");
         assert!(
-            matches!(run("[resourceGroup().location]"), Value::Unknown(r) if r.contains("resourcegroup()"))
+            matches!(run("[resourceGroup().location]"), Value::Unknown(r) if r.contains("`resourceGroup()`"))
         );
         assert!(
             matches!(run("[parameters('missing')]"), Value::Unknown(r) if r.contains("missing"))
