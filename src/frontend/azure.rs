@@ -2,10 +2,10 @@
 //! and ARM templates all write the same resource bodies, so they share this mapping. Defaults
 //! are the ARM API's (`../shared/reference/schema-facts.md`, section 8).
 
-use super::node::{BodyReader, Lookup, Node, map_attr, prefixed};
+use super::node::{BodyReader, Lookup, map_attr, prefixed};
 use crate::model::{
-    AiAccount, Attr, Declared, ModelDeployment, PrivateEndpoint, PrivateLinkConnection, Reference,
-    RoleAssignment,
+    AiAccount, Attr, Declared, Model, ModelDeployment, PrivateEndpoint, PrivateLinkConnection,
+    Reference, RoleAssignment,
 };
 
 pub const ACCOUNT_TYPE: &str = "Microsoft.CognitiveServices/accounts";
@@ -163,10 +163,37 @@ pub fn model_deployment(
     }
 }
 
-/// The body as a reader, for callers that hold a node.
-pub fn reader<'a>(root: &'a Node, declared: &Declared) -> BodyReader<'a> {
-    BodyReader {
-        root,
-        header: declared.header.clone(),
+/// Adds a Bicep or ARM declaration of `type_name` to the model. `link_keys` are how others find
+/// it if it is an account; `parent_account` names the account of a model deployment.
+pub fn add_declaration(
+    type_name: &str,
+    reader: &BodyReader<'_>,
+    declared: Declared,
+    existing: bool,
+    link_keys: Vec<String>,
+    parent_account: impl FnOnce() -> Reference,
+    model: &mut Model,
+) {
+    match canonical_type(type_name) {
+        Some(ACCOUNT_TYPE) => model
+            .accounts
+            .extend(account(reader, "", declared, link_keys, existing)),
+        // Other resources declared elsewhere are not checked here.
+        _ if existing => {}
+        Some(DEPLOYMENT_TYPE) => {
+            model
+                .deployments
+                .push(model_deployment(reader, "", declared, parent_account()))
+        }
+        Some(PRIVATE_ENDPOINT_TYPE) => model
+            .private_endpoints
+            .push(private_endpoint(reader, "", declared)),
+        Some(ROLE_ASSIGNMENT_TYPE) => {
+            let scope = deployment_scope(reader, "scope");
+            model
+                .role_assignments
+                .push(role_assignment(reader, "", declared, scope));
+        }
+        _ => {}
     }
 }

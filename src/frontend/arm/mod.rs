@@ -362,46 +362,30 @@ impl<'a> Template<'a> {
             json.get("existing").map(|e| self.value(e)),
             Some(Value::Bool(true))
         );
-        match azure::canonical_type(&full_type) {
-            Some(azure::ACCOUNT_TYPE) => model.accounts.extend(azure::account(
-                &reader,
-                "",
-                declared,
-                vec![key.clone()],
-                existing,
-            )),
-            _ if existing => {}
-            Some(azure::DEPLOYMENT_TYPE) => {
-                let account = match (parent, name.as_deref().and_then(|n| n.rsplit_once('/'))) {
-                    (Some(parent), _) => Attr::explicit(
-                        "name",
-                        header,
-                        parent.key.clone(),
-                        parent.name.clone().unwrap_or_default(),
-                    ),
-                    (None, Some((account, _))) => Attr::explicit(
-                        "name",
-                        header,
-                        name_key(azure::ACCOUNT_TYPE, account),
-                        account.to_string(),
-                    ),
-                    (None, None) => Attr::unresolved("name", header, "does not name its account"),
-                };
-                model
-                    .deployments
-                    .push(azure::model_deployment(&reader, "", declared, account));
-            }
-            Some(azure::PRIVATE_ENDPOINT_TYPE) => model
-                .private_endpoints
-                .push(azure::private_endpoint(&reader, "", declared)),
-            Some(azure::ROLE_ASSIGNMENT_TYPE) => {
-                let scope = azure::deployment_scope(&reader, "scope");
-                model
-                    .role_assignments
-                    .push(azure::role_assignment(&reader, "", declared, scope));
-            }
-            _ => {}
-        }
+        let parent_account = || match (parent, name.as_deref().and_then(|n| n.rsplit_once('/'))) {
+            (Some(parent), _) => Attr::explicit(
+                "name",
+                header.clone(),
+                parent.key.clone(),
+                parent.name.clone().unwrap_or_default(),
+            ),
+            (None, Some((account, _))) => Attr::explicit(
+                "name",
+                header.clone(),
+                name_key(azure::ACCOUNT_TYPE, account),
+                account.to_string(),
+            ),
+            (None, None) => Attr::unresolved("name", header.clone(), "does not name its account"),
+        };
+        azure::add_declaration(
+            &full_type,
+            &reader,
+            declared,
+            existing,
+            vec![key.clone()],
+            parent_account,
+            model,
+        );
         let parent = Parent {
             type_name: full_type,
             name,

@@ -387,41 +387,23 @@ fn map_resource(
         header: header.clone(),
     };
     let key = resource_key(file, &symbol);
-    match azure::canonical_type(&full_type) {
-        Some(azure::ACCOUNT_TYPE) => {
-            let mut keys = vec![key];
-            if let Some(name) = reader.string("name", None).value() {
-                keys.push(name_key(azure::ACCOUNT_TYPE, name));
-            }
-            model.accounts.extend(azure::account(
-                &reader,
-                "",
-                declared,
-                keys,
-                resource.existing,
-            ));
-        }
-        _ if resource.existing => {}
-        Some(azure::DEPLOYMENT_TYPE) => {
-            let account = match parent {
-                Some(parent) => Attr::explicit("parent", header, parent.key.clone(), parent.symbol),
-                None => reader.reference("parent"),
-            };
-            model
-                .deployments
-                .push(azure::model_deployment(&reader, "", declared, account));
-        }
-        Some(azure::PRIVATE_ENDPOINT_TYPE) => model
-            .private_endpoints
-            .push(azure::private_endpoint(&reader, "", declared)),
-        Some(azure::ROLE_ASSIGNMENT_TYPE) => {
-            let scope = azure::deployment_scope(&reader, "scope");
-            model
-                .role_assignments
-                .push(azure::role_assignment(&reader, "", declared, scope));
-        }
-        _ => {}
+    let mut keys = vec![key.clone()];
+    if let Some(name) = reader.string("name", None).value() {
+        keys.push(name_key(azure::ACCOUNT_TYPE, name));
     }
+    let parent_account = || match parent {
+        Some(parent) => Attr::explicit("parent", header.clone(), parent.key.clone(), parent.symbol),
+        None => reader.reference("parent"),
+    };
+    azure::add_declaration(
+        &full_type,
+        &reader,
+        declared,
+        resource.existing,
+        keys,
+        parent_account,
+        model,
+    );
     let parent = Parent {
         symbol: &resource.name,
         key: resource_key(file, &symbol),

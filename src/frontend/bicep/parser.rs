@@ -1080,12 +1080,7 @@ impl<'s> Parser<'s> {
                 ArrayItem::Item(self.expr()?)
             };
             items.push(item);
-            if !self.eat_punct(",")? {
-                match self.peek()? {
-                    (Tok::Newline, _) | (Tok::Punct("]"), _) => {}
-                    _ => return Err(self.unexpected("`,`, a line break or `]`")),
-                }
-            }
+            self.item_separator("]")?;
         }
         self.leave();
         Ok(Expr {
@@ -1141,18 +1136,25 @@ impl<'s> Parser<'s> {
                 break;
             }
             items.push(self.object_item()?);
-            if !self.eat_punct(",")? {
-                match self.peek()? {
-                    (Tok::Newline, _) | (Tok::Punct("}"), _) => {}
-                    _ => return Err(self.unexpected("`,`, a line break or `}`")),
-                }
-            }
+            self.item_separator("}")?;
         }
         self.leave();
         Ok(Expr {
             kind: ExprKind::Object(items),
             span: start..self.pos,
         })
+    }
+
+    /// Items of arrays and objects are separated by `,` or a line break.
+    fn item_separator(&mut self, close: &'static str) -> PResult<()> {
+        if self.eat_punct(",")? {
+            return Ok(());
+        }
+        match self.peek()? {
+            (Tok::Newline, _) => Ok(()),
+            (Tok::Punct(p), _) if p == close => Ok(()),
+            _ => Err(self.unexpected(&format!("`,`, a line break or `{close}`"))),
+        }
     }
 
     fn object_item(&mut self) -> PResult<ObjectItem> {
