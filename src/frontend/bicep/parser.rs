@@ -372,12 +372,8 @@ impl<'s> Parser<'s> {
                 StatementKind::TargetScope(self.value()?)
             }
             "metadata" => {
-                let (name, _) = self.ident()?;
-                self.expect_punct("=")?;
-                StatementKind::Metadata {
-                    name,
-                    value: self.value()?,
-                }
+                let (name, value) = self.name_equals_value()?;
+                StatementKind::Metadata { name, value }
             }
             "param" => {
                 let (name, name_span) = self.ident()?;
@@ -486,12 +482,8 @@ impl<'s> Parser<'s> {
                 }
             }
             "assert" => {
-                let (name, _) = self.ident()?;
-                self.expect_punct("=")?;
-                StatementKind::Assert {
-                    name,
-                    value: self.value()?,
-                }
+                let (name, value) = self.name_equals_value()?;
+                StatementKind::Assert { name, value }
             }
             "test" => {
                 let (name, _) = self.ident()?;
@@ -515,6 +507,13 @@ impl<'s> Parser<'s> {
             span: start..self.pos,
             header: start..header_end,
         })
+    }
+
+    /// `name = value`
+    fn name_equals_value(&mut self) -> PResult<(String, Expr)> {
+        let (name, _) = self.ident()?;
+        self.expect_punct("=")?;
+        Ok((name, self.value()?))
     }
 
     /// The value after `=`, which may start on the next line.
