@@ -1,6 +1,10 @@
 //! The benchmark floor: parse every `.tf` file under a directory with hcl-edit, in parallel,
 //! and nothing else (no model, no rules, no output). `scripts/bench` compares aoai-lint to it.
 
+// The same allocator as aoai-lint, so the floor measures the parser alone.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 
 use rayon::prelude::*;

@@ -2,6 +2,10 @@
 //! and reports failures, file count and single-core throughput (the parser acceptance check and
 //! its benchmark; `tests/bicep_corpus.rs` asserts the same over the shared corpus).
 
+// The same allocator as aoai-lint, so the floor measures the parser alone.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
