@@ -108,6 +108,13 @@ struct CheckArgs {
     /// Regions where accounts may be deployed (comma-separated), for AOAI005.
     #[arg(long, value_delimiter = ',', value_name = "REGION")]
     approved_regions: Vec<String>,
+    /// Terraform variable values from a `.tfvars` file (repeatable; applied after
+    /// terraform.tfvars and *.auto.tfvars, later files winning).
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+    /// A Terraform variable value, winning over every file (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
     /// Skip paths matching this glob (repeatable; a name without `/` matches anywhere).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
@@ -227,6 +234,8 @@ pub fn exit_code(summary: &Summary, fail_on: FailOn) -> i32 {
 fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, Error> {
     let mut options = Options::new(args.paths.clone(), cwd);
     options.jobs = args.jobs;
+    options.var_files = args.var_files.clone();
+    options.vars = args.vars.iter().cloned().collect();
     options.exclude = config
         .exclude
         .iter()
@@ -277,6 +286,15 @@ fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, E
         .filter_map(|(id, setting)| Some((id.clone(), setting.level?)))
         .collect();
     Ok(options)
+}
+
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected NAME=VALUE, found `{text}`")),
+    }
 }
 
 fn rule_ids(names: &[String]) -> Result<BTreeSet<&'static str>, Error> {

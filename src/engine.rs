@@ -31,6 +31,10 @@ pub struct Options {
     pub rules: BTreeSet<&'static str>,
     /// Level overrides by rule ID; others use their policy's severity.
     pub levels: HashMap<String, Level>,
+    /// `--var-file` files, applied in order after the auto-loaded `.tfvars`.
+    pub var_files: Vec<PathBuf>,
+    /// `--var name=value`, winning over every other value.
+    pub vars: HashMap<String, String>,
 }
 
 impl Options {
@@ -44,6 +48,8 @@ impl Options {
             unknown_level: UnknownLevel::Level(Level::Note),
             rules: rules::all().iter().map(|rule| rule.id()).collect(),
             levels: HashMap::new(),
+            var_files: Vec::new(),
+            vars: HashMap::new(),
         }
     }
 }
@@ -138,6 +144,7 @@ pub fn lint_streaming(
 ) -> Result<Summary, Error> {
     let excludes = exclude_set(&options.exclude)?;
     let discovered = discover(&options.paths, &excludes, &options.cwd)?;
+    let var_files = read_var_files(&options.var_files)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         // Generous stacks: parsers and evaluation recurse on nested input.
@@ -161,7 +168,7 @@ pub fn lint_streaming(
         let reports: Vec<ScopeReport> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|scope| lint_scope(scope, &discovered, options, catalog))
+                .map(|scope| lint_scope(scope, &discovered, options, &var_files, catalog))
                 .collect()
         });
         for scope in reports {
@@ -215,6 +222,7 @@ fn lint_scope(
     scope: &Scope,
     discovered: &Discovered,
     options: &Options,
+    var_files: &[terraform::ParsedFile],
     catalog: &'static Catalog,
 ) -> ScopeReport {
     let mut output = ScopeReport::default();
@@ -241,8 +249,18 @@ fn lint_scope(
                 }
             };
             let parsed = match file.kind {
-                FileKind::Terraform => terraform::parse(&text)
-                    .map(|body| Parsed::Terraform(terraform::ParsedFile { id, body })),
+                FileKind::Terraform => terraform::parse(&text).map(|body| {
+                    let name = file
+                        .path
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .unwrap_or_default();
+                    Parsed::Terraform(terraform::ParsedFile {
+                        id,
+                        body,
+                        role: terraform::role_of(name),
+                    })
+                }),
                 FileKind::Bicep => bicep::parse(&text).map(|program| {
                     Parsed::Bicep(bicep::BicepFile {
                         id,
@@ -296,7 +314,13 @@ fn lint_scope(
     }
 
     // A directory is one Terraform module; each Bicep and ARM template stands alone.
-    let mut model = terraform::build_model(&terraform_files);
+    // `--var-file` values apply to every module linted as a root.
+    terraform_files.extend(var_files.iter().map(|file| terraform::ParsedFile {
+        id: file.id,
+        body: file.body.clone(),
+        role: file.role,
+    }));
+    let mut model = terraform::build_model(&terraform_files, &options.vars);
     model.extend(bicep::build_model(&bicep_files));
     model.extend(arm::build_model(&arm_files));
     drop((terraform_files, bicep_files, arm_files));
@@ -376,6 +400,33 @@ fn locate(display: &Arc<str>, file: &LoadedFile, span: &Span) -> Location {
         offset: span.range.start,
         length: span.range.end.saturating_sub(span.range.start),
     }
+}
+
+/// `--var-file` files, parsed once for every scope. They are not part of the linted tree, so
+/// their ids lie past the discovered files.
+fn read_var_files(paths: &[PathBuf]) -> Result<Vec<terraform::ParsedFile>, Error> {
+    paths
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let shown = path.display().to_string();
+            let text = read_text(path)
+                .map_err(|error| Error::Usage(format!("--var-file {shown}: {}", error.message)))?;
+            let body = terraform::parse(&text).map_err(|SyntaxError { offset, message }| {
+                let position = LineIndex::new(&text).line_col(&text, offset);
+                Error::Usage(format!(
+                    "--var-file {shown}:{}:{}: syntax error: {message}",
+                    position.line, position.column
+                ))
+            })?;
+            let id = FileId(u32::MAX - i as u32);
+            Ok(terraform::ParsedFile {
+                id,
+                body,
+                role: terraform::FileRole::Values(1_000 + i as u32),
+            })
+        })
+        .collect()
 }
 
 struct ReadError {

@@ -30,7 +30,7 @@ pub enum FileKind {
 impl FileKind {
     pub fn of(path: &Path) -> Option<FileKind> {
         let name = path.file_name()?.to_str()?;
-        if name.ends_with(".tf") {
+        if name.ends_with(".tf") || name.ends_with(".tfvars") {
             Some(FileKind::Terraform)
         } else if name.ends_with(".bicep") || name.ends_with(".bicepparam") {
             Some(FileKind::Bicep)

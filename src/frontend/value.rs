@@ -23,6 +23,9 @@ pub enum Value {
     /// Cannot be determined statically; `reason` reads after the attribute name
     /// ("depends on `var.x` ...").
     Unknown(String),
+    /// The expression fails (Terraform would report an error). Only Terraform's `try()` and
+    /// `can()` look at it: they catch errors, while unknowns stay unknown.
+    Error(String),
 }
 
 impl Value {
@@ -41,6 +44,7 @@ impl Value {
             Value::ResourceAttr { shown, attr, .. } if attr.is_empty() => shown.clone(),
             Value::ResourceAttr { shown, attr, .. } => format!("{shown}.{attr}"),
             Value::Unknown(_) => "(unknown)".into(),
+            Value::Error(_) => "(error)".into(),
         }
     }
 
@@ -50,7 +54,7 @@ impl Value {
             Value::String(s) => Ok(s.clone()),
             Value::Bool(b) => Ok(b.to_string()),
             Value::Number(n) => Ok(format_number(*n)),
-            Value::Unknown(reason) => Err(reason.clone()),
+            Value::Unknown(reason) | Value::Error(reason) => Err(reason.clone()),
             attr @ Value::ResourceAttr { .. } => Err(after_deployment(attr)),
             other => Err(format!(
                 "interpolates {}, which is not a string",
@@ -62,10 +66,20 @@ impl Value {
     /// Whether equality with this value is decided without knowing deployment results.
     pub fn is_comparable(&self) -> bool {
         match self {
-            Value::ResourceAttr { .. } | Value::Unknown(_) => false,
+            Value::ResourceAttr { .. } | Value::Unknown(_) | Value::Error(_) => false,
             Value::List(items) => items.iter().all(Value::is_comparable),
             Value::Object(map) => map.values().all(Value::is_comparable),
             _ => true,
+        }
+    }
+}
+
+impl Value {
+    /// Errors become unknowns once evaluation is over: the model only knows values and unknowns.
+    pub fn settle(self) -> Value {
+        match self {
+            Value::Error(message) => Value::Unknown(format!("fails to evaluate: {message}")),
+            other => other,
         }
     }
 }

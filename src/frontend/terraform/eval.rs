@@ -1,26 +1,30 @@
 //! Static evaluation of Terraform expressions, with unknowns that say why.
 //!
 //! No crate does this part: hcl-rs' evaluator stops at the first undefined variable, while a
-//! linter must keep going and report *what* a value depends on. Evaluation here is deliberately
-//! partial: literals, templates, operators, conditionals, and references to literal arguments of
-//! other resources in the same module. Everything else becomes [`Value::Unknown`] with a reason.
+//! linter must keep going and report *what* a value depends on. Evaluated: literals, templates,
+//! operators, conditionals, `for` expressions, splats, variables (`--var`, `.tfvars`, defaults and
+//! `optional()` attributes), locals, the common functions, and references to literal arguments of
+//! other resources of the module. Data sources, resource attributes known only after apply,
+//! `each`/`count` and unknown functions stay [`Value::Unknown`] with the reason.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
-pub use crate::frontend::value::Value;
-
 use hcl_edit::Span as _;
-use hcl_edit::expr::{BinaryOperator, Expression, TraversalOperator, UnaryOperator};
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ForExpr, FuncCall, TraversalOperator, UnaryOperator,
+};
 use hcl_edit::template::{Element, Template};
 
-use super::module::ModuleIndex;
-use crate::source::Span;
+use super::functions;
+use super::module::{ModuleIndex, SetValue};
+pub use crate::frontend::value::Value;
+use crate::source::{FileId, Span};
 
 /// How many references deep one evaluation may go; reference cycles stop here too.
 const MAX_DEPTH: usize = 32;
 
-/// A value and, when it was read through a reference, where the referenced argument is written.
+/// A value and, when it was read through a reference, where the referenced value is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluated {
     pub value: Value,
@@ -30,6 +34,8 @@ pub struct Evaluated {
 pub struct Evaluator<'m> {
     module: &'m ModuleIndex<'m>,
     depth: Cell<usize>,
+    /// Variables of enclosing `for` expressions, innermost last.
+    bindings: RefCell<Vec<(String, Value)>>,
 }
 
 impl<'m> Evaluator<'m> {
@@ -37,12 +43,13 @@ impl<'m> Evaluator<'m> {
         Evaluator {
             module,
             depth: Cell::new(0),
+            bindings: RefCell::new(Vec::new()),
         }
     }
 
     pub fn eval(&self, expr: &Expression) -> Evaluated {
         let mut via = None;
-        let value = self.eval_inner(expr, &mut via);
+        let value = self.eval_inner(expr, &mut via).settle();
         Evaluated { value, via }
     }
 
@@ -51,7 +58,7 @@ impl<'m> Evaluator<'m> {
             Expression::Null(_) => Value::Null,
             Expression::Bool(b) => Value::Bool(*b.value()),
             Expression::Number(n) => n.value().as_f64().map_or_else(
-                || Value::Unknown("is a number out of range".into()),
+                || Value::Error("a number out of range".into()),
                 Value::Number,
             ),
             Expression::String(s) => Value::String(s.value().clone()),
@@ -80,28 +87,28 @@ impl<'m> Evaluator<'m> {
             Expression::StringTemplate(template) => self.eval_template(template, via),
             Expression::HeredocTemplate(heredoc) => self.eval_template(&heredoc.template, via),
             Expression::Parenthesis(inner) => self.eval_inner(inner.inner(), via),
-            Expression::Variable(ident) => Value::Unknown(format!(
-                "refers to `{}`, which is not evaluated",
-                ident.as_str()
-            )),
+            Expression::Variable(ident) => match self.binding(ident.as_str()) {
+                Some(value) => value,
+                None => Value::Unknown(format!(
+                    "refers to `{}`, which is not evaluated",
+                    ident.as_str()
+                )),
+            },
             Expression::Conditional(cond) => match self.eval_inner(&cond.cond_expr, via) {
                 Value::Bool(true) => self.eval_inner(&cond.true_expr, via),
                 Value::Bool(false) => self.eval_inner(&cond.false_expr, via),
-                Value::Unknown(reason) => Value::Unknown(reason),
-                other => Value::Unknown(format!("has a condition that is {}", other.shown())),
+                unknown @ (Value::Unknown(_) | Value::Error(_)) => unknown,
+                other => Value::Error(format!("a condition that is {}", other.shown())),
             },
-            Expression::FuncCall(call) => {
-                let name = call.name.name.as_str();
-                Value::Unknown(format!("calls `{name}()`, which is not evaluated"))
-            }
+            Expression::FuncCall(call) => self.call(call, via),
             Expression::Traversal(traversal) => self.eval_traversal(traversal, via),
             Expression::UnaryOp(op) => {
                 match (op.operator.value(), self.eval_inner(&op.expr, via)) {
                     (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
                     (UnaryOperator::Neg, Value::Number(n)) => Value::Number(-n),
-                    (_, Value::Unknown(reason)) => Value::Unknown(reason),
+                    (_, unknown @ (Value::Unknown(_) | Value::Error(_))) => unknown,
                     (op, value) => {
-                        Value::Unknown(format!("applies `{}` to {}", op.as_str(), value.shown()))
+                        Value::Error(format!("`{}` applied to {}", op.as_str(), value.shown()))
                     }
                 }
             }
@@ -116,10 +123,17 @@ impl<'m> Evaluator<'m> {
                 let rhs = self.eval_inner(&op.rhs_expr, via);
                 binary(*op.operator.value(), lhs, rhs)
             }
-            Expression::ForExpr(_) => {
-                Value::Unknown("uses a `for` expression, which is not evaluated".into())
-            }
+            Expression::ForExpr(for_expr) => self.eval_for(for_expr, via),
         }
+    }
+
+    fn binding(&self, name: &str) -> Option<Value> {
+        self.bindings
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
     }
 
     fn eval_template(&self, template: &Template, via: &mut Option<Span>) -> Value {
@@ -127,12 +141,13 @@ impl<'m> Evaluator<'m> {
         for element in template.iter() {
             match element {
                 Element::Literal(literal) => out.push_str(literal.value()),
-                Element::Interpolation(interp) => {
-                    match self.eval_inner(&interp.expr, via).to_template_string() {
+                Element::Interpolation(interp) => match self.eval_inner(&interp.expr, via) {
+                    error @ Value::Error(_) => return error,
+                    value => match value.to_template_string() {
                         Ok(text) => out.push_str(&text),
                         Err(reason) => return Value::Unknown(reason),
-                    }
-                }
+                    },
+                },
                 Element::Directive(_) => {
                     return Value::Unknown(
                         "uses a template directive, which is not evaluated".into(),
@@ -141,6 +156,103 @@ impl<'m> Evaluator<'m> {
             }
         }
         Value::String(out)
+    }
+
+    fn eval_for(&self, for_expr: &ForExpr, via: &mut Option<Span>) -> Value {
+        let intro = &for_expr.intro;
+        let pairs: Vec<(Value, Value)> = match self.eval_inner(&intro.collection_expr, via) {
+            Value::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v))
+                .collect(),
+            Value::Object(map) => map
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), v))
+                .collect(),
+            Value::Null => return Value::Error("a `for` expression over null".into()),
+            unknown @ (Value::Unknown(_) | Value::Error(_)) => return unknown,
+            other => return Value::Error(format!("a `for` expression over {}", other.shown())),
+        };
+        let mut list = Vec::new();
+        let mut object = BTreeMap::new();
+        for (key, value) in pairs {
+            let mut bindings = vec![(intro.value_var.as_str().to_string(), value)];
+            if let Some(key_var) = &intro.key_var {
+                bindings.push((key_var.as_str().to_string(), key));
+            }
+            let depth = self.bindings.borrow().len();
+            self.bindings.borrow_mut().extend(bindings);
+            let result = (|| {
+                if let Some(cond) = &for_expr.cond {
+                    match self.eval_inner(&cond.expr, via) {
+                        Value::Bool(true) => {}
+                        Value::Bool(false) => return Ok(None),
+                        unknown @ (Value::Unknown(_) | Value::Error(_)) => return Err(unknown),
+                        other => {
+                            return Err(Value::Error(format!(
+                                "a `for` condition that is {}",
+                                other.shown()
+                            )));
+                        }
+                    }
+                }
+                let value = self.eval_inner(&for_expr.value_expr, via);
+                let key = for_expr.key_expr.as_ref().map(|k| self.eval_inner(k, via));
+                Ok(Some((key, value)))
+            })();
+            self.bindings.borrow_mut().truncate(depth);
+            match result {
+                Ok(None) => {}
+                Ok(Some((None, value))) => list.push(value),
+                Ok(Some((Some(key), value))) => match key.to_template_string() {
+                    Ok(key) if for_expr.grouping => {
+                        let group = object.entry(key).or_insert_with(|| Value::List(Vec::new()));
+                        if let Value::List(items) = group {
+                            items.push(value);
+                        }
+                    }
+                    Ok(key) => {
+                        object.insert(key, value);
+                    }
+                    Err(reason) => return Value::Unknown(reason),
+                },
+                Err(unknown) => return unknown,
+            }
+        }
+        if for_expr.key_expr.is_some() {
+            Value::Object(object)
+        } else {
+            Value::List(list)
+        }
+    }
+
+    fn call(&self, call: &FuncCall, via: &mut Option<Span>) -> Value {
+        let name = call.name.name.as_str();
+        let args: Vec<&Expression> = call.args.iter().collect();
+        match name {
+            // Lazy: `try` returns its first argument that evaluates without an error; an
+            // unknown argument makes the result unknown (it might or might not fail).
+            "try" => {
+                for arg in &args {
+                    match self.eval_inner(arg, via) {
+                        Value::Error(_) => continue,
+                        other => return other,
+                    }
+                }
+                Value::Error("no argument of `try()` succeeded".into())
+            }
+            "can" => match args.first().map(|arg| self.eval_inner(arg, via)) {
+                Some(Value::Error(_)) => Value::Bool(false),
+                Some(unknown @ Value::Unknown(_)) => unknown,
+                Some(_) => Value::Bool(true),
+                None => Value::Error("`can()` needs an argument".into()),
+            },
+            _ => {
+                let values: Vec<Value> = args.iter().map(|arg| self.eval_inner(arg, via)).collect();
+                functions::call(name, values)
+            }
+        }
     }
 
     fn eval_traversal(
@@ -154,32 +266,38 @@ impl<'m> Evaluator<'m> {
         };
         let root = root.as_str();
         let ops = &traversal.operators;
+        if let Some(bound) = self.binding(root) {
+            return self.apply_operators(bound, ops, via);
+        }
         let attr_name = |i: usize| match ops.get(i).map(|op| op.value()) {
             Some(TraversalOperator::GetAttr(ident)) => Some(ident.as_str()),
             _ => None,
         };
         let path = |n: usize| {
             let mut text = root.to_string();
-            for i in 0..n {
-                match attr_name(i) {
-                    Some(name) => {
-                        text.push('.');
-                        text.push_str(name);
-                    }
-                    None => break,
-                }
+            for name in (0..n).map_while(attr_name) {
+                text.push('.');
+                text.push_str(name);
             }
             text
         };
         match root {
-            "var" => Value::Unknown(format!(
-                "depends on `{}` (variable values are not evaluated yet)",
-                path(1)
-            )),
-            "local" => Value::Unknown(format!(
-                "depends on `{}` (locals are not evaluated yet)",
-                path(1)
-            )),
+            "var" => match attr_name(0) {
+                Some(name) => {
+                    let value = self.variable(name, via);
+                    self.apply_operators(value, &ops[1..], via)
+                }
+                None => Value::Unknown("refers to `var` as a whole, which is not evaluated".into()),
+            },
+            "local" => match attr_name(0) {
+                Some(name) => {
+                    let value = self.local(name, via);
+                    self.apply_operators(value, &ops[1..], via)
+                }
+                None => {
+                    Value::Unknown("refers to `local` as a whole, which is not evaluated".into())
+                }
+            },
             "data" => Value::Unknown(format!(
                 "depends on `{}`, which is only known when Terraform reads the data source",
                 path(2)
@@ -192,55 +310,184 @@ impl<'m> Evaluator<'m> {
                 "depends on `{}`, which is not evaluated yet",
                 path(1)
             )),
-            resource_type => {
-                let Some(name) = attr_name(0) else {
+            resource_type => self.resource_reference(resource_type, ops, via),
+        }
+    }
+
+    /// `var.name`: `--var`, then `.tfvars` (by Terraform's precedence), then the default; an
+    /// object value gets the defaults of its `optional()` attributes.
+    fn variable(&self, name: &str, via: &mut Option<Span>) -> Value {
+        let Some(variable) = self.module.variable(name) else {
+            return Value::Unknown(format!(
+                "refers to `var.{name}`, which is not declared in this module"
+            ));
+        };
+        let value = match self.module.value(name) {
+            Some(SetValue::Cli(text)) => Value::String(text),
+            Some(SetValue::Vars(file, attribute)) => {
+                self.follow(file, attribute, &format!("var.{name}"), via)
+            }
+            None => match variable.default {
+                Some(default) => self.follow(variable.file, default, &format!("var.{name}"), via),
+                None => {
                     return Value::Unknown(format!(
-                        "refers to `{resource_type}`, which is not evaluated"
+                        "depends on `var.{name}`, which has no default value (set it with --var, --var-file or a terraform.tfvars)"
                     ));
+                }
+            },
+        };
+        match variable.type_expr {
+            Some(type_expr) => self.with_optional_defaults(value, type_expr),
+            None => value,
+        }
+    }
+
+    fn local(&self, name: &str, via: &mut Option<Span>) -> Value {
+        match self.module.local(name) {
+            Some((file, attribute)) => self.follow(file, attribute, &format!("local.{name}"), via),
+            None => Value::Unknown(format!(
+                "refers to `local.{name}`, which is not declared in this module"
+            )),
+        }
+    }
+
+    /// The value of an attribute reached through a name, remembering where it is written. The
+    /// depth bound also stops cycles (`local.a = local.b`, `local.b = local.a`).
+    fn follow(
+        &self,
+        file: FileId,
+        attribute: &hcl_edit::structure::Attribute,
+        name: &str,
+        via: &mut Option<Span>,
+    ) -> Value {
+        if self.depth.get() >= MAX_DEPTH {
+            return Value::Unknown(format!(
+                "depends on `{name}` through a reference chain that is too deep or circular"
+            ));
+        }
+        // Names inside the referenced value are not the `for` variables of this expression.
+        let saved = std::mem::take(&mut *self.bindings.borrow_mut());
+        self.depth.set(self.depth.get() + 1);
+        let value = self.eval_inner(&attribute.value, &mut None);
+        self.depth.set(self.depth.get() - 1);
+        *self.bindings.borrow_mut() = saved;
+        if via.is_none() {
+            *via = attribute.span().map(|range| Span::new(file, range));
+        }
+        value
+    }
+
+    /// Fills missing attributes of object values from `optional(type, default)` in the type.
+    fn with_optional_defaults(&self, value: Value, type_expr: &Expression) -> Value {
+        match (value, type_expr) {
+            (Value::Object(mut map), Expression::FuncCall(call))
+                if call.name.name.as_str() == "object" =>
+            {
+                let Some(Expression::Object(attributes)) = call.args.get(0) else {
+                    return Value::Object(map);
                 };
-                let address = format!("{resource_type}.{name}");
-                let Some(resource) = self.module.resource(&address) else {
-                    return Value::Unknown(format!(
-                        "refers to `{address}`, which is not declared in this module"
-                    ));
-                };
-                // Skip instance keys (`x[0]`, `x["k"]`, `x[*]`): every instance has the same
-                // literal arguments, and links go to the resource as a whole.
-                let mut next = 1;
-                while let Some(op) = ops.get(next) {
-                    match op.value() {
-                        TraversalOperator::GetAttr(_) => break,
-                        _ => next += 1,
+                for (key, attr_type) in attributes.iter() {
+                    let key = match key {
+                        hcl_edit::expr::ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                        hcl_edit::expr::ObjectKey::Expression(expr) => match expr.as_str() {
+                            Some(key) => key.to_string(),
+                            None => continue,
+                        },
+                    };
+                    let attr_type = attr_type.expr();
+                    let (inner_type, default) = match attr_type {
+                        Expression::FuncCall(optional)
+                            if optional.name.name.as_str() == "optional" =>
+                        {
+                            (optional.args.get(0), optional.args.get(1))
+                        }
+                        other => (Some(other), None),
+                    };
+                    let current = map.remove(&key).filter(|v| *v != Value::Null);
+                    let filled = match (current, default) {
+                        (Some(v), _) => Some(v),
+                        (None, Some(default)) => Some(self.eval_inner(default, &mut None)),
+                        // An optional attribute without a default is null; a required one that is
+                        // missing is a Terraform error, left for Terraform to report.
+                        (None, None) => Some(Value::Null),
+                    };
+                    if let (Some(v), Some(inner_type)) = (filled, inner_type) {
+                        map.insert(key, self.with_optional_defaults(v, inner_type));
                     }
                 }
-                let Some(attr) = attr_name(next) else {
-                    return Value::ResourceAttr {
-                        key: address.clone(),
-                        shown: address,
-                        attr: String::new(),
-                    };
-                };
-                let Some(argument) = resource.block.body.get_attribute(attr) else {
-                    return Value::ResourceAttr {
-                        key: address.clone(),
-                        shown: address,
-                        attr: attr.to_string(),
-                    };
-                };
-                if self.depth.get() >= MAX_DEPTH {
-                    return Value::Unknown(format!(
-                        "depends on `{address}.{attr}` through a reference chain that is too deep or circular"
-                    ));
-                }
-                self.depth.set(self.depth.get() + 1);
-                let value = self.eval_inner(&argument.value, &mut None);
-                self.depth.set(self.depth.get() - 1);
-                if via.is_none() {
-                    *via = argument.span().map(|range| Span::new(resource.file, range));
-                }
-                self.apply_operators(value, &ops[next + 1..], via)
+                Value::Object(map)
             }
+            (Value::List(items), Expression::FuncCall(call))
+                if matches!(call.name.name.as_str(), "list" | "set") && call.args.len() == 1 =>
+            {
+                let Some(element_type) = call.args.get(0) else {
+                    return Value::List(items);
+                };
+                Value::List(
+                    items
+                        .into_iter()
+                        .map(|item| self.with_optional_defaults(item, element_type))
+                        .collect(),
+                )
+            }
+            (Value::Object(map), Expression::FuncCall(call))
+                if call.name.name.as_str() == "map" && call.args.len() == 1 =>
+            {
+                let Some(element_type) = call.args.get(0) else {
+                    return Value::Object(map);
+                };
+                Value::Object(
+                    map.into_iter()
+                        .map(|(k, v)| (k, self.with_optional_defaults(v, element_type)))
+                        .collect(),
+                )
+            }
+            (value, _) => value,
         }
+    }
+
+    /// `type.name.attr`: a literal argument of a resource of this module is its value; an
+    /// attribute only known after apply keeps which resource it belongs to.
+    fn resource_reference(
+        &self,
+        resource_type: &str,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        via: &mut Option<Span>,
+    ) -> Value {
+        let Some(TraversalOperator::GetAttr(name)) = ops.first().map(|op| op.value()) else {
+            return Value::Unknown(format!(
+                "refers to `{resource_type}`, which is not evaluated"
+            ));
+        };
+        let address = format!("{resource_type}.{}", name.as_str());
+        let Some(resource) = self.module.resource(&address) else {
+            return Value::Unknown(format!(
+                "refers to `{address}`, which is not declared in this module"
+            ));
+        };
+        // Skip instance keys (`x[0]`, `x["k"]`, `x[*]`): every instance has the same literal
+        // arguments, and links go to the resource as a whole.
+        let next = 1 + ops[1..]
+            .iter()
+            .take_while(|op| !matches!(op.value(), TraversalOperator::GetAttr(_)))
+            .count();
+        let Some(TraversalOperator::GetAttr(attr)) = ops.get(next).map(|op| op.value()) else {
+            return Value::ResourceAttr {
+                key: address.clone(),
+                shown: address,
+                attr: String::new(),
+            };
+        };
+        let attr = attr.as_str();
+        let Some(argument) = resource.block.body.get_attribute(attr) else {
+            return Value::ResourceAttr {
+                key: address.clone(),
+                shown: address,
+                attr: attr.to_string(),
+            };
+        };
+        let value = self.follow(resource.file, argument, &format!("{address}.{attr}"), via);
+        self.apply_operators(value, &ops[next + 1..], via)
     }
 
     fn apply_operators(
@@ -249,43 +496,73 @@ impl<'m> Evaluator<'m> {
         ops: &[hcl_edit::Decorated<TraversalOperator>],
         via: &mut Option<Span>,
     ) -> Value {
-        for op in ops {
+        for (i, op) in ops.iter().enumerate() {
             value = match (op.value(), value) {
-                (_, Value::Unknown(reason)) => return Value::Unknown(reason),
+                (_, unknown @ (Value::Unknown(_) | Value::Error(_))) => return unknown,
                 (TraversalOperator::GetAttr(key), Value::Object(mut map)) => {
-                    map.remove(key.as_str()).unwrap_or(Value::Null)
+                    match map.remove(key.as_str()) {
+                        Some(v) => v,
+                        None => {
+                            return Value::Error(format!(
+                                "an object without attribute `{}`",
+                                key.as_str()
+                            ));
+                        }
+                    }
                 }
                 (TraversalOperator::Index(index), collection) => {
                     match (self.eval_inner(index, via), collection) {
-                        (Value::Number(i), Value::List(mut items))
-                            if i >= 0.0 && (i as usize) < items.len() =>
-                        {
-                            items.swap_remove(i as usize)
+                        (Value::Number(i), Value::List(items)) if i >= 0.0 => {
+                            match items.into_iter().nth(i as usize) {
+                                Some(item) => item,
+                                None => return Value::Error(format!("an index {i} out of range")),
+                            }
                         }
-                        (Value::String(key), Value::Object(mut map)) => {
-                            map.remove(&key).unwrap_or(Value::Null)
-                        }
-                        (Value::Unknown(reason), _) => return Value::Unknown(reason),
+                        (Value::String(key), Value::Object(mut map)) => match map.remove(&key) {
+                            Some(v) => v,
+                            None => return Value::Error(format!("a map without key {key:?}")),
+                        },
+                        (unknown @ (Value::Unknown(_) | Value::Error(_)), _) => return unknown,
                         (index, collection) => {
-                            return Value::Unknown(format!(
-                                "indexes {} with {}, which is not evaluated",
+                            return Value::Error(format!(
+                                "{} indexed with {}",
                                 collection.shown(),
                                 index.shown()
                             ));
                         }
                     }
                 }
-                (TraversalOperator::LegacyIndex(i), Value::List(mut items))
-                    if (*i.value() as usize) < items.len() =>
-                {
-                    items.swap_remove(*i.value() as usize)
+                (TraversalOperator::LegacyIndex(i), Value::List(items)) => {
+                    match items.into_iter().nth(*i.value() as usize) {
+                        Some(item) => item,
+                        None => return Value::Error("an index out of range".into()),
+                    }
                 }
-                (_, other) => {
-                    return Value::Unknown(format!(
-                        "reads into {}, which is not evaluated",
-                        other.shown()
-                    ));
+                // `list[*].attr`: the rest applies to every element.
+                (
+                    TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_),
+                    Value::List(items),
+                ) => {
+                    let rest = &ops[i + 1..];
+                    return Value::List(
+                        items
+                            .into_iter()
+                            .map(|item| self.apply_operators(item, rest, via))
+                            .collect(),
+                    );
                 }
+                (
+                    TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_),
+                    Value::Null,
+                ) => return Value::List(Vec::new()),
+                (TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_), single) => {
+                    let rest = &ops[i + 1..];
+                    return Value::List(vec![self.apply_operators(single, rest, via)]);
+                }
+                (_, attr @ Value::ResourceAttr { .. }) => {
+                    return Value::Unknown(crate::frontend::value::after_deployment(&attr));
+                }
+                (_, other) => return Value::Error(format!("an attribute of {}", other.shown())),
             };
         }
         value
@@ -295,7 +572,15 @@ impl<'m> Evaluator<'m> {
 fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Value {
     use BinaryOperator::*;
     match (lhs, rhs) {
+        (error @ Value::Error(_), _) | (_, error @ Value::Error(_)) => error,
         (Value::Unknown(reason), _) | (_, Value::Unknown(reason)) => Value::Unknown(reason),
+        // An object or list is not null, whatever its attributes are.
+        (Value::Null, Value::Object(_) | Value::List(_))
+        | (Value::Object(_) | Value::List(_), Value::Null)
+            if matches!(op, Eq | NotEq) =>
+        {
+            Value::Bool(op == NotEq)
+        }
         (lhs, rhs) if matches!(op, Eq | NotEq) && lhs.is_comparable() && rhs.is_comparable() => {
             Value::Bool((lhs == rhs) == (op == Eq))
         }
@@ -312,10 +597,7 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Value {
             LessEq => Value::Bool(a <= b),
             Greater => Value::Bool(a > b),
             GreaterEq => Value::Bool(a >= b),
-            _ => Value::Unknown(format!(
-                "computes {a} {} {b}, which is not defined",
-                op.as_str()
-            )),
+            _ => Value::Error(format!("{a} {} {b}", op.as_str())),
         },
         (lhs, rhs) => Value::Unknown(format!(
             "computes {} {} {}, which is not evaluated",

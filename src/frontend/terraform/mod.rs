@@ -2,9 +2,12 @@
 
 mod eval;
 mod extract;
+mod functions;
 mod module;
 
-pub use module::ParsedFile;
+pub use module::{FileRole, ParsedFile};
+
+use std::collections::HashMap;
 
 use crate::model::Model;
 
@@ -17,9 +20,25 @@ pub fn parse(text: &str) -> Result<hcl_edit::structure::Body, super::SyntaxError
 }
 
 /// The model of one module: resources of all its files, linked by reference.
-pub fn build_model(files: &[ParsedFile]) -> Model {
-    let index = module::ModuleIndex::new(files);
+/// `cli_values` are `--var name=value` pairs, which win over every other value.
+pub fn build_model(files: &[ParsedFile], cli_values: &HashMap<String, String>) -> Model {
+    let index = module::ModuleIndex::new(files, cli_values);
     extract::extract(&index)
+}
+
+/// The role of a file of a module directory, from its name: Terraform loads
+/// `terraform.tfvars` and `*.auto.tfvars` by itself, other `.tfvars` only when asked.
+pub fn role_of(file_name: &str) -> FileRole {
+    if file_name.ends_with(".tf") {
+        FileRole::Config
+    } else if file_name == "terraform.tfvars" {
+        FileRole::Values(0)
+    } else if file_name.ends_with(".auto.tfvars") {
+        // Equal ranks keep path order: later files win, as in Terraform.
+        FileRole::Values(1)
+    } else {
+        FileRole::NotLoaded
+    }
 }
 
 #[cfg(test)]

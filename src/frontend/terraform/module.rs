@@ -1,14 +1,29 @@
-//! A Terraform module: the parsed `.tf` files of one directory and the resources they declare.
+//! A Terraform module: the parsed files of one directory, the resources, variables and locals
+//! they declare, and the variable values that apply to them.
 
 use std::collections::HashMap;
 
-use hcl_edit::structure::{Block, Body};
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Attribute, Block, Body};
 
 use crate::source::FileId;
+
+/// What a parsed file contributes to its module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileRole {
+    /// A `.tf` file.
+    Config,
+    /// Variable values, applied in this rank order, later ranks winning (Terraform's order:
+    /// `terraform.tfvars`, then `*.auto.tfvars` by name, then `--var-file` in command-line order).
+    Values(u32),
+    /// A `.tfvars` file Terraform does not load by itself (pass it with `--var-file`).
+    NotLoaded,
+}
 
 pub struct ParsedFile {
     pub id: FileId,
     pub body: Body,
+    pub role: FileRole,
 }
 
 pub struct ResourceBlock<'a> {
@@ -24,39 +39,89 @@ impl ResourceBlock<'_> {
     }
 }
 
-/// Every `resource` block of a module, in file then source order, addressable by
-/// `type.name`.
+/// A `variable` block.
+pub struct Variable<'a> {
+    pub file: FileId,
+    pub default: Option<&'a Attribute>,
+    /// The `type`, whose `optional(type, default)` attributes fill in object values.
+    pub type_expr: Option<&'a Expression>,
+}
+
+/// Everything names in a module's expressions can refer to.
 pub struct ModuleIndex<'a> {
     resources: Vec<ResourceBlock<'a>>,
     by_address: HashMap<String, usize>,
+    variables: HashMap<&'a str, Variable<'a>>,
+    locals: HashMap<&'a str, (FileId, &'a Attribute)>,
+    /// Values from `.tfvars` files, the winning one for each variable.
+    values: HashMap<&'a str, (FileId, &'a Attribute)>,
+    /// `--var name=value`, which wins over everything.
+    cli_values: &'a HashMap<String, String>,
 }
 
 impl<'a> ModuleIndex<'a> {
-    pub fn new(files: &'a [ParsedFile]) -> Self {
-        let mut resources = Vec::new();
-        let mut by_address = HashMap::new();
-        for file in files {
-            for block in file.body.get_blocks("resource") {
-                let [type_label, name_label] = block.labels.as_slice() else {
-                    continue;
-                };
-                let resource = ResourceBlock {
-                    file: file.id,
-                    block,
-                    type_name: type_label.as_str(),
-                    name: name_label.as_str(),
-                };
-                // Terraform rejects duplicate addresses; keep the first, as its error would.
-                by_address
-                    .entry(resource.address())
-                    .or_insert(resources.len());
-                resources.push(resource);
+    pub fn new(files: &'a [ParsedFile], cli_values: &'a HashMap<String, String>) -> Self {
+        let mut index = ModuleIndex {
+            resources: Vec::new(),
+            by_address: HashMap::new(),
+            variables: HashMap::new(),
+            locals: HashMap::new(),
+            values: HashMap::new(),
+            cli_values,
+        };
+        let mut value_files: Vec<&ParsedFile> = files
+            .iter()
+            .filter(|f| matches!(f.role, FileRole::Values(_)))
+            .collect();
+        value_files.sort_by_key(|f| f.role);
+        for file in value_files {
+            for attribute in file.body.attributes() {
+                index
+                    .values
+                    .insert(attribute.key.as_str(), (file.id, attribute));
             }
         }
-        ModuleIndex {
-            resources,
-            by_address,
+        for file in files.iter().filter(|f| f.role == FileRole::Config) {
+            for block in file.body.blocks() {
+                match (block.ident.as_str(), block.labels.as_slice()) {
+                    ("resource", [type_label, name_label]) => {
+                        index.add_resource(file.id, block, type_label.as_str(), name_label.as_str())
+                    }
+                    ("variable", [name]) => {
+                        let variable = Variable {
+                            file: file.id,
+                            default: block.body.get_attribute("default"),
+                            type_expr: block.body.get_attribute("type").map(|t| &t.value),
+                        };
+                        index.variables.entry(name.as_str()).or_insert(variable);
+                    }
+                    ("locals", []) => {
+                        for attribute in block.body.attributes() {
+                            index
+                                .locals
+                                .entry(attribute.key.as_str())
+                                .or_insert((file.id, attribute));
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
+        index
+    }
+
+    fn add_resource(&mut self, file: FileId, block: &'a Block, type_name: &'a str, name: &'a str) {
+        let resource = ResourceBlock {
+            file,
+            block,
+            type_name,
+            name,
+        };
+        // Terraform rejects duplicate addresses; keep the first, as its error would.
+        self.by_address
+            .entry(resource.address())
+            .or_insert(self.resources.len());
+        self.resources.push(resource);
     }
 
     pub fn resource(&self, address: &str) -> Option<&ResourceBlock<'a>> {
@@ -66,4 +131,27 @@ impl<'a> ModuleIndex<'a> {
     pub fn resources(&self) -> &[ResourceBlock<'a>] {
         &self.resources
     }
+
+    pub fn variable(&self, name: &str) -> Option<&Variable<'a>> {
+        self.variables.get(name)
+    }
+
+    pub fn local(&self, name: &str) -> Option<(FileId, &'a Attribute)> {
+        self.locals.get(name).copied()
+    }
+
+    /// The value set for a variable outside its declaration: `--var` first, then `.tfvars`.
+    pub fn value(&self, name: &str) -> Option<SetValue<'a>> {
+        if let Some(text) = self.cli_values.get(name) {
+            return Some(SetValue::Cli(text.clone()));
+        }
+        self.values
+            .get(name)
+            .map(|&(file, attribute)| SetValue::Vars(file, attribute))
+    }
+}
+
+pub enum SetValue<'a> {
+    Cli(String),
+    Vars(FileId, &'a Attribute),
 }

@@ -5,15 +5,31 @@ use crate::model::{AttrState, Existence};
 use crate::source::{FileId, Span};
 
 fn model(files: &[&str]) -> Model {
+    let named: Vec<(String, &str)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, text)| (format!("f{i}.tf"), *text))
+        .collect();
+    let named: Vec<(&str, &str)> = named.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+    model_with(&named, &[])
+}
+
+/// A module from (file name, text) pairs, with `--var` values.
+fn model_with(files: &[(&str, &str)], cli: &[(&str, &str)]) -> Model {
     let parsed: Vec<_> = files
         .iter()
         .enumerate()
-        .map(|(i, text)| ParsedFile {
+        .map(|(i, (name, text))| ParsedFile {
             id: FileId(i as u32),
             body: parse(text).expect("parses"),
+            role: role_of(name),
         })
         .collect();
-    build_model(&parsed)
+    let cli = cli
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    build_model(&parsed, &cli)
 }
 
 fn text<'a>(source: &'a str, span: &Span) -> &'a str {
@@ -122,10 +138,14 @@ fn count_and_for_each_decide_existence() {
         Existence::Always
     );
     assert_eq!(model(&[&with("for_each = {}")]).accounts.len(), 0);
-    let conditional = model(&[&with("count = var.enabled ? 1 : 0")]);
+    let source = with("count = var.enabled ? 1 : 0") + "variable \"enabled\" {\n  type = bool\n}\n";
+    let conditional = model(&[&source]);
     match &conditional.accounts[0].declared.existence {
         Existence::Conditional { reason } => {
-            assert!(reason.starts_with("`count` depends on `var.enabled`"))
+            assert!(
+                reason.starts_with("`count` depends on `var.enabled`, which has no default"),
+                "{reason}"
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -249,17 +269,12 @@ fn evaluation_is_exact_where_it_can_be_and_honest_where_not() {
             .contains("var.x")
     );
     assert!(
-        account("lower(\"x\")")
+        account("filebase64(\"x\")")
             .unresolved_reason()
             .unwrap()
-            .contains("lower()")
+            .contains("filebase64()")
     );
-    assert!(
-        account("[for x in [] : x]")
-            .unresolved_reason()
-            .unwrap()
-            .contains("for")
-    );
+    assert_eq!(account("[for x in [true] : x][0]").value(), Some(&true));
     assert!(
         account("azurerm_resource_group.rg.id")
             .unresolved_reason()
@@ -312,4 +327,121 @@ fn syntax_errors_have_offsets_and_deep_nesting_does_not_overflow() {
     assert!(parse(&deep).is_err());
     let deep_ops = format!("a = {}1", "!".repeat(100_000));
     let _ = parse(&deep_ops);
+}
+
+const VARIABLES: &str = r#"variable "public" {
+  type    = bool
+  default = true
+}
+variable "settings" {
+  type = object({
+    local_auth = optional(bool, false)
+    region     = optional(string)
+  })
+  default = {}
+}
+variable "names" {
+  type    = list(string)
+  default = ["a", "b"]
+}
+locals {
+  region  = lower("Sweden Central")
+  loop_a  = local.loop_b
+  loop_b  = local.loop_a
+  enabled = [for n in var.names : upper(n) if n != "b"]
+  both    = { for n in var.names : n => length(n) }
+}
+resource "azurerm_cognitive_account" "main" {
+  kind                          = "OpenAI"
+  location                      = local.region
+  public_network_access_enabled = var.public
+  local_auth_enabled            = try(var.settings.local_auth, true)
+}
+"#;
+
+#[test]
+fn variables_take_cli_then_tfvars_then_defaults() {
+    let account =
+        |files: &[(&str, &str)], cli: &[(&str, &str)]| model_with(files, cli).accounts.remove(0);
+    let only_defaults = account(&[("main.tf", VARIABLES)], &[]);
+    assert_eq!(only_defaults.public_network_access.value(), Some(&true));
+    assert_eq!(
+        text(
+            VARIABLES,
+            only_defaults.public_network_access.via().unwrap()
+        ),
+        "default = true"
+    );
+    // optional(bool, false) fills the missing attribute of the default `{}`.
+    assert_eq!(only_defaults.local_auth.value(), Some(&false));
+    assert_eq!(
+        only_defaults.location.value().map(String::as_str),
+        Some("swedencentral")
+    );
+
+    let tfvars = "public = false\n";
+    let auto = "public = true\n";
+    let with_tfvars = account(&[("main.tf", VARIABLES), ("terraform.tfvars", tfvars)], &[]);
+    assert_eq!(with_tfvars.public_network_access.value(), Some(&false));
+    assert_eq!(
+        with_tfvars.public_network_access.via().unwrap().file,
+        FileId(1)
+    );
+    // *.auto.tfvars load after terraform.tfvars; --var wins over both; other .tfvars are not loaded.
+    let files = [
+        ("main.tf", VARIABLES),
+        ("terraform.tfvars", tfvars),
+        ("x.auto.tfvars", auto),
+        ("prod.tfvars", tfvars),
+    ];
+    assert_eq!(
+        account(&files, &[]).public_network_access.value(),
+        Some(&true)
+    );
+    assert_eq!(
+        account(&files, &[("public", "false")])
+            .public_network_access
+            .value(),
+        Some(&false)
+    );
+}
+
+#[test]
+fn locals_for_expressions_try_and_cycles() {
+    let with = |value: &str| {
+        let source = VARIABLES.replace(
+            "public_network_access_enabled = var.public",
+            &format!("public_network_access_enabled = {value}"),
+        );
+        model(&[&source]).accounts.remove(0).public_network_access
+    };
+    assert_eq!(with(r#"local.enabled == ["A"]"#).value(), Some(&true));
+    assert_eq!(with(r#"local.both["b"] == 1"#).value(), Some(&true));
+    assert_eq!(with(r#"var.names[*] == ["a", "b"]"#).value(), Some(&true));
+    assert_eq!(
+        with(r#"contains(keys(local.both), "a")"#).value(),
+        Some(&true)
+    );
+    assert!(
+        with("local.loop_a")
+            .unresolved_reason()
+            .unwrap()
+            .contains("circular")
+    );
+    // `try` catches errors (a missing attribute) but never turns an unknown into its fallback.
+    assert_eq!(with("try(var.settings.nope, false)").value(), Some(&false));
+    assert!(
+        with("try(data.x.y.z, false)")
+            .unresolved_reason()
+            .unwrap()
+            .contains("data.x.y")
+    );
+    assert_eq!(with("can(var.settings.nope)").value(), Some(&false));
+    assert_eq!(with("{ a = data.x.y.z } != null").value(), Some(&true));
+    assert!(
+        with("var.settings.nope")
+            .unresolved_reason()
+            .unwrap()
+            .contains("fails to evaluate")
+    );
 }
