@@ -2,6 +2,7 @@
 //! resources and syntax errors with their location.
 
 pub mod arm;
+pub mod arm_functions;
 pub mod azure;
 pub mod bicep;
 pub mod node;

@@ -1,10 +1,7 @@
 //! ARM template expressions: `"[concat(parameters('name'), '-pe')]"`, parsed and evaluated.
 //! Functions outside the evaluated set make the value unknown, with the expression as written.
 
-use std::collections::BTreeMap;
-
-use crate::frontend::node::resource_id;
-use crate::frontend::value::{Value, format_number};
+use crate::frontend::value::Value;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -236,102 +233,21 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Context, written: &str) -> V
     if let Some(Value::Unknown(reason)) = values.iter().find(|v| matches!(v, Value::Unknown(_))) {
         return Value::Unknown(reason.clone());
     }
-    let string = |i: usize| match values.get(i) {
-        Some(Value::String(s)) => Some(s.as_str()),
-        _ => None,
-    };
-    let strings = || {
-        values
-            .iter()
-            .map(|v| v.to_template_string().ok())
-            .collect::<Option<Vec<String>>>()
-    };
     let result = match name {
-        "parameters" => string(0).map(|n| cx.parameter(n)),
-        "variables" => string(0).map(|n| cx.variable(n)),
-        "concat" => match values.first() {
-            Some(Value::List(_)) => {
-                let mut items = Vec::new();
-                for value in &values {
-                    if let Value::List(list) = value {
-                        items.extend(list.iter().cloned());
-                    }
-                }
-                Some(Value::List(items))
-            }
-            _ => strings().map(|parts| Value::String(parts.concat())),
-        },
-        "format" => strings().and_then(|parts| {
-            let (template, args) = parts.split_first()?;
-            let mut out = template.clone();
-            for (i, arg) in args.iter().enumerate() {
-                out = out.replace(&format!("{{{i}}}"), arg);
-            }
-            Some(Value::String(out))
-        }),
-        "resourceid" | "subscriptionresourceid" | "tenantresourceid" => strings()
-            .map(|parts| resource_id(&parts.iter().map(String::as_str).collect::<Vec<_>>(), 0)),
-        "extensionresourceid" => strings()
-            .map(|parts| resource_id(&parts.iter().map(String::as_str).collect::<Vec<_>>(), 1)),
-        "tolower" => string(0).map(|s| Value::String(s.to_lowercase())),
-        "toupper" => string(0).map(|s| Value::String(s.to_uppercase())),
-        "string" => values
-            .first()
-            .and_then(|v| v.to_template_string().ok())
-            .map(Value::String),
-        "equals" if values.len() == 2 && values.iter().all(Value::is_comparable) => {
-            Some(Value::Bool(string_insensitive_eq(&values[0], &values[1])))
-        }
-        "not" => match values.first() {
-            Some(Value::Bool(b)) => Some(Value::Bool(!b)),
+        "parameters" | "variables" => match values.first() {
+            Some(Value::String(n)) if name == "parameters" => Some(cx.parameter(n)),
+            Some(Value::String(n)) => Some(cx.variable(n)),
             _ => None,
         },
-        "and" | "or" => values
-            .iter()
-            .map(|v| match v {
-                Value::Bool(b) => Some(*b),
-                _ => None,
-            })
-            .collect::<Option<Vec<bool>>>()
-            .map(|bools| {
-                Value::Bool(if name == "and" {
-                    bools.iter().all(|b| *b)
-                } else {
-                    bools.iter().any(|b| *b)
-                })
-            }),
-        "true" => Some(Value::Bool(true)),
-        "false" => Some(Value::Bool(false)),
-        "null" => Some(Value::Null),
-        "createarray" => Some(Value::List(values.clone())),
-        "createobject" => {
-            let mut map = BTreeMap::new();
-            for pair in values.chunks(2) {
-                if let [Value::String(key), value] = pair {
-                    map.insert(key.clone(), value.clone());
-                }
-            }
-            Some(Value::Object(map))
-        }
         "resourcegroup" | "subscription" | "deployment" | "tenant" | "managementgroup"
         | "environment" => {
             return Value::Unknown(format!(
                 "depends on `{written_name}()`, which is only known at deployment"
             ));
         }
-        _ => None,
+        _ => crate::frontend::arm_functions::call(name, &values),
     };
     result.unwrap_or_else(|| Value::Unknown(format!("uses `{written}`, which is not evaluated")))
-}
-
-/// ARM's `equals` compares strings case-sensitively, but numbers shown as text compare equal.
-fn string_insensitive_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::String(y)) | (Value::String(y), Value::Number(x)) => {
-            format_number(*x) == *y
-        }
-        _ => a == b,
-    }
 }
 
 #[cfg(test)]

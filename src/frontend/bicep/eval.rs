@@ -505,22 +505,8 @@ fn binary(op: BinaryOp, lhs: Value, rhs: Value) -> Value {
 
 /// The Bicep functions evaluated so far (all arguments known). Resource id functions build ids
 /// that link to the resources they name.
+/// Bicep's functions are ARM's: evaluated with all arguments known.
 fn functions(name: &str, args: Vec<Value>) -> Value {
-    let strings: Option<Vec<&str>> = args
-        .iter()
-        .map(|v| match v {
-            Value::String(s) => Some(s.as_str()),
-            _ => None,
-        })
-        .collect();
-    match (name, strings.as_deref()) {
-        ("resourceId" | "subscriptionResourceId" | "tenantResourceId", Some(args)) => {
-            resource_id(args, 0)
-        }
-        ("extensionResourceId", Some(args)) if !args.is_empty() => resource_id(args, 1),
-        ("toLower", Some([text])) => Value::String(text.to_lowercase()),
-        ("toUpper", Some([text])) => Value::String(text.to_uppercase()),
-        ("concat", Some(parts)) => Value::String(parts.concat()),
-        _ => Value::Unknown(format!("calls `{name}()`, which is not evaluated yet")),
-    }
+    crate::frontend::arm_functions::call(name, &args)
+        .unwrap_or_else(|| Value::Unknown(format!("calls `{name}()`, which is not evaluated yet")))
 }

@@ -1,0 +1,209 @@
+//! The ARM template functions that Bicep and ARM share (Bicep compiles to ARM), on known
+//! arguments. Names are case-insensitive. `None` means "not evaluated here": the caller reports
+//! the call as unknown.
+
+use std::collections::BTreeMap;
+
+use super::node::resource_id;
+use super::value::{Value, format_number};
+
+pub fn call(name: &str, values: &[Value]) -> Option<Value> {
+    let name = name.to_ascii_lowercase();
+    let string = |i: usize| match values.get(i) {
+        Some(Value::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    let strings = || {
+        values
+            .iter()
+            .map(|v| v.to_template_string().ok())
+            .collect::<Option<Vec<String>>>()
+    };
+    let resource_id_of = |skip| {
+        strings()
+            .map(|parts| resource_id(&parts.iter().map(String::as_str).collect::<Vec<_>>(), skip))
+    };
+    Some(match name.as_str() {
+        "concat" => match values.first() {
+            Some(Value::List(_)) => {
+                let mut items = Vec::new();
+                for value in values {
+                    let Value::List(list) = value else {
+                        return None;
+                    };
+                    items.extend(list.iter().cloned());
+                }
+                Value::List(items)
+            }
+            _ => Value::String(strings()?.concat()),
+        },
+        "format" => {
+            let parts = strings()?;
+            let (template, args) = parts.split_first()?;
+            let mut out = template.clone();
+            for (i, arg) in args.iter().enumerate() {
+                out = out.replace(&format!("{{{i}}}"), arg);
+            }
+            Value::String(out)
+        }
+        "resourceid" | "subscriptionresourceid" | "tenantresourceid" => resource_id_of(0)?,
+        "extensionresourceid" => resource_id_of(1)?,
+        "tolower" => Value::String(string(0)?.to_lowercase()),
+        "toupper" => Value::String(string(0)?.to_uppercase()),
+        "string" => Value::String(values.first()?.to_template_string().ok()?),
+        "bool" => match values.first()? {
+            Value::Bool(b) => Value::Bool(*b),
+            Value::String(s) => Value::Bool(s.eq_ignore_ascii_case("true")),
+            _ => return None,
+        },
+        "int" => match values.first()? {
+            Value::Number(n) => Value::Number(n.trunc()),
+            Value::String(s) => Value::Number(s.parse().ok()?),
+            _ => return None,
+        },
+        "equals" if values.len() == 2 && values.iter().all(Value::is_comparable) => {
+            Value::Bool(text_or_number_eq(&values[0], &values[1]))
+        }
+        "not" => match values.first()? {
+            Value::Bool(b) => Value::Bool(!b),
+            _ => return None,
+        },
+        "and" | "or" => {
+            let bools = values
+                .iter()
+                .map(|v| match v {
+                    Value::Bool(b) => Some(*b),
+                    _ => None,
+                })
+                .collect::<Option<Vec<bool>>>()?;
+            Value::Bool(if name == "and" {
+                bools.iter().all(|b| *b)
+            } else {
+                bools.iter().any(|b| *b)
+            })
+        }
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        "null" => Value::Null,
+        "createarray" => Value::List(values.to_vec()),
+        "createobject" => {
+            let mut map = BTreeMap::new();
+            for pair in values.chunks(2) {
+                if let [Value::String(key), value] = pair {
+                    map.insert(key.clone(), value.clone());
+                }
+            }
+            Value::Object(map)
+        }
+        "empty" => Value::Bool(match values.first()? {
+            Value::Null => true,
+            Value::String(s) => s.is_empty(),
+            Value::List(items) => items.is_empty(),
+            Value::Object(map) => map.is_empty(),
+            _ => return None,
+        }),
+        "length" => Value::Number(match values.first()? {
+            Value::String(s) => s.chars().count(),
+            Value::List(items) => items.len(),
+            Value::Object(map) => map.len(),
+            _ => return None,
+        } as f64),
+        // ARM's contains: substring (case-sensitive), element, or key (case-insensitive).
+        "contains" => Value::Bool(match (values.first()?, values.get(1)?) {
+            (Value::String(s), item) => s.contains(&item.to_template_string().ok()?),
+            (Value::List(items), item) => items.contains(item),
+            (Value::Object(map), Value::String(key)) => {
+                map.keys().any(|k| k.eq_ignore_ascii_case(key))
+            }
+            _ => return None,
+        }),
+        "coalesce" => values
+            .iter()
+            .find(|v| !matches!(v, Value::Null))
+            .cloned()
+            .unwrap_or(Value::Null),
+        "union" => match values.first()? {
+            Value::Object(_) => {
+                let mut merged = BTreeMap::new();
+                for value in values {
+                    let Value::Object(map) = value else {
+                        return None;
+                    };
+                    merged.extend(map.clone());
+                }
+                Value::Object(merged)
+            }
+            Value::List(_) => {
+                let mut items: Vec<Value> = Vec::new();
+                for value in values {
+                    let Value::List(list) = value else {
+                        return None;
+                    };
+                    for item in list {
+                        if !items.contains(item) {
+                            items.push(item.clone());
+                        }
+                    }
+                }
+                Value::List(items)
+            }
+            _ => return None,
+        },
+        "first" => match values.first()? {
+            Value::List(items) => items.first().cloned().unwrap_or(Value::Null),
+            Value::String(s) => {
+                Value::String(s.chars().next().map(String::from).unwrap_or_default())
+            }
+            _ => return None,
+        },
+        "last" => match values.first()? {
+            Value::List(items) => items.last().cloned().unwrap_or(Value::Null),
+            Value::String(s) => {
+                Value::String(s.chars().last().map(String::from).unwrap_or_default())
+            }
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// ARM's `equals` compares strings case-sensitively, but a number equals its text.
+fn text_or_number_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::String(y)) | (Value::String(y), Value::Number(x)) => {
+            format_number(*x) == *y
+        }
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(text: &str) -> Value {
+        Value::String(text.into())
+    }
+
+    #[test]
+    fn shared_functions() {
+        assert_eq!(call("empty", &[s("")]), Some(Value::Bool(true)));
+        assert_eq!(
+            call("contains", &[s("abc"), s("b")]),
+            Some(Value::Bool(true))
+        );
+        assert_eq!(call("coalesce", &[Value::Null, s("x")]), Some(s("x")));
+        let a = call("createObject", &[s("a"), Value::Number(1.0)]).unwrap();
+        let b = call("createObject", &[s("b"), Value::Number(2.0)]).unwrap();
+        assert_eq!(
+            call("length", &[call("union", &[a, b]).unwrap()]),
+            Some(Value::Number(2.0))
+        );
+        assert_eq!(
+            call("format", &[s("{0}-{1}"), s("a"), Value::Number(2.0)]),
+            Some(s("a-2"))
+        );
+        assert_eq!(call("toLower", &[s("AbC")]), Some(s("abc")));
+        assert_eq!(call("uniqueString", &[s("x")]), None);
+    }
+}
