@@ -26,6 +26,8 @@ pub enum ParamValue<'a> {
     Expr(Located<'a>),
     /// Evaluated by the template that calls this one as a module; `via` is the argument.
     Passed(Value, Option<Span>),
+    /// A default in a template linted as a module: its caller sets the value.
+    CallerSets(Located<'a>),
     Missing,
 }
 
@@ -246,6 +248,13 @@ impl<'a> Evaluator<'a> {
                         *via = passed_via.clone();
                     }
                     value.clone()
+                }
+                ParamValue::CallerSets(default) => {
+                    let default = self.guarded(default.expr, default.file, name, &mut None);
+                    Value::Unknown(format!(
+                        "depends on param `{name}`, which the template's caller sets (a template that is not main.bicep, declares no targetScope and has no .bicepparam is linted as a module; the default is {})",
+                        default.shown()
+                    ))
                 }
                 ParamValue::Missing => Value::Unknown(format!(
                     "depends on param `{name}`, which has no default value (set it in a .bicepparam file)"

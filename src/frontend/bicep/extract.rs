@@ -59,6 +59,13 @@ pub fn build_model(files: &[BicepFile]) -> Model {
             file.is_params() && file.using_target().as_deref() == Some(target.as_path())
         });
         let mut params = declared_params(template);
+        if !is_root(template, params_file.is_some()) {
+            for value in params.values_mut() {
+                if let ParamValue::Expr(default) = value {
+                    *value = ParamValue::CallerSets(*default);
+                }
+            }
+        }
         if let Some(params_file) = params_file {
             for statement in &params_file.program.statements {
                 if let StatementKind::Param {
@@ -84,6 +91,21 @@ pub fn build_model(files: &[BicepFile]) -> Model {
         evaluate(files, template, params, &call, &mut model);
     }
     model
+}
+
+/// A template deployed on its own: `main.bicep`, one that declares its `targetScope`, or one a
+/// `.bicepparam` file points at. Others are modules whose callers set their parameters.
+fn is_root(template: &BicepFile, has_params_file: bool) -> bool {
+    has_params_file
+        || template
+            .path
+            .file_name()
+            .is_some_and(|n| n.eq_ignore_ascii_case("main.bicep"))
+        || template
+            .program
+            .statements
+            .iter()
+            .any(|s| matches!(s.kind, StatementKind::TargetScope(_)))
 }
 
 /// How a template is reached: as a root, or as a module of another template.

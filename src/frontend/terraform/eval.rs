@@ -328,6 +328,14 @@ impl<'m> Evaluator<'m> {
                 self.follow(file, attribute, &format!("var.{name}"), via)
             }
             None => match variable.default {
+                Some(default) if !self.module.is_root() => {
+                    let default =
+                        self.follow(variable.file, default, &format!("var.{name}"), &mut None);
+                    return Value::Unknown(format!(
+                        "depends on `var.{name}`, which the module's caller sets (this directory configures no provider or backend, so it is linted as a module; the default is {})",
+                        default.settle().shown()
+                    ));
+                }
                 Some(default) => self.follow(variable.file, default, &format!("var.{name}"), via),
                 None => {
                     return Value::Unknown(format!(

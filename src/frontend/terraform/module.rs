@@ -57,6 +57,8 @@ pub struct ModuleIndex<'a> {
     values: HashMap<&'a str, (FileId, &'a Attribute)>,
     /// `--var name=value`, which wins over everything.
     cli_values: &'a HashMap<String, String>,
+    /// Whether the directory is a root module (see [`ModuleIndex::is_root`]).
+    root: bool,
 }
 
 impl<'a> ModuleIndex<'a> {
@@ -68,12 +70,14 @@ impl<'a> ModuleIndex<'a> {
             locals: HashMap::new(),
             values: HashMap::new(),
             cli_values,
+            root: !cli_values.is_empty(),
         };
         let mut value_files: Vec<&ParsedFile> = files
             .iter()
             .filter(|f| matches!(f.role, FileRole::Values(_)))
             .collect();
         value_files.sort_by_key(|f| f.role);
+        index.root |= !value_files.is_empty();
         for file in value_files {
             for attribute in file.body.attributes() {
                 index
@@ -94,6 +98,15 @@ impl<'a> ModuleIndex<'a> {
                             type_expr: block.body.get_attribute("type").map(|t| &t.value),
                         };
                         index.variables.entry(name.as_str()).or_insert(variable);
+                    }
+                    ("provider", _) => index.root = true,
+                    ("terraform", [])
+                        if block
+                            .body
+                            .blocks()
+                            .any(|b| matches!(b.ident.as_str(), "backend" | "cloud")) =>
+                    {
+                        index.root = true
                     }
                     ("locals", []) => {
                         for attribute in block.body.attributes() {
@@ -122,6 +135,13 @@ impl<'a> ModuleIndex<'a> {
             .entry(resource.address())
             .or_insert(self.resources.len());
         self.resources.push(resource);
+    }
+
+    /// A root module configures a provider or a backend, or has variable values (`.tfvars`,
+    /// `--var`, `--var-file`). Any other directory is a child module: its caller sets its
+    /// variables, so their defaults are not assumed.
+    pub fn is_root(&self) -> bool {
+        self.root
     }
 
     pub fn resource(&self, address: &str) -> Option<&ResourceBlock<'a>> {

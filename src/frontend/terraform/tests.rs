@@ -139,6 +139,15 @@ fn count_and_for_each_decide_existence() {
     );
     assert_eq!(model(&[&with("for_each = {}")]).accounts.len(), 0);
     let source = with("count = var.enabled ? 1 : 0") + "variable \"enabled\" {\n  type = bool\n}\n";
+    let module_default =
+        with("count = var.on ? 1 : 0") + "variable \"on\" {\n  default = true\n}\n";
+    match &model(&[&module_default]).accounts[0].declared.existence {
+        Existence::Conditional { reason } => assert!(
+            reason.contains("the module's caller sets") && reason.contains("the default is true"),
+            "{reason}"
+        ),
+        other => panic!("{other:?}"),
+    }
     let conditional = model(&[&source]);
     match &conditional.accounts[0].declared.existence {
         Existence::Conditional { reason } => {
@@ -329,7 +338,10 @@ fn syntax_errors_have_offsets_and_deep_nesting_does_not_overflow() {
     let _ = parse(&deep_ops);
 }
 
-const VARIABLES: &str = r#"variable "public" {
+const VARIABLES: &str = r#"provider "azurerm" {
+  features {}
+}
+variable "public" {
   type    = bool
   default = true
 }
