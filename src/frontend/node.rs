@@ -3,6 +3,8 @@
 //! and one [`BodyReader`] turns paths in them into model [`Attr`]s, with the platform default
 //! when a value is missing and the reason when it cannot be known.
 
+use std::borrow::Cow;
+
 use crate::frontend::value::{Value, after_deployment};
 use crate::model::{Attr, AttrState, Reference};
 use crate::source::Span;
@@ -31,10 +33,20 @@ pub enum NodeKind {
 
 /// Where a path leads.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Lookup {
-    Found(Node),
+pub enum Lookup<'a> {
+    Found(Cow<'a, Node>),
     Missing,
     Unresolved { reason: String, span: Span },
+}
+
+impl Lookup<'_> {
+    fn into_owned(self) -> Lookup<'static> {
+        match self {
+            Lookup::Found(node) => Lookup::Found(Cow::Owned(node.into_owned())),
+            Lookup::Missing => Lookup::Missing,
+            Lookup::Unresolved { reason, span } => Lookup::Unresolved { reason, span },
+        }
+    }
 }
 
 impl Node {
@@ -54,17 +66,20 @@ impl Node {
         }
     }
 
-    /// The child under `key`; `null` counts as missing, as in every IaC language here.
-    pub fn get(&self, key: &str) -> Lookup {
+    /// The child under `key`; `null` counts as missing, as in every IaC language here. Syntax
+    /// children are borrowed; only children of computed objects are built.
+    pub fn get(&self, key: &str) -> Lookup<'_> {
         let found = match &self.kind {
             NodeKind::Object(entries) => entries
                 .iter()
                 .find(|(k, _)| k == key)
-                .map(|(_, node)| node.clone()),
-            NodeKind::Value(Value::Object(map)) => map.get(key).map(|value| Node {
-                span: self.span.clone(),
-                via: self.via.clone(),
-                kind: NodeKind::Value(value.clone()),
+                .map(|(_, node)| Cow::Borrowed(node)),
+            NodeKind::Value(Value::Object(map)) => map.get(key).map(|value| {
+                Cow::Owned(Node {
+                    span: self.span.clone(),
+                    via: self.via.clone(),
+                    kind: NodeKind::Value(value.clone()),
+                })
             }),
             NodeKind::Value(Value::Null) => None,
             NodeKind::Value(Value::Unknown(reason)) => {
@@ -88,10 +103,7 @@ impl Node {
             }
         };
         match found {
-            Some(Node {
-                kind: NodeKind::Value(Value::Null),
-                ..
-            }) => Lookup::Missing,
+            Some(node) if matches!(node.kind, NodeKind::Value(Value::Null)) => Lookup::Missing,
             Some(node) => Lookup::Found(node),
             None => match self.unknown_spread() {
                 Some((reason, span)) => Lookup::Unresolved {
@@ -124,18 +136,20 @@ impl Node {
                 .map(|(_, node)| node.clone())
                 .collect(),
             _ => match self.get(key) {
-                Lookup::Found(node) => vec![node],
+                Lookup::Found(node) => vec![node.into_owned()],
                 _ => Vec::new(),
             },
         }
     }
 
     /// Follows a dotted path.
-    pub fn find(&self, path: &str) -> Lookup {
-        let mut current = Lookup::Found(self.clone());
+    pub fn find(&self, path: &str) -> Lookup<'_> {
+        let mut current = Lookup::Found(Cow::Borrowed(self));
         for key in path.split('.') {
             current = match current {
-                Lookup::Found(node) => node.get(key),
+                Lookup::Found(Cow::Borrowed(node)) => node.get(key),
+                // A computed child owns its node: what is found in it is owned too.
+                Lookup::Found(Cow::Owned(node)) => node.get(key).into_owned(),
                 done => return done,
             };
         }
@@ -209,23 +223,24 @@ impl BodyReader<'_> {
             }
         };
         let value = node.to_value();
+        let (span, via) = (node.span.clone(), node.via.clone());
         match (&value, convert(&value)) {
             (_, Some(converted)) => Attr {
                 name: path.to_string(),
-                span: node.span,
+                span,
                 state: AttrState::Explicit {
                     value: converted,
                     shown: value.shown(),
-                    via: node.via,
+                    via,
                 },
             },
-            (Value::Unknown(reason), None) => Attr::unresolved(path, node.span, reason.clone()),
+            (Value::Unknown(reason), None) => Attr::unresolved(path, span, reason.clone()),
             (attr @ Value::ResourceAttr { .. }, None) => {
-                Attr::unresolved(path, node.span, after_deployment(attr))
+                Attr::unresolved(path, span, after_deployment(attr))
             }
             (other, None) => Attr::unresolved(
                 path,
-                node.span,
+                span,
                 format!("is {}, expected {expected}", other.shown()),
             ),
         }
@@ -301,12 +316,12 @@ impl BodyReader<'_> {
     /// Whether a nested object (a Terraform block, an ARM property object) is present.
     pub fn present(&self, path: &str) -> Attr<bool> {
         match self.root.find(path) {
-            Lookup::Found(Node {
-                kind: NodeKind::Value(Value::Unknown(reason)),
-                span,
-                ..
-            }) => Attr::unresolved(path, span, reason),
-            Lookup::Found(node) => Attr::explicit(path, node.span, true, "present"),
+            Lookup::Found(node) => match &node.kind {
+                NodeKind::Value(Value::Unknown(reason)) => {
+                    Attr::unresolved(path, node.span.clone(), reason.clone())
+                }
+                _ => Attr::explicit(path, node.span.clone(), true, "present"),
+            },
             Lookup::Missing => Attr::default(path, self.header.clone(), false, "absent"),
             Lookup::Unresolved { reason, span } => Attr::unresolved(path, span, reason),
         }

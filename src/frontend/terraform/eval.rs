@@ -8,7 +8,7 @@
 //! `each`/`count` and unknown functions stay [`Value::Unknown`] with the reason.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{
@@ -36,6 +36,9 @@ pub struct Evaluator<'m> {
     depth: Cell<usize>,
     /// Variables of enclosing `for` expressions, innermost last.
     bindings: RefCell<Vec<(String, Value)>>,
+    /// `var.x` and `local.x` values once computed, with where they are written: a module's
+    /// resources refer to the same few names many times.
+    named: RefCell<HashMap<String, (Value, Option<Span>)>>,
 }
 
 impl<'m> Evaluator<'m> {
@@ -44,6 +47,7 @@ impl<'m> Evaluator<'m> {
             module,
             depth: Cell::new(0),
             bindings: RefCell::new(Vec::new()),
+            named: RefCell::new(HashMap::new()),
         }
     }
 
@@ -284,14 +288,16 @@ impl<'m> Evaluator<'m> {
         match root {
             "var" => match attr_name(0) {
                 Some(name) => {
-                    let value = self.variable(name, via);
+                    let value =
+                        self.memoized(&format!("var.{name}"), via, |via| self.variable(name, via));
                     self.apply_operators(value, &ops[1..], via)
                 }
                 None => Value::Unknown("refers to `var` as a whole, which is not evaluated".into()),
             },
             "local" => match attr_name(0) {
                 Some(name) => {
-                    let value = self.local(name, via);
+                    let value =
+                        self.memoized(&format!("local.{name}"), via, |via| self.local(name, via));
                     self.apply_operators(value, &ops[1..], via)
                 }
                 None => {
@@ -312,6 +318,35 @@ impl<'m> Evaluator<'m> {
             )),
             resource_type => self.resource_reference(resource_type, ops, via),
         }
+    }
+
+    /// The value of a variable or local, computed once. A result cut short by the depth bound
+    /// is not kept: it depends on where the evaluation started.
+    fn memoized(
+        &self,
+        key: &str,
+        via: &mut Option<Span>,
+        compute: impl FnOnce(&mut Option<Span>) -> Value,
+    ) -> Value {
+        if let Some((value, found_via)) = self.named.borrow().get(key) {
+            if via.is_none() {
+                *via = found_via.clone();
+            }
+            return value.clone();
+        }
+        let mut own_via = None;
+        let value = compute(&mut own_via);
+        let cut_short =
+            matches!(&value, Value::Unknown(reason) if reason.contains("too deep or circular"));
+        if !cut_short {
+            self.named
+                .borrow_mut()
+                .insert(key.to_string(), (value.clone(), own_via.clone()));
+        }
+        if via.is_none() {
+            *via = own_via;
+        }
+        value
     }
 
     /// `var.name`: `--var`, then `.tfvars` (by Terraform's precedence), then the default; an
