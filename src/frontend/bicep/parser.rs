@@ -413,11 +413,7 @@ impl<'s> Parser<'s> {
             "output" => {
                 let (name, name_span) = self.ident()?;
                 header_end = name_span.end;
-                if self.eat_keyword("resource")? {
-                    self.string()?;
-                } else {
-                    self.type_expr()?;
-                }
+                self.declared_type()?;
                 self.expect_punct("=")?;
                 StatementKind::Output {
                     name,
@@ -507,6 +503,15 @@ impl<'s> Parser<'s> {
             span: start..self.pos,
             header: start..header_end,
         })
+    }
+
+    /// The type of a `param` or `output`: a type expression, or `resource 'type@version'`.
+    fn declared_type(&mut self) -> PResult<()> {
+        if self.eat_keyword("resource")? {
+            self.string().map(drop)
+        } else {
+            self.type_expr()
+        }
     }
 
     /// `name = value`
