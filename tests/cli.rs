@@ -22,7 +22,7 @@ fn json(output: &[u8]) -> Value {
     serde_json::from_slice(output).expect("valid JSON")
 }
 
-fn findings(output: &std::process::Output) -> Vec<Value> {
+fn findings_of(output: &std::process::Output) -> Vec<Value> {
     json(&output.stdout)["findings"]
         .as_array()
         .expect("findings")
@@ -277,13 +277,13 @@ rule "public-network-access" {
         .args(["--format", "json", "--approved-regions", "Sweden Central"])
         .output()
         .unwrap();
-    assert!(findings(&output).iter().all(|f| f["rule"] != "AOAI005"));
+    assert!(findings_of(&output).iter().all(|f| f["rule"] != "AOAI005"));
     // --no-config ignores it.
     let output = aoai_lint(&dir.path().join("infra"))
         .args(["--format", "json", "--no-config"])
         .output()
         .unwrap();
-    assert!(findings(&output).iter().any(|f| f["rule"] == "AOAI003"));
+    assert!(findings_of(&output).iter().any(|f| f["rule"] == "AOAI003"));
 }
 
 #[test]

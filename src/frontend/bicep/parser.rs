@@ -385,11 +385,7 @@ impl<'s> Parser<'s> {
                         default: Some(self.value()?),
                     }
                 } else {
-                    if self.eat_keyword("resource")? {
-                        self.string()?;
-                    } else {
-                        self.type_expr()?;
-                    }
+                    self.declared_type()?;
                     let default = if self.eat_punct("=")? {
                         Some(self.value()?)
                     } else {
