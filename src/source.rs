@@ -50,17 +50,6 @@ impl LineIndex {
             column,
         }
     }
-
-    /// Byte offset of a 1-based line/column, clamped to the text.
-    pub fn offset(&self, text: &str, line: usize, column: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
-            return text.len();
-        };
-        text[start..]
-            .char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(text.len(), |(i, _)| start + i)
-    }
 }
 
 pub fn clamp_to_char_boundary(text: &str, offset: usize) -> usize {
@@ -105,8 +94,6 @@ mod tests {
         assert_eq!(index.line_col(text, 5), LineCol { line: 2, column: 2 });
         assert_eq!(index.line_col(text, 8), LineCol { line: 3, column: 1 });
         assert_eq!(index.line_col(text, 999), LineCol { line: 3, column: 3 });
-        assert_eq!(index.offset(text, 2, 2), 5);
-        assert_eq!(index.offset(text, 9, 1), text.len());
     }
 
     #[test]
