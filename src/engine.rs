@@ -366,7 +366,7 @@ fn lint_scope(
             .collect();
         output.findings.push(Finding {
             rule: finding.rule,
-            name: rule_name(catalog, finding.rule),
+            name: &policy.name,
             level,
             outcome: finding.outcome,
             message: finding.message,
@@ -384,10 +384,6 @@ fn lint_scope(
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     output.errors.sort();
     output
-}
-
-fn rule_name(catalog: &'static Catalog, id: &str) -> &'static str {
-    catalog.find(id).map_or("", |policy| policy.name.as_str())
 }
 
 fn locate(display: &Arc<str>, file: &LoadedFile, span: &Span) -> Location {
