@@ -13,7 +13,7 @@ use hcl_edit::structure::{Body, Structure};
 use super::eval::{Evaluator, Value};
 use super::module::{ModuleIndex, ResourceBlock};
 use crate::frontend::azure;
-use crate::frontend::node::{BodyReader, Node, NodeKind, name_key, prefixed};
+use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, name_key, prefixed};
 use crate::model::{
     AiAccount, Attr, AttrState, CmkBinding, Declared, Existence, Language, Model, ModelDeployment,
     PrivateEndpoint, PrivateLinkConnection, RoleAssignment,
@@ -229,10 +229,15 @@ fn azapi_type(eval: &Evaluator<'_>, resource: &ResourceBlock<'_>) -> Option<&'st
 /// An `azapi_update_resource` that sets a Key Vault key on an existing account (how modules add
 /// CMK after the identity has been granted access to the key).
 fn azapi_cmk_patch(reader: &BodyReader<'_>, mut declared: Declared) -> Option<CmkBinding> {
-    let key_source = reader.string("body.properties.encryption.keySource", None);
+    const KEY_SOURCE: &str = "body.properties.encryption.keySource";
+    // A patch that does not touch the key source says nothing about CMK.
+    if reader.root.find(KEY_SOURCE) == Lookup::Missing {
+        return None;
+    }
+    let key_source = reader.string(KEY_SOURCE, None);
     match &key_source.state {
         AttrState::Explicit { value, .. } if value.eq_ignore_ascii_case("Microsoft.KeyVault") => {}
-        AttrState::Unresolved { reason } if reason != "is not set" => {
+        AttrState::Unresolved { .. } => {
             // The patch may set a Key Vault key or not: treat it like a conditional binding.
             if declared.existence == Existence::Always {
                 declared.existence = Existence::Conditional {
