@@ -1,6 +1,6 @@
 //! Finds the files to lint and groups them into scopes (one directory = one Terraform module).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use crate::error::Error;
 use crate::finding::FileError;
 use crate::frontend::FileKind;
-use crate::source::{FileId, display_path};
+use crate::source::{FileId, display_path, lexical_normalize};
 
 /// Directories never worth entering: tool state, not user code.
 const SKIPPED_DIRS: [&str; 2] = [".terraform", ".git"];
@@ -38,11 +38,19 @@ pub struct Discovered {
     pub scopes: Vec<Scope>,
     /// Directories or files the walk could not read; everything else is still linted.
     pub errors: Vec<FileError>,
+    /// Whether files were given by name (pre-commit, editors): then only they are reported on.
+    pub explicit_files: bool,
+    by_path: HashMap<PathBuf, FileId>,
 }
 
 impl Discovered {
     pub fn file(&self, id: FileId) -> &DiscoveredFile {
         &self.files[id.0 as usize]
+    }
+
+    /// The id of a discovered file, by its normalized path.
+    pub fn id_of(&self, path: &Path) -> Option<FileId> {
+        self.by_path.get(path).copied()
     }
 }
 
@@ -72,6 +80,7 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet, cwd: &Path) -> Result<Dis
     // path -> is target; BTreeMap gives a deterministic order.
     let mut found: BTreeMap<PathBuf, bool> = BTreeMap::new();
     let mut errors = Vec::new();
+    let mut explicit_files = false;
     for path in paths {
         let metadata = std::fs::metadata(path).map_err(|source| Error::Io {
             path: path.display().to_string(),
@@ -81,7 +90,8 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet, cwd: &Path) -> Result<Dis
             walk(path, excludes, cwd, &mut found, &mut errors);
         } else if FileKind::of(path).is_some() {
             // Explicit files are always linted; their siblings give them context.
-            found.insert(normalize(path), true);
+            found.insert(lexical_normalize(path), true);
+            explicit_files = true;
             let dir = path
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
@@ -89,7 +99,7 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet, cwd: &Path) -> Result<Dis
             for sibling in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let sibling = sibling.path();
                 if sibling.is_file() && FileKind::of(&sibling).is_some() {
-                    found.entry(normalize(&sibling)).or_insert(false);
+                    found.entry(lexical_normalize(&sibling)).or_insert(false);
                 }
             }
         }
@@ -97,6 +107,7 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet, cwd: &Path) -> Result<Dis
 
     let mut discovered = Discovered {
         errors,
+        explicit_files,
         ..Discovered::default()
     };
     let mut scopes: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
@@ -107,6 +118,7 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet, cwd: &Path) -> Result<Dis
         let id = FileId(discovered.files.len() as u32);
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         scopes.entry(dir).or_default().push(id);
+        discovered.by_path.insert(path.clone(), id);
         discovered.files.push(DiscoveredFile {
             display: display_path(&path, cwd).into(),
             path,
@@ -162,16 +174,9 @@ fn walk(
             }
         };
         if entry.file_type().is_some_and(|t| t.is_file()) && FileKind::of(entry.path()).is_some() {
-            found.insert(normalize(entry.path()), true);
+            found.insert(lexical_normalize(entry.path()), true);
         }
     }
-}
-
-/// Drops `./` components so the same file reached twice is recognized.
-fn normalize(path: &Path) -> PathBuf {
-    path.components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .collect()
 }
 
 #[cfg(test)]

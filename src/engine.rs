@@ -12,9 +12,10 @@ use crate::discover::{Discovered, Scope, discover, exclude_set};
 use crate::error::Error;
 use crate::finding::{FileError, Finding, Level, Location, Outcome, Related};
 use crate::frontend::{FileKind, SyntaxError, arm, bicep, terraform};
+use crate::module_graph::{CalledModules, called_modules};
 use crate::policy::{Catalog, catalog};
 use crate::rules;
-use crate::source::{FileId, LineIndex, Span};
+use crate::source::{FileId, LineIndex, Span, display_path, lexical_normalize};
 
 /// Everything a run needs, already merged from defaults, config file and flags.
 #[derive(Debug, Clone)]
@@ -152,9 +153,22 @@ pub fn lint_streaming(
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
     let catalog = catalog();
+    let called = pool.install(|| called_modules(&discovered));
 
     let mut summary = Summary::default();
-    let mut emit = |scope: ScopeReport| -> Result<(), Error> {
+    // A module called from several roots is checked once per caller; a finding that does not
+    // depend on the caller (same rule, place and message) is reported for the first only.
+    let mut reported: std::collections::HashSet<(&'static str, Arc<str>, usize, String)> =
+        std::collections::HashSet::new();
+    let mut emit = |mut scope: ScopeReport| -> Result<(), Error> {
+        scope.findings.retain(|f| {
+            reported.insert((
+                f.rule,
+                f.location.file.clone(),
+                f.location.offset,
+                f.message.clone(),
+            ))
+        });
         summary.add(&scope);
         report(scope).map_err(Error::Output)
     };
@@ -168,7 +182,7 @@ pub fn lint_streaming(
         let reports: Vec<ScopeReport> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|scope| lint_scope(scope, &discovered, options, &var_files, catalog))
+                .map(|scope| lint_scope(scope, &discovered, &called, options, &var_files, catalog))
                 .collect()
         });
         for scope in reports {
@@ -221,6 +235,7 @@ fn mentions_arm_schema(text: &str) -> bool {
 fn lint_scope(
     scope: &Scope,
     discovered: &Discovered,
+    called: &CalledModules,
     options: &Options,
     var_files: &[terraform::ParsedFile],
     catalog: &'static Catalog,
@@ -266,6 +281,7 @@ fn lint_scope(
                         id,
                         path: file.path.clone(),
                         program,
+                        module_only: false,
                     })
                 }),
                 // Only JSON that names the ARM schemas can be a template; the rest is not read.
@@ -313,28 +329,52 @@ fn lint_scope(
         files.push(file);
     }
 
-    // A directory is one Terraform module; each Bicep and ARM template stands alone.
-    // `--var-file` values apply to every module linted as a root.
-    terraform_files.extend(var_files.iter().map(|file| terraform::ParsedFile {
-        id: file.id,
-        body: file.body.clone(),
-        role: file.role,
-    }));
-    let mut model = terraform::build_model(&terraform_files, &options.vars);
-    model.extend(bicep::build_model(&bicep_files));
+    // A directory is one Terraform module, with the local modules it calls; each Bicep and ARM
+    // template stands alone, with the local modules it calls. `--var-file` values apply to
+    // every module linted as a root.
+    let mut modules = ModuleFiles::new(discovered, &options.cwd);
+    let mut model = crate::model::Model::default();
+    let is_terraform_module = terraform_files
+        .iter()
+        .any(|file| file.role == terraform::FileRole::Config);
+    if is_terraform_module
+        && !called
+            .terraform_dirs
+            .contains(&lexical_normalize(&scope.dir))
+    {
+        terraform_files.extend(var_files.iter().map(|file| terraform::ParsedFile {
+            id: file.id,
+            body: file.body.clone(),
+            role: file.role,
+        }));
+        model = terraform::build_model(&scope.dir, terraform_files, &options.vars, &mut modules);
+    }
+    modules.add_bicep_modules(&mut bicep_files);
+    model.extend(bicep::build_model(&bicep_files, &called.bicep_templates));
     model.extend(arm::build_model(&arm_files));
-    drop((terraform_files, bicep_files, arm_files));
+    drop((bicep_files, arm_files));
     output.resources = model.resource_count();
+    output.errors.extend(modules.errors);
+    let module_files = modules.files;
     let raw = rules::run(&model, catalog, options.approved_regions.as_deref(), |id| {
         options.rules.contains(id)
     });
+    let file_of = |id: FileId| -> Option<(&LoadedFile, &Arc<str>, bool)> {
+        if let Some(file) = files.iter().find(|f| f.id == id) {
+            let discovered = discovered.file(id);
+            return Some((file, &discovered.display, discovered.target));
+        }
+        module_files
+            .iter()
+            .find(|m| m.file.id == id)
+            .map(|m| (&m.file, &m.display, m.target))
+    };
     let locate = |span: &Span| -> Option<Location> {
-        let file = files.iter().find(|f| f.id == span.file)?;
-        let display = &discovered.file(span.file).display;
+        let (file, display, _) = file_of(span.file)?;
         Some(locate(display, file, span))
     };
     for finding in raw {
-        if !discovered.file(finding.span.file).target {
+        if !file_of(finding.span.file).is_some_and(|(_, _, target)| target) {
             continue;
         }
         let Some(location) = locate(&finding.span) else {
@@ -384,6 +424,158 @@ fn lint_scope(
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     output.errors.sort();
     output
+}
+
+/// A file read because a module call leads to it.
+struct ModuleFile {
+    file: LoadedFile,
+    display: Arc<str>,
+    /// Whether findings in it are reported (see [`ModuleFiles::read`]).
+    target: bool,
+}
+
+/// Reads the files that a scope's local module calls lead to, wherever they are, and keeps
+/// their texts to locate findings in them.
+struct ModuleFiles<'a> {
+    discovered: &'a Discovered,
+    cwd: &'a std::path::Path,
+    /// Ids for files outside the discovered tree, past the discovered ones.
+    next_id: u32,
+    /// Files of the scope's own directory are not kept here: the scope has them already.
+    files: Vec<ModuleFile>,
+    errors: Vec<FileError>,
+}
+
+/// A bound on the files one scope's module calls may read.
+const MAX_MODULE_FILES: usize = 1_024;
+
+impl<'a> ModuleFiles<'a> {
+    fn new(discovered: &'a Discovered, cwd: &'a std::path::Path) -> Self {
+        ModuleFiles {
+            discovered,
+            cwd,
+            next_id: discovered.files.len() as u32,
+            files: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// A file's id and text. A file of the scanned tree keeps its id, path and target status; a
+    /// file outside it is reported on unless files were given by name (then only those are).
+    fn read(&mut self, path: &std::path::Path) -> Option<(FileId, &str)> {
+        let path = lexical_normalize(path);
+        let known = self.discovered.id_of(&path);
+        if let Some(i) = self
+            .files
+            .iter()
+            .position(|m| Some(m.file.id) == known || self.display_of(&path) == m.display)
+        {
+            return Some((self.files[i].file.id, &self.files[i].file.text));
+        }
+        if self.files.len() >= MAX_MODULE_FILES {
+            return None;
+        }
+        let text = read_text(&path).ok()?;
+        let (id, display, target) = match known {
+            Some(id) => {
+                let file = self.discovered.file(id);
+                (id, file.display.clone(), file.target)
+            }
+            None => {
+                let id = FileId(self.next_id);
+                self.next_id += 1;
+                (id, self.display_of(&path), !self.discovered.explicit_files)
+            }
+        };
+        self.files.push(ModuleFile {
+            file: LoadedFile::new(id, text),
+            display,
+            target,
+        });
+        let last = self.files.last()?;
+        Some((id, &last.file.text))
+    }
+
+    fn display_of(&self, path: &std::path::Path) -> Arc<str> {
+        display_path(path, self.cwd).into()
+    }
+
+    /// A syntax error in a file outside the scanned tree (files of the tree report their own).
+    fn syntax_error(&mut self, id: FileId, error: SyntaxError) {
+        let Some(module) = self.files.iter().find(|m| m.file.id == id) else {
+            return;
+        };
+        if (id.0 as usize) < self.discovered.files.len() || !module.target {
+            return;
+        }
+        let position = module.file.line_col(error.offset);
+        self.errors.push(FileError {
+            file: module.display.clone(),
+            line: position.line,
+            column: position.column,
+            message: format!("syntax error: {}", error.message),
+            offset: Some(error.offset),
+        });
+    }
+
+    /// Adds the templates that `files` call as modules from other directories, recursively.
+    fn add_bicep_modules(&mut self, files: &mut Vec<bicep::BicepFile>) {
+        let mut next = 0;
+        while next < files.len() {
+            let dir = files[next]
+                .path
+                .parent()
+                .unwrap_or(std::path::Path::new(""))
+                .to_path_buf();
+            let targets = bicep::local_module_paths(&files[next].program);
+            next += 1;
+            for target in targets {
+                let path = lexical_normalize(&dir.join(target));
+                if files.iter().any(|f| lexical_normalize(&f.path) == path) {
+                    continue;
+                }
+                let Some((id, text)) = self.read(&path) else {
+                    continue;
+                };
+                match bicep::parse(text) {
+                    Ok(program) => files.push(bicep::BicepFile {
+                        id,
+                        path,
+                        program,
+                        module_only: true,
+                    }),
+                    Err(error) => self.syntax_error(id, error),
+                }
+            }
+        }
+    }
+}
+
+impl terraform::ModuleLoader for ModuleFiles<'_> {
+    fn load(&mut self, dir: &std::path::Path) -> Option<Vec<terraform::ParsedFile>> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == "tf") && path.is_file())
+            .collect();
+        paths.sort();
+        let mut parsed = Vec::new();
+        for path in paths {
+            let Some((id, text)) = self.read(&path) else {
+                continue;
+            };
+            match terraform::parse(text) {
+                Ok(body) => parsed.push(terraform::ParsedFile {
+                    id,
+                    body,
+                    role: terraform::FileRole::Config,
+                }),
+                Err(error) => self.syntax_error(id, error),
+            }
+        }
+        (!parsed.is_empty()).then_some(parsed)
+    }
 }
 
 fn locate(display: &Arc<str>, file: &LoadedFile, span: &Span) -> Location {

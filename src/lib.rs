@@ -12,6 +12,7 @@ pub mod error;
 pub mod finding;
 pub mod frontend;
 pub mod model;
+pub mod module_graph;
 pub mod policy;
 pub mod report;
 pub mod resolve;

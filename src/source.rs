@@ -80,9 +80,49 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     }
 }
 
+/// `a/b/../c` -> `a/c`, without touching the file system (`..` at the start stays).
+pub fn lexical_normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                let last_is_normal = matches!(
+                    out.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                );
+                if last_is_normal {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalizes_paths_lexically() {
+        assert_eq!(lexical_normalize(Path::new("a/b/../../")), Path::new(""));
+        assert_eq!(
+            lexical_normalize(Path::new("examples/x/../../mod")),
+            Path::new("mod")
+        );
+        assert_eq!(
+            lexical_normalize(Path::new("./a/../../b")),
+            Path::new("../b")
+        );
+        assert_eq!(
+            lexical_normalize(Path::new("/r/a/./b/..")),
+            Path::new("/r/a")
+        );
+    }
 
     #[test]
     fn line_col_counts_characters_from_one() {

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use crate::frontend::value::{Value, after_deployment};
-use crate::model::{Attr, AttrState, Reference};
+use crate::model::{Attr, AttrState, Reference, Via};
 use crate::source::Span;
 
 /// The key under which an object records a spread (`...x`) whose content is unknown: any
@@ -18,7 +18,7 @@ pub struct Node {
     /// The key and value as written (or the expression the value was computed from).
     pub span: Span,
     /// Where the value really lives, when it was read through a reference.
-    pub via: Option<Span>,
+    pub via: Option<Via>,
     pub kind: NodeKind,
 }
 

@@ -1,5 +1,31 @@
 use crate::source::Span;
 
+/// A second place a value involves, with the label shown there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Via {
+    pub span: Span,
+    pub label: &'static str,
+}
+
+impl Via {
+    /// Where a value read through a reference is written.
+    pub fn source(span: Span) -> Via {
+        Via {
+            span,
+            label: "the value comes from here",
+        }
+    }
+
+    /// The attribute inside a module that uses the caller's argument (the finding points at
+    /// the argument: that is where it is fixed).
+    pub fn module_use(span: Span) -> Via {
+        Via {
+            span,
+            label: "the module uses it here",
+        }
+    }
+}
+
 /// One value of the model with its provenance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attr<T> {
@@ -13,12 +39,13 @@ pub struct Attr<T> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttrState<T> {
-    /// Written by the user. `via` is where the value really lives when the attribute refers to
-    /// another resource's argument.
+    /// Written by the user. `via` is the other place the value involves: where it really lives
+    /// when the attribute refers to a variable or another resource's argument, or the attribute
+    /// inside a module when the value is the caller's argument.
     Explicit {
         value: T,
         shown: String,
-        via: Option<Span>,
+        via: Option<Via>,
     },
     /// Not written: the platform default applies.
     Default { value: T, shown: String },
@@ -100,7 +127,7 @@ impl<T> Attr<T> {
         }
     }
 
-    pub fn via(&self) -> Option<&Span> {
+    pub fn via(&self) -> Option<&Via> {
         match &self.state {
             AttrState::Explicit { via, .. } => via.as_ref(),
             _ => None,

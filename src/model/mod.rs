@@ -5,7 +5,7 @@
 
 mod attr;
 
-pub use attr::{Attr, AttrState};
+pub use attr::{Attr, AttrState, Via};
 
 use crate::source::Span;
 
@@ -28,7 +28,7 @@ pub enum Existence {
 }
 
 /// Where and how a resource is declared.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Declared {
     /// Terraform address (`azurerm_cognitive_account.main`), Bicep symbolic name, or ARM name.
     pub address: String,
@@ -40,7 +40,7 @@ pub struct Declared {
 }
 
 /// An Azure OpenAI capable Cognitive Services account (kind `OpenAI` or `AIServices`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AiAccount {
     pub declared: Declared,
     pub kind: Attr<String>,
@@ -62,20 +62,20 @@ pub struct AiAccount {
 /// model deployment says which account it belongs to.
 pub type Reference = Attr<String>;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateEndpoint {
     pub declared: Declared,
     pub connections: Vec<PrivateLinkConnection>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateLinkConnection {
     pub target: Reference,
     /// Sub-resources (group ids) the connection reaches; an account needs `account`.
     pub group_ids: Attr<Vec<String>>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleAssignment {
     pub declared: Declared,
     pub scope: Reference,
@@ -84,27 +84,37 @@ pub struct RoleAssignment {
 }
 
 /// A customer-managed key bound to an account by a separate resource.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CmkBinding {
     pub declared: Declared,
     pub account: Reference,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ModelDeployment {
     pub declared: Declared,
     pub account: Reference,
     pub sku: Attr<String>,
 }
 
+/// A `module` call whose content is not read: a remote source that is not downloaded (and not
+/// one of the recognized registry modules), a cycle, a missing directory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnfollowedModule {
+    pub declared: Declared,
+    pub source: String,
+    pub reason: String,
+}
+
 /// Everything one scope (a Terraform module directory) declares.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Model {
     pub accounts: Vec<AiAccount>,
     pub private_endpoints: Vec<PrivateEndpoint>,
     pub role_assignments: Vec<RoleAssignment>,
     pub cmk_bindings: Vec<CmkBinding>,
     pub deployments: Vec<ModelDeployment>,
+    pub unfollowed_modules: Vec<UnfollowedModule>,
 }
 
 impl Model {
@@ -114,6 +124,23 @@ impl Model {
         self.role_assignments.extend(other.role_assignments);
         self.cmk_bindings.extend(other.cmk_bindings);
         self.deployments.extend(other.deployments);
+        self.unfollowed_modules.extend(other.unfollowed_modules);
+    }
+
+    /// Every declaration, to adjust them all at once (instance keys of `count`/`for_each`).
+    pub fn declarations_mut(&mut self) -> impl Iterator<Item = &mut Declared> {
+        let accounts = self.accounts.iter_mut().map(|r| &mut r.declared);
+        let endpoints = self.private_endpoints.iter_mut().map(|r| &mut r.declared);
+        let roles = self.role_assignments.iter_mut().map(|r| &mut r.declared);
+        let bindings = self.cmk_bindings.iter_mut().map(|r| &mut r.declared);
+        let deployments = self.deployments.iter_mut().map(|r| &mut r.declared);
+        let modules = self.unfollowed_modules.iter_mut().map(|r| &mut r.declared);
+        accounts
+            .chain(endpoints)
+            .chain(roles)
+            .chain(bindings)
+            .chain(deployments)
+            .chain(modules)
     }
 
     pub fn resource_count(&self) -> usize {

@@ -45,9 +45,7 @@ impl Rule for ApprovedRegion {
             };
             let finding = out.account_fail(account, location.span.clone(), &location.name, message);
             if let Some(via) = location.via() {
-                finding
-                    .related
-                    .push((via.clone(), "the location comes from here".into()));
+                finding.related.push((via.span.clone(), via.label.into()));
             }
         }
     }

@@ -187,9 +187,7 @@ impl Findings {
                         finding.label = format!("`{}` is not set", attr.name);
                     }
                     if let Some(via) = attr.via() {
-                        finding
-                            .related
-                            .push((via.clone(), "the value comes from here".into()));
+                        finding.related.push((via.span.clone(), via.label.into()));
                     }
                 }
             }

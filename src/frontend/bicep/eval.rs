@@ -9,6 +9,7 @@ use super::syntax::{
 };
 use crate::frontend::node::{Node, NodeKind, resource_id};
 use crate::frontend::value::Value;
+use crate::model::Via;
 use crate::source::{FileId, Span};
 
 /// How many references deep one evaluation may go; reference cycles stop here too.
@@ -424,7 +425,7 @@ impl<'a> Evaluator<'a> {
                                             key,
                                             Node {
                                                 span: Span::new(self.file, spread.span.clone()),
-                                                via: evaluated.via.clone(),
+                                                via: evaluated.via.clone().map(Via::source),
                                                 kind: NodeKind::Value(value),
                                             },
                                         )
@@ -466,7 +467,7 @@ impl<'a> Evaluator<'a> {
                 let evaluated = self.eval(expr);
                 Node {
                     span,
-                    via: evaluated.via,
+                    via: evaluated.via.map(Via::source),
                     kind: NodeKind::Value(evaluated.value),
                 }
             }

@@ -1,9 +1,9 @@
 //! Bicep templates -> the normalized model. Each template is evaluated with the values of the
 //! `.bicepparam` file that points at it (`using`), else its parameter defaults.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::eval::{Evaluator, Located, ParamValue, Symbols};
 use super::syntax::{
@@ -13,12 +13,15 @@ use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, name_key};
 use crate::frontend::value::Value;
 use crate::model::{Attr, Declared, Existence, Language, Model};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Span, lexical_normalize};
 
 pub struct BicepFile {
     pub id: FileId,
     pub path: PathBuf,
     pub program: Program,
+    /// Read only because a template of the scope calls it as a module (it lives in another
+    /// directory): checked through that caller, never on its own.
+    pub module_only: bool,
 }
 
 impl BicepFile {
@@ -44,14 +47,18 @@ impl BicepFile {
 /// Modules followed at most this deep (module cycles stop here too).
 const MAX_MODULE_DEPTH: usize = 8;
 
-pub fn build_model(files: &[BicepFile]) -> Model {
+/// The model of a scope's templates. `called_elsewhere` are templates that a template of
+/// another scope calls as a module: like templates called within the scope, they are checked
+/// through their callers, with the values those pass, not on their own with unknown inputs.
+pub fn build_model(files: &[BicepFile], called_elsewhere: &HashSet<PathBuf>) -> Model {
     let mut model = Model::default();
-    // A template that another one calls as a module is checked through its callers, with the
-    // values they pass, not on its own with unknown inputs.
     let called: Vec<PathBuf> = files.iter().flat_map(module_targets).collect();
-    for template in files.iter().filter(|file| !file.is_params()) {
+    for template in files
+        .iter()
+        .filter(|file| !file.is_params() && !file.module_only)
+    {
         let target = lexical_normalize(&template.path);
-        if called.contains(&target) {
+        if called.contains(&target) || called_elsewhere.contains(&target) {
             continue;
         }
         // With several parameter files for one template, the first (by path) is used.
@@ -132,6 +139,19 @@ fn declared_params(template: &BicepFile) -> HashMap<&str, ParamValue<'_>> {
         }
     }
     params
+}
+
+/// The paths of the local templates a program calls as modules, as written.
+pub fn local_module_paths(program: &Program) -> Vec<String> {
+    program
+        .statements
+        .iter()
+        .filter_map(|statement| match &statement.kind {
+            StatementKind::Module { path, .. } => path.as_literal_str(),
+            _ => None,
+        })
+        .filter(|path| !path.contains(':'))
+        .collect()
 }
 
 /// The local templates a file calls as modules.
@@ -436,19 +456,4 @@ fn map_resource(
             map_resource(eval, child, child_resource, Some(&parent), call, model);
         }
     }
-}
-
-/// Resolves `.` and `..` without touching the file system.
-fn lexical_normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir if out.file_name().is_some() => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

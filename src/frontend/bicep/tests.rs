@@ -220,8 +220,9 @@ fn self_referential_names_terminate() {
         id: crate::source::FileId(0),
         path: "main.bicep".into(),
         program,
+        module_only: false,
     };
-    let model = super::build_model(&[file]);
+    let model = super::build_model(&[file], &Default::default());
     assert_eq!(model.accounts.len(), 2);
     assert!(
         model.accounts[1]

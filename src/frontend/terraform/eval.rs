@@ -18,6 +18,7 @@ use hcl_edit::template::{Element, Template};
 
 use super::functions;
 use super::module::{ModuleIndex, SetValue};
+use super::program::{Child, Program};
 pub use crate::frontend::value::Value;
 use crate::source::{FileId, Span};
 
@@ -31,24 +32,52 @@ pub struct Evaluated {
     pub via: Option<Span>,
 }
 
+/// A module instance and a name in it (`var.x`, `local.y`).
+type NamedKey = (usize, String);
+
 pub struct Evaluator<'m> {
-    module: &'m ModuleIndex<'m>,
+    program: &'m Program<'m>,
+    /// The module instance whose expressions are being evaluated.
+    current: Cell<usize>,
     depth: Cell<usize>,
     /// Variables of enclosing `for` expressions, innermost last.
     bindings: RefCell<Vec<(String, Value)>>,
-    /// `var.x` and `local.x` values once computed, with where they are written: a module's
-    /// resources refer to the same few names many times.
-    named: RefCell<HashMap<String, (Value, Option<Span>)>>,
+    /// `var.x` and `local.x` values once computed (by instance), with where they are written:
+    /// a module's resources refer to the same few names many times.
+    named: RefCell<HashMap<NamedKey, (Value, Option<Span>)>>,
 }
 
 impl<'m> Evaluator<'m> {
-    pub fn new(module: &'m ModuleIndex<'m>) -> Self {
+    pub fn new(program: &'m Program<'m>) -> Self {
         Evaluator {
-            module,
+            program,
+            current: Cell::new(0),
             depth: Cell::new(0),
             bindings: RefCell::new(Vec::new()),
             named: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Evaluates in `instance` from now on.
+    pub fn enter(&self, instance: usize) {
+        self.current.set(instance);
+    }
+
+    pub fn instance(&self) -> usize {
+        self.current.get()
+    }
+
+    fn module(&self) -> &'m ModuleIndex<'m> {
+        &self.program.instances[self.current.get()].index
+    }
+
+    /// Runs `f` with `each`/`count` bound to one instance of a resource.
+    pub fn with_bindings<R>(&self, bindings: Vec<(String, Value)>, f: impl FnOnce() -> R) -> R {
+        let depth = self.bindings.borrow().len();
+        self.bindings.borrow_mut().extend(bindings);
+        let result = f();
+        self.bindings.borrow_mut().truncate(depth);
+        result
     }
 
     pub fn eval(&self, expr: &Expression) -> Evaluated {
@@ -66,13 +95,16 @@ impl<'m> Evaluator<'m> {
                 Value::Number,
             ),
             Expression::String(s) => Value::String(s.value().clone()),
+            // Collections are built from many values: where the first of them comes from says
+            // nothing about the others, so they report no `via`.
             Expression::Array(array) => Value::List(
                 array
                     .iter()
-                    .map(|item| self.eval_inner(item, via))
+                    .map(|item| self.eval_inner(item, &mut None))
                     .collect(),
             ),
             Expression::Object(object) => {
+                let via = &mut None;
                 let mut map = BTreeMap::new();
                 for (key, value) in object.iter() {
                     let key = match key {
@@ -127,7 +159,7 @@ impl<'m> Evaluator<'m> {
                 let rhs = self.eval_inner(&op.rhs_expr, via);
                 binary(*op.operator.value(), lhs, rhs)
             }
-            Expression::ForExpr(for_expr) => self.eval_for(for_expr, via),
+            Expression::ForExpr(for_expr) => self.eval_for(for_expr, &mut None),
         }
     }
 
@@ -192,12 +224,18 @@ impl<'m> Evaluator<'m> {
                     match self.eval_inner(&cond.expr, via) {
                         Value::Bool(true) => {}
                         Value::Bool(false) => return Ok(None),
-                        unknown @ (Value::Unknown(_) | Value::Error(_)) => return Err(unknown),
+                        Value::Unknown(reason) => {
+                            let key = for_expr.key_expr.as_ref().map(|k| self.eval_inner(k, via));
+                            let key = key.and_then(|k| k.to_template_string().ok());
+                            return Err((Value::Unknown(reason), key));
+                        }
+                        error @ Value::Error(_) => return Err((error, None)),
                         other => {
-                            return Err(Value::Error(format!(
+                            let error = Value::Error(format!(
                                 "a `for` condition that is {}",
                                 other.shown()
-                            )));
+                            ));
+                            return Err((error, None));
                         }
                     }
                 }
@@ -221,7 +259,12 @@ impl<'m> Evaluator<'m> {
                     }
                     Err(reason) => return Value::Unknown(reason),
                 },
-                Err(unknown) => return unknown,
+                // `{ for k, v in x : k => v if v != null }` over an unknown `v`: the other
+                // keys are still known; this one may or may not be there.
+                Err((Value::Unknown(reason), Some(key))) if !for_expr.grouping => {
+                    object.insert(key, Value::Unknown(reason));
+                }
+                Err((unknown, _)) => return unknown,
             }
         }
         if for_expr.key_expr.is_some() {
@@ -308,14 +351,14 @@ impl<'m> Evaluator<'m> {
                 "depends on `{}`, which is only known when Terraform reads the data source",
                 path(2)
             )),
-            "module" => Value::Unknown(format!(
-                "depends on `{}` (module outputs are not evaluated yet)",
-                path(2)
-            )),
-            "each" | "count" | "self" | "path" | "terraform" => Value::Unknown(format!(
-                "depends on `{}`, which is not evaluated yet",
+            "module" => self.module_output(ops, via),
+            "each" | "count" => Value::Unknown(format!(
+                "depends on `{}`, which differs per instance and is not known here",
                 path(1)
             )),
+            "self" | "path" | "terraform" => {
+                Value::Unknown(format!("depends on `{}`, which is not evaluated", path(1)))
+            }
             resource_type => self.resource_reference(resource_type, ops, via),
         }
     }
@@ -328,7 +371,8 @@ impl<'m> Evaluator<'m> {
         via: &mut Option<Span>,
         compute: impl FnOnce(&mut Option<Span>) -> Value,
     ) -> Value {
-        if let Some((value, found_via)) = self.named.borrow().get(key) {
+        let key = (self.current.get(), key.to_string());
+        if let Some((value, found_via)) = self.named.borrow().get(&key) {
             if via.is_none() {
                 *via = found_via.clone();
             }
@@ -341,7 +385,7 @@ impl<'m> Evaluator<'m> {
         if !cut_short {
             self.named
                 .borrow_mut()
-                .insert(key.to_string(), (value.clone(), own_via.clone()));
+                .insert(key, (value.clone(), own_via.clone()));
         }
         if via.is_none() {
             *via = own_via;
@@ -352,32 +396,48 @@ impl<'m> Evaluator<'m> {
     /// `var.name`: `--var`, then `.tfvars` (by Terraform's precedence), then the default; an
     /// object value gets the defaults of its `optional()` attributes.
     fn variable(&self, name: &str, via: &mut Option<Span>) -> Value {
-        let Some(variable) = self.module.variable(name) else {
+        let Some(variable) = self.module().variable(name) else {
             return Value::Unknown(format!(
                 "refers to `var.{name}`, which is not declared in this module"
             ));
         };
-        let value = match self.module.value(name) {
-            Some(SetValue::Cli(text)) => Value::String(text),
-            Some(SetValue::Vars(file, attribute)) => {
-                self.follow(file, attribute, &format!("var.{name}"), via)
+        let instance = &self.program.instances[self.current.get()];
+        let argument = instance.caller.and_then(|caller| {
+            let argument = caller.block.body.get_attribute(name)?;
+            Some((caller.instance, caller.file, argument))
+        });
+        let value = if let Some((caller, file, argument)) = argument {
+            self.follow_in(caller, file, argument, &format!("var.{name}"), via)
+        } else {
+            match self.module().value(name) {
+                Some(SetValue::Cli(text)) => Value::String(text),
+                Some(SetValue::Vars(file, attribute)) => {
+                    self.follow(file, attribute, &format!("var.{name}"), via)
+                }
+                None => match variable.default {
+                    Some(default) if !self.module().is_root() => {
+                        let default =
+                            self.follow(variable.file, default, &format!("var.{name}"), &mut None);
+                        return Value::Unknown(format!(
+                            "depends on `var.{name}`, which the module's caller sets (this directory configures no provider or backend, so it is linted as a module; the default is {})",
+                            default.settle().shown()
+                        ));
+                    }
+                    Some(default) => {
+                        self.follow(variable.file, default, &format!("var.{name}"), via)
+                    }
+                    None if instance.caller.is_some() => {
+                        return Value::Unknown(format!(
+                            "depends on `var.{name}`, which has no default value and is not passed by the `module` block"
+                        ));
+                    }
+                    None => {
+                        return Value::Unknown(format!(
+                            "depends on `var.{name}`, which has no default value (set it with --var {name}=..., --var-file or a terraform.tfvars)"
+                        ));
+                    }
+                },
             }
-            None => match variable.default {
-                Some(default) if !self.module.is_root() => {
-                    let default =
-                        self.follow(variable.file, default, &format!("var.{name}"), &mut None);
-                    return Value::Unknown(format!(
-                        "depends on `var.{name}`, which the module's caller sets (this directory configures no provider or backend, so it is linted as a module; the default is {})",
-                        default.settle().shown()
-                    ));
-                }
-                Some(default) => self.follow(variable.file, default, &format!("var.{name}"), via),
-                None => {
-                    return Value::Unknown(format!(
-                        "depends on `var.{name}`, which has no default value (set it with --var, --var-file or a terraform.tfvars)"
-                    ));
-                }
-            },
         };
         match variable.type_expr {
             Some(type_expr) => self.with_optional_defaults(value, type_expr),
@@ -386,7 +446,7 @@ impl<'m> Evaluator<'m> {
     }
 
     fn local(&self, name: &str, via: &mut Option<Span>) -> Value {
-        match self.module.local(name) {
+        match self.module().local(name) {
             Some((file, attribute)) => self.follow(file, attribute, &format!("local.{name}"), via),
             None => Value::Unknown(format!(
                 "refers to `local.{name}`, which is not declared in this module"
@@ -418,6 +478,70 @@ impl<'m> Evaluator<'m> {
             *via = attribute.span().map(|range| Span::new(file, range));
         }
         value
+    }
+
+    /// [`Evaluator::follow`] in another module instance (a caller's argument, a child's output).
+    fn follow_in(
+        &self,
+        instance: usize,
+        file: FileId,
+        attribute: &hcl_edit::structure::Attribute,
+        name: &str,
+        via: &mut Option<Span>,
+    ) -> Value {
+        let saved = self.current.replace(instance);
+        let value = self.follow(file, attribute, name, via);
+        self.current.set(saved);
+        value
+    }
+
+    /// `module.<name>.<output>`: the output's value in a followed module; unknown, saying why,
+    /// for a module that is not followed.
+    fn module_output(
+        &self,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        via: &mut Option<Span>,
+    ) -> Value {
+        let Some(TraversalOperator::GetAttr(name)) = ops.first().map(|op| op.value()) else {
+            return Value::Unknown("refers to `module` as a whole, which is not evaluated".into());
+        };
+        let name = name.as_str();
+        // Instance keys of a module with `count`/`for_each`: every instance has the same outputs
+        // as far as a static reading goes.
+        let next = 1 + ops[1..]
+            .iter()
+            .take_while(|op| !matches!(op.value(), TraversalOperator::GetAttr(_)))
+            .count();
+        let output = match ops.get(next).map(|op| op.value()) {
+            Some(TraversalOperator::GetAttr(output)) => output.as_str(),
+            _ => {
+                return Value::Unknown(format!(
+                    "refers to `module.{name}` as a whole, which is not evaluated"
+                ));
+            }
+        };
+        match self.program.child(self.current.get(), name) {
+            Some(Child::Local(child)) => {
+                let Some((file, attribute)) = self.program.instances[*child].index.output(output)
+                else {
+                    return Value::Error(format!("`module.{name}` has no output `{output}`"));
+                };
+                let value = self.follow_in(
+                    *child,
+                    file,
+                    attribute,
+                    &format!("module.{name}.{output}"),
+                    via,
+                );
+                self.apply_operators(value, &ops[next + 1..], via)
+            }
+            Some(Child::NotFollowed(reason)) => Value::Unknown(format!(
+                "depends on `module.{name}.{output}`, an output of a module that is not followed: {reason}"
+            )),
+            None => Value::Unknown(format!(
+                "refers to `module.{name}`, which is not declared in this module"
+            )),
+        }
     }
 
     /// Fills missing attributes of object values from `optional(type, default)` in the type.
@@ -503,11 +627,15 @@ impl<'m> Evaluator<'m> {
             ));
         };
         let address = format!("{resource_type}.{}", name.as_str());
-        let Some(resource) = self.module.resource(&address) else {
+        let Some(resource) = self.module().resource(&address) else {
             return Value::Unknown(format!(
                 "refers to `{address}`, which is not declared in this module"
             ));
         };
+        let key = format!(
+            "{}{address}",
+            self.program.instances[self.current.get()].prefix
+        );
         // Skip instance keys (`x[0]`, `x["k"]`, `x[*]`): every instance has the same literal
         // arguments, and links go to the resource as a whole.
         let next = 1 + ops[1..]
@@ -516,7 +644,7 @@ impl<'m> Evaluator<'m> {
             .count();
         let Some(TraversalOperator::GetAttr(attr)) = ops.get(next).map(|op| op.value()) else {
             return Value::ResourceAttr {
-                key: address.clone(),
+                key,
                 shown: address,
                 attr: String::new(),
             };
@@ -524,7 +652,7 @@ impl<'m> Evaluator<'m> {
         let attr = attr.as_str();
         let Some(argument) = resource.block.body.get_attribute(attr) else {
             return Value::ResourceAttr {
-                key: address.clone(),
+                key,
                 shown: address,
                 attr: attr.to_string(),
             };

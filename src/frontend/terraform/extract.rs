@@ -11,12 +11,13 @@ use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Body, Structure};
 
 use super::eval::{Evaluator, Value};
-use super::module::{ModuleIndex, ResourceBlock};
+use super::module::ResourceBlock;
+use super::program::{Child, Program};
 use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, name_key, prefixed};
 use crate::model::{
     AiAccount, Attr, AttrState, CmkBinding, Declared, Existence, Language, Model, ModelDeployment,
-    PrivateEndpoint, PrivateLinkConnection, RoleAssignment,
+    PrivateEndpoint, PrivateLinkConnection, RoleAssignment, UnfollowedModule, Via,
 };
 use crate::source::Span;
 
@@ -32,43 +33,166 @@ const MODELED_TYPES: [&str; 8] = [
     "azurerm_cognitive_deployment",
 ];
 
-pub fn extract(module: &ModuleIndex<'_>) -> Model {
-    let eval = Evaluator::new(module);
+/// More instances than this are checked once, as if `count`/`for_each` were unknown.
+const MAX_INSTANCES: usize = 64;
+
+pub fn extract(program: &Program<'_>) -> Model {
+    let eval = Evaluator::new(program);
     let mut model = Model::default();
-    for resource in module
-        .resources()
-        .iter()
-        .filter(|r| MODELED_TYPES.contains(&r.type_name))
-    {
-        let converter = Converter {
-            eval: &eval,
-            resource,
-        };
-        let Some(existence) = converter.existence() else {
+    for (i, instance) in program.instances.iter().enumerate() {
+        eval.enter(i);
+        let Some(module_existence) = module_existence(&eval, program, i) else {
             continue;
         };
-        let header = converter.header();
-        let root = converter.block(&resource.block.body, header.clone());
-        let reader = BodyReader {
-            root: &root,
-            header: header.clone(),
-        };
-        let declared = Declared {
-            address: format!("{}.{}", resource.type_name, resource.name),
-            header,
-            language: Language::Terraform,
-            existence,
-        };
-        let azapi_type = azapi_type(&eval, resource);
-        map_resource(
-            resource.type_name,
-            azapi_type,
-            &reader,
-            declared,
-            &mut model,
-        );
+        let mut instance_model = Model::default();
+        for resource in instance
+            .index
+            .resources()
+            .iter()
+            .filter(|r| MODELED_TYPES.contains(&r.type_name))
+        {
+            let converter = Converter {
+                eval: &eval,
+                program,
+                resource,
+            };
+            let address = format!("{}{}", instance.prefix, resource.address());
+            instance_model.extend(converter.instances(&address));
+        }
+        for call in instance.index.calls() {
+            if let Some(Child::NotFollowed(reason)) = program.child(i, call.name) {
+                let header = block_header(call.file, call.block);
+                instance_model.unfollowed_modules.push(UnfollowedModule {
+                    declared: Declared {
+                        address: format!("{}module.{}", instance.prefix, call.name),
+                        header,
+                        language: Language::Terraform,
+                        existence: Existence::Always,
+                    },
+                    source: call.source.clone().unwrap_or_default(),
+                    reason: reason.clone(),
+                });
+            }
+        }
+        if let Existence::Conditional { .. } = module_existence {
+            for declared in instance_model.declarations_mut() {
+                if declared.existence == Existence::Always {
+                    declared.existence = module_existence.clone();
+                }
+            }
+        }
+        model.extend(instance_model);
     }
     model
+}
+
+/// Whether the `module` blocks leading to an instance create it: `None` when a `count` or
+/// `for_each` on the way is empty.
+fn module_existence(
+    eval: &Evaluator<'_>,
+    program: &Program<'_>,
+    instance: usize,
+) -> Option<Existence> {
+    let mut existence = Existence::Always;
+    let mut current = program.instances[instance].caller;
+    while let Some(caller) = current {
+        eval.enter(caller.instance);
+        match count_or_for_each(eval, &caller.block.body) {
+            Repetition::Once => {}
+            Repetition::Never => {
+                eval.enter(instance);
+                return None;
+            }
+            Repetition::Unknown(reason) => {
+                let name = caller.block.labels.first().map_or("", |l| l.as_str());
+                existence = Existence::Conditional {
+                    reason: format!("the `module \"{name}\"` block's {reason}"),
+                };
+            }
+            Repetition::Instances(_) => {}
+        }
+        current = program.instances[caller.instance].caller;
+    }
+    eval.enter(instance);
+    Some(existence)
+}
+
+/// What `count`/`for_each` of a block say about its instances.
+enum Repetition {
+    /// Neither is written.
+    Once,
+    Never,
+    Unknown(String),
+    /// The `[key]` suffix of each instance and the `count`/`each` it binds.
+    Instances(Vec<(String, (String, Value))>),
+}
+
+fn count_or_for_each(eval: &Evaluator<'_>, body: &Body) -> Repetition {
+    let (name, attribute) = match (body.get_attribute("count"), body.get_attribute("for_each")) {
+        (Some(count), _) => ("count", count),
+        (None, Some(for_each)) => ("for_each", for_each),
+        (None, None) => return Repetition::Once,
+    };
+    let object = |pairs: [(&str, Value); 2]| {
+        Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    };
+    match (name, eval.eval(&attribute.value).value) {
+        (_, Value::Null) => Repetition::Never,
+        (_, Value::Unknown(reason)) => Repetition::Unknown(format!("`{name}` {reason}")),
+        ("count", Value::Number(n)) if n < 1.0 => Repetition::Never,
+        ("count", Value::Number(n)) => Repetition::Instances(
+            (0..n as usize)
+                .map(|i| {
+                    let index =
+                        Value::Object([("index".to_string(), Value::Number(i as f64))].into());
+                    (format!("[{i}]"), ("count".to_string(), index))
+                })
+                .collect(),
+        ),
+        ("for_each", Value::Object(map)) if map.is_empty() => Repetition::Never,
+        ("for_each", Value::Object(map)) => Repetition::Instances(
+            map.into_iter()
+                .map(|(key, value)| {
+                    let each = object([("key", Value::String(key.clone())), ("value", value)]);
+                    (format!("[{key:?}]"), ("each".to_string(), each))
+                })
+                .collect(),
+        ),
+        ("for_each", Value::List(items)) if items.is_empty() => Repetition::Never,
+        // A set of strings: each key is the string itself.
+        ("for_each", Value::List(items)) => {
+            let mut instances = Vec::new();
+            for item in items {
+                let Value::String(key) = &item else {
+                    return Repetition::Unknown(format!(
+                        "`for_each` is a list of {}, not a set of strings",
+                        item.shown()
+                    ));
+                };
+                let each = object([("key", item.clone()), ("value", item.clone())]);
+                instances.push((format!("[{key:?}]"), ("each".to_string(), each)));
+            }
+            instances.sort_by(|a, b| a.0.cmp(&b.0));
+            instances.dedup_by(|a, b| a.0 == b.0);
+            Repetition::Instances(instances)
+        }
+        (_, other) => Repetition::Unknown(format!(
+            "`{name}` is {}, which is not a valid {name}",
+            other.shown()
+        )),
+    }
+}
+
+/// `resource "type" "name"` or `module "name"`: where findings about missing attributes point.
+fn block_header(file: crate::source::FileId, block: &hcl_edit::structure::Block) -> Span {
+    let start = block.ident.span().map_or(0, |s| s.start);
+    let end = block
+        .labels
+        .last()
+        .and_then(|label| label.span())
+        .or_else(|| block.ident.span())
+        .map_or(start, |s| s.end);
+    Span::new(file, start..end)
 }
 
 fn map_resource(
@@ -256,10 +380,91 @@ fn azapi_cmk_patch(reader: &BodyReader<'_>, mut declared: Declared) -> Option<Cm
 /// Turns one resource block into a [`Node`] tree, evaluating as it goes.
 struct Converter<'a> {
     eval: &'a Evaluator<'a>,
+    program: &'a Program<'a>,
     resource: &'a ResourceBlock<'a>,
 }
 
 impl Converter<'_> {
+    /// The model of every instance of the resource. Instances that would be reported alike are
+    /// checked once under the resource's address; when they differ, each is reported with its
+    /// key (`azurerm_cognitive_account.regional["weu"]`).
+    fn instances(&self, address: &str) -> Model {
+        let instances = match count_or_for_each(self.eval, &self.resource.block.body) {
+            Repetition::Never => return Model::default(),
+            Repetition::Once => return self.model(address, Existence::Always),
+            Repetition::Unknown(reason) => {
+                return self.model(address, Existence::Conditional { reason });
+            }
+            Repetition::Instances(instances) if instances.len() > MAX_INSTANCES => {
+                return self.model(address, Existence::Always);
+            }
+            Repetition::Instances(instances) => instances,
+        };
+        let mut models: Vec<(String, Model)> = instances
+            .into_iter()
+            .map(|(suffix, binding)| {
+                let model = self
+                    .eval
+                    .with_bindings(vec![binding], || self.model(address, Existence::Always));
+                (suffix, model)
+            })
+            .collect();
+        // Names differ per instance (`"oai-${count.index}"`) without changing any check.
+        let without_keys = |model: &Model| {
+            let mut model = model.clone();
+            model.accounts.iter_mut().for_each(|a| a.link_keys.clear());
+            model
+        };
+        let first = without_keys(&models[0].1);
+        if models.iter().all(|(_, model)| without_keys(model) == first) {
+            let mut keys: Vec<String> = models
+                .iter()
+                .flat_map(|(_, model)| model.accounts.iter().flat_map(|a| a.link_keys.clone()))
+                .collect();
+            keys.sort();
+            keys.dedup();
+            let mut model = models.swap_remove(0).1;
+            model
+                .accounts
+                .iter_mut()
+                .for_each(|a| a.link_keys = keys.clone());
+            return model;
+        }
+        let mut all = Model::default();
+        for (suffix, mut model) in models {
+            for declared in model.declarations_mut() {
+                declared.address.push_str(&suffix);
+            }
+            all.extend(model);
+        }
+        all
+    }
+
+    fn model(&self, address: &str, existence: Existence) -> Model {
+        let mut model = Model::default();
+        let header = self.header();
+        let root = self.block(&self.resource.block.body, header.clone());
+        let reader = BodyReader {
+            root: &root,
+            header: header.clone(),
+        };
+        let declared = Declared {
+            address: address.to_string(),
+            header,
+            language: Language::Terraform,
+            existence,
+        };
+        let azapi_type = azapi_type(self.eval, self.resource);
+        map_resource(
+            self.resource.type_name,
+            azapi_type,
+            &reader,
+            declared,
+            &mut model,
+        );
+        model
+    }
+
     fn span_of(&self, node: &impl hcl_edit::Span, fallback: &Span) -> Span {
         node.span().map_or_else(
             || fallback.clone(),
@@ -267,38 +472,8 @@ impl Converter<'_> {
         )
     }
 
-    /// `resource "type" "name"`: where findings about missing attributes point.
     fn header(&self) -> Span {
-        let block = self.resource.block;
-        let start = block.ident.span().map_or(0, |s| s.start);
-        let end = block
-            .labels
-            .last()
-            .and_then(|label| label.span())
-            .or_else(|| block.ident.span())
-            .map_or(start, |s| s.end);
-        Span::new(self.resource.file, start..end)
-    }
-
-    /// `None` when `count`/`for_each` say the resource is not created at all.
-    fn existence(&self) -> Option<Existence> {
-        let body = &self.resource.block.body;
-        let (name, attribute) = match (body.get_attribute("count"), body.get_attribute("for_each"))
-        {
-            (Some(count), _) => ("count", count),
-            (None, Some(for_each)) => ("for_each", for_each),
-            (None, None) => return Some(Existence::Always),
-        };
-        match self.eval.eval(&attribute.value).value {
-            Value::Number(n) if n <= 0.0 => None,
-            Value::List(items) if items.is_empty() => None,
-            Value::Object(map) if map.is_empty() => None,
-            Value::Null => None,
-            Value::Unknown(reason) => Some(Existence::Conditional {
-                reason: format!("`{name}` {reason}"),
-            }),
-            _ => Some(Existence::Always),
-        }
+        block_header(self.resource.file, self.resource.block)
     }
 
     fn block(&self, body: &Body, span: Span) -> Node {
@@ -411,9 +586,16 @@ impl Converter<'_> {
             }
             _ => {
                 let evaluated = self.eval.eval(expr);
+                // A value the caller passes into the module is fixed at the caller's argument.
+                let (span, via) = match evaluated.via {
+                    Some(via) if self.program.is_caller_file(self.eval.instance(), via.file) => {
+                        (via, Some(Via::module_use(span)))
+                    }
+                    via => (span, via.map(Via::source)),
+                };
                 Node {
                     span,
-                    via: evaluated.via,
+                    via,
                     kind: NodeKind::Value(evaluated.value),
                 }
             }

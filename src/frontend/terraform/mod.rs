@@ -4,10 +4,13 @@ mod eval;
 mod extract;
 mod functions;
 mod module;
+mod program;
 
-pub use module::{FileRole, ParsedFile};
+pub use module::{FileRole, ParsedFile, local_calls};
+pub use program::ModuleLoader;
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use crate::model::Model;
 
@@ -19,11 +22,17 @@ pub fn parse(text: &str) -> Result<hcl_edit::structure::Body, super::SyntaxError
     })
 }
 
-/// The model of one module: resources of all its files, linked by reference.
-/// `cli_values` are `--var name=value` pairs, which win over every other value.
-pub fn build_model(files: &[ParsedFile], cli_values: &HashMap<String, String>) -> Model {
-    let index = module::ModuleIndex::new(files, cli_values);
-    extract::extract(&index)
+/// The model of one root module (the files of `dir`) and the local modules it calls, which
+/// `loader` reads. `cli_values` are `--var name=value` pairs, which win over every other value.
+pub fn build_model(
+    dir: &Path,
+    files: Vec<ParsedFile>,
+    cli_values: &HashMap<String, String>,
+    loader: &mut dyn ModuleLoader,
+) -> Model {
+    let tree = program::LoadedTree::load(dir, files, loader);
+    let program = program::Program::new(&tree, cli_values);
+    extract::extract(&program)
 }
 
 /// The role of a file of a module directory, from its name: Terraform loads

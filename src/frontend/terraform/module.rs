@@ -47,6 +47,15 @@ pub struct Variable<'a> {
     pub type_expr: Option<&'a Expression>,
 }
 
+/// A `module` block.
+pub struct ModuleCall<'a> {
+    pub file: FileId,
+    pub block: &'a Block,
+    pub name: &'a str,
+    /// The `source` when written as a literal string (Terraform requires it).
+    pub source: Option<String>,
+}
+
 /// Everything names in a module's expressions can refer to.
 pub struct ModuleIndex<'a> {
     resources: Vec<ResourceBlock<'a>>,
@@ -55,14 +64,30 @@ pub struct ModuleIndex<'a> {
     locals: HashMap<&'a str, (FileId, &'a Attribute)>,
     /// Values from `.tfvars` files, the winning one for each variable.
     values: HashMap<&'a str, (FileId, &'a Attribute)>,
-    /// `--var name=value`, which wins over everything.
-    cli_values: &'a HashMap<String, String>,
+    /// `--var name=value`, which wins over everything; only for the module the run starts at.
+    cli_values: Option<&'a HashMap<String, String>>,
     /// Whether the directory is a root module (see [`ModuleIndex::is_root`]).
     root: bool,
+    calls: Vec<ModuleCall<'a>>,
+    outputs: HashMap<&'a str, (FileId, &'a Attribute)>,
+    files: Vec<FileId>,
 }
 
 impl<'a> ModuleIndex<'a> {
+    /// The module a run starts at: its `.tfvars` and `--var` values apply.
     pub fn new(files: &'a [ParsedFile], cli_values: &'a HashMap<String, String>) -> Self {
+        Self::build(files, Some(cli_values))
+    }
+
+    /// A module called by another: its caller's arguments set its variables, and Terraform
+    /// loads no `.tfvars` of its directory.
+    pub fn called(files: &'a [ParsedFile]) -> Self {
+        let mut index = Self::build(files, None);
+        index.root = true;
+        index
+    }
+
+    fn build(files: &'a [ParsedFile], cli_values: Option<&'a HashMap<String, String>>) -> Self {
         let mut index = ModuleIndex {
             resources: Vec::new(),
             by_address: HashMap::new(),
@@ -70,11 +95,14 @@ impl<'a> ModuleIndex<'a> {
             locals: HashMap::new(),
             values: HashMap::new(),
             cli_values,
-            root: !cli_values.is_empty(),
+            root: cli_values.is_some_and(|values| !values.is_empty()),
+            calls: Vec::new(),
+            outputs: HashMap::new(),
+            files: files.iter().map(|f| f.id).collect(),
         };
         let mut value_files: Vec<&ParsedFile> = files
             .iter()
-            .filter(|f| matches!(f.role, FileRole::Values(_)))
+            .filter(|f| matches!(f.role, FileRole::Values(_)) && cli_values.is_some())
             .collect();
         value_files.sort_by_key(|f| f.role);
         index.root |= !value_files.is_empty();
@@ -98,6 +126,20 @@ impl<'a> ModuleIndex<'a> {
                             type_expr: block.body.get_attribute("type").map(|t| &t.value),
                         };
                         index.variables.entry(name.as_str()).or_insert(variable);
+                    }
+                    ("module", [name]) => index.calls.push(ModuleCall {
+                        file: file.id,
+                        block,
+                        name: name.as_str(),
+                        source: literal_source(block),
+                    }),
+                    ("output", [name]) => {
+                        if let Some(value) = block.body.get_attribute("value") {
+                            index
+                                .outputs
+                                .entry(name.as_str())
+                                .or_insert((file.id, value));
+                        }
                     }
                     ("provider", _) => index.root = true,
                     ("terraform", [])
@@ -160,9 +202,21 @@ impl<'a> ModuleIndex<'a> {
         self.locals.get(name).copied()
     }
 
+    pub fn calls(&self) -> &[ModuleCall<'a>] {
+        &self.calls
+    }
+
+    pub fn output(&self, name: &str) -> Option<(FileId, &'a Attribute)> {
+        self.outputs.get(name).copied()
+    }
+
+    pub fn contains_file(&self, file: FileId) -> bool {
+        self.files.contains(&file)
+    }
+
     /// The value set for a variable outside its declaration: `--var` first, then `.tfvars`.
     pub fn value(&self, name: &str) -> Option<SetValue<'a>> {
-        if let Some(text) = self.cli_values.get(name) {
+        if let Some(text) = self.cli_values.and_then(|values| values.get(name)) {
             return Some(SetValue::Cli(text.clone()));
         }
         self.values
@@ -174,4 +228,37 @@ impl<'a> ModuleIndex<'a> {
 pub enum SetValue<'a> {
     Cli(String),
     Vars(FileId, &'a Attribute),
+}
+
+/// The `source` of a `module` block, when a literal string.
+pub fn literal_source(block: &Block) -> Option<String> {
+    match &block.body.get_attribute("source")?.value {
+        Expression::String(text) => Some(text.value().to_string()),
+        Expression::StringTemplate(template) => {
+            let mut text = String::new();
+            for element in template.iter() {
+                match element {
+                    hcl_edit::template::Element::Literal(literal) => text.push_str(literal.value()),
+                    _ => return None,
+                }
+            }
+            Some(text)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a module `source` is a path on disk (Terraform: it starts with `./` or `../`).
+pub fn is_local_source(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
+}
+
+/// The directories a file's `module` blocks call, for finding which directories are linted
+/// through their callers.
+pub fn local_calls(body: &Body) -> Vec<String> {
+    body.blocks()
+        .filter(|block| block.ident.as_str() == "module")
+        .filter_map(literal_source)
+        .filter(|source| is_local_source(source))
+        .collect()
 }

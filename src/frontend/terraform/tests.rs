@@ -14,22 +14,42 @@ fn model(files: &[&str]) -> Model {
     model_with(&named, &[])
 }
 
-/// A module from (file name, text) pairs, with `--var` values.
+/// A root module from (path, text) pairs, with `--var` values. Paths with a directory are the
+/// files of local modules (`modules/oai/main.tf` for `source = "./modules/oai"`).
 fn model_with(files: &[(&str, &str)], cli: &[(&str, &str)]) -> Model {
-    let parsed: Vec<_> = files
+    let parsed = |i: usize, name: &str, text: &str| ParsedFile {
+        id: FileId(i as u32),
+        body: parse(text).expect("parses"),
+        role: role_of(name),
+    };
+    let root: Vec<_> = files
         .iter()
         .enumerate()
-        .map(|(i, (name, text))| ParsedFile {
-            id: FileId(i as u32),
-            body: parse(text).expect("parses"),
-            role: role_of(name),
-        })
+        .filter(|(_, (name, _))| !name.contains('/'))
+        .map(|(i, (name, text))| parsed(i, name, text))
         .collect();
     let cli = cli
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    build_model(&parsed, &cli)
+    struct Loader<'a>(&'a [(&'a str, &'a str)]);
+    impl ModuleLoader for Loader<'_> {
+        fn load(&mut self, dir: &Path) -> Option<Vec<ParsedFile>> {
+            let files: Vec<_> = self
+                .0
+                .iter()
+                .enumerate()
+                .filter(|(_, (name, _))| Path::new(name).parent() == Some(dir))
+                .map(|(i, (name, text))| ParsedFile {
+                    id: FileId(i as u32),
+                    body: parse(text).expect("parses"),
+                    role: role_of(name),
+                })
+                .collect();
+            (!files.is_empty()).then_some(files)
+        }
+    }
+    build_model(Path::new(""), root, &cli, &mut Loader(files))
 }
 
 fn text<'a>(source: &'a str, span: &Span) -> &'a str {
@@ -94,7 +114,7 @@ fn account_values_carry_spans_and_origins() {
     let location = &account.location;
     assert_eq!(location.value().map(String::as_str), Some("swedencentral"));
     assert_eq!(
-        text(ACCOUNT, location.via().unwrap()),
+        text(ACCOUNT, &location.via().unwrap().span),
         r#"location = "Sweden Central""#
     );
     // Found by address, and by name for literal ARM resource ids.
@@ -380,7 +400,7 @@ fn variables_take_cli_then_tfvars_then_defaults() {
     assert_eq!(
         text(
             VARIABLES,
-            only_defaults.public_network_access.via().unwrap()
+            &only_defaults.public_network_access.via().unwrap().span
         ),
         "default = true"
     );
@@ -396,7 +416,7 @@ fn variables_take_cli_then_tfvars_then_defaults() {
     let with_tfvars = account(&[("main.tf", VARIABLES), ("terraform.tfvars", tfvars)], &[]);
     assert_eq!(with_tfvars.public_network_access.value(), Some(&false));
     assert_eq!(
-        with_tfvars.public_network_access.via().unwrap().file,
+        with_tfvars.public_network_access.via().unwrap().span.file,
         FileId(1)
     );
     // *.auto.tfvars load after terraform.tfvars; --var wins over both; other .tfvars are not loaded.
