@@ -82,11 +82,63 @@ pub struct Role {
     pub broad: bool,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryModules {
+    pub registry_module: BTreeMap<String, RegistryModule>,
+}
+
+/// How a registry module's inputs map onto an account (see `policies/data-modules.hcl`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryModule {
+    pub language: ModuleLanguage,
+    pub docs: String,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub kind_fixed: Option<String>,
+    pub location: String,
+    pub public_access: String,
+    pub public_access_form: AccessForm,
+    pub public_access_default: bool,
+    #[serde(default)]
+    pub public_access_default_with: Option<String>,
+    pub local_auth: String,
+    #[serde(default)]
+    pub local_auth_inverted: bool,
+    pub local_auth_default: bool,
+    pub customer_managed_key: String,
+    pub private_endpoints: String,
+    #[serde(default)]
+    pub role_assignments: Option<String>,
+    #[serde(default)]
+    pub role_key: Option<String>,
+    pub id_outputs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModuleLanguage {
+    Terraform,
+    Bicep,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccessForm {
+    /// `true` = enabled.
+    Bool,
+    /// `"Enabled"` / `"Disabled"`.
+    Enabled,
+}
+
 #[derive(Debug)]
 pub struct Catalog {
     pub policies: Vec<Policy>,
     pub regions: Regions,
     pub roles: Roles,
+    pub modules: RegistryModules,
 }
 
 /// The embedded catalog, parsed once. The files are part of the build and checked by tests, so a
@@ -100,11 +152,13 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
     let mut policies = Vec::new();
     let mut regions = None;
     let mut roles = None;
+    let mut modules = None;
     for (name, text) in files {
         let context = |e: hcl::Error| format!("{name}: {e}");
         match *name {
             "data-regions.hcl" => regions = Some(hcl::from_str(text).map_err(context)?),
             "data-roles.hcl" => roles = Some(hcl::from_str(text).map_err(context)?),
+            "data-modules.hcl" => modules = Some(hcl::from_str(text).map_err(context)?),
             _ => {
                 let mut policy: Policy = hcl::from_str(text).map_err(context)?;
                 for field in [
@@ -129,6 +183,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
         policies,
         regions: regions.ok_or("data-regions.hcl is missing")?,
         roles: roles.ok_or("data-roles.hcl is missing")?,
+        modules: modules.ok_or("data-modules.hcl is missing")?,
     })
 }
 
@@ -152,6 +207,43 @@ impl Catalog {
 
     pub fn is_openai_region(&self, region: &str) -> bool {
         self.regions.openai_regions.iter().any(|r| r == region)
+    }
+
+    /// The registry module a `source` names (any version), if it is one aoai-lint maps.
+    /// Terraform: `Azure/openai/azurerm`, optionally with the `registry.terraform.io/` host;
+    /// Bicep: `br/public:avm/...:1.0.0` or `br:mcr.microsoft.com/bicep/avm/...:1.0.0`.
+    pub fn registry_module(
+        &self,
+        language: ModuleLanguage,
+        source: &str,
+    ) -> Option<&RegistryModule> {
+        let source = match language {
+            ModuleLanguage::Terraform => source
+                .strip_prefix("registry.terraform.io/")
+                .unwrap_or(source)
+                .to_string(),
+            ModuleLanguage::Bicep => {
+                let source = match source.strip_prefix("br:mcr.microsoft.com/bicep/") {
+                    Some(rest) => format!("br/public:{rest}"),
+                    None => source.to_string(),
+                };
+                // The version is the part after the last `:` past the registry alias.
+                match source.split_once(':') {
+                    Some((alias, path)) => match path.rsplit_once(':') {
+                        Some((path, _version)) => format!("{alias}:{path}"),
+                        None => source.clone(),
+                    },
+                    None => source.clone(),
+                }
+            }
+        };
+        self.modules
+            .registry_module
+            .iter()
+            .find(|(name, module)| {
+                module.language == language && name.eq_ignore_ascii_case(&source)
+            })
+            .map(|(_, module)| module)
     }
 
     /// A role by name or GUID (also accepted inside a full role definition id).
@@ -179,6 +271,33 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), catalog.policies.len());
         assert!(catalog.is_openai_region("swedencentral"));
+    }
+
+    #[test]
+    fn registry_modules_are_found_by_source_in_any_version() {
+        let catalog = catalog();
+        let tf = ModuleLanguage::Terraform;
+        let bicep = ModuleLanguage::Bicep;
+        assert!(
+            catalog
+                .registry_module(tf, "Azure/openai/azurerm")
+                .is_some()
+        );
+        assert!(
+            catalog
+                .registry_module(tf, "registry.terraform.io/azure/OpenAI/azurerm")
+                .is_some()
+        );
+        assert!(
+            catalog
+                .registry_module(tf, "Azure/naming/azurerm")
+                .is_none()
+        );
+        let avm = "br/public:avm/res/cognitive-services/account:0.10.2";
+        assert!(catalog.registry_module(bicep, avm).is_some());
+        let mcr = "br:mcr.microsoft.com/bicep/avm/res/cognitive-services/account:0.7.0";
+        assert!(catalog.registry_module(bicep, mcr).is_some());
+        assert!(catalog.registry_module(tf, avm).is_none());
     }
 
     #[test]

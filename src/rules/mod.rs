@@ -7,6 +7,7 @@ mod aoai003_customer_managed_key;
 mod aoai004_local_auth_disabled;
 mod aoai005_approved_region;
 mod aoai006_least_privilege_role;
+mod aoai900_module_not_followed;
 
 use crate::finding::Outcome;
 use crate::model::{AiAccount, Attr, AttrState, Declared, Language, Model};
@@ -64,6 +65,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &aoai004_local_auth_disabled::LocalAuthDisabled,
         &aoai005_approved_region::ApprovedRegion,
         &aoai006_least_privilege_role::LeastPrivilegeRole,
+        &aoai900_module_not_followed::ModuleNotFollowed,
     ]
 }
 

@@ -15,7 +15,7 @@ use crate::frontend::SyntaxError;
 use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, Node, NodeKind, name_key};
 use crate::frontend::value::Value;
-use crate::model::{Attr, Declared, Existence, Language, Model};
+use crate::model::{Attr, Declared, Existence, Language, Model, UnfollowedModule};
 use crate::source::{FileId, Span};
 
 /// Nested inline deployments followed at most this deep.
@@ -350,6 +350,20 @@ impl<'a> Template<'a> {
         };
 
         if full_type.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
+            let properties = json.get("properties");
+            if let Some(link) = properties.and_then(|p| p.get("templateLink")) {
+                // A linked template lives at a URI (or in a template spec): never fetched.
+                let source = ["uri", "id", "relativePath"]
+                    .iter()
+                    .find_map(|key| link.get(key).map(|value| self.value(value).shown()))
+                    .unwrap_or_default();
+                model.unfollowed_modules.push(UnfollowedModule {
+                    declared,
+                    reason: format!("its linked template {source} is not fetched"),
+                    source,
+                });
+                return;
+            }
             self.nested_deployment(json, model, nesting);
             return;
         }

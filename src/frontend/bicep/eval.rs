@@ -1,7 +1,7 @@
 //! Static evaluation of Bicep expressions, with unknowns that say why, and conversion of
 //! resource bodies to [`Node`] trees.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 
 use super::syntax::{
@@ -42,7 +42,23 @@ pub struct Symbols<'a> {
     /// Resource symbols -> (link key, body object when literal, type when the resource is
     /// top-level, so that its id follows from its name).
     pub resources: HashMap<&'a str, (String, Option<&'a Expr>, Option<&'a str>)>,
-    pub modules: Vec<&'a str>,
+    /// Module symbols -> their value (`{ outputs: {...} }`) once the module is evaluated.
+    pub modules: HashMap<&'a str, RefCell<Value>>,
+}
+
+impl<'a> Symbols<'a> {
+    pub fn add_module(&mut self, name: &'a str) {
+        let unknown = Value::Unknown(format!(
+            "depends on module `{name}`, whose outputs are not known here"
+        ));
+        self.modules.insert(name, RefCell::new(unknown));
+    }
+
+    pub fn set_module_outputs(&self, name: &str, value: Value) {
+        if let Some(slot) = self.modules.get(name) {
+            *slot.borrow_mut() = value;
+        }
+    }
 }
 
 pub struct Evaluator<'a> {
@@ -51,6 +67,9 @@ pub struct Evaluator<'a> {
     depth: Cell<usize>,
     /// Loop and lambda variables in scope: their values are not known.
     locals: Vec<String>,
+    /// The templates that call this one as a module, innermost first: a value read from one of
+    /// them is its argument, where a finding is fixed.
+    callers: Vec<FileId>,
 }
 
 pub struct Evaluated {
@@ -65,7 +84,14 @@ impl<'a> Evaluator<'a> {
             symbols,
             depth: Cell::new(0),
             locals: Vec::new(),
+            callers: Vec::new(),
         }
+    }
+
+    /// The evaluator of a template called as a module by `callers`.
+    pub fn called_by(mut self, callers: Vec<FileId>) -> Self {
+        self.callers = callers;
+        self
     }
 
     /// The same template inside a loop body, whose variables are not known.
@@ -77,6 +103,7 @@ impl<'a> Evaluator<'a> {
             symbols: self.symbols,
             depth: Cell::new(0),
             locals,
+            callers: self.callers.clone(),
         }
     }
 
@@ -272,10 +299,8 @@ impl<'a> Evaluator<'a> {
                 attr: String::new(),
             };
         }
-        if symbols.modules.contains(&name) {
-            return Value::Unknown(format!(
-                "depends on module `{name}` (module outputs are not evaluated yet)"
-            ));
+        if let Some(module) = symbols.modules.get(name) {
+            return module.borrow().clone();
         }
         Value::Unknown(format!(
             "refers to `{name}`, which is not declared in this file"
@@ -398,7 +423,11 @@ impl<'a> Evaluator<'a> {
     /// A resource body (or any value) as a [`Node`] tree: object and array syntax keeps its
     /// structure and spans, everything else is evaluated.
     pub fn node(&self, expr: &Expr) -> Node {
-        let span = Span::new(self.file, expr.span.clone());
+        self.node_at(expr, Span::new(self.file, expr.span.clone()))
+    }
+
+    /// [`Evaluator::node`] for a value written at `span` (a property: its key and value).
+    fn node_at(&self, expr: &Expr, span: Span) -> Node {
         match &expr.kind {
             ExprKind::Object(items) => {
                 let mut entries = Vec::new();
@@ -412,9 +441,8 @@ impl<'a> Evaluator<'a> {
                                     _ => continue,
                                 },
                             };
-                            let mut child = self.node(&property.value);
-                            child.span = Span::new(self.file, property.span.clone());
-                            entries.push((key, child));
+                            let span = Span::new(self.file, property.span.clone());
+                            entries.push((key, self.node_at(&property.value, span)));
                         }
                         ObjectItem::Spread(spread) => {
                             let evaluated = self.eval(spread);
@@ -462,12 +490,19 @@ impl<'a> Evaluator<'a> {
                     kind: NodeKind::Array(nodes),
                 }
             }
-            ExprKind::Paren(inner) => self.node(inner),
+            ExprKind::Paren(inner) => self.node_at(inner, span),
             _ => {
                 let evaluated = self.eval(expr);
+                // A value the caller passes into the module is fixed at the caller's argument.
+                let (span, via) = match evaluated.via {
+                    Some(via) if self.callers.contains(&via.file) => {
+                        (via, Some(Via::module_use(span)))
+                    }
+                    via => (span, via.map(Via::source)),
+                };
                 Node {
                     span,
-                    via: evaluated.via.map(Via::source),
+                    via,
                     kind: NodeKind::Value(evaluated.value),
                 }
             }

@@ -10,9 +10,12 @@ use super::syntax::{
     Expr, ExprKind, ObjectItem, Program, PropertyKey, Resource, Statement, StatementKind,
 };
 use crate::frontend::azure;
+use crate::frontend::node::Node;
 use crate::frontend::node::{BodyReader, name_key};
+use crate::frontend::registry;
 use crate::frontend::value::Value;
-use crate::model::{Attr, Declared, Existence, Language, Model};
+use crate::model::{Attr, Declared, Existence, Language, Model, UnfollowedModule};
+use crate::policy::{ModuleLanguage, catalog};
 use crate::source::{FileId, Span, lexical_normalize};
 
 pub struct BicepFile {
@@ -94,6 +97,7 @@ pub fn build_model(files: &[BicepFile], called_elsewhere: &HashSet<PathBuf>) -> 
             prefix: String::new(),
             existence: Existence::Always,
             depth: 0,
+            callers: Vec::new(),
         };
         evaluate(files, template, params, &call, &mut model);
     }
@@ -122,6 +126,8 @@ struct Call {
     /// Whether the module call itself is conditional.
     existence: Existence,
     depth: usize,
+    /// The calling templates, innermost first.
+    callers: Vec<FileId>,
 }
 
 fn declared_params(template: &BicepFile) -> HashMap<&str, ParamValue<'_>> {
@@ -177,61 +183,144 @@ fn local_module(file: &BicepFile, path: &Expr) -> Option<PathBuf> {
     ))
 }
 
+/// Adds a template's resources to the model and returns its outputs. Modules come first, in
+/// order, so that resources and later modules can read their outputs.
 fn evaluate<'a>(
     files: &'a [BicepFile],
     template: &'a BicepFile,
     params: HashMap<&'a str, ParamValue<'a>>,
     call: &Call,
     model: &mut Model,
-) {
+) -> Value {
     let symbols = symbols(template, params, &call.prefix);
-    let eval = Evaluator::new(template.id, &symbols);
+    let eval = Evaluator::new(template.id, &symbols).called_by(call.callers.clone());
     for statement in &template.program.statements {
-        match &statement.kind {
-            StatementKind::Resource(resource) => {
-                map_resource(&eval, statement, resource, None, call, model)
-            }
-            StatementKind::Module { name, path, value } if call.depth < MAX_MODULE_DEPTH => {
-                let Some(target) = local_module(template, path) else {
-                    continue;
-                };
-                let Some(callee) = files
-                    .iter()
-                    .find(|f| !f.is_params() && lexical_normalize(&f.path) == target)
-                else {
-                    continue;
-                };
-                let Some((body, existence, locals)) = unwrap_declaration(&eval, value) else {
-                    continue;
-                };
-                let eval = eval.with_locals(locals);
-                let mut params = declared_params(callee);
-                if let Some(passed) = body.property("params") {
-                    for property in passed.value.properties() {
-                        let PropertyKey::Name(param) = &property.key else {
-                            continue;
-                        };
-                        // The callee's own name for the param, borrowed from its declaration.
-                        let Some((&declared, _)) = params.get_key_value(param.as_str()) else {
-                            continue;
-                        };
-                        let evaluated = eval.eval(&property.value);
-                        let via = evaluated
-                            .via
-                            .or_else(|| Some(Span::new(template.id, property.span.clone())));
-                        params.insert(declared, ParamValue::Passed(evaluated.value, via));
-                    }
-                }
-                let call = Call {
-                    prefix: format!("{}module.{name}.", call.prefix),
-                    existence: combine(&call.existence, existence),
-                    depth: call.depth + 1,
-                };
-                evaluate(files, callee, params, &call, model);
-            }
-            _ => {}
+        if let StatementKind::Module { name, .. } = &statement.kind
+            && let Some(outputs) = evaluate_module(files, template, &eval, statement, call, model)
+        {
+            symbols.set_module_outputs(name, outputs);
         }
     }
+    for statement in &template.program.statements {
+        if let StatementKind::Resource(resource) = &statement.kind {
+            map_resource(&eval, statement, resource, None, call, model)
+        }
+    }
+    let outputs = template
+        .program
+        .statements
+        .iter()
+        .filter_map(|statement| match &statement.kind {
+            StatementKind::Output { name, value } => Some((name.clone(), eval.eval(value).value)),
+            _ => None,
+        })
+        .collect();
+    Value::Object(outputs)
+}
+
+/// A `module` declaration: a local template evaluated with the params passed (its outputs
+/// returned), a registry module mapped onto an account, or a module that is not followed.
+fn evaluate_module<'a>(
+    files: &'a [BicepFile],
+    template: &'a BicepFile,
+    eval: &Evaluator<'_>,
+    statement: &Statement,
+    call: &Call,
+    model: &mut Model,
+) -> Option<Value> {
+    let StatementKind::Module { name, path, value } = &statement.kind else {
+        return None;
+    };
+    let (body, existence, locals) = unwrap_declaration(eval, value)?;
+    let existence = combine(&call.existence, existence);
+    let eval = eval.with_locals(locals);
+    let source = path.as_literal_str().unwrap_or_default();
+    let declared = Declared {
+        address: format!("{}{name}", call.prefix),
+        header: Span::new(template.id, statement.header.clone()),
+        language: Language::Bicep,
+        existence: existence.clone(),
+    };
+    if source.contains(':') {
+        match catalog().registry_module(ModuleLanguage::Bicep, &source) {
+            Some(module) => {
+                let params = body
+                    .property("params")
+                    .map(|passed| eval.node(&passed.value));
+                let empty = Node::object(Vec::new(), declared.header.clone());
+                let reader = BodyReader {
+                    root: params.as_ref().unwrap_or(&empty),
+                    header: declared.header.clone(),
+                };
+                let key = resource_key(template.id, &declared.address);
+                registry::map_module(module, &reader, declared, key.clone(), model);
+                let id = Value::ResourceAttr {
+                    key,
+                    shown: name.to_string(),
+                    attr: "id".into(),
+                };
+                let outputs = module.id_outputs.iter().map(|o| (o.clone(), id.clone()));
+                return Some(Value::Object(
+                    [("outputs".to_string(), Value::Object(outputs.collect()))].into(),
+                ));
+            }
+            None => {
+                model.unfollowed_modules.push(UnfollowedModule {
+                    declared,
+                    reason: format!("`{source}` is a registry module, which is not downloaded"),
+                    source,
+                });
+                return None;
+            }
+        }
+    }
+    let target = local_module(template, path)?;
+    let Some(callee) = files
+        .iter()
+        .find(|f| !f.is_params() && lexical_normalize(&f.path) == target)
+    else {
+        model.unfollowed_modules.push(UnfollowedModule {
+            declared,
+            reason: format!("`{source}` cannot be read"),
+            source,
+        });
+        return None;
+    };
+    if call.depth >= MAX_MODULE_DEPTH {
+        model.unfollowed_modules.push(UnfollowedModule {
+            declared,
+            reason: "modules nest too deep (or call each other in a cycle)".into(),
+            source,
+        });
+        return None;
+    }
+    let mut params = declared_params(callee);
+    if let Some(passed) = body.property("params") {
+        for property in passed.value.properties() {
+            let PropertyKey::Name(param) = &property.key else {
+                continue;
+            };
+            // The callee's own name for the param, borrowed from its declaration.
+            let Some((&declared, _)) = params.get_key_value(param.as_str()) else {
+                continue;
+            };
+            let evaluated = eval.eval(&property.value);
+            let via = evaluated
+                .via
+                .or_else(|| Some(Span::new(template.id, property.span.clone())));
+            params.insert(declared, ParamValue::Passed(evaluated.value, via));
+        }
+    }
+    let call = Call {
+        prefix: format!("{}module.{name}.", call.prefix),
+        existence,
+        depth: call.depth + 1,
+        callers: std::iter::once(template.id)
+            .chain(call.callers.iter().copied())
+            .collect(),
+    };
+    let outputs = evaluate(files, callee, params, &call, model);
+    Some(Value::Object([("outputs".to_string(), outputs)].into()))
 }
 
 fn combine(outer: &Existence, inner: Existence) -> Existence {
@@ -270,7 +359,7 @@ fn symbols<'a>(
             StatementKind::Resource(resource) => {
                 add_resource(&mut symbols, template.id, resource, prefix, false)
             }
-            StatementKind::Module { name, .. } => symbols.modules.push(name.as_str()),
+            StatementKind::Module { name, .. } => symbols.add_module(name),
             _ => {}
         }
     }

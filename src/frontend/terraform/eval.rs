@@ -535,6 +535,17 @@ impl<'m> Evaluator<'m> {
                 );
                 self.apply_operators(value, &ops[next + 1..], via)
             }
+            Some(Child::Registry(module)) if module.id_outputs.iter().any(|o| o == output) => {
+                let prefix = &self.program.instances[self.current.get()].prefix;
+                Value::ResourceAttr {
+                    key: format!("{prefix}module.{name}"),
+                    shown: format!("module.{name}"),
+                    attr: "id".into(),
+                }
+            }
+            Some(Child::Registry(_)) => Value::Unknown(format!(
+                "depends on `module.{name}.{output}`, an output of a registry module, which is not evaluated"
+            )),
             Some(Child::NotFollowed(reason)) => Value::Unknown(format!(
                 "depends on `module.{name}.{output}`, an output of a module that is not followed: {reason}"
             )),

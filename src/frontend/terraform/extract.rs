@@ -13,8 +13,8 @@ use hcl_edit::structure::{Body, Structure};
 use super::eval::{Evaluator, Value};
 use super::module::ResourceBlock;
 use super::program::{Child, Program};
-use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, name_key, prefixed};
+use crate::frontend::{azure, registry};
 use crate::model::{
     AiAccount, Attr, AttrState, CmkBinding, Declared, Existence, Language, Model, ModelDeployment,
     PrivateEndpoint, PrivateLinkConnection, RoleAssignment, UnfollowedModule, Via,
@@ -60,18 +60,54 @@ pub fn extract(program: &Program<'_>) -> Model {
             instance_model.extend(converter.instances(&address));
         }
         for call in instance.index.calls() {
-            if let Some(Child::NotFollowed(reason)) = program.child(i, call.name) {
-                let header = block_header(call.file, call.block);
-                instance_model.unfollowed_modules.push(UnfollowedModule {
-                    declared: Declared {
-                        address: format!("{}module.{}", instance.prefix, call.name),
+            let address = format!("{}module.{}", instance.prefix, call.name);
+            let declared = |existence| Declared {
+                address: address.clone(),
+                header: block_header(call.file, call.block),
+                language: Language::Terraform,
+                existence,
+            };
+            match program.child(i, call.name) {
+                Some(Child::NotFollowed(reason)) => {
+                    instance_model.unfollowed_modules.push(UnfollowedModule {
+                        declared: declared(Existence::Always),
+                        source: call.source.clone().unwrap_or_default(),
+                        reason: reason.clone(),
+                    });
+                }
+                Some(Child::Registry(module)) => {
+                    let existence = match count_or_for_each(&eval, &call.block.body) {
+                        Repetition::Never => continue,
+                        Repetition::Unknown(reason) => Existence::Conditional { reason },
+                        Repetition::Once | Repetition::Instances(_) => Existence::Always,
+                    };
+                    let block = ResourceBlock {
+                        file: call.file,
+                        block: call.block,
+                        type_name: "module",
+                        name: call.name,
+                    };
+                    let converter = Converter {
+                        eval: &eval,
+                        program,
+                        resource: &block,
+                    };
+                    let header = converter.header();
+                    let root = converter.block(&call.block.body, header.clone());
+                    let reader = BodyReader {
+                        root: &root,
                         header,
-                        language: Language::Terraform,
-                        existence: Existence::Always,
-                    },
-                    source: call.source.clone().unwrap_or_default(),
-                    reason: reason.clone(),
-                });
+                    };
+                    let key = address.clone();
+                    registry::map_module(
+                        module,
+                        &reader,
+                        declared(existence),
+                        key,
+                        &mut instance_model,
+                    );
+                }
+                Some(Child::Local(_)) | None => {}
             }
         }
         if let Existence::Conditional { .. } = module_existence {

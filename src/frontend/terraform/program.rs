@@ -7,6 +7,7 @@ use std::path::Path;
 use hcl_edit::structure::Block;
 
 use super::module::{ModuleIndex, ParsedFile, is_local_source, literal_source};
+use crate::policy::{ModuleLanguage, RegistryModule, catalog};
 use crate::source::lexical_normalize;
 
 /// How deep local modules are followed, and how many module instances one root may have:
@@ -125,10 +126,12 @@ pub struct Caller<'a> {
 }
 
 /// What a `module` block of an instance leads to.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Child {
     /// A followed local module: the instance index.
     Local(usize),
+    /// A registry module mapped onto an account from its inputs (see [`crate::frontend::registry`]).
+    Registry(&'static RegistryModule),
     /// Not followed: why (remote source, cycle, missing directory, ...).
     NotFollowed(String),
 }
@@ -171,9 +174,14 @@ impl<'a> Program<'a> {
                         // Filled in below, once the child instance exists.
                         continue;
                     }
-                    (Some(source), None) => Child::NotFollowed(format!(
-                        "`{source}` is a remote module, which is not downloaded"
-                    )),
+                    (Some(source), None) => {
+                        match catalog().registry_module(ModuleLanguage::Terraform, source) {
+                            Some(module) => Child::Registry(module),
+                            None => Child::NotFollowed(format!(
+                                "`{source}` is a remote module, which is not downloaded"
+                            )),
+                        }
+                    }
                     (None, None) => {
                         Child::NotFollowed("its `source` is not a literal string".into())
                     }

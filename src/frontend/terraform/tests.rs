@@ -477,3 +477,92 @@ fn locals_for_expressions_try_and_cycles() {
             .contains("fails to evaluate")
     );
 }
+
+#[test]
+fn local_modules_take_their_callers_arguments_and_return_outputs() {
+    let root = r#"
+provider "azurerm" {}
+module "chat" {
+  source = "./modules/oai"
+  public = false
+}
+resource "azurerm_private_endpoint" "pe" {
+  private_service_connection {
+    private_connection_resource_id = module.chat.id
+    subresource_names              = ["account"]
+  }
+}
+"#;
+    let child = r#"
+variable "public" {
+  default = true
+}
+resource "azurerm_cognitive_account" "this" {
+  kind                          = "OpenAI"
+  public_network_access_enabled = var.public
+}
+output "id" {
+  value = azurerm_cognitive_account.this.id
+}
+"#;
+    let model = model_with(&[("main.tf", root), ("modules/oai/main.tf", child)], &[]);
+    let account = &model.accounts[0];
+    assert_eq!(
+        account.declared.address,
+        "module.chat.azurerm_cognitive_account.this"
+    );
+    assert_eq!(account.public_network_access.value(), Some(&false));
+    // The primary span is the caller's argument; the attribute in the module is related.
+    assert_eq!(account.public_network_access.span.file, FileId(0));
+    assert_eq!(
+        text(root, &account.public_network_access.span),
+        "public = false"
+    );
+    let via = account.public_network_access.via().unwrap();
+    assert_eq!(via.span.file, FileId(1));
+    assert_eq!(via.label, "the module uses it here");
+    // The endpoint in the root links to the account in the module through the output.
+    let target = &model.private_endpoints[0].connections[0].target;
+    assert!(account.link_keys.contains(target.value().unwrap()));
+}
+
+#[test]
+fn instances_that_differ_are_reported_per_key() {
+    let source = r#"
+resource "azurerm_cognitive_account" "regional" {
+  for_each                      = { weu = true, swc = false }
+  kind                          = "OpenAI"
+  name                          = "oai-${each.key}"
+  public_network_access_enabled = each.value
+}
+resource "azurerm_cognitive_account" "same" {
+  count                         = 2
+  kind                          = "OpenAI"
+  name                          = "oai-${count.index}"
+  public_network_access_enabled = false
+}
+resource "azurerm_cognitive_account" "none" {
+  count = 0
+  kind  = "OpenAI"
+}
+"#;
+    let model = model(&[source]);
+    let addresses: Vec<_> = model
+        .accounts
+        .iter()
+        .map(|a| a.declared.address.as_str())
+        .collect();
+    assert_eq!(
+        addresses,
+        [
+            r#"azurerm_cognitive_account.regional["swc"]"#,
+            r#"azurerm_cognitive_account.regional["weu"]"#,
+            "azurerm_cognitive_account.same",
+        ]
+    );
+    assert_eq!(model.accounts[1].public_network_access.value(), Some(&true));
+    // One report for both copies, found by either instance's name.
+    let same = &model.accounts[2];
+    assert!(same.link_keys.iter().any(|k| k.ends_with("oai-0")));
+    assert!(same.link_keys.iter().any(|k| k.ends_with("oai-1")));
+}

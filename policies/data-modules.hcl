@@ -1,0 +1,71 @@
+# Registry modules that deploy an Azure OpenAI capable account. aoai-lint never downloads them;
+# it recognizes them by `source` (any version) and maps their inputs onto an account, with the
+# defaults their documentation states. Inputs are read as the module's caller writes them.
+#
+# Each input names the module input and what an absent (or null) input means:
+#   kind / location:   the input; `kind_fixed` when the module only deploys one kind.
+#   public_access:     the input, its form ("bool": true = enabled; "enabled": "Enabled" or
+#                      "Disabled") and whether access is enabled when it is absent.
+#                      `public_access_default_with` names an input that, when set, makes the
+#                      default "Enabled" (AVM Bicep: network ACLs without publicNetworkAccess).
+#   local_auth:        the input and whether local auth is enabled when it is absent;
+#                      `local_auth_inverted` when the input disables local auth (`disableLocalAuth`).
+#   customer_managed_key, private_endpoints, role_assignments: the inputs whose presence adds a
+#                      customer-managed key, private endpoints (group `account`) and role
+#                      assignments (`role_key` names each assignment's role).
+#   id_outputs:        outputs that are the account's resource id (so a private endpoint or role
+#                      assignment outside the module that uses them links to the account).
+
+registry_module "Azure/avm-res-cognitiveservices-account/azurerm" {
+  language                 = "terraform"
+  docs                     = "https://registry.terraform.io/modules/Azure/avm-res-cognitiveservices-account/azurerm/latest"
+  kind                     = "kind"
+  location                 = "location"
+  public_access            = "public_network_access_enabled"
+  public_access_form       = "bool"
+  public_access_default    = true
+  local_auth               = "local_auth_enabled"
+  # variables.tf: `default = null`, passed to the provider, whose default is true.
+  local_auth_default       = true
+  customer_managed_key     = "customer_managed_key"
+  private_endpoints        = "private_endpoints"
+  role_assignments         = "role_assignments"
+  role_key                 = "role_definition_id_or_name"
+  id_outputs               = ["resource_id", "resource"]
+}
+
+registry_module "Azure/openai/azurerm" {
+  language                 = "terraform"
+  docs                     = "https://registry.terraform.io/modules/Azure/openai/azurerm/latest"
+  kind_fixed               = "OpenAI"
+  location                 = "location"
+  public_access            = "public_network_access_enabled"
+  public_access_form       = "bool"
+  public_access_default    = false
+  local_auth               = "local_auth_enabled"
+  local_auth_default       = true
+  customer_managed_key     = "customer_managed_key"
+  private_endpoints        = "private_endpoint"
+  id_outputs               = ["openai_id"]
+}
+
+registry_module "br/public:avm/res/cognitive-services/account" {
+  language                  = "bicep"
+  docs                      = "https://github.com/Azure/bicep-registry-modules/tree/main/avm/res/cognitive-services/account"
+  kind                      = "kind"
+  # main.bicep: `param location string = resourceGroup().location`: known only at deployment.
+  location                  = "location"
+  public_access             = "publicNetworkAccess"
+  public_access_form        = "enabled"
+  public_access_default     = false
+  public_access_default_with = "networkAcls"
+  local_auth                = "disableLocalAuth"
+  local_auth_inverted       = true
+  # main.bicep: `param disableLocalAuth bool = true`.
+  local_auth_default        = false
+  customer_managed_key      = "customerManagedKey"
+  private_endpoints         = "privateEndpoints"
+  role_assignments          = "roleAssignments"
+  role_key                  = "roleDefinitionIdOrName"
+  id_outputs                = ["resourceId"]
+}
