@@ -39,7 +39,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Lint files and directories (the default command).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules.
     Rules,
     /// Show the documentation of a rule, by ID or name.
@@ -108,6 +108,10 @@ struct CheckArgs {
     /// Regions where accounts may be deployed (comma-separated), for AOAI005.
     #[arg(long, value_delimiter = ',', value_name = "REGION")]
     approved_regions: Vec<String>,
+    /// The region Bicep and ARM templates are deployed to: the value of
+    /// `resourceGroup().location`, otherwise only known at deployment.
+    #[arg(long, value_name = "REGION")]
+    location: Option<String>,
     /// Terraform variable values from a `.tfvars` file (repeatable; applied after
     /// terraform.tfvars and *.auto.tfvars, later files winning).
     #[arg(long = "var-file", value_name = "FILE")]
@@ -141,7 +145,7 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         None => check(cli.check),
-        Some(Command::Check(args)) => check(args),
+        Some(Command::Check(args)) => check(*args),
         Some(Command::Rules) => print_quietly(&rules_table()),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Init { force }) => init(force),
@@ -236,6 +240,11 @@ fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, E
     options.jobs = args.jobs;
     options.var_files = args.var_files.clone();
     options.vars = args.vars.iter().cloned().collect();
+    options.location = args
+        .location
+        .as_deref()
+        .map(crate::frontend::node::normalize_region)
+        .or_else(|| config.location.clone());
     options.exclude = config
         .exclude
         .iter()

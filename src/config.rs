@@ -61,6 +61,8 @@ pub struct Config {
     /// Where it was read from, if from a file.
     pub path: Option<PathBuf>,
     pub approved_regions: Option<Vec<String>>,
+    /// The region Bicep and ARM deployments go to (normalized).
+    pub location: Option<String>,
     pub unknown_level: Option<UnknownLevel>,
     pub fail_on: Option<FailOn>,
     pub exclude: Vec<String>,
@@ -154,6 +156,13 @@ impl Reader<'_> {
                             );
                         }
                         "exclude" => config.exclude = self.strings(value)?,
+                        "location" => {
+                            let location = value
+                                .as_str()
+                                .ok_or_else(|| self.wrong_type(value, "a string"))?;
+                            config.location =
+                                Some(crate::frontend::node::normalize_region(location));
+                        }
                         "unknown_level" => {
                             config.unknown_level = Some(self.choice(
                                 value,
@@ -281,6 +290,7 @@ impl Reader<'_> {
 
 const ATTRIBUTES: &[&str] = &[
     "approved_regions",
+    "location",
     "exclude",
     "unknown_level",
     "fail_on",
@@ -294,6 +304,10 @@ pub const TEMPLATE: &str = r#"# aoai-lint configuration. Every key is optional.
 # Regions where Azure OpenAI accounts may be deployed (AOAI005). Without this list, AOAI005 only
 # flags locations where Azure OpenAI does not exist.
 # approved_regions = ["swedencentral", "westeurope"]
+
+# The region Bicep and ARM templates are deployed to: the value of `resourceGroup().location`
+# and `deployment().location`, which are otherwise only known at deployment.
+# location = "swedencentral"
 
 # Level of findings whose value cannot be determined statically: error, warning, note or ignore.
 # unknown_level = "note"

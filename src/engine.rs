@@ -36,6 +36,9 @@ pub struct Options {
     pub var_files: Vec<PathBuf>,
     /// `--var name=value`, winning over every other value.
     pub vars: HashMap<String, String>,
+    /// `--location`: the region deployments go to, for `resourceGroup().location` in Bicep and
+    /// ARM (normalized: `swedencentral`).
+    pub location: Option<String>,
 }
 
 impl Options {
@@ -51,6 +54,7 @@ impl Options {
             levels: HashMap::new(),
             var_files: Vec::new(),
             vars: HashMap::new(),
+            location: None,
         }
     }
 }
@@ -350,8 +354,14 @@ fn lint_scope(
         model = terraform::build_model(&scope.dir, terraform_files, &options.vars, &mut modules);
     }
     modules.add_bicep_modules(&mut bicep_files);
-    model.extend(bicep::build_model(&bicep_files, &called.bicep_templates));
-    model.extend(arm::build_model(&arm_files));
+    let location = options.location.as_deref();
+    let inputs = bicep::Inputs {
+        called_elsewhere: Some(&called.bicep_templates),
+        json_files: &arm_files,
+        location,
+    };
+    model.extend(bicep::build_model(&bicep_files, &inputs));
+    model.extend(arm::build_model(&arm_files, location));
     drop((bicep_files, arm_files));
     output.resources = model.resource_count();
     output.errors.extend(modules.errors);

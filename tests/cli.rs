@@ -471,3 +471,60 @@ fn no_color_is_honoured() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&output.stdout).contains('\u{1b}'));
 }
+
+#[test]
+fn location_sets_the_resource_group_location_of_bicep_and_arm() {
+    let bicep = "resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  location: resourceGroup().location\n  kind: 'OpenAI'\n}\n";
+    let arm = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {
+      "type": "Microsoft.CognitiveServices/accounts",
+      "apiVersion": "2024-10-01",
+      "name": "oai",
+      "location": "[resourceGroup().location]",
+      "kind": "OpenAI"
+    }
+  ]
+}
+"#;
+    let dir = tree(&[("main.bicep", bicep), ("azuredeploy.json", arm)]);
+    let region_findings = |extra: &[&str]| -> Vec<(String, String)> {
+        let output = aoai_lint(dir.path())
+            .args([
+                "--format",
+                "json",
+                "--select",
+                "AOAI005",
+                "--approved-regions",
+                "swedencentral",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        findings_of(&output)
+            .iter()
+            .map(|f| {
+                let outcome = f["outcome"].as_str().unwrap().to_string();
+                (outcome, f["message"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    let without = region_findings(&[]);
+    assert_eq!(without.len(), 2);
+    for (outcome, message) in &without {
+        assert_eq!(outcome, "unknown");
+        assert!(message.contains("pass --location REGION"), "{message}");
+    }
+    let elsewhere = region_findings(&["--location", "East US 2"]);
+    assert_eq!(elsewhere.len(), 2);
+    for (outcome, message) in &elsewhere {
+        assert_eq!(outcome, "fail");
+        assert!(
+            message.contains("`eastus2` is not an approved region"),
+            "{message}"
+        );
+    }
+    assert!(region_findings(&["--location", "swedencentral"]).is_empty());
+}

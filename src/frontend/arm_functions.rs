@@ -177,6 +177,38 @@ fn text_or_number_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// `resourceGroup()`, `deployment()`, `subscription()` and the like: known only at deployment,
+/// except the location of a resource group or deployment when the user passes `--location`.
+pub fn deployment_scope(function: &str, location: Option<&str>) -> Value {
+    let has_location = matches!(
+        function.to_ascii_lowercase().as_str(),
+        "resourcegroup" | "deployment"
+    );
+    match location {
+        Some(location) if has_location => {
+            let unknown = |property: &str| {
+                Value::Unknown(format!(
+                    "depends on `{function}().{property}`, which is only known at deployment"
+                ))
+            };
+            Value::Object(
+                [
+                    ("location".to_string(), Value::String(location.to_string())),
+                    ("name".to_string(), unknown("name")),
+                    ("id".to_string(), unknown("id")),
+                ]
+                .into(),
+            )
+        }
+        _ if has_location => Value::Unknown(format!(
+            "depends on `{function}()`, which is only known at deployment (pass --location REGION to lint with the region you deploy to)"
+        )),
+        _ => Value::Unknown(format!(
+            "depends on `{function}()`, which is only known at deployment"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

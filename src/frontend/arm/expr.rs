@@ -176,6 +176,8 @@ impl Parser<'_> {
 pub trait Context {
     fn parameter(&self, name: &str) -> Value;
     fn variable(&self, name: &str) -> Value;
+    /// `--location`, when given.
+    fn location(&self) -> Option<&str>;
 }
 
 pub fn eval(expr: &Expr, cx: &dyn Context, written: &str) -> Value {
@@ -241,9 +243,7 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Context, written: &str) -> V
         },
         "resourcegroup" | "subscription" | "deployment" | "tenant" | "managementgroup"
         | "environment" => {
-            return Value::Unknown(format!(
-                "depends on `{written_name}()`, which is only known at deployment"
-            ));
+            return crate::frontend::arm_functions::deployment_scope(written_name, cx.location());
         }
         _ => crate::frontend::arm_functions::call(name, &values),
     };
@@ -265,6 +265,9 @@ mod tests {
         }
         fn variable(&self, name: &str) -> Value {
             Value::Unknown(format!("depends on variable `{name}`"))
+        }
+        fn location(&self) -> Option<&str> {
+            None
         }
     }
 

@@ -63,7 +63,8 @@ fn schema_kind(schema: &str) -> Option<ArmKind> {
     }
 }
 
-pub fn build_model(files: &[ArmFile]) -> Model {
+/// `location` is `--location`: what `resourceGroup().location` is.
+pub fn build_model(files: &[ArmFile], location: Option<&str>) -> Model {
     let mut model = Model::default();
     for template in files.iter().filter(|f| f.kind == ArmKind::Template) {
         let params_file = files
@@ -84,18 +85,20 @@ pub fn build_model(files: &[ArmFile]) -> Model {
                     .collect()
             })
             .unwrap_or_default();
-        let scope = Template::new(
+        let mut scope = Template::new(
             template.id,
             &template.root,
             |name| given.get(name).cloned(),
             None,
         );
+        scope.location = location.map(str::to_string);
         scope.resources(&template.root, None, &mut model, 0);
     }
     model
 }
 
-/// `x.parameters.json` applies to `x.json` in the same directory.
+/// `x.parameters.json` applies to `x.json` or `x.bicep` in the same directory (the Azure CLI's
+/// and azd's convention).
 fn applies_to(params: &Path, template: &Path) -> bool {
     let name = |p: &Path| {
         p.file_name()
@@ -104,14 +107,39 @@ fn applies_to(params: &Path, template: &Path) -> bool {
     };
     match (name(params), name(template)) {
         (Some(params_name), Some(template_name)) => {
+            let Some(stem) = params_name.strip_suffix(".parameters.json") else {
+                return false;
+            };
             params.parent() == template.parent()
-                && params_name
-                    .strip_suffix(".parameters.json")
-                    .map(|stem| format!("{stem}.json"))
-                    == Some(template_name)
+                && [".json", ".bicep"]
+                    .iter()
+                    .any(|ext| template_name == format!("{stem}{ext}"))
         }
         _ => false,
     }
+}
+
+/// The values of the JSON parameters file that applies to `template` (a Bicep template: the
+/// ARM ones are read by [`build_model`]), by parameter name, with where each is written.
+pub fn parameters_for(
+    files: &[ArmFile],
+    template: &Path,
+) -> Option<HashMap<String, (Value, Span)>> {
+    let file = files
+        .iter()
+        .find(|f| f.kind == ArmKind::Parameters && applies_to(&f.path, template))?;
+    let parameters = file.root.get("parameters")?;
+    Some(
+        parameters
+            .properties()
+            .iter()
+            .filter_map(|p| {
+                let value = p.value.get("value")?;
+                let span = Span::new(file.id, p.value.span.clone());
+                Some((p.key.clone(), (parameter_value(value), span)))
+            })
+            .collect(),
+    )
 }
 
 /// A value from a parameters file. `${NAME}` placeholders (azd, pipelines) are filled from the
@@ -154,6 +182,8 @@ struct Template<'a> {
     params: HashMap<String, Param<'a>>,
     variables: HashMap<String, &'a Json>,
     depth: Cell<usize>,
+    /// `--location`, shared by nested deployments.
+    location: Option<String>,
 }
 
 /// The parent of a nested child resource.
@@ -183,6 +213,7 @@ impl<'a> Template<'a> {
                 params,
                 variables: outer.variables.clone(),
                 depth: Cell::new(0),
+                location: outer.location.clone(),
             };
         }
         let mut params = HashMap::new();
@@ -211,6 +242,7 @@ impl<'a> Template<'a> {
             params,
             variables,
             depth: Cell::new(0),
+            location: None,
         }
     }
 
@@ -426,7 +458,7 @@ impl<'a> Template<'a> {
             .and_then(|o| o.get("scope"))
             .and_then(Json::as_str)
             .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
-        let nested = if inner {
+        let mut nested = if inner {
             let passed = properties.get("parameters");
             Template::new(
                 self.file,
@@ -443,6 +475,7 @@ impl<'a> Template<'a> {
         } else {
             Template::new(self.file, template, |_| None, Some(self))
         };
+        nested.location = self.location.clone();
         nested.resources(template, None, model, nesting + 1);
     }
 }
@@ -458,6 +491,10 @@ impl Param<'_> {
 }
 
 impl expr::Context for Template<'_> {
+    fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+
     fn parameter(&self, name: &str) -> Value {
         match self.params.get(&name.to_ascii_lowercase()) {
             Some(Param::Given(value)) => value.clone(),

@@ -9,6 +9,7 @@ use super::eval::{Evaluator, Located, ParamValue, Symbols};
 use super::syntax::{
     Expr, ExprKind, ObjectItem, Program, PropertyKey, Resource, Statement, StatementKind,
 };
+use crate::frontend::arm::{self, ArmFile};
 use crate::frontend::azure;
 use crate::frontend::node::Node;
 use crate::frontend::node::{BodyReader, name_key};
@@ -50,10 +51,20 @@ impl BicepFile {
 /// Modules followed at most this deep (module cycles stop here too).
 const MAX_MODULE_DEPTH: usize = 8;
 
-/// The model of a scope's templates. `called_elsewhere` are templates that a template of
-/// another scope calls as a module: like templates called within the scope, they are checked
-/// through their callers, with the values those pass, not on their own with unknown inputs.
-pub fn build_model(files: &[BicepFile], called_elsewhere: &HashSet<PathBuf>) -> Model {
+/// What a scope's templates are evaluated with, besides their own files.
+#[derive(Default)]
+pub struct Inputs<'a> {
+    /// Templates that a template of another scope calls as a module: like templates called
+    /// within the scope, they are checked through their callers, with the values those pass,
+    /// not on their own with unknown inputs.
+    pub called_elsewhere: Option<&'a HashSet<PathBuf>>,
+    /// The scope's ARM JSON files: `main.parameters.json` sets the params of `main.bicep`.
+    pub json_files: &'a [ArmFile],
+    /// `--location`: the resource group's (and deployment's) location.
+    pub location: Option<&'a str>,
+}
+
+pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
     let mut model = Model::default();
     let called: Vec<PathBuf> = files.iter().flat_map(module_targets).collect();
     for template in files
@@ -61,15 +72,23 @@ pub fn build_model(files: &[BicepFile], called_elsewhere: &HashSet<PathBuf>) -> 
         .filter(|file| !file.is_params() && !file.module_only)
     {
         let target = lexical_normalize(&template.path);
-        if called.contains(&target) || called_elsewhere.contains(&target) {
+        if called.contains(&target)
+            || inputs
+                .called_elsewhere
+                .is_some_and(|called| called.contains(&target))
+        {
             continue;
         }
         // With several parameter files for one template, the first (by path) is used.
         let params_file = files.iter().find(|file| {
             file.is_params() && file.using_target().as_deref() == Some(target.as_path())
         });
+        let json_params = match params_file {
+            Some(_) => None,
+            None => arm::parameters_for(inputs.json_files, &template.path),
+        };
         let mut params = declared_params(template);
-        if !is_root(template, params_file.is_some()) {
+        if !is_root(template, params_file.is_some() || json_params.is_some()) {
             for value in params.values_mut() {
                 if let ParamValue::Expr(default) = value {
                     *value = ParamValue::CallerSets(*default);
@@ -93,11 +112,17 @@ pub fn build_model(files: &[BicepFile], called_elsewhere: &HashSet<PathBuf>) -> 
                 }
             }
         }
+        for (name, (value, span)) in json_params.into_iter().flatten() {
+            if let Some((&declared, _)) = params.get_key_value(name.as_str()) {
+                params.insert(declared, ParamValue::Passed(value, Some(span)));
+            }
+        }
         let call = Call {
             prefix: String::new(),
             existence: Existence::Always,
             depth: 0,
             callers: Vec::new(),
+            location: inputs.location.map(str::to_string),
         };
         evaluate(files, template, params, &call, &mut model);
     }
@@ -128,6 +153,8 @@ struct Call {
     depth: usize,
     /// The calling templates, innermost first.
     callers: Vec<FileId>,
+    /// `--location`.
+    location: Option<String>,
 }
 
 fn declared_params(template: &BicepFile) -> HashMap<&str, ParamValue<'_>> {
@@ -192,7 +219,8 @@ fn evaluate<'a>(
     call: &Call,
     model: &mut Model,
 ) -> Value {
-    let symbols = symbols(template, params, &call.prefix);
+    let mut symbols = symbols(template, params, &call.prefix);
+    symbols.location = call.location.clone();
     let eval = Evaluator::new(template.id, &symbols).called_by(call.callers.clone());
     for statement in &template.program.statements {
         if let StatementKind::Module { name, .. } = &statement.kind
@@ -318,6 +346,7 @@ fn evaluate_module<'a>(
         callers: std::iter::once(template.id)
             .chain(call.callers.iter().copied())
             .collect(),
+        location: call.location.clone(),
     };
     let outputs = evaluate(files, callee, params, &call, model);
     Some(Value::Object([("outputs".to_string(), outputs)].into()))
