@@ -119,6 +119,10 @@ struct CheckArgs {
     /// A Terraform variable value, winning over every file (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     vars: Vec<(String, String)>,
+    /// Report a module's findings for every caller that deploys it (by default a finding that
+    /// does not depend on the caller is reported once, for the first).
+    #[arg(long)]
+    per_caller: bool,
     /// Skip paths matching this glob (repeatable; a name without `/` matches anywhere).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
@@ -240,6 +244,7 @@ fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, E
     options.jobs = args.jobs;
     options.var_files = args.var_files.clone();
     options.vars = args.vars.iter().cloned().collect();
+    options.per_caller = args.per_caller;
     options.location = args
         .location
         .as_deref()

@@ -36,6 +36,8 @@ pub struct Options {
     pub var_files: Vec<PathBuf>,
     /// `--var name=value`, winning over every other value.
     pub vars: HashMap<String, String>,
+    /// Report a module's findings once for every caller, even when they do not depend on it.
+    pub per_caller: bool,
     /// `--location`: the region deployments go to, for `resourceGroup().location` in Bicep and
     /// ARM (normalized: `swedencentral`).
     pub location: Option<String>,
@@ -55,6 +57,7 @@ impl Options {
             var_files: Vec::new(),
             vars: HashMap::new(),
             location: None,
+            per_caller: false,
         }
     }
 }
@@ -66,6 +69,8 @@ pub struct Summary {
     pub files: usize,
     /// Resources of the model (accounts and what attaches to them).
     pub resources: usize,
+    /// Azure OpenAI capable accounts checked (declared in the tree, not `existing` ones).
+    pub accounts: usize,
     pub findings: usize,
     pub errors: usize,
     pub errors_level: usize,
@@ -78,6 +83,7 @@ impl Summary {
     fn add(&mut self, scope: &ScopeReport) {
         self.files += scope.files;
         self.resources += scope.resources;
+        self.accounts += scope.accounts;
         self.findings += scope.findings.len();
         self.errors += scope.errors.len();
         for finding in &scope.findings {
@@ -110,6 +116,7 @@ pub struct ScopeReport {
     /// Files linted (JSON that is not a template, and context-only siblings, do not count).
     pub files: usize,
     pub resources: usize,
+    pub accounts: usize,
 }
 
 /// A whole run collected in memory: for the library API and tests. The command line streams
@@ -165,14 +172,16 @@ pub fn lint_streaming(
     let mut reported: std::collections::HashSet<(&'static str, Arc<str>, usize, String)> =
         std::collections::HashSet::new();
     let mut emit = |mut scope: ScopeReport| -> Result<(), Error> {
-        scope.findings.retain(|f| {
-            reported.insert((
-                f.rule,
-                f.location.file.clone(),
-                f.location.offset,
-                f.message.clone(),
-            ))
-        });
+        if !options.per_caller {
+            scope.findings.retain(|f| {
+                reported.insert((
+                    f.rule,
+                    f.location.file.clone(),
+                    f.location.offset,
+                    f.message.clone(),
+                ))
+            });
+        }
         summary.add(&scope);
         report(scope).map_err(Error::Output)
     };
@@ -364,6 +373,7 @@ fn lint_scope(
     model.extend(arm::build_model(&arm_files, location));
     drop((bicep_files, arm_files));
     output.resources = model.resource_count();
+    output.accounts = model.accounts.iter().filter(|a| !a.existing).count();
     output.errors.extend(modules.errors);
     let module_files = modules.files;
     let raw = rules::run(&model, catalog, options.approved_regions.as_deref(), |id| {
@@ -563,6 +573,12 @@ impl<'a> ModuleFiles<'a> {
 
 impl terraform::ModuleLoader for ModuleFiles<'_> {
     fn load(&mut self, dir: &std::path::Path) -> Option<Vec<terraform::ParsedFile>> {
+        // `examples/x/../..` normalizes to the empty path: the working directory.
+        let dir = if dir.as_os_str().is_empty() {
+            std::path::Path::new(".")
+        } else {
+            dir
+        };
         let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
             .ok()?
             .flatten()

@@ -528,3 +528,38 @@ fn location_sets_the_resource_group_location_of_bicep_and_arm() {
     }
     assert!(region_findings(&["--location", "swedencentral"]).is_empty());
 }
+
+#[test]
+fn a_module_at_the_working_directory_is_followed_from_its_examples() {
+    let module = "variable \"public\" {\n  default = false\n}\nresource \"azurerm_cognitive_account\" \"this\" {\n  name                          = \"oai\"\n  location                      = \"swedencentral\"\n  kind                          = \"OpenAI\"\n  public_network_access_enabled = var.public\n}\n";
+    let example =
+        "provider \"azurerm\" {}\nmodule \"test\" {\n  source = \"../../\"\n  public = true\n}\n";
+    let dir = tree(&[("main.tf", module), ("examples/default/main.tf", example)]);
+    for path in ["examples/default", "."] {
+        let output = aoai_lint(dir.path())
+            .args(["--format", "json", "--select", "AOAI001,AOAI900", path])
+            .output()
+            .unwrap();
+        let found: Vec<_> = findings_of(&output)
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].clone(),
+                    f["file"].clone(),
+                    f["line"].clone(),
+                    f["resource"].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "AOAI001".into(),
+                "examples/default/main.tf".into(),
+                4.into(),
+                "module.test.azurerm_cognitive_account.this".into()
+            )],
+            "linting {path}"
+        );
+    }
+}

@@ -52,6 +52,7 @@ struct JsonError<'a> {
 struct JsonSummary {
     files: usize,
     resources: usize,
+    accounts: usize,
     findings: usize,
     errors: usize,
     by_level: ByLevel,
@@ -169,6 +170,7 @@ impl Reporter for Json<'_> {
         let summary = JsonSummary {
             files: summary.files,
             resources: summary.resources,
+            accounts: summary.accounts,
             findings: summary.findings,
             errors: summary.errors,
             by_level: ByLevel {

@@ -146,9 +146,18 @@ pub fn parameters_for(
 /// environment at deployment, so they are not known here.
 fn parameter_value(json: &Json) -> Value {
     match json.as_str() {
-        Some(text) if text.contains("${") => Value::Unknown(format!(
-            "is set from the environment at deployment (`{text}` in the parameters file)"
-        )),
+        Some(text) if text.contains("${") => {
+            // azd's `${NAME=default}`: the default holds only when the variable is unset.
+            let default = text
+                .strip_prefix("${")
+                .and_then(|rest| rest.strip_suffix('}'))
+                .and_then(|inner| inner.split_once('='))
+                .map(|(_, default)| format!("; {default} when the variable is unset"))
+                .unwrap_or_default();
+            Value::Unknown(format!(
+                "is set from the environment at deployment (`{text}` in the parameters file{default})"
+            ))
+        }
         _ => literal(json),
     }
 }
