@@ -117,6 +117,9 @@ pub struct ScopeReport {
     pub files: usize,
     pub resources: usize,
     pub accounts: usize,
+    /// Files outside the scope read because its module calls lead there: only findings in them
+    /// can repeat in another scope.
+    pub module_files: Vec<Arc<str>>,
 }
 
 /// A whole run collected in memory: for the library API and tests. The command line streams
@@ -172,14 +175,15 @@ pub fn lint_streaming(
     let mut reported: std::collections::HashSet<(&'static str, Arc<str>, usize, String)> =
         std::collections::HashSet::new();
     let mut emit = |mut scope: ScopeReport| -> Result<(), Error> {
-        if !options.per_caller {
+        if !options.per_caller && !scope.module_files.is_empty() {
             scope.findings.retain(|f| {
-                reported.insert((
-                    f.rule,
-                    f.location.file.clone(),
-                    f.location.offset,
-                    f.message.clone(),
-                ))
+                !scope.module_files.contains(&f.location.file)
+                    || reported.insert((
+                        f.rule,
+                        f.location.file.clone(),
+                        f.location.offset,
+                        f.message.clone(),
+                    ))
             });
         }
         summary.add(&scope);
@@ -376,6 +380,7 @@ fn lint_scope(
     output.accounts = model.accounts.iter().filter(|a| !a.existing).count();
     output.errors.extend(modules.errors);
     let module_files = modules.files;
+    output.module_files = module_files.iter().map(|m| m.display.clone()).collect();
     let raw = rules::run(&model, catalog, options.approved_regions.as_deref(), |id| {
         options.rules.contains(id)
     });

@@ -19,8 +19,9 @@ pub struct CalledModules {
     pub bicep_templates: HashSet<PathBuf>,
 }
 
-/// Reads every scanned `.tf` and `.bicep` file that mentions `module` (a cheap test that can
-/// only let too many through: the calls themselves come from the parser).
+/// Reads every scanned `.tf` and `.bicep` file and parses those with a line that starts like a
+/// module declaration (a cheap test that can only let too many through: the calls themselves
+/// come from the parser).
 pub fn called_modules(discovered: &Discovered) -> CalledModules {
     let edges: Vec<(Language, PathBuf, PathBuf)> = discovered
         .files
@@ -32,7 +33,7 @@ pub fn called_modules(discovered: &Discovered) -> CalledModules {
         })
         .flat_map_iter(|file| {
             let text = std::fs::read_to_string(&file.path).unwrap_or_default();
-            if !text.contains("module") {
+            if !may_declare_modules(&text) {
                 return Vec::new();
             }
             let dir = file.path.parent().unwrap_or(std::path::Path::new(""));
@@ -94,6 +95,17 @@ pub fn called_modules(discovered: &Discovered) -> CalledModules {
     called
 }
 
+/// Whether some line starts with `module` and a space or quote: Terraform `module "x" {` and
+/// Bicep `module x '...'` do; comments and other uses of the word mostly do not.
+fn may_declare_modules(text: &str) -> bool {
+    text.contains("module")
+        && text.lines().any(|line| {
+            line.trim_start()
+                .strip_prefix("module")
+                .is_some_and(|rest| rest.starts_with([' ', '\t', '"']))
+        })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Language {
     Terraform,
@@ -124,6 +136,17 @@ fn reached_from_entries(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_lines_that_start_like_a_module_declaration_are_parsed() {
+        assert!(may_declare_modules(
+            "module \"a\" {\n  source = \"./a\"\n}\n"
+        ));
+        assert!(may_declare_modules("  module openai './openai.bicep' = {}"));
+        assert!(!may_declare_modules(
+            "# move this to the shared module\nmodules = 1\n"
+        ));
+    }
 
     #[test]
     fn callees_of_entries_are_reached_and_pure_cycles_are_not() {

@@ -563,3 +563,27 @@ fn a_module_at_the_working_directory_is_followed_from_its_examples() {
         );
     }
 }
+
+#[test]
+fn a_module_finding_shared_by_callers_is_reported_once_unless_per_caller() {
+    let module = "resource \"azurerm_cognitive_account\" \"this\" {\n  name     = \"oai\"\n  location = \"swedencentral\"\n  kind     = \"OpenAI\"\n}\n";
+    let example =
+        "provider \"azurerm\" {}\nmodule \"test\" {\n  source = \"../../modules/oai\"\n}\n";
+    let dir = tree(&[
+        ("modules/oai/main.tf", module),
+        ("examples/a/main.tf", example),
+        ("examples/b/main.tf", example),
+    ]);
+    let count = |extra: &[&str]| {
+        let output = aoai_lint(dir.path())
+            .args(["--format", "json", "--select", "AOAI001"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let found = findings_of(&output);
+        assert!(found.iter().all(|f| f["file"] == "modules/oai/main.tf"));
+        found.len()
+    };
+    assert_eq!(count(&[]), 1);
+    assert_eq!(count(&["--per-caller"]), 2);
+}
