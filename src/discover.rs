@@ -1,6 +1,6 @@
 //! Finds the files to lint and groups them into scopes (one directory = one Terraform module).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -40,7 +40,6 @@ pub struct Discovered {
     pub errors: Vec<FileError>,
     /// Whether files were given by name (pre-commit, editors): then only they are reported on.
     pub explicit_files: bool,
-    by_path: HashMap<PathBuf, FileId>,
 }
 
 impl Discovered {
@@ -48,9 +47,12 @@ impl Discovered {
         &self.files[id.0 as usize]
     }
 
-    /// The id of a discovered file, by its normalized path.
+    /// The id of a discovered file, by its normalized path (files are in path order).
     pub fn id_of(&self, path: &Path) -> Option<FileId> {
-        self.by_path.get(path).copied()
+        self.files
+            .binary_search_by(|file| file.path.as_path().cmp(path))
+            .ok()
+            .map(|i| FileId(i as u32))
     }
 }
 
@@ -118,7 +120,6 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet, cwd: &Path) -> Result<Dis
         let id = FileId(discovered.files.len() as u32);
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         scopes.entry(dir).or_default().push(id);
-        discovered.by_path.insert(path.clone(), id);
         discovered.files.push(DiscoveredFile {
             display: display_path(&path, cwd).into(),
             path,

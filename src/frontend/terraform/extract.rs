@@ -527,7 +527,9 @@ impl Converter<'_> {
                     let Some(label) = block.labels.first() else {
                         continue;
                     };
-                    if let Some(node) = self.dynamic_block(block, self.span_of(block, &span)) {
+                    for node in
+                        self.dynamic_block(block, label.as_str(), self.span_of(block, &span))
+                    {
                         entries.push((label.as_str().to_string(), node));
                     }
                 }
@@ -543,38 +545,58 @@ impl Converter<'_> {
         Node::object(entries, span)
     }
 
-    /// A `dynamic` block is present when its `for_each` is non-empty: its `content` then stands
-    /// for the blocks; absent when empty; unknown when `for_each` cannot be evaluated.
-    fn dynamic_block(&self, block: &hcl_edit::structure::Block, span: Span) -> Option<Node> {
+    /// A `dynamic` block stands for one block per element of its `for_each`, its `content`
+    /// evaluated with the iterator (`<label>.key`, `<label>.value`, or the `iterator` name)
+    /// bound to the element; none when the collection is empty; one unknown when it cannot be
+    /// evaluated.
+    fn dynamic_block(
+        &self,
+        block: &hcl_edit::structure::Block,
+        label: &str,
+        span: Span,
+    ) -> Vec<Node> {
+        let unknown = |reason: String| vec![Node::value(Value::Unknown(reason), span.clone())];
         let Some(for_each) = block.body.get_attribute("for_each") else {
-            return Some(Node::value(
-                Value::Unknown("is a dynamic block without `for_each`".into()),
-                span,
-            ));
+            return unknown("is a dynamic block without `for_each`".into());
         };
-        let present = match self.eval.eval(&for_each.value).value {
-            Value::List(items) => !items.is_empty(),
-            Value::Object(map) => !map.is_empty(),
-            Value::Null => false,
+        let elements: Vec<(Value, Value)> = match self.eval.eval(&for_each.value).value {
+            Value::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| (Value::Number(i as f64), item))
+                .collect(),
+            Value::Object(map) => map
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), v))
+                .collect(),
+            Value::Null => Vec::new(),
             Value::Unknown(reason) => {
-                let reason = format!("is a dynamic block whose `for_each` {reason}");
-                return Some(Node::value(Value::Unknown(reason), span));
+                return unknown(format!("is a dynamic block whose `for_each` {reason}"));
             }
             other => {
-                let reason = format!(
+                return unknown(format!(
                     "is a dynamic block over {}, which is not a collection",
                     other.shown()
-                );
-                return Some(Node::value(Value::Unknown(reason), span));
+                ));
             }
         };
+        let iterator = match block.body.get_attribute("iterator").map(|a| &a.value) {
+            Some(Expression::Variable(name)) => name.as_str().to_string(),
+            _ => label.to_string(),
+        };
         let content = block.body.get_blocks("content").next();
-        present.then(|| {
-            content.map_or_else(
-                || Node::object(Vec::new(), span.clone()),
-                |c| self.block(&c.body, span.clone()),
-            )
-        })
+        elements
+            .into_iter()
+            .map(|(key, value)| {
+                let element: std::collections::BTreeMap<String, Value> =
+                    [("key".to_string(), key), ("value".to_string(), value)].into();
+                let binding = vec![(iterator.clone(), Value::Object(element))];
+                self.eval.with_bindings(binding, || match content {
+                    Some(content) => self.block(&content.body, span.clone()),
+                    None => Node::object(Vec::new(), span.clone()),
+                })
+            })
+            .collect()
     }
 
     /// An attribute value: object and array syntax keeps its structure (and spans); everything

@@ -566,3 +566,34 @@ resource "azurerm_cognitive_account" "none" {
     assert!(same.link_keys.iter().any(|k| k.ends_with("oai-0")));
     assert!(same.link_keys.iter().any(|k| k.ends_with("oai-1")));
 }
+
+#[test]
+fn dynamic_blocks_stand_for_one_block_per_element() {
+    let source = r#"
+resource "azurerm_private_endpoint" "pe" {
+  dynamic "private_service_connection" {
+    for_each = { chat = "account", other = "blob" }
+    iterator = target
+    content {
+      private_connection_resource_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/${target.key}"
+      subresource_names              = [target.value]
+    }
+  }
+}
+"#;
+    let model = model(&[source]);
+    let connections = &model.private_endpoints[0].connections;
+    assert_eq!(connections.len(), 2);
+    let groups: Vec<_> = connections
+        .iter()
+        .map(|c| c.group_ids.value().unwrap().clone())
+        .collect();
+    assert_eq!(
+        groups,
+        [vec!["account".to_string()], vec!["blob".to_string()]]
+    );
+    assert_eq!(
+        connections[0].target.value().map(String::as_str),
+        Some("id:microsoft.cognitiveservices/accounts/chat")
+    );
+}
