@@ -75,6 +75,23 @@ impl Value {
 }
 
 impl Value {
+    /// The (key, element) pairs of a list (keys are indexes) or an object; `Err` gives back any
+    /// other value.
+    pub fn into_entries(self) -> Result<Vec<(Value, Value)>, Value> {
+        match self {
+            Value::List(items) => Ok(items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v))
+                .collect()),
+            Value::Object(map) => Ok(map
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), v))
+                .collect()),
+            other => Err(other),
+        }
+    }
+
     /// Errors become unknowns once evaluation is over: the model only knows values and unknowns.
     pub fn settle(self) -> Value {
         match self {

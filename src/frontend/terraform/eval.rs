@@ -196,19 +196,13 @@ impl<'m> Evaluator<'m> {
 
     fn eval_for(&self, for_expr: &ForExpr, via: &mut Option<Span>) -> Value {
         let intro = &for_expr.intro;
-        let pairs: Vec<(Value, Value)> = match self.eval_inner(&intro.collection_expr, via) {
-            Value::List(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (Value::Number(i as f64), v))
-                .collect(),
-            Value::Object(map) => map
-                .into_iter()
-                .map(|(k, v)| (Value::String(k), v))
-                .collect(),
-            Value::Null => return Value::Error("a `for` expression over null".into()),
-            unknown @ (Value::Unknown(_) | Value::Error(_)) => return unknown,
-            other => return Value::Error(format!("a `for` expression over {}", other.shown())),
+        let pairs = match self.eval_inner(&intro.collection_expr, via).into_entries() {
+            Ok(pairs) => pairs,
+            Err(Value::Null) => return Value::Error("a `for` expression over null".into()),
+            Err(unknown @ (Value::Unknown(_) | Value::Error(_))) => return unknown,
+            Err(other) => {
+                return Value::Error(format!("a `for` expression over {}", other.shown()));
+            }
         };
         let mut list = Vec::new();
         let mut object = BTreeMap::new();

@@ -559,21 +559,13 @@ impl Converter<'_> {
         let Some(for_each) = block.body.get_attribute("for_each") else {
             return unknown("is a dynamic block without `for_each`".into());
         };
-        let elements: Vec<(Value, Value)> = match self.eval.eval(&for_each.value).value {
-            Value::List(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| (Value::Number(i as f64), item))
-                .collect(),
-            Value::Object(map) => map
-                .into_iter()
-                .map(|(k, v)| (Value::String(k), v))
-                .collect(),
-            Value::Null => Vec::new(),
-            Value::Unknown(reason) => {
+        let elements = match self.eval.eval(&for_each.value).value.into_entries() {
+            Ok(elements) => elements,
+            Err(Value::Null) => Vec::new(),
+            Err(Value::Unknown(reason)) => {
                 return unknown(format!("is a dynamic block whose `for_each` {reason}"));
             }
-            other => {
+            Err(other) => {
                 return unknown(format!(
                     "is a dynamic block over {}, which is not a collection",
                     other.shown()

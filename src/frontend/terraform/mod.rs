@@ -1,4 +1,4 @@
-//! Terraform front-end: `.tf` files of one directory (a module) -> [`Model`].
+//! Terraform front-end: the `.tf` files of a root module directory and the local modules it calls -> [`Model`].
 
 mod eval;
 mod extract;

@@ -1,0 +1,29 @@
+//! The Terraform parser, evaluator and model building on arbitrary text, with a local module
+//! that is the same text again: no panic, no stack overflow, no hang.
+#![no_main]
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use aoai_lint::frontend::terraform::{self, FileRole, ModuleLoader, ParsedFile};
+use aoai_lint::source::FileId;
+use libfuzzer_sys::fuzz_target;
+
+/// Every module directory holds the fuzzed text itself: calls recurse until the bounds stop them.
+struct SameText<'a>(&'a str);
+
+impl ModuleLoader for SameText<'_> {
+    fn load(&mut self, _dir: &Path) -> Option<Vec<ParsedFile>> {
+        let body = terraform::parse(self.0).ok()?;
+        Some(vec![ParsedFile { id: FileId(1), body, role: FileRole::Config }])
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if let Ok(body) = terraform::parse(text) {
+        let file = ParsedFile { id: FileId(0), body, role: FileRole::Config };
+        let model = terraform::build_model(Path::new(""), vec![file], &HashMap::new(), &mut SameText(text));
+        let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), None, |_| true);
+    }
+});
