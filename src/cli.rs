@@ -84,9 +84,12 @@ struct CheckArgs {
     /// sibling files read as the same module.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    /// Output format (repeatable: each may be followed by its own --output).
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    formats: Vec<Format>,
+    /// Write the preceding --format to this file (atomically) instead of standard output.
+    #[arg(long = "output", value_name = "FILE")]
+    outputs: Vec<PathBuf>,
     /// Configuration file (default: the nearest .aoai-lint.hcl from the working directory up).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -136,8 +139,12 @@ struct CheckArgs {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    use clap::{CommandFactory, FromArgMatches};
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(error) => {
             let _ = error.print();
             return if error.use_stderr() {
@@ -147,9 +154,10 @@ pub fn main() -> i32 {
             };
         }
     };
+    let check_matches = matches.subcommand_matches("check").unwrap_or(&matches);
     let result = match cli.command {
-        None => check(cli.check),
-        Some(Command::Check(args)) => check(*args),
+        None => destinations(check_matches).and_then(|to| check(cli.check, to)),
+        Some(Command::Check(args)) => destinations(check_matches).and_then(|to| check(*args, to)),
         Some(Command::Rules) => print_quietly(&rules_table()),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Init { force }) => init(force),
@@ -185,7 +193,94 @@ fn stderr_color() -> bool {
     !no_color_env() && io::stderr().is_terminal()
 }
 
-fn check(args: CheckArgs) -> Result<i32, Error> {
+/// Where one report goes.
+#[derive(Debug, Clone)]
+struct Destination {
+    format: Format,
+    /// `None`: standard output.
+    file: Option<PathBuf>,
+}
+
+/// Pairs each `--output` with the `--format` written before it; formats without an output go
+/// to standard output (at most one). No `--format` at all means human output.
+fn destinations(matches: &clap::ArgMatches) -> Result<Vec<Destination>, Error> {
+    let formats: Vec<(usize, Format)> = match (
+        matches.indices_of("formats"),
+        matches.get_many::<Format>("formats"),
+    ) {
+        (Some(indices), Some(values)) => indices.zip(values.copied()).collect(),
+        _ => vec![(0, Format::Human)],
+    };
+    let outputs: Vec<(usize, PathBuf)> = match (
+        matches.indices_of("outputs"),
+        matches.get_many::<PathBuf>("outputs"),
+    ) {
+        (Some(indices), Some(values)) => indices.zip(values.cloned()).collect(),
+        _ => Vec::new(),
+    };
+    let mut destinations: Vec<Destination> = formats
+        .iter()
+        .map(|&(_, format)| Destination { format, file: None })
+        .collect();
+    for (output_index, file) in outputs {
+        let Some(i) = formats
+            .iter()
+            .rposition(|&(format_index, _)| format_index < output_index)
+            .filter(|&i| destinations[i].file.is_none())
+        else {
+            return Err(Error::Usage(format!(
+                "--output {} needs its own --format before it",
+                file.display()
+            )));
+        };
+        destinations[i].file = Some(file);
+    }
+    if destinations.iter().filter(|d| d.file.is_none()).count() > 1 {
+        return Err(Error::Usage(
+            "only one --format can go to standard output: give the others an --output".into(),
+        ));
+    }
+    Ok(destinations)
+}
+
+/// A report file written to a temporary name beside it, renamed into place once complete, so
+/// readers never see half a report.
+struct PendingFile {
+    temporary: PathBuf,
+    target: PathBuf,
+}
+
+impl PendingFile {
+    fn create(target: &Path) -> Result<(Self, std::fs::File), Error> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temporary = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        let file = std::fs::File::create(&temporary).map_err(|source| Error::Io {
+            path: target.display().to_string(),
+            source,
+        })?;
+        let pending = PendingFile {
+            temporary,
+            target: target.to_path_buf(),
+        };
+        Ok((pending, file))
+    }
+
+    fn commit(self) -> Result<(), Error> {
+        std::fs::rename(&self.temporary, &self.target).map_err(|source| Error::Io {
+            path: self.target.display().to_string(),
+            source,
+        })
+    }
+
+    fn discard(self) {
+        let _ = std::fs::remove_file(&self.temporary);
+    }
+}
+
+fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> {
     let cwd = std::env::current_dir().map_err(|source| Error::Io {
         path: ".".into(),
         source,
@@ -198,7 +293,8 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
             None => Config::default(),
         }
     };
-    let options = options(&args, &config, cwd.clone())?;
+    let mut options = options(&args, &config, cwd.clone())?;
+    options.list_checks = destinations.iter().any(|d| d.format == Format::Junit);
     let fail_on = match args.fail_on {
         Some(FailOnArg::Error) => FailOn::Level(Level::Error),
         Some(FailOnArg::Warning) => FailOn::Level(Level::Warning),
@@ -211,21 +307,57 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         ColorChoice::Never => false,
         ColorChoice::Auto => !no_color_env() && io::stdout().is_terminal(),
     };
-    let render = RenderOptions { color, cwd };
-    let out = Box::new(io::BufWriter::new(io::stdout().lock()));
-    let mut reporter = report::reporter(args.format, out, render);
-    let summary =
-        lint_streaming(&options, &mut |scope| reporter.scope(&scope)).and_then(|summary| {
-            reporter
-                .finish(&summary)
-                .map(|()| summary)
-                .map_err(Error::Output)
-        });
+    let mut pending = Vec::new();
+    let mut reporters = Vec::new();
+    for destination in &destinations {
+        let (out, color): (Box<dyn Write>, bool) = match &destination.file {
+            Some(path) => {
+                let (file, handle) = match PendingFile::create(path) {
+                    Ok(created) => created,
+                    Err(error) => {
+                        pending.into_iter().for_each(PendingFile::discard);
+                        return Err(error);
+                    }
+                };
+                pending.push(file);
+                (Box::new(io::BufWriter::new(handle)), false)
+            }
+            None => (Box::new(io::BufWriter::new(io::stdout().lock())), color),
+        };
+        let render = RenderOptions {
+            color,
+            cwd: cwd.clone(),
+        };
+        reporters.push(report::reporter(destination.format, out, render));
+    }
+    let summary = lint_streaming(&options, &mut |scope| {
+        reporters.iter_mut().try_for_each(|r| r.scope(&scope))
+    })
+    .and_then(|summary| {
+        reporters
+            .iter_mut()
+            .try_for_each(|r| r.finish(&summary))
+            .map(|()| summary)
+            .map_err(Error::Output)
+    });
+    drop(reporters);
     match summary {
-        Ok(summary) => Ok(exit_code(&summary, fail_on)),
-        // A closed pipe (`aoai-lint | head`) is the reader's choice, not an error.
-        Err(Error::Output(error)) if error.kind() == io::ErrorKind::BrokenPipe => Ok(EXIT_CLEAN),
-        Err(error) => Err(error),
+        Ok(summary) => {
+            for file in pending {
+                file.commit()?;
+            }
+            Ok(exit_code(&summary, fail_on))
+        }
+        // A closed pipe (`aoai-lint | head`) is the reader's choice, not an error; report files
+        // cut short by it are not left behind.
+        Err(Error::Output(error)) if error.kind() == io::ErrorKind::BrokenPipe => {
+            pending.into_iter().for_each(PendingFile::discard);
+            Ok(EXIT_CLEAN)
+        }
+        Err(error) => {
+            pending.into_iter().for_each(PendingFile::discard);
+            Err(error)
+        }
     }
 }
 

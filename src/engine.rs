@@ -38,6 +38,8 @@ pub struct Options {
     pub vars: HashMap<String, String>,
     /// Report a module's findings once for every caller, even when they do not depend on it.
     pub per_caller: bool,
+    /// List every check made, passes included, in [`ScopeReport::checks`] (for JUnit).
+    pub list_checks: bool,
     /// `--location`: the region deployments go to, for `resourceGroup().location` in Bicep and
     /// ARM (normalized: `swedencentral`).
     pub location: Option<String>,
@@ -58,6 +60,7 @@ impl Options {
             vars: HashMap::new(),
             location: None,
             per_caller: false,
+            list_checks: false,
         }
     }
 }
@@ -120,6 +123,16 @@ pub struct ScopeReport {
     /// Files outside the scope read because its module calls lead there: only findings in them
     /// can repeat in another scope.
     pub module_files: Vec<Arc<str>>,
+    /// Every check made, when [`Options::list_checks`] asks for them.
+    pub checks: Vec<Check>,
+}
+
+/// One resource checked by one rule, at the resource's header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub rule: &'static str,
+    pub resource: String,
+    pub location: Location,
 }
 
 /// A whole run collected in memory: for the library API and tests. The command line streams
@@ -176,13 +189,23 @@ pub fn lint_streaming(
         std::collections::HashSet::new();
     let mut emit = |mut scope: ScopeReport| -> Result<(), Error> {
         if !options.per_caller && !scope.module_files.is_empty() {
+            let module_files = &scope.module_files;
             scope.findings.retain(|f| {
-                !scope.module_files.contains(&f.location.file)
+                !module_files.contains(&f.location.file)
                     || reported.insert((
                         f.rule,
                         f.location.file.clone(),
                         f.location.offset,
                         f.message.clone(),
+                    ))
+            });
+            scope.checks.retain(|c| {
+                !module_files.contains(&c.location.file)
+                    || reported.insert((
+                        c.rule,
+                        c.location.file.clone(),
+                        c.location.offset,
+                        c.resource.clone(),
                     ))
             });
         }
@@ -381,9 +404,10 @@ fn lint_scope(
     output.errors.extend(modules.errors);
     let module_files = modules.files;
     output.module_files = module_files.iter().map(|m| m.display.clone()).collect();
-    let raw = rules::run(&model, catalog, options.approved_regions.as_deref(), |id| {
-        options.rules.contains(id)
-    });
+    let (raw, checks) =
+        rules::run_with_checks(&model, catalog, options.approved_regions.as_deref(), |id| {
+            options.rules.contains(id)
+        });
     let file_of = |id: FileId| -> Option<(&LoadedFile, &Arc<str>, bool)> {
         if let Some(file) = files.iter().find(|f| f.id == id) {
             let discovered = discovered.file(id);
@@ -443,6 +467,24 @@ fn lint_scope(
             label: finding.label,
             related,
         });
+    }
+    if options.list_checks {
+        for check in checks {
+            if !file_of(check.header.file).is_some_and(|(_, _, target)| target) {
+                continue;
+            }
+            if let Some(location) = locate(&check.header) {
+                output.checks.push(Check {
+                    rule: check.rule,
+                    resource: check.resource,
+                    location,
+                });
+            }
+        }
+        output.checks.sort_by(|a, b| {
+            (&a.location, a.rule, &a.resource).cmp(&(&b.location, b.rule, &b.resource))
+        });
+        output.checks.dedup();
     }
     output
         .findings

@@ -85,6 +85,24 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// Identifies the finding across runs while lines move: rule, file, resource and attribute
+    /// (FNV-1a, 64 bits, hex). Used by SARIF `partialFingerprints` and baselines.
+    pub fn fingerprint(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in [
+            self.rule,
+            &self.location.file,
+            &self.resource,
+            &self.attribute,
+        ] {
+            for byte in part.bytes().chain([0]) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
+
     /// Total order used for output: by file, position, then rule, so output never depends on
     /// thread scheduling.
     pub fn sort_key(&self) -> impl Ord + '_ {

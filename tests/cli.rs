@@ -587,3 +587,35 @@ fn a_module_finding_shared_by_callers_is_reported_once_unless_per_caller() {
     assert_eq!(count(&[]), 1);
     assert_eq!(count(&["--per-caller"]), 2);
 }
+
+#[test]
+fn several_formats_are_written_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("out.sarif");
+    let junit = dir.path().join("out.xml");
+    let output = repo()
+        .args(["fixtures/demo", "--format", "sarif", "--output"])
+        .arg(&sarif)
+        .args(["--format", "junit", "--output"])
+        .arg(&junit)
+        .args(["--format", "compact"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("error[AOAI001]"), "{stdout}");
+    let document: Value = serde_json::from_slice(&fs::read(&sarif).unwrap()).unwrap();
+    assert_eq!(document["version"], "2.1.0");
+    let xml = fs::read_to_string(&junit).unwrap();
+    assert!(xml.starts_with("<?xml") && xml.trim_end().ends_with("</testsuites>"));
+    // Only the reports are left: no temporary files.
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+
+    for bad in [
+        vec!["--format", "json", "--format", "compact"],
+        vec!["--format", "json", "--output", "a", "--output", "b"],
+    ] {
+        let output = repo().arg("fixtures/demo").args(&bad).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{bad:?}");
+    }
+}

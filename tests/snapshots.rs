@@ -45,3 +45,43 @@ fn json() {
         run(&["fixtures/parse-errors", "--format", "json"])
     );
 }
+
+#[test]
+fn sarif() {
+    // The working directory's absolute URI differs between machines.
+    let redact = |text: String| {
+        let json = text.split_once('\n').map_or("", |(_, json)| json);
+        let document: serde_json::Value = serde_json::from_str(json).unwrap();
+        let root = document["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        text.replace(&root, "file:///SRCROOT/")
+    };
+    insta::assert_snapshot!(
+        "demo_sarif",
+        redact(run(&["fixtures/demo", "--format", "sarif"]))
+    );
+    insta::assert_snapshot!(
+        "parse_error_sarif",
+        redact(run(&["fixtures/parse-errors", "--format", "sarif"]))
+    );
+}
+
+#[test]
+fn github() {
+    insta::assert_snapshot!("demo_github", run(&["fixtures/demo", "--format", "github"]));
+    insta::assert_snapshot!(
+        "parse_error_github",
+        run(&["fixtures/parse-errors", "--format", "github"])
+    );
+}
+
+#[test]
+fn junit() {
+    insta::assert_snapshot!("demo_junit", run(&["fixtures/demo", "--format", "junit"]));
+    insta::assert_snapshot!(
+        "parse_error_junit",
+        run(&["fixtures/parse-errors", "--format", "junit"])
+    );
+}

@@ -2,8 +2,11 @@
 //! time, then the summary, so output starts early and memory stays flat on large trees.
 
 mod compact;
+mod github;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -18,6 +21,12 @@ pub enum Format {
     Compact,
     /// Versioned JSON document (schema in README.md).
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning and Azure DevOps.
+    Sarif,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// JUnit XML: a test case per resource and rule checked.
+    Junit,
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +50,9 @@ pub fn reporter<'w>(
         Format::Human => Box::new(human::Human::new(out, options)),
         Format::Compact => Box::new(compact::Compact { out }),
         Format::Json => Box::new(json::Json::new(out)),
+        Format::Sarif => Box::new(sarif::Sarif::new(out, options)),
+        Format::Github => Box::new(github::Github { out }),
+        Format::Junit => Box::new(junit::Junit::new(out)),
     }
 }
 

@@ -7,7 +7,7 @@
 
 use super::{Context, Findings, Rule};
 use crate::finding::Outcome;
-use crate::model::AttrState;
+use crate::model::{AttrState, Declared};
 use crate::resolve::Target;
 
 pub struct LeastPrivilegeRole;
@@ -63,5 +63,15 @@ impl Rule for LeastPrivilegeRole {
                 }
             }
         }
+    }
+
+    /// Role assignments scoped to an account of the scope.
+    fn subjects<'m>(&self, cx: &Context<'m>) -> Vec<&'m Declared> {
+        cx.model
+            .role_assignments
+            .iter()
+            .filter(|a| matches!(cx.links.target(&a.scope), Target::Account(_)))
+            .map(|a| &a.declared)
+            .collect()
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{Context, Findings, Rule};
 use crate::finding::Outcome;
+use crate::model::Declared;
 
 pub struct ModuleNotFollowed;
 
@@ -27,5 +28,13 @@ impl Rule for ModuleNotFollowed {
             );
             finding.label = "not followed".into();
         }
+    }
+
+    fn subjects<'m>(&self, cx: &Context<'m>) -> Vec<&'m Declared> {
+        cx.model
+            .unfollowed_modules
+            .iter()
+            .map(|module| &module.declared)
+            .collect()
     }
 }

@@ -55,6 +55,24 @@ pub trait Rule: Sync {
     /// The stable ID; its policy file is `policies/<ID>-<name>.hcl`.
     fn id(&self) -> &'static str;
     fn check(&self, cx: &Context<'_>, out: &mut Findings);
+    /// The resources the rule checks, passing or not (JUnit lists passes too). Most rules check
+    /// every declared account.
+    fn subjects<'m>(&self, cx: &Context<'m>) -> Vec<&'m Declared> {
+        cx.model
+            .accounts
+            .iter()
+            .filter(|account| !account.existing)
+            .map(|account| &account.declared)
+            .collect()
+    }
+}
+
+/// One check of one resource by one rule, whatever its outcome.
+#[derive(Debug, Clone)]
+pub struct RawCheck {
+    pub rule: &'static str,
+    pub resource: String,
+    pub header: Span,
 }
 
 pub fn all() -> &'static [&'static dyn Rule] {
@@ -76,6 +94,16 @@ pub fn run(
     approved_regions: Option<&[String]>,
     selected: impl Fn(&str) -> bool,
 ) -> Vec<RawFinding> {
+    run_with_checks(model, catalog, approved_regions, selected).0
+}
+
+/// [`run`], also listing every check made (passes included).
+pub fn run_with_checks(
+    model: &Model,
+    catalog: &Catalog,
+    approved_regions: Option<&[String]>,
+    selected: impl Fn(&str) -> bool,
+) -> (Vec<RawFinding>, Vec<RawCheck>) {
     let links = Links::new(model);
     let cx = Context {
         model,
@@ -84,12 +112,18 @@ pub fn run(
         approved_regions,
     };
     let mut raw = Vec::new();
+    let mut checks = Vec::new();
     for rule in all().iter().filter(|rule| selected(rule.id())) {
         let mut findings = Findings::new(rule.id());
         rule.check(&cx, &mut findings);
         raw.extend(findings.into_vec());
+        checks.extend(rule.subjects(&cx).into_iter().map(|declared| RawCheck {
+            rule: rule.id(),
+            resource: declared.address.clone(),
+            header: declared.header.clone(),
+        }));
     }
-    raw
+    (raw, checks)
 }
 
 /// Collects the findings of one rule.

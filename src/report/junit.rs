@@ -1,0 +1,201 @@
+//! JUnit XML for CI dashboards: one test suite per file, one test case per resource and rule
+//! checked. A failed check is a `<failure>`; an unknown one is `<skipped>` (neither passed nor
+//! failed); the rest pass, so dashboards show what was checked, not only what failed. Files that
+//! could not be parsed are suites with an `<error>`.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use super::Reporter;
+use crate::engine::{ScopeReport, Summary};
+use crate::finding::{Finding, Outcome};
+
+pub struct Junit<'w> {
+    out: Box<dyn Write + 'w>,
+    started: bool,
+}
+
+impl<'w> Junit<'w> {
+    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+        Junit {
+            out,
+            started: false,
+        }
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            writeln!(self.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+            writeln!(self.out, "<testsuites name=\"aoai-lint\">")?;
+        }
+        Ok(())
+    }
+}
+
+/// A test case: a check, with the findings it produced.
+struct Case<'a> {
+    name: String,
+    classname: &'a str,
+    line: usize,
+    findings: Vec<&'a Finding>,
+}
+
+impl Reporter for Junit<'_> {
+    fn scope(&mut self, scope: &ScopeReport) -> io::Result<()> {
+        self.start()?;
+        let mut suites: BTreeMap<Arc<str>, Vec<Case<'_>>> = BTreeMap::new();
+        for check in &scope.checks {
+            suites
+                .entry(check.location.file.clone())
+                .or_default()
+                .push(Case {
+                    name: format!("{} {}", check.rule, check.resource),
+                    classname: check.rule,
+                    line: check.location.start.line,
+                    findings: Vec::new(),
+                });
+        }
+        for finding in &scope.findings {
+            let name = format!("{} {}", finding.rule, finding.resource);
+            let case = suites.values_mut().flatten().find(|case| case.name == name);
+            match case {
+                Some(case) => case.findings.push(finding),
+                // A finding whose resource is not among the listed checks is a case of its own.
+                None => suites
+                    .entry(finding.location.file.clone())
+                    .or_default()
+                    .push(Case {
+                        name,
+                        classname: finding.rule,
+                        line: finding.location.start.line,
+                        findings: vec![finding],
+                    }),
+            }
+        }
+        for (file, cases) in &suites {
+            let failures = cases
+                .iter()
+                .filter(|c| c.findings.iter().any(|f| f.outcome == Outcome::Fail))
+                .count();
+            let skipped = cases
+                .iter()
+                .filter(|c| {
+                    !c.findings.is_empty()
+                        && c.findings.iter().all(|f| f.outcome == Outcome::Unknown)
+                })
+                .count();
+            writeln!(
+                self.out,
+                "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">",
+                xml(file),
+                cases.len()
+            )?;
+            for case in cases {
+                write!(
+                    self.out,
+                    "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\"",
+                    xml(&case.name),
+                    case.classname,
+                    xml(file),
+                    case.line
+                )?;
+                if case.findings.is_empty() {
+                    writeln!(self.out, "/>")?;
+                    continue;
+                }
+                writeln!(self.out, ">")?;
+                let failed = case.findings.iter().any(|f| f.outcome == Outcome::Fail);
+                for finding in &case.findings {
+                    let text = format!(
+                        "{}:{}:{}: {}\n{}",
+                        finding.location.file,
+                        finding.location.start.line,
+                        finding.location.start.column,
+                        finding.message,
+                        finding.help
+                    );
+                    match finding.outcome {
+                        Outcome::Fail => writeln!(
+                            self.out,
+                            "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                            xml(&finding.message),
+                            finding.level.as_str(),
+                            xml(&text)
+                        )?,
+                        // A case has one status: unknowns beside a failure are in its output.
+                        Outcome::Unknown if failed => writeln!(
+                            self.out,
+                            "      <system-out>(unknown) {}</system-out>",
+                            xml(&text)
+                        )?,
+                        Outcome::Unknown => writeln!(
+                            self.out,
+                            "      <skipped message=\"{}\"/>",
+                            xml(&format!("unknown: {}", finding.message))
+                        )?,
+                    }
+                }
+                writeln!(self.out, "    </testcase>")?;
+            }
+            writeln!(self.out, "  </testsuite>")?;
+        }
+        for error in &scope.errors {
+            writeln!(
+                self.out,
+                "  <testsuite name=\"{}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">",
+                xml(&error.file)
+            )?;
+            writeln!(
+                self.out,
+                "    <testcase name=\"parse {}\" classname=\"parse\" file=\"{}\" line=\"{}\">",
+                xml(&error.file),
+                xml(&error.file),
+                error.line
+            )?;
+            writeln!(
+                self.out,
+                "      <error message=\"{}\" type=\"parse\"/>",
+                xml(&error.message)
+            )?;
+            writeln!(self.out, "    </testcase>\n  </testsuite>")?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        self.start()?;
+        writeln!(self.out, "</testsuites>")?;
+        self.out.flush()
+    }
+}
+
+/// Escapes text for XML attributes and content; drops characters XML 1.0 cannot hold.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' | '\r' => out.push(' '),
+            c if (c as u32) < 0x20 => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml;
+
+    #[test]
+    fn text_is_escaped_for_xml() {
+        assert_eq!(xml("a<b & \"c\"\n\u{1}"), "a&lt;b &amp; &quot;c&quot;&#10;");
+    }
+}
