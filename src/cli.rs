@@ -15,7 +15,6 @@ use crate::error::Error;
 use crate::finding::Level;
 use crate::policy::{Policy, catalog};
 use crate::report::{self, Format, RenderOptions};
-use crate::rules;
 
 pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -126,6 +125,9 @@ struct CheckArgs {
     /// does not depend on the caller is reported once, for the first).
     #[arg(long)]
     per_caller: bool,
+    /// List findings silenced by suppression comments too (marked; they never fail the run).
+    #[arg(long)]
+    show_suppressed: bool,
     /// Skip paths matching this glob (repeatable; a name without `/` matches anywhere).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
@@ -377,6 +379,7 @@ fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, E
     options.var_files = args.var_files.clone();
     options.vars = args.vars.iter().cloned().collect();
     options.per_caller = args.per_caller;
+    options.show_suppressed = args.show_suppressed;
     options.location = args
         .location
         .as_deref()
@@ -409,9 +412,10 @@ fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, E
     };
     let selected = rule_ids(&args.select)?;
     let ignored = rule_ids(&args.ignore)?;
-    options.rules = rules::all()
+    options.rules = catalog()
+        .policies
         .iter()
-        .map(|rule| rule.id())
+        .map(|policy| policy.id.as_str())
         .filter(|id| {
             let enabled_in_config = config
                 .rules

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::UnknownLevel;
-use crate::discover::{Discovered, Scope, discover, exclude_set};
+use crate::discover::{Discovered, DiscoveredFile, Scope, discover, exclude_set};
 use crate::error::Error;
 use crate::finding::{FileError, Finding, Level, Location, Outcome, Related};
 use crate::frontend::{FileKind, SyntaxError, arm, bicep, terraform};
@@ -16,6 +16,7 @@ use crate::module_graph::{CalledModules, called_modules};
 use crate::policy::{Catalog, catalog};
 use crate::rules;
 use crate::source::{FileId, LineIndex, Span, display_path, lexical_normalize};
+use crate::suppress::{self, Directive};
 
 /// Everything a run needs, already merged from defaults, config file and flags.
 #[derive(Debug, Clone)]
@@ -40,6 +41,10 @@ pub struct Options {
     pub per_caller: bool,
     /// List every check made, passes included, in [`ScopeReport::checks`] (for JUnit).
     pub list_checks: bool,
+    /// Keep suppressed findings in [`ScopeReport::suppressed`] (they are always counted).
+    pub show_suppressed: bool,
+    /// The day suppression expiry dates are compared with (`YYYY-MM-DD`).
+    pub today: String,
     /// `--location`: the region deployments go to, for `resourceGroup().location` in Bicep and
     /// ARM (normalized: `swedencentral`).
     pub location: Option<String>,
@@ -54,13 +59,15 @@ impl Options {
             jobs: None,
             approved_regions: None,
             unknown_level: UnknownLevel::Level(Level::Note),
-            rules: rules::all().iter().map(|rule| rule.id()).collect(),
+            rules: catalog().policies.iter().map(|p| p.id.as_str()).collect(),
             levels: HashMap::new(),
             var_files: Vec::new(),
             vars: HashMap::new(),
             location: None,
             per_caller: false,
             list_checks: false,
+            show_suppressed: false,
+            today: crate::suppress::today(),
         }
     }
 }
@@ -80,6 +87,8 @@ pub struct Summary {
     pub warnings: usize,
     pub notes: usize,
     pub unknown: usize,
+    /// Findings silenced by suppression comments (not in the counts above).
+    pub suppressed: usize,
 }
 
 impl Summary {
@@ -89,6 +98,7 @@ impl Summary {
         self.accounts += scope.accounts;
         self.findings += scope.findings.len();
         self.errors += scope.errors.len();
+        self.suppressed += scope.suppressed_count;
         for finding in &scope.findings {
             match finding.level {
                 Level::Error => self.errors_level += 1,
@@ -125,6 +135,10 @@ pub struct ScopeReport {
     pub module_files: Vec<Arc<str>>,
     /// Every check made, when [`Options::list_checks`] asks for them.
     pub checks: Vec<Check>,
+    /// Findings silenced by a suppression comment: counted always, listed when
+    /// [`Options::show_suppressed`] asks for them.
+    pub suppressed: Vec<Finding>,
+    pub suppressed_count: usize,
 }
 
 /// One resource checked by one rule, at the resource's header.
@@ -238,6 +252,8 @@ struct LoadedFile {
     text: String,
     /// Built on first use: most files have no finding.
     lines: std::cell::OnceCell<LineIndex>,
+    /// Suppression comments.
+    directives: Vec<Directive>,
 }
 
 impl LoadedFile {
@@ -246,6 +262,23 @@ impl LoadedFile {
             id,
             text,
             lines: std::cell::OnceCell::new(),
+            directives: Vec::new(),
+        }
+    }
+
+    /// Reads the suppression directives among `comments` (byte ranges of the text).
+    fn read_directives(&mut self, comments: &[std::ops::Range<usize>], catalog: &'static Catalog) {
+        for range in comments {
+            let Some(comment) = self.text.get(range.clone()) else {
+                continue;
+            };
+            if !comment.contains("aoai-lint:") && !comment.contains("checkov:skip") {
+                continue;
+            }
+            let line = self.line_col(range.start).line;
+            if let Some(directive) = suppress::parse(comment, range.clone(), line, catalog) {
+                self.directives.push(directive);
+            }
         }
     }
 
@@ -336,7 +369,17 @@ fn lint_scope(
                     None => Parsed::NotIac,
                 }),
             };
-            let loaded = LoadedFile::new(id, text);
+            let mut loaded = LoadedFile::new(id, text);
+            match &parsed {
+                Ok(Parsed::Terraform(parsed)) if parsed.role == terraform::FileRole::Config => {
+                    let comments = terraform::comments(&loaded.text);
+                    loaded.read_directives(&comments, catalog);
+                }
+                Ok(Parsed::Bicep(parsed)) => {
+                    loaded.read_directives(&parsed.program.comments, catalog)
+                }
+                _ => {}
+            }
             let parsed = parsed.map_err(|SyntaxError { offset, message }| {
                 let position = loaded.line_col(offset);
                 FileError {
@@ -377,11 +420,10 @@ fn lint_scope(
     let is_terraform_module = terraform_files
         .iter()
         .any(|file| file.role == terraform::FileRole::Config);
-    if is_terraform_module
-        && !called
-            .terraform_dirs
-            .contains(&lexical_normalize(&scope.dir))
-    {
+    let terraform_called = called
+        .terraform_dirs
+        .contains(&lexical_normalize(&scope.dir));
+    if is_terraform_module && !terraform_called {
         terraform_files.extend(var_files.iter().map(|file| terraform::ParsedFile {
             id: file.id,
             body: file.body.clone(),
@@ -422,6 +464,8 @@ fn lint_scope(
         let (file, display, _) = file_of(span.file)?;
         Some(locate(display, file, span))
     };
+    // Suppression comments that matched a finding, by (file, index).
+    let mut used: std::collections::HashSet<(FileId, usize)> = std::collections::HashSet::new();
     for finding in raw {
         if !file_of(finding.span.file).is_some_and(|(_, _, target)| target) {
             continue;
@@ -429,6 +473,7 @@ fn lint_scope(
         let Some(location) = locate(&finding.span) else {
             continue;
         };
+        let suppression = suppression_of(&finding, &file_of, &options.today, &mut used);
         let Some(policy) = catalog.find(finding.rule) else {
             continue;
         };
@@ -466,7 +511,47 @@ fn lint_scope(
             location,
             label: finding.label,
             related,
+            suppressed: suppression.clone(),
         });
+        if suppression.is_some() {
+            output.suppressed_count += 1;
+            let finding = output.findings.pop();
+            if options.show_suppressed {
+                output.suppressed.extend(finding);
+            }
+        }
+    }
+    if options.rules.contains(suppress::INVALID_SUPPRESSION) {
+        // Whether a suppression matches nothing is only known where the file's resources are
+        // checked: here for the scope's own files, unless its callers check them; a module file
+        // read here may match for another caller.
+        let owned = |file: &DiscoveredFile| match file.kind {
+            FileKind::Terraform => !terraform_called,
+            FileKind::Bicep => !called
+                .bicep_templates
+                .contains(&lexical_normalize(&file.path)),
+            FileKind::Json => true,
+        };
+        let files = files.iter().map(|f| {
+            let file = discovered.file(f.id);
+            (f, file.display.clone(), file.target, owned(file))
+        });
+        let modules = module_files
+            .iter()
+            .map(|m| (&m.file, m.display.clone(), m.target, false));
+        for (file, display, target, owned) in files.chain(modules) {
+            if !target {
+                continue;
+            }
+            for (index, directive) in file.directives.iter().enumerate() {
+                let used = used.contains(&(file.id, index)) || !owned;
+                for message in suppression_problems(directive, used, &options.today, &options.rules)
+                {
+                    let problem = invalid_suppression(catalog, &display, file, directive, message);
+                    output.findings.push(problem);
+                }
+            }
+        }
     }
     if options.list_checks {
         for check in checks {
@@ -488,6 +573,9 @@ fn lint_scope(
     }
     output
         .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    output
+        .suppressed
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     output.errors.sort();
     output
@@ -567,6 +655,15 @@ impl<'a> ModuleFiles<'a> {
         display_path(path, self.cwd).into()
     }
 
+    /// Reads a module file's suppression comments, once.
+    fn read_directives(&mut self, id: FileId, comments: &[std::ops::Range<usize>]) {
+        if let Some(module) = self.files.iter_mut().find(|m| m.file.id == id)
+            && module.file.directives.is_empty()
+        {
+            module.file.read_directives(comments, catalog());
+        }
+    }
+
     /// A syntax error in a file outside the scanned tree (files of the tree report their own).
     fn syntax_error(&mut self, id: FileId, error: SyntaxError) {
         let Some(module) = self.files.iter().find(|m| m.file.id == id) else {
@@ -605,12 +702,15 @@ impl<'a> ModuleFiles<'a> {
                     continue;
                 };
                 match bicep::parse(text) {
-                    Ok(program) => files.push(bicep::BicepFile {
-                        id,
-                        path,
-                        program,
-                        module_only: true,
-                    }),
+                    Ok(program) => {
+                        self.read_directives(id, &program.comments);
+                        files.push(bicep::BicepFile {
+                            id,
+                            path,
+                            program,
+                            module_only: true,
+                        })
+                    }
                     Err(error) => self.syntax_error(id, error),
                 }
             }
@@ -638,16 +738,135 @@ impl terraform::ModuleLoader for ModuleFiles<'_> {
             let Some((id, text)) = self.read(&path) else {
                 continue;
             };
+            let comments = terraform::comments(text);
             match terraform::parse(text) {
-                Ok(body) => parsed.push(terraform::ParsedFile {
-                    id,
-                    body,
-                    role: terraform::FileRole::Config,
-                }),
+                Ok(body) => {
+                    self.read_directives(id, &comments);
+                    parsed.push(terraform::ParsedFile {
+                        id,
+                        body,
+                        role: terraform::FileRole::Config,
+                    })
+                }
                 Err(error) => self.syntax_error(id, error),
             }
         }
         (!parsed.is_empty()).then_some(parsed)
+    }
+}
+
+/// The reason of the suppression comment that silences `finding`, if any: in the finding's file
+/// (above or at its line, or inside its resource's block), in the resource's file (above or
+/// inside the block), or file-wide. An expired suppression does not silence.
+fn suppression_of<'f>(
+    finding: &rules::RawFinding,
+    file_of: &impl Fn(FileId) -> Option<(&'f LoadedFile, &'f Arc<str>, bool)>,
+    today: &str,
+    used: &mut std::collections::HashSet<(FileId, usize)>,
+) -> Option<String> {
+    let lines_of = |span: &Span| -> Option<(usize, usize)> {
+        let (file, _, _) = file_of(span.file)?;
+        Some((
+            file.line_col(span.range.start).line,
+            file.line_col(span.range.end).line,
+        ))
+    };
+    let extent = lines_of(&finding.extent);
+    let finding_line = lines_of(&finding.span).map(|(start, _)| start);
+    let mut places = vec![(finding.span.file, finding_line, None)];
+    if finding.extent.file == finding.span.file {
+        places[0].2 = extent;
+    } else {
+        places.push((finding.extent.file, None, extent));
+    }
+    for (file, line, extent) in places {
+        let Some((loaded, _, _)) = file_of(file) else {
+            continue;
+        };
+        for (index, directive) in loaded.directives.iter().enumerate() {
+            if !directive.rules.contains(&finding.rule) || !directive.covers(line, extent) {
+                continue;
+            }
+            used.insert((file, index));
+            if !directive.expired(today) {
+                return Some(directive.reason.clone());
+            }
+        }
+    }
+    None
+}
+
+/// What is wrong with a suppression comment, if anything.
+fn suppression_problems(
+    directive: &Directive,
+    used: bool,
+    today: &str,
+    selected: &BTreeSet<&'static str>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if directive.checkov {
+        // Checkov skips may be meant for Checkov's own checks: only expiry is ours to report.
+        if directive.expired(today) && used {
+            problems.push(format!(
+                "the suppression expired on {}: the finding is reported again",
+                directive.expires.as_deref().unwrap_or_default()
+            ));
+        }
+        return problems;
+    }
+    for unknown in &directive.unknown {
+        problems.push(format!("`{unknown}` is not a rule ID or name"));
+    }
+    if directive.reason.is_empty() {
+        problems.push("the suppression gives no reason: say why the finding is acceptable".into());
+    }
+    if directive.expired(today) {
+        problems.push(format!(
+            "the suppression expired on {}: it no longer suppresses anything",
+            directive.expires.as_deref().unwrap_or_default()
+        ));
+    } else if !used
+        && !directive.rules.is_empty()
+        && directive.rules.iter().all(|rule| selected.contains(rule))
+    {
+        problems.push(format!(
+            "the suppression matches no {} finding: remove it",
+            directive.rules.join("/")
+        ));
+    }
+    problems
+}
+
+fn invalid_suppression(
+    catalog: &'static Catalog,
+    display: &Arc<str>,
+    file: &LoadedFile,
+    directive: &Directive,
+    message: String,
+) -> Finding {
+    let policy = catalog.find(suppress::INVALID_SUPPRESSION);
+    let span = Span::new(file.id, directive.span.clone());
+    Finding {
+        rule: suppress::INVALID_SUPPRESSION,
+        name: policy.map_or("invalid-suppression", |p| p.name.as_str()),
+        level: policy.map_or(Level::Warning, |p| p.severity),
+        outcome: Outcome::Fail,
+        message,
+        help: policy.map_or("", |p| {
+            let language = if display.ends_with(".bicep") {
+                crate::model::Language::Bicep
+            } else {
+                crate::model::Language::Terraform
+            };
+            p.remediation_for(language)
+        }),
+        url: policy.map_or("", |p| p.references.learn.as_str()),
+        resource: String::new(),
+        attribute: String::new(),
+        location: locate(display, file, &span),
+        label: "this suppression".into(),
+        related: Vec::new(),
+        suppressed: None,
     }
 }
 

@@ -82,6 +82,8 @@ pub struct Finding {
     /// Short text under the primary span in snippets.
     pub label: String,
     pub related: Vec<Related>,
+    /// The reason of the suppression comment that silences it, for suppressed findings.
+    pub suppressed: Option<String>,
 }
 
 impl Finding {

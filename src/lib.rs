@@ -18,6 +18,7 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 
 pub use engine::{Options, Report, ScopeReport, Summary, lint, lint_streaming};
 pub use error::Error;

@@ -24,6 +24,9 @@ pub struct Policy {
     pub rationale: String,
     pub remediation: Remediation,
     pub references: References,
+    /// Reported by the engine itself (suppression problems), not by a rule over the model.
+    #[serde(default)]
+    pub engine: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -619,3 +619,65 @@ fn several_formats_are_written_in_one_run() {
         assert_eq!(output.status.code(), Some(2), "{bad:?}");
     }
 }
+
+#[test]
+fn suppressions_silence_findings_and_report_their_own_problems() {
+    let output = repo()
+        .args([
+            "fixtures/suppressions",
+            "--format",
+            "json",
+            "--show-suppressed",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output.stdout);
+    let lines = |key: &str| -> Vec<String> {
+        report[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}:{} {}",
+                    f["file"].as_str().unwrap().rsplit('/').next().unwrap(),
+                    f["line"],
+                    f["rule"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        lines("findings"),
+        [
+            "main.tf:15 AOAI901", // suppresses nothing: local auth is off
+            "main.tf:20 AOAI901", // AOAI999 is not a rule
+            "main.tf:20 AOAI901", // expired
+            "main.tf:26 AOAI001", // ... so the finding is back
+            "main.tf:28 AOAI901", // no reason
+        ]
+    );
+    assert_eq!(
+        lines("suppressed"),
+        [
+            "main.bicep:5 AOAI002", // line above the resource
+            "main.bicep:5 AOAI003", // ignore-file
+            "main.tf:7 AOAI002",    // line above the resource
+            "main.tf:7 AOAI003",    // checkov:skip=CKV2_AZURE_22 inside the block
+            "main.tf:14 AOAI001",   // line above the attribute, not yet expired
+            "main.tf:19 AOAI002",   // inside the block (without a reason: reported too)
+        ]
+    );
+    assert_eq!(report["summary"]["suppressed"], 6);
+    assert!(report["suppressed"][0]["suppressed"].is_string());
+
+    // Without --show-suppressed they are counted but not listed.
+    let output = repo()
+        .args(["fixtures/suppressions", "--format", "json"])
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert!(report.get("suppressed").is_none());
+    assert_eq!(report["summary"]["suppressed"], 6);
+}

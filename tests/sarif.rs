@@ -11,7 +11,7 @@ fn sarif(path: &str) -> Value {
     let output = Command::cargo_bin("aoai-lint")
         .unwrap()
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .args([path, "--format", "sarif"])
+        .args([path, "--format", "sarif", "--show-suppressed"])
         .output()
         .unwrap();
     serde_json::from_slice(&output.stdout).expect("SARIF is JSON")
@@ -28,7 +28,7 @@ fn schema_errors(document: &Value) -> Vec<String> {
 
 #[test]
 fn sarif_is_valid_against_the_official_schema() {
-    for tree in ["fixtures/demo", "fixtures/parse-errors"] {
+    for tree in ["fixtures/demo", "fixtures/parse-errors", "fixtures/report"] {
         let document = sarif(tree);
         let errors = schema_errors(&document);
         assert!(errors.is_empty(), "{tree}: {errors:#?}");
@@ -76,6 +76,15 @@ fn results_carry_rules_fingerprints_and_relative_locations() {
         }
     }
     assert!(results.iter().any(|r| r["relatedLocations"].is_array()));
+    let canned = sarif("fixtures/report");
+    let suppressed: Vec<_> = canned["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["suppressions"].is_array())
+        .collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(suppressed[0]["suppressions"][0]["kind"], "inSource");
     let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
         .as_str()
         .unwrap();

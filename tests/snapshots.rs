@@ -1,4 +1,6 @@
-//! Snapshots of every output format over the demo tree and a tree with a parse error.
+//! Snapshots of every output format over the demo tree, a tree with a parse error, and the
+//! canned report (`fixtures/report`: a failure, an unknown, a suppressed finding and a parse
+//! error) in every format.
 
 use std::path::Path;
 
@@ -84,4 +86,21 @@ fn junit() {
         "parse_error_junit",
         run(&["fixtures/parse-errors", "--format", "junit"])
     );
+}
+
+#[test]
+fn canned_report_in_every_format() {
+    for format in ["human", "compact", "json", "sarif", "github", "junit"] {
+        let mut output = run(&["fixtures/report", "--show-suppressed", "--format", format]);
+        if format == "sarif" {
+            let json = output.split_once('\n').map_or("", |(_, json)| json);
+            let document: serde_json::Value = serde_json::from_str(json).unwrap();
+            let root = document["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            output = output.replace(&root, "file:///SRCROOT/");
+        }
+        insta::assert_snapshot!(format!("report_{format}"), output);
+    }
 }

@@ -85,6 +85,7 @@ pub fn map_module(
                 declared: Declared {
                     address: format!("{}.{input}", declared.address),
                     header: span.clone(),
+                    extent: declared.extent.clone(),
                     language: declared.language,
                     existence,
                 },
@@ -119,6 +120,7 @@ pub fn map_module(
                 declared: Declared {
                     address: format!("{}.{input}[{name}]", declared.address),
                     header: item.span.clone(),
+                    extent: declared.extent.clone(),
                     language: declared.language,
                     existence: declared.existence.clone(),
                 },

@@ -35,6 +35,9 @@ pub struct Declared {
     /// The resource header (`resource "type" "name"`): where findings about missing
     /// attributes point.
     pub header: Span,
+    /// The whole declaration (block, statement, JSON object): a suppression comment inside it
+    /// applies to the resource.
+    pub extent: Span,
     pub language: Language,
     pub existence: Existence,
 }

@@ -19,22 +19,31 @@ impl Reporter for Compact<'_> {
                 error.file, error.line, error.column, error.message
             )?;
         }
-        for finding in &scope.findings {
+        for finding in scope.findings.iter().chain(&scope.suppressed) {
             let unknown = if finding.outcome == Outcome::Unknown {
                 " (unknown)"
             } else {
                 ""
             };
+            let suppressed = match &finding.suppressed {
+                Some(reason) if reason.is_empty() => " (suppressed)".to_string(),
+                Some(reason) => format!(" (suppressed: {reason})"),
+                None => String::new(),
+            };
+            let resource = if finding.resource.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", finding.resource)
+            };
             writeln!(
                 self.out,
-                "{}:{}:{}: {}[{}]{unknown} {} [{}]",
+                "{}:{}:{}: {}[{}]{unknown}{suppressed} {}{resource}",
                 finding.location.file,
                 finding.location.start.line,
                 finding.location.start.column,
                 finding.level.as_str(),
                 finding.rule,
                 finding.message,
-                finding.resource,
             )?;
         }
         Ok(())

@@ -57,7 +57,7 @@ impl Reporter for Human<'_> {
             let source = self.sources.get(&error.file);
             self.render(&ErrorDiagnostic { error, source })?;
         }
-        for finding in &scope.findings {
+        for finding in scope.findings.iter().chain(&scope.suppressed) {
             let related = finding
                 .related
                 .iter()
@@ -109,6 +109,9 @@ fn summary_line(summary: &Summary) -> String {
             counts.join(", ")
         )
     };
+    if summary.suppressed > 0 {
+        line.push_str(&format!("; {} suppressed", summary.suppressed));
+    }
     if summary.errors > 0 {
         line.push_str(&format!(
             "; {} could not be read or parsed",
@@ -182,8 +185,13 @@ impl Diagnostic for FindingDiagnostic<'_> {
         } else {
             ""
         };
+        let suppressed = match &finding.suppressed {
+            Some(reason) if reason.is_empty() => " (suppressed)".to_string(),
+            Some(reason) => format!(" (suppressed: {reason})"),
+            None => String::new(),
+        };
         Some(Box::new(format!(
-            "{}[{}]{unknown}",
+            "{}[{}]{unknown}{suppressed}",
             finding.rule, finding.name
         )))
     }

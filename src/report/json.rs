@@ -28,6 +28,9 @@ struct JsonFinding<'a> {
     end_line: usize,
     end_column: usize,
     related: Vec<JsonRelated<'a>>,
+    /// The reason of the suppression comment, for suppressed findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -57,6 +60,7 @@ struct JsonSummary {
     errors: usize,
     by_level: ByLevel,
     unknown: usize,
+    suppressed: usize,
 }
 
 #[derive(Serialize)]
@@ -94,6 +98,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
                 end_column: r.location.end.column,
             })
             .collect(),
+        suppressed: f.suppressed.as_deref(),
     }
 }
 
@@ -104,6 +109,8 @@ pub struct Json<'w> {
     started: bool,
     findings_written: usize,
     errors: Vec<FileError>,
+    /// Suppressed findings (with `--show-suppressed`), written after the findings.
+    suppressed: Vec<Finding>,
 }
 
 impl<'w> Json<'w> {
@@ -113,6 +120,7 @@ impl<'w> Json<'w> {
             started: false,
             findings_written: 0,
             errors: Vec::new(),
+            suppressed: Vec::new(),
         }
     }
 
@@ -144,6 +152,7 @@ impl Reporter for Json<'_> {
             self.findings_written += 1;
         }
         self.errors.extend(scope.errors.iter().cloned());
+        self.suppressed.extend(scope.suppressed.iter().cloned());
         Ok(())
     }
 
@@ -167,6 +176,11 @@ impl Reporter for Json<'_> {
             .collect();
         write!(self.out, "  \"errors\": ")?;
         serde_json::to_writer(&mut self.out, &errors)?;
+        if !self.suppressed.is_empty() {
+            let suppressed: Vec<_> = self.suppressed.iter().map(finding).collect();
+            write!(self.out, ",\n  \"suppressed\": ")?;
+            serde_json::to_writer(&mut self.out, &suppressed)?;
+        }
         let summary = JsonSummary {
             files: summary.files,
             resources: summary.resources,
@@ -179,6 +193,7 @@ impl Reporter for Json<'_> {
                 note: summary.notes,
             },
             unknown: summary.unknown,
+            suppressed: summary.suppressed,
         };
         write!(self.out, ",\n  \"summary\": ")?;
         serde_json::to_writer(&mut self.out, &summary)?;

@@ -152,13 +152,16 @@ fn result(finding: &Finding) -> Value {
     if !related.is_empty() {
         result["relatedLocations"] = Value::Array(related);
     }
+    if let Some(reason) = &finding.suppressed {
+        result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+    }
     result
 }
 
 impl Reporter for Sarif<'_> {
     fn scope(&mut self, scope: &ScopeReport) -> io::Result<()> {
         self.start()?;
-        for finding in &scope.findings {
+        for finding in scope.findings.iter().chain(&scope.suppressed) {
             let separator = if self.results_written == 0 {
                 "\n        "
             } else {

@@ -49,6 +49,9 @@ pub struct RawFinding {
     /// Short text under the primary span in snippets.
     pub label: String,
     pub related: Vec<(Span, String)>,
+    /// The declaration of the resource, where suppression comments apply.
+    pub header: Span,
+    pub extent: Span,
 }
 
 pub trait Rule: Sync {
@@ -165,6 +168,8 @@ impl Findings {
                 Outcome::Unknown => "not known statically".into(),
             },
             related: Vec::new(),
+            header: declared.header.clone(),
+            extent: declared.extent.clone(),
         });
         self.items.last_mut().expect("just pushed")
     }
@@ -252,7 +257,7 @@ mod tests {
         for id in &ids {
             assert!(catalog().find(id).is_some(), "{id} has no policy file");
         }
-        for policy in &catalog().policies {
+        for policy in catalog().policies.iter().filter(|p| !p.engine) {
             assert!(
                 ids.contains(&policy.id.as_str()),
                 "{} has no rule",

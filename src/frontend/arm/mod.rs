@@ -382,6 +382,7 @@ impl<'a> Template<'a> {
         let declared = Declared {
             address: address.clone(),
             header: header.clone(),
+            extent: self.span(&json.span),
             language: Language::Arm,
             existence,
         };

@@ -266,6 +266,7 @@ fn evaluate_module<'a>(
     let declared = Declared {
         address: format!("{}{name}", call.prefix),
         header: Span::new(template.id, statement.header.clone()),
+        extent: Span::new(template.id, statement.span.clone()),
         language: Language::Bicep,
         existence: existence.clone(),
     };
@@ -538,6 +539,7 @@ fn map_resource(
     let declared = Declared {
         address: symbol.clone(),
         header: header.clone(),
+        extent: Span::new(file, statement.span.clone()),
         language: Language::Bicep,
         existence: combine(&call.existence, existence),
     };

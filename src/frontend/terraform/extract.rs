@@ -64,6 +64,7 @@ pub fn extract(program: &Program<'_>) -> Model {
             let declared = |existence| Declared {
                 address: address.clone(),
                 header: block_header(call.file, call.block),
+                extent: block_extent(call.file, call.block),
                 language: Language::Terraform,
                 existence,
             };
@@ -216,6 +217,15 @@ fn count_or_for_each(eval: &Evaluator<'_>, body: &Body) -> Repetition {
             "`{name}` is {}, which is not a valid {name}",
             other.shown()
         )),
+    }
+}
+
+/// The whole block, header to closing brace.
+fn block_extent(file: crate::source::FileId, block: &hcl_edit::structure::Block) -> Span {
+    let header = block_header(file, block);
+    match block.span() {
+        Some(range) => Span::new(file, range),
+        None => header,
     }
 }
 
@@ -487,6 +497,7 @@ impl Converter<'_> {
         let declared = Declared {
             address: address.to_string(),
             header,
+            extent: block_extent(self.resource.file, self.resource.block),
             language: Language::Terraform,
             existence,
         };

@@ -1,11 +1,13 @@
 //! Terraform front-end: the `.tf` files of a root module directory and the local modules it calls -> [`Model`].
 
+mod comments;
 mod eval;
 mod extract;
 mod functions;
 mod module;
 mod program;
 
+pub use comments::comments;
 pub use module::{FileRole, ParsedFile, local_calls};
 pub use program::ModuleLoader;
 

@@ -1,0 +1,223 @@
+//! Inline suppressions, read from comments:
+//!
+//! - `aoai-lint:ignore[AOAI001,AOAI004] reason`: on the line above a resource or attribute, at
+//!   the end of its line, or anywhere inside the resource's block;
+//! - `aoai-lint:ignore-file[AOAI003] reason`: every finding located in the file;
+//! - `exp:YYYY-MM-DD` anywhere in the reason: the suppression stops working after that day, and
+//!   says so;
+//! - Checkov's `checkov:skip=CKV_AZURE_134:reason`, for the checks a policy names as its Checkov
+//!   equivalents (`references.checkov` in `policies/`), to ease migration.
+//!
+//! A suppression without a reason, naming an unknown rule, expired, or that suppresses nothing
+//! is reported as AOAI901 (invalid-suppression).
+
+use std::ops::Range;
+
+use crate::policy::Catalog;
+
+/// The engine policy under which suppression problems are reported.
+pub const INVALID_SUPPRESSION: &str = "AOAI901";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    /// The comment, in its file.
+    pub span: Range<usize>,
+    /// 1-based line of the comment.
+    pub line: usize,
+    pub file_wide: bool,
+    /// Rule IDs it suppresses.
+    pub rules: Vec<&'static str>,
+    /// IDs or names that are not rules (reported).
+    pub unknown: Vec<String>,
+    pub reason: String,
+    /// `YYYY-MM-DD`, compared as text.
+    pub expires: Option<String>,
+    /// A Checkov skip: never reported as a problem (it may be meant for Checkov itself).
+    pub checkov: bool,
+}
+
+impl Directive {
+    pub fn expired(&self, today: &str) -> bool {
+        self.expires.as_deref().is_some_and(|day| day < today)
+    }
+
+    /// Whether it applies to a finding at `finding_line` of a resource spanning `extent_lines`
+    /// (in the same file as the comment).
+    pub fn covers(
+        &self,
+        finding_line: Option<usize>,
+        extent_lines: Option<(usize, usize)>,
+    ) -> bool {
+        if self.file_wide {
+            return finding_line.is_some();
+        }
+        let near = |line: usize| self.line + 1 == line || self.line == line;
+        finding_line.is_some_and(near)
+            || extent_lines
+                .is_some_and(|(start, end)| near(start) || (start..=end).contains(&self.line))
+    }
+}
+
+/// The directives in one comment (`comment` is its text, starting at `span.start`).
+pub fn parse(
+    comment: &str,
+    span: Range<usize>,
+    line: usize,
+    catalog: &'static Catalog,
+) -> Option<Directive> {
+    let text = comment.trim_end_matches("*/");
+    if let Some(at) = text.find("aoai-lint:ignore") {
+        let rest = &text[at + "aoai-lint:ignore".len()..];
+        let (file_wide, rest) = match rest.strip_prefix("-file") {
+            Some(rest) => (true, rest),
+            None => (false, rest),
+        };
+        let rest = rest.strip_prefix('[')?;
+        let (ids, reason) = rest.split_once(']')?;
+        let mut rules = Vec::new();
+        let mut unknown = Vec::new();
+        for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+            match catalog.find(id) {
+                Some(policy) => rules.push(policy.id.as_str()),
+                None => unknown.push(id.to_string()),
+            }
+        }
+        let (reason, expires) = take_expiry(reason);
+        return Some(Directive {
+            span,
+            line,
+            file_wide,
+            rules,
+            unknown,
+            reason,
+            expires,
+            checkov: false,
+        });
+    }
+    let at = text.find("checkov:skip=")?;
+    let rest = &text[at + "checkov:skip=".len()..];
+    let (check, reason) = rest.split_once(':').unwrap_or((rest, ""));
+    let check = check.trim();
+    let rules: Vec<&'static str> = catalog
+        .policies
+        .iter()
+        .filter(|p| {
+            p.references
+                .checkov
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(check))
+        })
+        .map(|p| p.id.as_str())
+        .collect();
+    if rules.is_empty() {
+        return None;
+    }
+    let (reason, expires) = take_expiry(reason);
+    Some(Directive {
+        span,
+        line,
+        file_wide: false,
+        rules,
+        unknown: Vec::new(),
+        reason,
+        expires,
+        checkov: true,
+    })
+}
+
+/// Splits `exp:YYYY-MM-DD` off a reason.
+fn take_expiry(reason: &str) -> (String, Option<String>) {
+    let mut expires = None;
+    let mut words = Vec::new();
+    for word in reason.split_whitespace() {
+        match word.strip_prefix("exp:") {
+            Some(day) if is_date(day) => expires = Some(day.to_string()),
+            _ => words.push(word),
+        }
+    }
+    let reason = words.join(" ");
+    (reason.trim_end_matches([',', ';']).to_string(), expires)
+}
+
+fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::catalog;
+
+    #[test]
+    fn directives_are_read_from_comments() {
+        let d = parse(
+            "# aoai-lint:ignore[AOAI001, local-auth-disabled, AOAI999] private lab exp:2030-01-31",
+            0..10,
+            3,
+            catalog(),
+        )
+        .unwrap();
+        assert_eq!(d.rules, ["AOAI001", "AOAI004"]);
+        assert_eq!(d.unknown, ["AOAI999"]);
+        assert_eq!(d.reason, "private lab");
+        assert_eq!(d.expires.as_deref(), Some("2030-01-31"));
+        assert!(!d.file_wide && !d.expired("2029-12-31") && d.expired("2030-02-01"));
+
+        let file = parse("// aoai-lint:ignore-file[AOAI003]", 0..1, 1, catalog()).unwrap();
+        assert!(file.file_wide && file.reason.is_empty());
+
+        let checkov = parse(
+            "#checkov:skip=CKV_AZURE_134:behind a firewall",
+            0..1,
+            1,
+            catalog(),
+        )
+        .unwrap();
+        assert_eq!(
+            (checkov.rules.as_slice(), checkov.checkov),
+            (["AOAI001"].as_slice(), true)
+        );
+        assert!(parse("#checkov:skip=CKV_AZURE_1:other", 0..1, 1, catalog()).is_none());
+        assert!(parse("# just a comment", 0..1, 1, catalog()).is_none());
+    }
+
+    #[test]
+    fn coverage_by_line_and_block() {
+        let d = parse("# aoai-lint:ignore[AOAI001] r", 0..1, 10, catalog()).unwrap();
+        assert!(d.covers(Some(11), None));
+        assert!(d.covers(Some(10), None));
+        assert!(!d.covers(Some(12), Some((20, 30))));
+        assert!(d.covers(Some(40), Some((11, 50))));
+        assert!(d.covers(Some(40), Some((5, 50))));
+    }
+
+    #[test]
+    fn today_is_a_date() {
+        assert!(is_date(&today()));
+    }
+}
