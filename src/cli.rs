@@ -128,6 +128,16 @@ struct CheckArgs {
     /// List findings silenced by suppression comments too (marked; they never fail the run).
     #[arg(long)]
     show_suppressed: bool,
+    /// Lint standard input as if it were this file (editors): its sibling files are read
+    /// from disk as context, and only it is reported on.
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (for --baseline).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Skip paths matching this glob (repeatable; a name without `/` matches anywhere).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
@@ -332,7 +342,11 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
         };
         reporters.push(report::reporter(destination.format, out, render));
     }
+    let mut baseline_findings = Vec::new();
     let summary = lint_streaming(&options, &mut |scope| {
+        if args.write_baseline.is_some() {
+            baseline_findings.extend(scope.findings.iter().cloned());
+        }
         reporters.iter_mut().try_for_each(|r| r.scope(&scope))
     })
     .and_then(|summary| {
@@ -345,6 +359,17 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
     drop(reporters);
     match summary {
         Ok(summary) => {
+            if let Some(path) = &args.write_baseline {
+                let (file, mut handle) = PendingFile::create(path)?;
+                let text = crate::baseline::render(&baseline_findings);
+                handle
+                    .write_all(text.as_bytes())
+                    .map_err(|source| Error::Io {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
+                pending.push(file);
+            }
             for file in pending {
                 file.commit()?;
             }
@@ -380,6 +405,20 @@ fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, E
     options.vars = args.vars.iter().cloned().collect();
     options.per_caller = args.per_caller;
     options.show_suppressed = args.show_suppressed;
+    if let Some(path) = &args.stdin_filename {
+        let mut text = String::new();
+        io::Read::read_to_string(&mut io::stdin(), &mut text).map_err(|source| Error::Io {
+            path: "standard input".into(),
+            source,
+        })?;
+        options.paths = vec![path.clone()];
+        options.stdin = Some((path.clone(), text));
+    }
+    options.baseline = args
+        .baseline
+        .as_deref()
+        .map(crate::baseline::read)
+        .transpose()?;
     options.location = args
         .location
         .as_deref()

@@ -78,17 +78,28 @@ pub fn exclude_set(patterns: &[String]) -> Result<GlobSet, Error> {
         .map_err(|e| Error::Usage(format!("invalid exclude patterns: {e}")))
 }
 
-pub fn discover(paths: &[PathBuf], excludes: &GlobSet, cwd: &Path) -> Result<Discovered, Error> {
+/// `buffer` is a file given on standard input (`--stdin-filename`): it need not exist on disk.
+pub fn discover(
+    paths: &[PathBuf],
+    excludes: &GlobSet,
+    cwd: &Path,
+    buffer: Option<&Path>,
+) -> Result<Discovered, Error> {
     // path -> is target; BTreeMap gives a deterministic order.
     let mut found: BTreeMap<PathBuf, bool> = BTreeMap::new();
     let mut errors = Vec::new();
     let mut explicit_files = false;
     for path in paths {
-        let metadata = std::fs::metadata(path).map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        if metadata.is_dir() {
+        let is_dir = if Some(path.as_path()) == buffer {
+            false
+        } else {
+            let metadata = std::fs::metadata(path).map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            metadata.is_dir()
+        };
+        if is_dir {
             walk(path, excludes, cwd, &mut found, &mut errors);
         } else if FileKind::of(path).is_some() {
             // Explicit files are always linted; their siblings give them context.

@@ -45,12 +45,27 @@ pub struct Options {
     pub show_suppressed: bool,
     /// The day suppression expiry dates are compared with (`YYYY-MM-DD`).
     pub today: String,
+    /// `--stdin-filename`: a file's path and the text that replaces it (an editor's buffer).
+    pub stdin: Option<(PathBuf, String)>,
+    /// `--baseline`: fingerprints of accepted findings, with how many findings each stands for.
+    /// Matching findings are not reported.
+    pub baseline: Option<HashMap<String, usize>>,
     /// `--location`: the region deployments go to, for `resourceGroup().location` in Bicep and
     /// ARM (normalized: `swedencentral`).
     pub location: Option<String>,
 }
 
 impl Options {
+    /// A file's text: the `--stdin-filename` buffer for that path, else the file on disk.
+    fn source(&self, path: &std::path::Path) -> Result<String, ReadError> {
+        match &self.stdin {
+            Some((buffer, text)) if lexical_normalize(buffer) == lexical_normalize(path) => {
+                Ok(text.clone())
+            }
+            _ => read_text(path),
+        }
+    }
+
     pub fn new(paths: Vec<PathBuf>, cwd: PathBuf) -> Self {
         Options {
             paths,
@@ -68,6 +83,8 @@ impl Options {
             list_checks: false,
             show_suppressed: false,
             today: crate::suppress::today(),
+            baseline: None,
+            stdin: None,
         }
     }
 }
@@ -89,6 +106,10 @@ pub struct Summary {
     pub unknown: usize,
     /// Findings silenced by suppression comments (not in the counts above).
     pub suppressed: usize,
+    /// Findings hidden because the baseline lists them (not in the counts above).
+    pub baselined: usize,
+    /// Baseline entries that no finding matched any more: fixed since the baseline.
+    pub baseline_fixed: usize,
 }
 
 impl Summary {
@@ -185,7 +206,8 @@ pub fn lint_streaming(
     report: &mut dyn FnMut(ScopeReport) -> std::io::Result<()>,
 ) -> Result<Summary, Error> {
     let excludes = exclude_set(&options.exclude)?;
-    let discovered = discover(&options.paths, &excludes, &options.cwd)?;
+    let buffer = options.stdin.as_ref().map(|(path, _)| path.as_path());
+    let discovered = discover(&options.paths, &excludes, &options.cwd, buffer)?;
     let var_files = read_var_files(&options.var_files)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
@@ -201,7 +223,21 @@ pub fn lint_streaming(
     // depend on the caller (same rule, place and message) is reported for the first only.
     let mut reported: std::collections::HashSet<(&'static str, Arc<str>, usize, String)> =
         std::collections::HashSet::new();
+    let mut baseline = options.baseline.clone();
     let mut emit = |mut scope: ScopeReport| -> Result<(), Error> {
+        if let Some(baseline) = baseline.as_mut() {
+            let before = scope.findings.len();
+            scope
+                .findings
+                .retain(|f| match baseline.get_mut(&f.fingerprint()) {
+                    Some(count) if *count > 0 => {
+                        *count -= 1;
+                        false
+                    }
+                    _ => true,
+                });
+            summary.baselined += before - scope.findings.len();
+        }
         if !options.per_caller && !scope.module_files.is_empty() {
             let module_files = &scope.module_files;
             scope.findings.retain(|f| {
@@ -243,6 +279,8 @@ pub fn lint_streaming(
             emit(scope)?;
         }
     }
+    drop(emit);
+    summary.baseline_fixed = baseline.map_or(0, |left| left.values().sum());
     Ok(summary)
 }
 
@@ -319,7 +357,7 @@ fn lint_scope(
         .par_iter()
         .filter_map(|&id| {
             let file = discovered.file(id);
-            let text = match read_text(&file.path) {
+            let text = match options.source(&file.path) {
                 Ok(text) => text,
                 Err(error) => {
                     // Context files that cannot be read are not the user's concern here.
@@ -415,7 +453,7 @@ fn lint_scope(
     // A directory is one Terraform module, with the local modules it calls; each Bicep and ARM
     // template stands alone, with the local modules it calls. `--var-file` values apply to
     // every module linted as a root.
-    let mut modules = ModuleFiles::new(discovered, &options.cwd);
+    let mut modules = ModuleFiles::new(discovered, options);
     let mut model = crate::model::Model::default();
     let is_terraform_module = terraform_files
         .iter()
@@ -593,6 +631,7 @@ struct ModuleFile {
 /// their texts to locate findings in them.
 struct ModuleFiles<'a> {
     discovered: &'a Discovered,
+    options: &'a Options,
     cwd: &'a std::path::Path,
     /// Ids for files outside the discovered tree, past the discovered ones.
     next_id: u32,
@@ -605,10 +644,11 @@ struct ModuleFiles<'a> {
 const MAX_MODULE_FILES: usize = 1_024;
 
 impl<'a> ModuleFiles<'a> {
-    fn new(discovered: &'a Discovered, cwd: &'a std::path::Path) -> Self {
+    fn new(discovered: &'a Discovered, options: &'a Options) -> Self {
         ModuleFiles {
             discovered,
-            cwd,
+            options,
+            cwd: &options.cwd,
             next_id: discovered.files.len() as u32,
             files: Vec::new(),
             errors: Vec::new(),
@@ -630,7 +670,7 @@ impl<'a> ModuleFiles<'a> {
         if self.files.len() >= MAX_MODULE_FILES {
             return None;
         }
-        let text = read_text(&path).ok()?;
+        let text = self.options.source(&path).ok()?;
         let (id, display, target) = match known {
             Some(id) => {
                 let file = self.discovered.file(id);

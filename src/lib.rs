@@ -4,6 +4,7 @@
 //! [`model`] -> [`resolve`] links resources to their account -> [`rules`] (metadata in
 //! [`policy`]) -> [`report`]. [`engine`] runs it; [`cli`] is the command line over it.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod discover;

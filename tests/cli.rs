@@ -681,3 +681,100 @@ fn suppressions_silence_findings_and_report_their_own_problems() {
     assert!(report.get("suppressed").is_none());
     assert_eq!(report["summary"]["suppressed"], 6);
 }
+
+#[test]
+fn baseline_round_trip_reports_only_new_findings_and_counts_fixed_ones() {
+    let dir = tree(&[("main.tf", INSECURE)]);
+    let baseline = dir.path().join("baseline.json");
+    let output = aoai_lint(dir.path())
+        .args(["--write-baseline", "baseline.json", "--format", "compact"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = fs::read_to_string(&baseline).unwrap();
+    assert!(
+        text.starts_with("{\n  \"version\": 1,\n  \"findings\": [\n    {\"file\":\"main.tf\""),
+        "{text}"
+    );
+    // Stable: writing it again gives the same bytes.
+    aoai_lint(dir.path())
+        .args(["--write-baseline", "baseline.json"])
+        .output()
+        .unwrap();
+    assert_eq!(fs::read_to_string(&baseline).unwrap(), text);
+
+    let summary = |output: &std::process::Output| json(&output.stdout)["summary"].clone();
+    let output = aoai_lint(dir.path())
+        .args(["--baseline", "baseline.json", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(findings_of(&output).is_empty());
+    let baselined = summary(&output)["baselined"].as_u64().unwrap();
+    assert!(baselined > 0);
+
+    // A new account is reported; moving lines does not matter; a fixed finding is counted.
+    let moved = format!(
+        "\n\n{}",
+        INSECURE.replace(
+            "resource_group_name = \"rg\"",
+            "resource_group_name = \"rg\"\n  local_auth_enabled  = false"
+        )
+    );
+    let added = INSECURE
+        .replace("\"main\"", "\"second\"")
+        .replace("\"oai\"", "\"oai-2\"");
+    fs::write(dir.path().join("main.tf"), format!("{moved}\n{added}")).unwrap();
+    let output = aoai_lint(dir.path())
+        .args(["--baseline", "baseline.json", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let found = findings_of(&output);
+    assert!(!found.is_empty());
+    assert!(
+        found
+            .iter()
+            .all(|f| f["resource"] == "azurerm_cognitive_account.second")
+    );
+    assert_eq!(summary(&output)["baseline_fixed"], 1); // local auth now disabled on `main`
+}
+
+#[test]
+fn stdin_buffer_is_linted_as_the_named_file_with_its_siblings() {
+    let endpoint = "resource \"azurerm_private_endpoint\" \"pe\" {\n  private_service_connection {\n    private_connection_resource_id = azurerm_cognitive_account.main.id\n    subresource_names              = [\"account\"]\n  }\n}\n";
+    let dir = tree(&[("main.tf", INSECURE), ("network.tf", endpoint)]);
+    // The buffer differs from the file on disk: local auth is off in the editor.
+    let buffer = INSECURE.replace(
+        "sku_name            = \"S0\"",
+        "sku_name            = \"S0\"\n  local_auth_enabled  = false",
+    );
+    let run = |name: &str| {
+        let output = aoai_lint(dir.path())
+            .args(["--stdin-filename", name, "--format", "json"])
+            .write_stdin(buffer.clone())
+            .output()
+            .unwrap();
+        findings_of(&output)
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["file"].as_str().unwrap(),
+                    f["rule"].as_str().unwrap()
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // AOAI002 passes thanks to network.tf; AOAI004 passes thanks to the buffer.
+    assert_eq!(run("main.tf"), ["main.tf AOAI001", "main.tf AOAI003"]);
+    // A buffer not saved yet, in a directory that does not exist yet, works too.
+    assert_eq!(
+        run("sub/new.tf"),
+        [
+            "sub/new.tf AOAI001",
+            "sub/new.tf AOAI002",
+            "sub/new.tf AOAI003"
+        ]
+    );
+}

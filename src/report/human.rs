@@ -112,6 +112,18 @@ fn summary_line(summary: &Summary) -> String {
     if summary.suppressed > 0 {
         line.push_str(&format!("; {} suppressed", summary.suppressed));
     }
+    if summary.baselined > 0 || summary.baseline_fixed > 0 {
+        line.push_str(&format!(
+            "; {} in the baseline, {} baseline {} fixed",
+            summary.baselined,
+            summary.baseline_fixed,
+            if summary.baseline_fixed == 1 {
+                "entry"
+            } else {
+                "entries"
+            }
+        ));
+    }
     if summary.errors > 0 {
         line.push_str(&format!(
             "; {} could not be read or parsed",

@@ -61,6 +61,8 @@ struct JsonSummary {
     by_level: ByLevel,
     unknown: usize,
     suppressed: usize,
+    baselined: usize,
+    baseline_fixed: usize,
 }
 
 #[derive(Serialize)]
@@ -194,6 +196,8 @@ impl Reporter for Json<'_> {
             },
             unknown: summary.unknown,
             suppressed: summary.suppressed,
+            baselined: summary.baselined,
+            baseline_fixed: summary.baseline_fixed,
         };
         write!(self.out, ",\n  \"summary\": ")?;
         serde_json::to_writer(&mut self.out, &summary)?;
