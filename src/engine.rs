@@ -279,7 +279,6 @@ pub fn lint_streaming(
             emit(scope)?;
         }
     }
-    drop(emit);
     summary.baseline_fixed = baseline.map_or(0, |left| left.values().sum());
     Ok(summary)
 }
