@@ -269,6 +269,12 @@ impl PendingFile {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let temporary = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
         let file = std::fs::File::create(&temporary).map_err(|source| Error::Io {
             path: target.display().to_string(),
             source,

@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod docs;
 pub mod engine;
 pub mod error;
 pub mod finding;

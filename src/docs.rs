@@ -1,0 +1,85 @@
+//! Documentation generated from `policies/`: one Markdown page per rule (`docs/rules/<ID>.md`)
+//! and the rule table of the README. `tests/docs.rs` fails when the files are stale and
+//! rewrites them with `UPDATE_DOCS=1`.
+
+use crate::policy::{Catalog, Policy};
+
+/// Where the README's generated rule table starts and ends.
+pub const TABLE_START: &str =
+    "<!-- rules:start (generated from policies/ by `UPDATE_DOCS=1 cargo test --test docs`) -->";
+pub const TABLE_END: &str = "<!-- rules:end -->";
+
+/// The page of one rule.
+pub fn rule_page(policy: &Policy) -> String {
+    let refs = &policy.references;
+    let mut page = format!("# {} {}\n\n", policy.id, policy.name);
+    page.push_str(&format!("**{}**\n\n", policy.title));
+    page.push_str(&format!(
+        "Level: `{}` · Category: `{}`\n\n{}\n\n",
+        policy.severity.as_str(),
+        policy.category,
+        policy.summary
+    ));
+    page.push_str(&format!(
+        "## Why\n\n{}\n\n## How to fix\n\n",
+        policy.rationale
+    ));
+    for (language, fix) in [
+        ("Terraform", &policy.remediation.terraform),
+        ("Bicep", &policy.remediation.bicep),
+        ("ARM", &policy.remediation.arm),
+    ] {
+        page.push_str(&format!("- **{language}**: {fix}\n"));
+    }
+    page.push_str(&format!(
+        "\n## References\n\n- [Documentation]({})\n",
+        refs.learn
+    ));
+    if let Some(guid) = &refs.azure_policy {
+        page.push_str(&format!(
+            "- Azure Policy built-in: `/providers/Microsoft.Authorization/policyDefinitions/{guid}`\n"
+        ));
+    }
+    if !refs.checkov.is_empty() {
+        page.push_str(&format!("- Checkov: {}\n", code_list(&refs.checkov)));
+    }
+    if !refs.psrule.is_empty() {
+        page.push_str(&format!(
+            "- PSRule for Azure: {}\n",
+            code_list(&refs.psrule)
+        ));
+    }
+    page.push_str(&format!(
+        "\nSuppress one finding with `# aoai-lint:ignore[{}] reason` (`//` in Bicep) on the line above it; see the README.\n",
+        policy.id
+    ));
+    page
+}
+
+/// The README's rule table, markers included.
+pub fn rules_table(catalog: &Catalog) -> String {
+    let mut table = format!(
+        "{TABLE_START}\n| ID | name | checks | level | Checkov | PSRule |\n|---|---|---|---|---|---|\n"
+    );
+    for policy in &catalog.policies {
+        table.push_str(&format!(
+            "| [{id}](docs/rules/{id}.md) | {} | {} | {} | {} | {} |\n",
+            policy.name,
+            policy.summary.replace('|', "\\|"),
+            policy.severity.as_str(),
+            policy.references.checkov.join(", "),
+            policy.references.psrule.join(", "),
+            id = policy.id,
+        ));
+    }
+    table.push_str(TABLE_END);
+    table
+}
+
+fn code_list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|item| format!("`{item}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

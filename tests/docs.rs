@@ -1,0 +1,69 @@
+//! `docs/rules/<ID>.md` and the README's rule table are generated from `policies/`: this test
+//! fails when they are stale. `UPDATE_DOCS=1 cargo test --test docs` rewrites them.
+
+use std::fs;
+use std::path::Path;
+
+use aoai_lint::docs::{TABLE_END, TABLE_START, rule_page, rules_table};
+use aoai_lint::policy::catalog;
+
+fn update() -> bool {
+    std::env::var_os("UPDATE_DOCS").is_some()
+}
+
+#[test]
+fn rule_pages_are_up_to_date() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    fs::create_dir_all(&dir).unwrap();
+    let mut expected_files = Vec::new();
+    for policy in &catalog().policies {
+        let path = dir.join(format!("{}.md", policy.id));
+        let page = rule_page(policy);
+        expected_files.push(path.file_name().unwrap().to_owned());
+        if update() {
+            fs::write(&path, &page).unwrap();
+        } else {
+            let written = fs::read_to_string(&path).unwrap_or_default();
+            assert_eq!(
+                written,
+                page,
+                "{} is stale: run UPDATE_DOCS=1 cargo test --test docs",
+                path.display()
+            );
+        }
+    }
+    for entry in fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name();
+        assert!(
+            expected_files.contains(&name),
+            "docs/rules/{name:?} has no policy"
+        );
+    }
+}
+
+#[test]
+fn readme_rule_table_is_up_to_date() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find(TABLE_START)
+        .expect("README has the table start marker");
+    let end = readme
+        .find(TABLE_END)
+        .expect("README has the table end marker")
+        + TABLE_END.len();
+    let table = rules_table(catalog());
+    if update() {
+        fs::write(
+            &path,
+            format!("{}{table}{}", &readme[..start], &readme[end..]),
+        )
+        .unwrap();
+    } else {
+        assert_eq!(
+            &readme[start..end],
+            table,
+            "README rule table is stale: run UPDATE_DOCS=1 cargo test --test docs"
+        );
+    }
+}
