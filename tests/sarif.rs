@@ -70,7 +70,7 @@ fn results_carry_rules_fingerprints_and_relative_locations() {
         match result["properties"]["outcome"].as_str().unwrap() {
             "unknown" => assert_eq!(
                 (&result["kind"], &result["level"]),
-                (&"review".into(), &"none".into())
+                (&"review".into(), &"note".into())
             ),
             _ => assert_eq!(result["kind"], "fail"),
         }

@@ -118,10 +118,12 @@ fn result(finding: &Finding) -> Value {
         .iter()
         .position(|p| p.id == finding.rule)
         .unwrap_or_default();
-    // An unknown outcome asks a person to look: SARIF's `review` kind, whose level is `none`.
+    // An unknown outcome asks a person to look: SARIF's `review` kind. Its level stays `note`
+    // (the SARIF text prefers `none` for non-`fail` kinds, but GitHub code scanning would not
+    // show such results, and an unknown must not read as a pass).
     let (kind, level) = match finding.outcome {
         Outcome::Fail => ("fail", finding.level.as_str()),
-        Outcome::Unknown => ("review", "none"),
+        Outcome::Unknown => ("review", "note"),
     };
     let related: Vec<Value> = finding
         .related
