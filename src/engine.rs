@@ -408,7 +408,11 @@ fn lint_scope(
             };
             let mut loaded = LoadedFile::new(id, text);
             match &parsed {
-                Ok(Parsed::Terraform(parsed)) if parsed.role == terraform::FileRole::Config => {
+                // Only files that mention a directive are lexed for comments.
+                Ok(Parsed::Terraform(parsed))
+                    if parsed.role == terraform::FileRole::Config
+                        && suppress::may_contain_directives(&loaded.text) =>
+                {
                     let comments = terraform::comments(&loaded.text);
                     loaded.read_directives(&comments, catalog);
                 }
@@ -777,7 +781,11 @@ impl terraform::ModuleLoader for ModuleFiles<'_> {
             let Some((id, text)) = self.read(&path) else {
                 continue;
             };
-            let comments = terraform::comments(text);
+            let comments = if suppress::may_contain_directives(text) {
+                terraform::comments(text)
+            } else {
+                Vec::new()
+            };
             match terraform::parse(text) {
                 Ok(body) => {
                     self.read_directives(id, &comments);

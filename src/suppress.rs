@@ -58,6 +58,11 @@ impl Directive {
     }
 }
 
+/// Whether a text may hold a directive: files that do not are not searched for comments.
+pub fn may_contain_directives(text: &str) -> bool {
+    text.contains("aoai-lint:") || text.contains("checkov:skip")
+}
+
 /// The directives in one comment (`comment` is its text, starting at `span.start`).
 pub fn parse(
     comment: &str,
