@@ -48,18 +48,20 @@ fn json() {
     );
 }
 
+/// SARIF output with the working directory's absolute URI, which differs between machines,
+/// replaced.
+fn redact(text: String) -> String {
+    let json = text.split_once('\n').map_or("", |(_, json)| json);
+    let document: serde_json::Value = serde_json::from_str(json).unwrap();
+    let root = document["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    text.replace(&root, "file:///SRCROOT/")
+}
+
 #[test]
 fn sarif() {
-    // The working directory's absolute URI differs between machines.
-    let redact = |text: String| {
-        let json = text.split_once('\n').map_or("", |(_, json)| json);
-        let document: serde_json::Value = serde_json::from_str(json).unwrap();
-        let root = document["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        text.replace(&root, "file:///SRCROOT/")
-    };
     insta::assert_snapshot!(
         "demo_sarif",
         redact(run(&["fixtures/demo", "--format", "sarif"]))
@@ -93,13 +95,7 @@ fn canned_report_in_every_format() {
     for format in ["human", "compact", "json", "sarif", "github", "junit"] {
         let mut output = run(&["fixtures/report", "--show-suppressed", "--format", format]);
         if format == "sarif" {
-            let json = output.split_once('\n').map_or("", |(_, json)| json);
-            let document: serde_json::Value = serde_json::from_str(json).unwrap();
-            let root = document["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
-                .as_str()
-                .unwrap()
-                .to_string();
-            output = output.replace(&root, "file:///SRCROOT/");
+            output = redact(output);
         }
         insta::assert_snapshot!(format!("report_{format}"), output);
     }
