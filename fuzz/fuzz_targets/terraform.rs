@@ -1,4 +1,4 @@
-//! The Terraform parser, evaluator and model building on arbitrary text, with a local module
+//! The Terraform comment lexer, parser, evaluator and model building on arbitrary text, with a local module
 //! that is the same text again: no panic, no stack overflow, no hang.
 #![no_main]
 
@@ -21,6 +21,7 @@ impl ModuleLoader for SameText<'_> {
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = terraform::comments(text);
     if let Ok(body) = terraform::parse(text) {
         let file = ParsedFile { id: FileId(0), body, role: FileRole::Config };
         let model = terraform::build_model(Path::new(""), vec![file], &HashMap::new(), &mut SameText(text));
