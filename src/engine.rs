@@ -240,24 +240,22 @@ pub fn lint_streaming(
         }
         if !options.per_caller && !scope.module_files.is_empty() {
             let module_files = &scope.module_files;
-            scope.findings.retain(|f| {
-                !module_files.contains(&f.location.file)
+            // Only what lies in a module file can repeat; it is kept the first time.
+            let mut first = |rule, location: &Location, text: &str| {
+                !module_files.contains(&location.file)
                     || reported.insert((
-                        f.rule,
-                        f.location.file.clone(),
-                        f.location.offset,
-                        f.message.clone(),
+                        rule,
+                        location.file.clone(),
+                        location.offset,
+                        text.to_string(),
                     ))
-            });
-            scope.checks.retain(|c| {
-                !module_files.contains(&c.location.file)
-                    || reported.insert((
-                        c.rule,
-                        c.location.file.clone(),
-                        c.location.offset,
-                        c.resource.clone(),
-                    ))
-            });
+            };
+            scope
+                .findings
+                .retain(|f| first(f.rule, &f.location, &f.message));
+            scope
+                .checks
+                .retain(|c| first(c.rule, &c.location, &c.resource));
         }
         summary.add(&scope);
         report(scope).map_err(Error::Output)
@@ -625,6 +623,8 @@ fn lint_scope(
 /// A file read because a module call leads to it.
 struct ModuleFile {
     file: LoadedFile,
+    /// Normalized, as module calls are resolved.
+    path: PathBuf,
     display: Arc<str>,
     /// Whether findings in it are reported (see [`ModuleFiles::read`]).
     target: bool,
@@ -662,19 +662,14 @@ impl<'a> ModuleFiles<'a> {
     /// file outside it is reported on unless files were given by name (then only those are).
     fn read(&mut self, path: &std::path::Path) -> Option<(FileId, &str)> {
         let path = lexical_normalize(path);
-        let known = self.discovered.id_of(&path);
-        if let Some(i) = self
-            .files
-            .iter()
-            .position(|m| Some(m.file.id) == known || self.display_of(&path) == m.display)
-        {
+        if let Some(i) = self.files.iter().position(|m| m.path == path) {
             return Some((self.files[i].file.id, &self.files[i].file.text));
         }
         if self.files.len() >= MAX_MODULE_FILES {
             return None;
         }
         let text = self.options.source(&path).ok()?;
-        let (id, display, target) = match known {
+        let (id, display, target) = match self.discovered.id_of(&path) {
             Some(id) => {
                 let file = self.discovered.file(id);
                 (id, file.display.clone(), file.target)
@@ -682,20 +677,18 @@ impl<'a> ModuleFiles<'a> {
             None => {
                 let id = FileId(self.next_id);
                 self.next_id += 1;
-                (id, self.display_of(&path), !self.discovered.explicit_files)
+                let display = display_path(&path, self.cwd).into();
+                (id, display, !self.discovered.explicit_files)
             }
         };
         self.files.push(ModuleFile {
             file: LoadedFile::new(id, text),
+            path,
             display,
             target,
         });
         let last = self.files.last()?;
         Some((id, &last.file.text))
-    }
-
-    fn display_of(&self, path: &std::path::Path) -> Arc<str> {
-        display_path(path, self.cwd).into()
     }
 
     /// Reads a module file's suppression comments, once.
