@@ -15,3 +15,15 @@ openai_regions = [
   # Middle East and Africa
   "southafricanorth", "uaenorth",
 ]
+
+# Data zones (AOAI011): a `DataZone*` deployment may process prompts and completions in any
+# region of its account's zone. Source: Microsoft Learn, "Deployment types" (Data zone standard:
+# "the data zone of the resource: EU member states or the United States").
+datazone_eu = [
+  "francecentral", "germanywestcentral", "italynorth", "northeurope", "polandcentral",
+  "spaincentral", "swedencentral", "westeurope",
+]
+datazone_us = [
+  "centralus", "eastus", "eastus2", "northcentralus", "southcentralus", "westcentralus",
+  "westus", "westus2", "westus3",
+]

@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::finding::Level;
 use crate::policy::{Policy, catalog};
 use crate::report::{self, Format, RenderOptions};
+use crate::rules::DataResidency;
 
 pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -110,6 +111,10 @@ struct CheckArgs {
     /// Regions where accounts may be deployed (comma-separated), for AOAI005.
     #[arg(long, value_delimiter = ',', value_name = "REGION")]
     approved_regions: Vec<String>,
+    /// Where model deployments may process prompts and completions, for AOAI011
+    /// [default: off].
+    #[arg(long, value_enum, value_name = "MODE")]
+    data_residency: Option<DataResidency>,
     /// The region Bicep and ARM templates are deployed to: the value of
     /// `resourceGroup().location`, otherwise only known at deployment.
     #[arg(long, value_name = "REGION")]
@@ -436,7 +441,11 @@ fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, E
         .chain(&args.exclude)
         .cloned()
         .collect();
-    options.approved_regions = if args.approved_regions.is_empty() {
+    options.settings.data_residency = args
+        .data_residency
+        .or(config.data_residency)
+        .unwrap_or_default();
+    options.settings.approved_regions = if args.approved_regions.is_empty() {
         config.approved_regions.clone()
     } else {
         Some(

@@ -12,6 +12,7 @@ use hcl_edit::structure::{Body, Structure};
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
 use crate::finding::Level;
+use crate::rules::DataResidency;
 use crate::policy::catalog;
 
 pub const FILE_NAME: &str = ".aoai-lint.hcl";
@@ -63,6 +64,7 @@ pub struct Config {
     pub approved_regions: Option<Vec<String>>,
     /// The region Bicep and ARM deployments go to (normalized).
     pub location: Option<String>,
+    pub data_residency: Option<DataResidency>,
     pub unknown_level: Option<UnknownLevel>,
     pub fail_on: Option<FailOn>,
     pub exclude: Vec<String>,
@@ -162,6 +164,13 @@ impl Reader<'_> {
                                 .ok_or_else(|| self.wrong_type(value, "a string"))?;
                             config.location =
                                 Some(crate::frontend::node::normalize_region(location));
+                        }
+                        "data_residency" => {
+                            config.data_residency = Some(self.choice(
+                                value,
+                                "region, datazone-eu, datazone-us or off",
+                                DataResidency::parse,
+                            )?)
                         }
                         "unknown_level" => {
                             config.unknown_level = Some(self.choice(
@@ -291,6 +300,7 @@ impl Reader<'_> {
 const ATTRIBUTES: &[&str] = &[
     "approved_regions",
     "location",
+    "data_residency",
     "exclude",
     "unknown_level",
     "fail_on",
@@ -308,6 +318,11 @@ pub const TEMPLATE: &str = r#"# aoai-lint configuration. Every key is optional.
 # The region Bicep and ARM templates are deployed to: the value of `resourceGroup().location`
 # and `deployment().location`, which are otherwise only known at deployment.
 # location = "swedencentral"
+
+# Where model deployments may process prompts and completions (AOAI011): "region" (only the
+# account's region: no Global or DataZone SKUs), "datazone-eu" / "datazone-us" (no Global SKUs;
+# DataZone only for accounts in that zone) or "off".
+# data_residency = "datazone-eu"
 
 # Level of findings whose value cannot be determined statically: error, warning, note or ignore.
 # unknown_level = "note"

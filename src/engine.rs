@@ -27,7 +27,8 @@ pub struct Options {
     pub exclude: Vec<String>,
     /// Worker threads; `None` = one per core.
     pub jobs: Option<usize>,
-    pub approved_regions: Option<Vec<String>>,
+    /// Approved regions and data residency, for the rules.
+    pub settings: rules::Settings,
     pub unknown_level: UnknownLevel,
     /// IDs of the rules to run.
     pub rules: BTreeSet<&'static str>,
@@ -72,7 +73,7 @@ impl Options {
             cwd,
             exclude: Vec::new(),
             jobs: None,
-            approved_regions: None,
+            settings: rules::Settings::default(),
             unknown_level: UnknownLevel::Level(Level::Note),
             rules: catalog().policies.iter().map(|p| p.id.as_str()).collect(),
             levels: HashMap::new(),
@@ -486,7 +487,7 @@ fn lint_scope(
     let module_files = modules.files;
     output.module_files = module_files.iter().map(|m| m.display.clone()).collect();
     let (raw, checks) =
-        rules::run_with_checks(&model, catalog, options.approved_regions.as_deref(), |id| {
+        rules::run_with_checks(&model, catalog, &options.settings, |id| {
             options.rules.contains(id)
         });
     let file_of = |id: FileId| -> Option<(&LoadedFile, &Arc<str>, bool)> {
@@ -521,6 +522,7 @@ fn lint_scope(
                 .levels
                 .get(finding.rule)
                 .copied()
+                .or(finding.level)
                 .unwrap_or(policy.severity),
             Outcome::Unknown => match options.unknown_level {
                 UnknownLevel::Level(level) => level,

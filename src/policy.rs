@@ -67,6 +67,16 @@ impl Policy {
 pub struct Regions {
     /// Regions where Azure OpenAI accounts can be created.
     pub openai_regions: Vec<String>,
+    /// Regions of the EU and US data zones.
+    pub datazone_eu: Vec<String>,
+    pub datazone_us: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiVersions {
+    /// Newest GA API version by resource type.
+    pub latest_ga: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -142,6 +152,7 @@ pub struct Catalog {
     pub regions: Regions,
     pub roles: Roles,
     pub modules: RegistryModules,
+    pub api_versions: ApiVersions,
 }
 
 /// The embedded catalog, parsed once. The files are part of the build and checked by tests, so a
@@ -156,12 +167,14 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
     let mut regions = None;
     let mut roles = None;
     let mut modules = None;
+    let mut api_versions = None;
     for (name, text) in files {
         let context = |e: hcl::Error| format!("{name}: {e}");
         match *name {
             "data-regions.hcl" => regions = Some(hcl::from_str(text).map_err(context)?),
             "data-roles.hcl" => roles = Some(hcl::from_str(text).map_err(context)?),
             "data-modules.hcl" => modules = Some(hcl::from_str(text).map_err(context)?),
+            "data-api-versions.hcl" => api_versions = Some(hcl::from_str(text).map_err(context)?),
             _ => {
                 let mut policy: Policy = hcl::from_str(text).map_err(context)?;
                 for field in [
@@ -187,6 +200,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
         regions: regions.ok_or("data-regions.hcl is missing")?,
         roles: roles.ok_or("data-roles.hcl is missing")?,
         modules: modules.ok_or("data-modules.hcl is missing")?,
+        api_versions: api_versions.ok_or("data-api-versions.hcl is missing")?,
     })
 }
 
@@ -206,6 +220,15 @@ impl Catalog {
         self.policies.iter().find(|p| {
             p.id.eq_ignore_ascii_case(id_or_name) || p.name.eq_ignore_ascii_case(id_or_name)
         })
+    }
+
+    /// The newest GA API version of a resource type, when known.
+    pub fn latest_ga_api_version(&self, resource_type: &str) -> Option<&str> {
+        self.api_versions
+            .latest_ga
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(resource_type))
+            .map(|(_, version)| version.as_str())
     }
 
     pub fn is_openai_region(&self, region: &str) -> bool {

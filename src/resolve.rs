@@ -1,5 +1,6 @@
 //! Links resources to the account they belong to: private endpoints, role assignments, CMK
-//! bindings and deployments name their account by reference, possibly from another file.
+//! bindings, deployments and diagnostic settings name their account by reference, possibly from
+//! another file; a customer-managed key names its key or vault.
 
 use std::collections::HashMap;
 
@@ -16,28 +17,70 @@ pub enum Target<'m> {
     Other,
 }
 
+/// The vault a customer-managed key lives in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VaultTarget<'m> {
+    /// The vault at this index of [`Model::key_vaults`].
+    Vault(usize),
+    Unresolved(&'m str),
+    /// Not a vault or key of this scope.
+    NotFound,
+}
+
 pub struct Links {
-    by_key: HashMap<String, usize>,
+    accounts: HashMap<String, usize>,
+    vaults: HashMap<String, usize>,
+    keys: HashMap<String, usize>,
+}
+
+fn index<'a>(keys: impl Iterator<Item = (usize, &'a Vec<String>)>) -> HashMap<String, usize> {
+    let mut by_key = HashMap::new();
+    for (index, link_keys) in keys {
+        for key in link_keys {
+            by_key.entry(key.clone()).or_insert(index);
+        }
+    }
+    by_key
 }
 
 impl Links {
     pub fn new(model: &Model) -> Self {
-        let mut by_key = HashMap::new();
-        for (index, account) in model.accounts.iter().enumerate() {
-            for key in &account.link_keys {
-                by_key.entry(key.clone()).or_insert(index);
-            }
+        Links {
+            accounts: index(model.accounts.iter().map(|a| &a.link_keys).enumerate()),
+            vaults: index(model.key_vaults.iter().map(|v| &v.link_keys).enumerate()),
+            keys: index(model.key_vault_keys.iter().map(|k| &k.link_keys).enumerate()),
         }
-        Links { by_key }
     }
 
     pub fn target<'m>(&self, reference: &'m Reference) -> Target<'m> {
         match &reference.state {
             AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => self
-                .by_key
+                .accounts
                 .get(value)
                 .map_or(Target::Other, |&index| Target::Account(index)),
             AttrState::Unresolved { reason } => Target::Unresolved(reason),
+        }
+    }
+
+    /// The vault of a key reference: the vault itself (`keyVaultUri`), or the vault of a key
+    /// resource of the scope (`azurerm_key_vault_key.k.id`).
+    pub fn key_vault<'m>(&self, model: &'m Model, key: &'m Reference) -> VaultTarget<'m> {
+        let value = match &key.state {
+            AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => value,
+            AttrState::Unresolved { reason } => return VaultTarget::Unresolved(reason),
+        };
+        if let Some(&vault) = self.vaults.get(value) {
+            return VaultTarget::Vault(vault);
+        }
+        let Some(&key_index) = self.keys.get(value) else {
+            return VaultTarget::NotFound;
+        };
+        match &model.key_vault_keys[key_index].vault.state {
+            AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => self
+                .vaults
+                .get(value)
+                .map_or(VaultTarget::NotFound, |&vault| VaultTarget::Vault(vault)),
+            AttrState::Unresolved { reason } => VaultTarget::Unresolved(reason),
         }
     }
 }

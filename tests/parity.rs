@@ -8,7 +8,7 @@ use aoai_lint::{Options, lint};
 
 fn outcomes(dir: &Path) -> BTreeSet<String> {
     let mut options = Options::new(vec![dir.to_path_buf()], dir.to_path_buf());
-    options.approved_regions = Some(
+    options.settings.approved_regions = Some(
         ["swedencentral", "eastus", "westeurope"]
             .map(String::from)
             .to_vec(),

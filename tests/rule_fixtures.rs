@@ -27,7 +27,7 @@ fn rule_dirs() -> Vec<PathBuf> {
 fn findings(dir: &Path, rule: &'static str) -> BTreeSet<String> {
     let mut options = Options::new(vec![dir.to_path_buf()], dir.to_path_buf());
     options.rules = [rule].into_iter().collect();
-    options.approved_regions = Some(APPROVED_REGIONS.iter().map(|r| r.to_string()).collect());
+    options.settings.approved_regions = Some(APPROVED_REGIONS.iter().map(|r| r.to_string()).collect());
     let report = lint(&options).unwrap();
     assert!(
         report.errors.is_empty(),

@@ -4,14 +4,20 @@
 
 use super::node::{BodyReader, Lookup, map_attr, prefixed};
 use crate::model::{
-    AiAccount, Attr, Declared, Model, ModelDeployment, PrivateEndpoint, PrivateLinkConnection,
-    Reference, RoleAssignment,
+    AiAccount, ApiVersionUse, Attr, CmkKey, Declared, DiagnosticSetting, Identity, KeyVault,
+    KeyVaultKey, Model, ModelDeployment, NetworkAcls, Outbound, PrivateEndpoint,
+    PrivateLinkConnection, Reference, RoleAssignment,
 };
 
 pub const ACCOUNT_TYPE: &str = "Microsoft.CognitiveServices/accounts";
 pub const DEPLOYMENT_TYPE: &str = "Microsoft.CognitiveServices/accounts/deployments";
 pub const PRIVATE_ENDPOINT_TYPE: &str = "Microsoft.Network/privateEndpoints";
 pub const ROLE_ASSIGNMENT_TYPE: &str = "Microsoft.Authorization/roleAssignments";
+pub const KEY_VAULT_TYPE: &str = "Microsoft.KeyVault/vaults";
+pub const KEY_TYPE: &str = "Microsoft.KeyVault/vaults/keys";
+pub const DIAGNOSTIC_SETTING_TYPE: &str = "Microsoft.Insights/diagnosticSettings";
+/// Every type of this namespace is checked for preview API versions.
+pub const COGNITIVE_NAMESPACE: &str = "Microsoft.CognitiveServices/";
 /// Account kinds that serve Azure OpenAI models.
 pub const ACCOUNT_KINDS: [&str; 2] = ["OpenAI", "AIServices"];
 
@@ -22,6 +28,9 @@ pub fn canonical_type(type_name: &str) -> Option<&'static str> {
         DEPLOYMENT_TYPE,
         PRIVATE_ENDPOINT_TYPE,
         ROLE_ASSIGNMENT_TYPE,
+        KEY_VAULT_TYPE,
+        KEY_TYPE,
+        DIAGNOSTIC_SETTING_TYPE,
     ]
     .into_iter()
     .find(|known| known.eq_ignore_ascii_case(type_name))
@@ -61,16 +70,134 @@ pub fn account(
     let inline_cmk = map_attr(key_source, |source| {
         source.eq_ignore_ascii_case("Microsoft.KeyVault")
     });
+    let inline_key = match reader.root.find(&properties("encryption.keyVaultProperties")) {
+        Lookup::Missing => None,
+        _ => Some(CmkKey {
+            key: reader.resource_of(&properties("encryption.keyVaultProperties.keyVaultUri"), None),
+            identity: reader.resource_of(
+                &properties("encryption.keyVaultProperties.identityClientId"),
+                Some(""),
+            ),
+        }),
+    };
     Some(AiAccount {
         kind,
         location: reader.location("location"),
         public_network_access,
         local_auth,
         inline_cmk,
+        inline_key,
+        custom_subdomain: reader.string(&properties("customSubDomainName"), Some("")),
+        network_acls: NetworkAcls {
+            present: reader.present(&properties("networkAcls")),
+            // defaultAction is Allow when omitted (and without ACLs, everything is allowed).
+            default_action: reader.string(&properties("networkAcls.defaultAction"), Some("Allow")),
+            ip_rules: reader.string_or_field_list(&properties("networkAcls.ipRules"), "value"),
+        },
+        // Without an identity block the account has none.
+        identity: Identity {
+            kind: reader.string(&format!("{body}identity.type"), Some("None")),
+            user_assigned: reader.resource_list(&format!("{body}identity.userAssignedIdentities")),
+        },
+        // restrictOutboundNetworkAccess is false when omitted.
+        outbound: Outbound {
+            restricted: reader.bool(&properties("restrictOutboundNetworkAccess"), Some(false)),
+            allowed_fqdns: reader.string_list(&properties("allowedFqdnList")),
+        },
         link_keys,
         existing,
         declared,
     })
+}
+
+pub fn key_vault(
+    reader: &BodyReader<'_>,
+    body: &str,
+    declared: Declared,
+    link_keys: Vec<String>,
+    existing: bool,
+) -> KeyVault {
+    let properties = |name: &str| format!("{body}properties.{name}");
+    KeyVault {
+        // enablePurgeProtection is off when omitted; enableSoftDelete defaults to true.
+        purge_protection: reader.bool(&properties("enablePurgeProtection"), Some(false)),
+        soft_delete: reader.bool(&properties("enableSoftDelete"), Some(true)),
+        link_keys,
+        existing,
+        declared,
+    }
+}
+
+/// A diagnostic setting; `target` is where the language puts its resource (Bicep/ARM `scope`,
+/// azapi `parent_id`).
+pub fn diagnostic_setting(
+    reader: &BodyReader<'_>,
+    body: &str,
+    declared: Declared,
+    target: Reference,
+) -> DiagnosticSetting {
+    let path = format!("{body}properties.logs");
+    let logs = match reader.root.find(&path) {
+        Lookup::Missing => Attr::default(&path, reader.header.clone(), Vec::new(), "[]"),
+        Lookup::Unresolved { reason, span } => Attr::unresolved(&path, span, reason),
+        Lookup::Found(node) => match node.items() {
+            Err(reason) => Attr::unresolved(&path, node.span.clone(), reason),
+            Ok(items) => enabled_logs(&path, node.span.clone(), &items),
+        },
+    };
+    DiagnosticSetting {
+        declared,
+        target,
+        logs,
+    }
+}
+
+/// The categories (or groups) of `logs: [{ category|categoryGroup, enabled }]` that are enabled.
+fn enabled_logs(path: &str, span: crate::source::Span, items: &[super::node::Node]) -> Attr<Vec<String>> {
+    let mut enabled = Vec::new();
+    for item in items {
+        let reader = BodyReader {
+            root: item,
+            header: item.span.clone(),
+        };
+        let on = reader.bool("enabled", Some(false));
+        let category = match reader.root.find("category") {
+            Lookup::Missing => reader.string("categoryGroup", None),
+            _ => reader.string("category", None),
+        };
+        match (on.value(), category.value()) {
+            (Some(false), _) => {}
+            (Some(true), Some(category)) => enabled.push(category.clone()),
+            _ => {
+                let reason = on
+                    .unresolved_reason()
+                    .or(category.unresolved_reason())
+                    .unwrap_or("cannot be read");
+                return Attr::unresolved(path, item.span.clone(), format!("has an entry that {reason}"));
+            }
+        }
+    }
+    let shown = format!("{enabled:?}");
+    Attr::explicit(path, span, enabled, shown)
+}
+
+/// The API version of a `Microsoft.CognitiveServices/*` declaration, when it is one.
+pub fn api_version(
+    resource_type: &str,
+    version: Attr<String>,
+    declared: &Declared,
+    model: &mut Model,
+) {
+    let is_cognitive = resource_type
+        .get(..COGNITIVE_NAMESPACE.len())
+        .is_some_and(|ns| ns.eq_ignore_ascii_case(COGNITIVE_NAMESPACE));
+    if is_cognitive {
+        model.api_versions.push(ApiVersionUse {
+            declared: declared.clone(),
+            resource_type: resource_type.to_string(),
+            version,
+        });
+    }
 }
 
 /// A private endpoint: automatic and manual private link connections alike.
@@ -159,31 +286,49 @@ pub fn model_deployment(
     ModelDeployment {
         declared,
         account,
-        sku: reader.string(&format!("{body}sku.name"), None),
+        // A deployment without a SKU is a regional Standard deployment.
+        sku: reader.string(&format!("{body}sku.name"), Some("Standard")),
     }
 }
 
 /// Adds a Bicep or ARM declaration of `type_name` to the model. `link_keys` are how others find
-/// it if it is an account; `parent_account` names the account of a model deployment.
+/// it if it is an account or a vault; `parent` names the account of a model deployment or the
+/// vault of a key.
 pub fn add_declaration(
     type_name: &str,
     reader: &BodyReader<'_>,
     declared: Declared,
     existing: bool,
     link_keys: Vec<String>,
-    parent_account: impl FnOnce() -> Reference,
+    parent: impl FnOnce() -> Reference,
     model: &mut Model,
 ) {
     match canonical_type(type_name) {
         Some(ACCOUNT_TYPE) => model
             .accounts
             .extend(account(reader, "", declared, link_keys, existing)),
+        Some(KEY_VAULT_TYPE) => {
+            model
+                .key_vaults
+                .push(key_vault(reader, "", declared, link_keys, existing))
+        }
+        Some(KEY_TYPE) => model.key_vault_keys.push(KeyVaultKey {
+            declared,
+            link_keys,
+            vault: parent(),
+        }),
         // Other resources declared elsewhere are not checked here.
         _ if existing => {}
         Some(DEPLOYMENT_TYPE) => {
             model
                 .deployments
-                .push(model_deployment(reader, "", declared, parent_account()))
+                .push(model_deployment(reader, "", declared, parent()))
+        }
+        Some(DIAGNOSTIC_SETTING_TYPE) => {
+            let target = deployment_scope(reader, "scope");
+            model
+                .diagnostic_settings
+                .push(diagnostic_setting(reader, "", declared, target));
         }
         Some(PRIVATE_ENDPOINT_TYPE) => model
             .private_endpoints

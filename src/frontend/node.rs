@@ -331,6 +331,78 @@ impl BodyReader<'_> {
     pub fn reference(&self, path: &str) -> Reference {
         self.read(path, None, "a resource id", reference_key)
     }
+
+    /// Which resource any of its attributes names (`x.client_id`, `kv.properties.vaultUri`, a
+    /// vault URI, a resource id), as a link key; `default` when missing.
+    pub fn resource_of(&self, path: &str, default: Option<&str>) -> Reference {
+        let default = default.map(|s| (s.to_string(), "not set".to_string()));
+        self.read(path, default, "a resource reference", resource_of)
+    }
+
+    /// Link keys of the resources a list of ids names, or the keys of an object keyed by ids
+    /// (ARM `userAssignedIdentities`); empty when missing.
+    pub fn resource_list(&self, path: &str) -> Attr<Vec<String>> {
+        self.read(
+            path,
+            Some((Vec::new(), "not set".into())),
+            "a list of resource ids",
+            |value| match value {
+                Value::List(items) => items.iter().map(resource_of).collect(),
+                Value::Object(map) => Some(
+                    map.keys()
+                        .map(|key| arm_id_key(key).unwrap_or_else(|| key.clone()))
+                        .collect(),
+                ),
+                _ => None,
+            },
+        )
+    }
+
+    /// Strings of a list whose items are strings or `{ <field>: string }` objects (ARM
+    /// `ipRules: [{ value: ... }]`); empty when missing.
+    pub fn string_or_field_list(&self, path: &str, field: &str) -> Attr<Vec<String>> {
+        self.read(
+            path,
+            Some((Vec::new(), "[]".into())),
+            "a list of strings",
+            |value| match value {
+                Value::List(items) => items
+                    .iter()
+                    .map(|item| match item {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Object(map) => match map.get(field) {
+                            Some(Value::String(s)) => Some(s.clone()),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .collect(),
+                _ => None,
+            },
+        )
+    }
+}
+
+/// The link key of the resource a value belongs to, whatever attribute of it is read.
+pub fn resource_of(value: &Value) -> Option<String> {
+    match value {
+        Value::ResourceAttr { key, .. } => Some(key.clone()),
+        Value::String(text) => Some(
+            vault_uri_key(text)
+                .or_else(|| arm_id_key(text))
+                .unwrap_or_else(|| text.clone()),
+        ),
+        _ => None,
+    }
+}
+
+/// `https://<name>.vault.azure.net/...` -> the key of the vault named `<name>`.
+fn vault_uri_key(uri: &str) -> Option<String> {
+    let host = uri.strip_prefix("https://")?.split('/').next()?;
+    let (name, domain) = host.split_once('.')?;
+    domain
+        .starts_with("vault.")
+        .then(|| name_key("Microsoft.KeyVault/vaults", name))
 }
 
 /// The link key of a value that names a resource: its declaration (`x.id`, or the resource

@@ -6,8 +6,8 @@
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, map_attr};
 use crate::frontend::value::Value;
 use crate::model::{
-    AiAccount, Attr, Declared, Existence, Model, PrivateEndpoint, PrivateLinkConnection,
-    RoleAssignment,
+    AiAccount, Attr, Declared, Existence, Identity, Model, NetworkAcls, Outbound, PrivateEndpoint,
+    PrivateLinkConnection, RoleAssignment,
 };
 use crate::policy::{AccessForm, RegistryModule};
 
@@ -64,6 +64,21 @@ pub fn map_module(
         public_network_access,
         local_auth,
         inline_cmk: reader.present(&module.customer_managed_key),
+        inline_key: None,
+        custom_subdomain: not_mapped("custom subdomain", &header),
+        network_acls: NetworkAcls {
+            present: not_mapped("network ACLs", &header),
+            default_action: not_mapped("network ACLs", &header),
+            ip_rules: not_mapped("network ACLs", &header),
+        },
+        identity: Identity {
+            kind: not_mapped("managed identity", &header),
+            user_assigned: not_mapped("managed identity", &header),
+        },
+        outbound: Outbound {
+            restricted: not_mapped("outbound network access", &header),
+            allowed_fqdns: not_mapped("outbound network access", &header),
+        },
         link_keys: vec![key.clone()],
         existing: false,
         declared: declared.clone(),
@@ -170,4 +185,13 @@ fn entries(reader: &BodyReader<'_>, input: &str) -> Option<Entries> {
         },
     };
     Some(Entries::Known(entries))
+}
+
+/// A setting the module's data does not map: unknown, never guessed.
+fn not_mapped<T>(name: &str, header: &crate::source::Span) -> Attr<T> {
+    Attr::unresolved(
+        name,
+        header.clone(),
+        "is set inside the registry module, whose inputs for it are not mapped yet",
+    )
 }

@@ -54,11 +54,54 @@ pub struct AiAccount {
     pub local_auth: Attr<bool>,
     /// True when encryption uses a customer-managed Key Vault key declared on the account itself.
     pub inline_cmk: Attr<bool>,
+    /// The key of an inline customer-managed key, when one is written.
+    pub inline_key: Option<CmkKey>,
+    /// `customSubDomainName`: the account's own DNS name, empty when not set.
+    pub custom_subdomain: Attr<String>,
+    pub network_acls: NetworkAcls,
+    pub identity: Identity,
+    pub outbound: Outbound,
     /// Keys by which other resources refer to this account (see [`Reference`]).
     pub link_keys: Vec<String>,
     /// Declared elsewhere and only referenced here (Bicep `existing`): a link target for
     /// role assignments and endpoints, but its settings are not checked here.
     pub existing: bool,
+}
+
+/// The account's network rules for public traffic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkAcls {
+    /// Whether network ACLs are written at all.
+    pub present: Attr<bool>,
+    /// `Allow` or `Deny`; `Allow` when no ACLs are written.
+    pub default_action: Attr<String>,
+    /// Allowed IP addresses and CIDR ranges.
+    pub ip_rules: Attr<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    /// `None`, `SystemAssigned`, `UserAssigned` or `SystemAssigned, UserAssigned`.
+    pub kind: Attr<String>,
+    /// Link keys of the attached user-assigned identities.
+    pub user_assigned: Attr<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outbound {
+    /// True when outbound network access is restricted to the allow-list.
+    pub restricted: Attr<bool>,
+    pub allowed_fqdns: Attr<Vec<String>>,
+}
+
+/// The Key Vault key a customer-managed key names, and the identity that reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CmkKey {
+    /// The key (Terraform `key_vault_key_id`) or the vault holding it (`keyVaultUri`).
+    pub key: Reference,
+    /// The user-assigned identity whose client id reads the key; defaulted to empty when not
+    /// written (the account's only identity is used).
+    pub identity: Reference,
 }
 
 /// A value that names another resource: how a private endpoint, role assignment, CMK binding or
@@ -91,6 +134,57 @@ pub struct RoleAssignment {
 pub struct CmkBinding {
     pub declared: Declared,
     pub account: Reference,
+    pub key: CmkKey,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyVault {
+    pub declared: Declared,
+    pub link_keys: Vec<String>,
+    pub purge_protection: Attr<bool>,
+    pub soft_delete: Attr<bool>,
+    /// Declared elsewhere (Bicep `existing`, Terraform `data`): its settings are not known here.
+    pub existing: bool,
+}
+
+/// A key in a vault (`azurerm_key_vault_key`, `Microsoft.KeyVault/vaults/keys`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyVaultKey {
+    pub declared: Declared,
+    pub link_keys: Vec<String>,
+    pub vault: Reference,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiagnosticSetting {
+    pub declared: Declared,
+    pub target: Reference,
+    /// The enabled log categories and category groups.
+    pub logs: Attr<Vec<String>>,
+}
+
+/// A `Microsoft.CognitiveServices/*` resource with the API version it is declared with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiVersionUse {
+    pub declared: Declared,
+    pub resource_type: String,
+    pub version: Attr<String>,
+}
+
+/// An account key (`primary_access_key`, `listKeys()`) written somewhere it is readable: an
+/// output, an app setting, an environment variable, a parameter that is not secure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyExposure {
+    /// The output, resource or module call that receives the key.
+    pub declared: Declared,
+    /// Where the key is used.
+    pub span: Span,
+    /// What receives it ("output `key`", "app setting `OPENAI_KEY`").
+    pub sink: String,
+    /// The key as read (`azurerm_cognitive_account.openai.primary_access_key`).
+    pub source: String,
+    /// The names it went through on the way, in order (`local.key`), with where each is.
+    pub path: Vec<(String, Span)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +212,11 @@ pub struct Model {
     pub cmk_bindings: Vec<CmkBinding>,
     pub deployments: Vec<ModelDeployment>,
     pub unfollowed_modules: Vec<UnfollowedModule>,
+    pub key_vaults: Vec<KeyVault>,
+    pub key_vault_keys: Vec<KeyVaultKey>,
+    pub diagnostic_settings: Vec<DiagnosticSetting>,
+    pub api_versions: Vec<ApiVersionUse>,
+    pub key_exposures: Vec<KeyExposure>,
 }
 
 impl Model {
@@ -128,6 +227,11 @@ impl Model {
         self.cmk_bindings.extend(other.cmk_bindings);
         self.deployments.extend(other.deployments);
         self.unfollowed_modules.extend(other.unfollowed_modules);
+        self.key_vaults.extend(other.key_vaults);
+        self.key_vault_keys.extend(other.key_vault_keys);
+        self.diagnostic_settings.extend(other.diagnostic_settings);
+        self.api_versions.extend(other.api_versions);
+        self.key_exposures.extend(other.key_exposures);
     }
 
     /// Every declaration, to adjust them all at once (instance keys of `count`/`for_each`).
@@ -138,12 +242,22 @@ impl Model {
         let bindings = self.cmk_bindings.iter_mut().map(|r| &mut r.declared);
         let deployments = self.deployments.iter_mut().map(|r| &mut r.declared);
         let modules = self.unfollowed_modules.iter_mut().map(|r| &mut r.declared);
+        let vaults = self.key_vaults.iter_mut().map(|r| &mut r.declared);
+        let keys = self.key_vault_keys.iter_mut().map(|r| &mut r.declared);
+        let diagnostics = self.diagnostic_settings.iter_mut().map(|r| &mut r.declared);
+        let versions = self.api_versions.iter_mut().map(|r| &mut r.declared);
+        let exposures = self.key_exposures.iter_mut().map(|r| &mut r.declared);
         accounts
             .chain(endpoints)
             .chain(roles)
             .chain(bindings)
             .chain(deployments)
             .chain(modules)
+            .chain(vaults)
+            .chain(keys)
+            .chain(diagnostics)
+            .chain(versions)
+            .chain(exposures)
     }
 
     pub fn resource_count(&self) -> usize {
@@ -152,5 +266,8 @@ impl Model {
             + self.role_assignments.len()
             + self.cmk_bindings.len()
             + self.deployments.len()
+            + self.key_vaults.len()
+            + self.key_vault_keys.len()
+            + self.diagnostic_settings.len()
     }
 }

@@ -7,9 +7,20 @@ mod aoai003_customer_managed_key;
 mod aoai004_local_auth_disabled;
 mod aoai005_approved_region;
 mod aoai006_least_privilege_role;
+mod aoai007_network_default_deny;
+mod aoai008_custom_subdomain;
+mod aoai009_managed_identity;
+mod aoai010_outbound_restricted;
+mod aoai011_data_residency;
+mod aoai012_preview_api_version;
+mod aoai013_diagnostic_logs;
+mod aoai014_cmk_key_vault_protection;
+mod aoai015_key_exposure;
 mod aoai900_module_not_followed;
 
-use crate::finding::Outcome;
+pub use aoai011_data_residency::DataResidency;
+
+use crate::finding::{Level, Outcome};
 use crate::model::{AiAccount, Attr, AttrState, Declared, Language, Model};
 use crate::policy::Catalog;
 use crate::resolve::Links;
@@ -20,8 +31,16 @@ pub struct Context<'a> {
     pub model: &'a Model,
     pub links: &'a Links,
     pub catalog: &'a Catalog,
-    /// Normalized approved regions, when configured.
-    pub approved_regions: Option<&'a [String]>,
+    pub settings: &'a Settings,
+}
+
+/// What users configure about the rules themselves.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Normalized approved regions, when configured (AOAI005).
+    pub approved_regions: Option<Vec<String>>,
+    /// Where model deployments may process data (AOAI011).
+    pub data_residency: DataResidency,
 }
 
 impl Context<'_> {
@@ -52,6 +71,9 @@ pub struct RawFinding {
     /// The declaration of the resource, where suppression comments apply.
     pub header: Span,
     pub extent: Span,
+    /// A level the rule chooses for this failure instead of its policy's severity (a rule
+    /// whose findings differ in gravity); a level configured by the user still wins.
+    pub level: Option<Level>,
 }
 
 pub trait Rule: Sync {
@@ -86,6 +108,15 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &aoai004_local_auth_disabled::LocalAuthDisabled,
         &aoai005_approved_region::ApprovedRegion,
         &aoai006_least_privilege_role::LeastPrivilegeRole,
+        &aoai007_network_default_deny::NetworkDefaultDeny,
+        &aoai008_custom_subdomain::CustomSubdomain,
+        &aoai009_managed_identity::ManagedIdentity,
+        &aoai010_outbound_restricted::OutboundRestricted,
+        &aoai011_data_residency::DataResidencyRule,
+        &aoai012_preview_api_version::PreviewApiVersion,
+        &aoai013_diagnostic_logs::DiagnosticLogs,
+        &aoai014_cmk_key_vault_protection::CmkKeyVaultProtection,
+        &aoai015_key_exposure::KeyExposure,
         &aoai900_module_not_followed::ModuleNotFollowed,
     ]
 }
@@ -94,17 +125,17 @@ pub fn all() -> &'static [&'static dyn Rule] {
 pub fn run(
     model: &Model,
     catalog: &Catalog,
-    approved_regions: Option<&[String]>,
+    settings: &Settings,
     selected: impl Fn(&str) -> bool,
 ) -> Vec<RawFinding> {
-    run_with_checks(model, catalog, approved_regions, selected).0
+    run_with_checks(model, catalog, settings, selected).0
 }
 
 /// [`run`], also listing every check made (passes included).
 pub fn run_with_checks(
     model: &Model,
     catalog: &Catalog,
-    approved_regions: Option<&[String]>,
+    settings: &Settings,
     selected: impl Fn(&str) -> bool,
 ) -> (Vec<RawFinding>, Vec<RawCheck>) {
     let links = Links::new(model);
@@ -112,7 +143,7 @@ pub fn run_with_checks(
         model,
         links: &links,
         catalog,
-        approved_regions,
+        settings,
     };
     let mut raw = Vec::new();
     let mut checks = Vec::new();
@@ -170,6 +201,7 @@ impl Findings {
             related: Vec::new(),
             header: declared.header.clone(),
             extent: declared.extent.clone(),
+            level: None,
         });
         self.items.last_mut().expect("just pushed")
     }

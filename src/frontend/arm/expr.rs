@@ -193,6 +193,15 @@ pub fn eval(expr: &Expr, cx: &dyn Context, written: &str) -> Value {
                     |(_, v)| v,
                 ),
             Value::Unknown(reason) => Value::Unknown(reason),
+            Value::ResourceAttr { key, shown, attr } => Value::ResourceAttr {
+                key,
+                shown,
+                attr: if attr.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{attr}.{name}")
+                },
+            },
             other => Value::Unknown(format!(
                 "reads `{name}` of {} in `{written}`",
                 other.shown()
@@ -239,6 +248,17 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Context, written: &str) -> V
         "parameters" | "variables" => match values.first() {
             Some(Value::String(n)) if name == "parameters" => Some(cx.parameter(n)),
             Some(Value::String(n)) => Some(cx.variable(n)),
+            _ => None,
+        },
+        // The runtime state of a resource given by id: which resource it is, is known.
+        "reference" => match values.first() {
+            Some(Value::String(id)) => crate::frontend::node::arm_id_key(id).map(|key| {
+                Value::ResourceAttr {
+                    key,
+                    shown: format!("[{written}]"),
+                    attr: String::new(),
+                }
+            }),
             _ => None,
         },
         "resourcegroup" | "subscription" | "deployment" | "tenant" | "managementgroup"

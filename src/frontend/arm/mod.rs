@@ -305,7 +305,7 @@ impl<'a> Template<'a> {
             JsonKind::Object(properties) => Node::object(
                 properties
                     .iter()
-                    .map(|p| (p.key.clone(), self.node(&p.value, p.span.clone())))
+                    .map(|p| (self.key(&p.key), self.node(&p.value, p.span.clone())))
                     .collect(),
                 span_of(&span),
             ),
@@ -315,6 +315,22 @@ impl<'a> Template<'a> {
                 kind: NodeKind::Array(items.iter().map(|i| self.node(i, i.span.clone())).collect()),
             },
             _ => Node::value(self.value(json), span_of(&span)),
+        }
+    }
+
+    /// A property name; an expression (`userAssignedIdentities` keyed by `[resourceId(...)]`)
+    /// is evaluated, and kept as written when it cannot be.
+    fn key(&self, key: &str) -> String {
+        if expr::expression_text(key).is_none() {
+            return key.to_string();
+        }
+        let value = self.value(&Json {
+            kind: JsonKind::String(key.to_string()),
+            span: 0..0,
+        });
+        match value {
+            Value::String(text) => text,
+            other => crate::frontend::node::reference_key(&other).unwrap_or_else(|| key.to_string()),
         }
     }
 
@@ -418,6 +434,13 @@ impl<'a> Template<'a> {
             json.get("existing").map(|e| self.value(e)),
             Some(Value::Bool(true))
         );
+        if !existing {
+            azure::api_version(&full_type, reader.string("apiVersion", None), &declared, model);
+        }
+        // A child named `parent/child` belongs to the parent of its type.
+        let parent_type = full_type
+            .rsplit_once('/')
+            .map_or(azure::ACCOUNT_TYPE, |(parent, _)| parent);
         let parent_account = || match (parent, name.as_deref().and_then(|n| n.rsplit_once('/'))) {
             (Some(parent), _) => Attr::explicit(
                 "name",
@@ -428,7 +451,7 @@ impl<'a> Template<'a> {
             (None, Some((account, _))) => Attr::explicit(
                 "name",
                 header.clone(),
-                name_key(azure::ACCOUNT_TYPE, account),
+                name_key(parent_type, account),
                 account.to_string(),
             ),
             (None, None) => Attr::unresolved("name", header.clone(), "does not name its account"),

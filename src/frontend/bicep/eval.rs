@@ -121,6 +121,15 @@ impl<'a> Evaluator<'a> {
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::Int(n) => Value::Number(*n as f64),
             ExprKind::String(parts) => {
+                // `'${uami.id}'` is the id itself: still known to name that resource.
+                if let [StringPart::Interpolation(inner)] = parts.as_slice() {
+                    return match self.eval_in(inner, file, via) {
+                        attr @ Value::ResourceAttr { .. } => attr,
+                        value => value
+                            .to_template_string()
+                            .map_or_else(Value::Unknown, Value::String),
+                    };
+                }
                 let mut text = String::new();
                 for part in parts {
                     match part {
@@ -441,7 +450,12 @@ impl<'a> Evaluator<'a> {
                                 PropertyKey::Name(name) => name.clone(),
                                 PropertyKey::Expr(key) => match self.eval(key).value {
                                     Value::String(key) => key,
-                                    _ => continue,
+                                    // `'${uami.id}': {}` (user-assigned identities) is keyed by
+                                    // the resource, as links know it.
+                                    value => match crate::frontend::node::reference_key(&value) {
+                                        Some(link) => link,
+                                        None => continue,
+                                    },
                                 },
                             };
                             let span = Span::new(self.file, property.span.clone());

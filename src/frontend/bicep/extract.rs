@@ -430,6 +430,17 @@ fn resource_type(resource: &Resource) -> Option<&str> {
     }
 }
 
+/// `'Microsoft.X/y@version'` -> `version`.
+fn api_version(resource: &Resource) -> Option<&str> {
+    match &resource.type_string.kind {
+        ExprKind::String(parts) => match parts.as_slice() {
+            [super::syntax::StringPart::Literal(text)] => text.split_once('@').map(|(_, v)| v),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The object of `{...}`, `if (c) {...}` or `[for ...: {...}]`.
 fn declaration_body(value: &Expr) -> Option<&Expr> {
     match &value.kind {
@@ -551,7 +562,14 @@ fn map_resource(
     let key = resource_key(file, &symbol);
     let mut keys = vec![key.clone()];
     if let Some(name) = reader.string("name", None).value() {
-        keys.push(name_key(azure::ACCOUNT_TYPE, name));
+        keys.push(name_key(&full_type, name));
+    }
+    if !resource.existing
+        && let Some(version) = api_version(resource)
+    {
+        let span = Span::new(file, resource.type_string.span.clone());
+        let version = Attr::explicit("apiVersion", span, version.to_string(), version);
+        azure::api_version(&full_type, version, &declared, model);
     }
     let parent_account = || match parent {
         Some(parent) => Attr::explicit("parent", header.clone(), parent.key.clone(), parent.symbol),

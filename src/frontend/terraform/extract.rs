@@ -16,13 +16,14 @@ use super::program::{Child, Program};
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, name_key, prefixed};
 use crate::frontend::{azure, registry};
 use crate::model::{
-    AiAccount, Attr, AttrState, CmkBinding, Declared, Existence, Language, Model, ModelDeployment,
+    AiAccount, Attr, AttrState, CmkBinding, CmkKey, Declared, DiagnosticSetting, Existence,
+    Identity, KeyVault, KeyVaultKey, Language, Model, ModelDeployment, NetworkAcls, Outbound,
     PrivateEndpoint, PrivateLinkConnection, RoleAssignment, UnfollowedModule, Via,
 };
 use crate::source::Span;
 
 /// The resource types the model reads; all others are skipped before any evaluation.
-const MODELED_TYPES: [&str; 8] = [
+const MODELED_TYPES: [&str; 11] = [
     "azurerm_cognitive_account",
     "azurerm_ai_services",
     "azapi_resource",
@@ -31,6 +32,9 @@ const MODELED_TYPES: [&str; 8] = [
     "azurerm_role_assignment",
     "azurerm_cognitive_account_customer_managed_key",
     "azurerm_cognitive_deployment",
+    "azurerm_key_vault",
+    "azurerm_key_vault_key",
+    "azurerm_monitor_diagnostic_setting",
 ];
 
 /// More instances than this are checked once, as if `count`/`for_each` were unknown.
@@ -265,6 +269,11 @@ fn map_resource(
                 // cognitive_account.md: "local_auth_enabled - (Optional) ... Defaults to true."
                 local_auth: reader.bool("local_auth_enabled", Some(true)),
                 inline_cmk: reader.present("customer_managed_key"),
+                inline_key: inline_key(reader),
+                custom_subdomain: reader.string("custom_subdomain_name", Some("")),
+                network_acls: network_acls(reader),
+                identity: identity(reader),
+                outbound: outbound(reader),
                 link_keys: link_keys(reader, &declared),
                 existing: false,
                 declared,
@@ -283,16 +292,69 @@ fn map_resource(
             // ai_services.md: "local_authentication_enabled - (Optional) ... Defaults to true."
             local_auth: reader.bool("local_authentication_enabled", Some(true)),
             inline_cmk: reader.present("customer_managed_key"),
+            inline_key: inline_key(reader),
+            custom_subdomain: reader.string("custom_subdomain_name", Some("")),
+            network_acls: network_acls(reader),
+            identity: identity(reader),
+            outbound: outbound(reader),
             link_keys: link_keys(reader, &declared),
             existing: false,
             declared,
         }),
+        "azurerm_key_vault" => model.key_vaults.push(KeyVault {
+            // key_vault.md: purge protection is optional and off unless set.
+            purge_protection: reader.bool("purge_protection_enabled", Some(false)),
+            // azurerm 3+ has no way to disable soft delete.
+            soft_delete: Attr::default(
+                "soft_delete_retention_days",
+                declared.header.clone(),
+                true,
+                "on (it cannot be disabled in azurerm)",
+            ),
+            link_keys: vec![declared.address.clone()],
+            existing: false,
+            declared,
+        }),
+        "azurerm_key_vault_key" => model.key_vault_keys.push(KeyVaultKey {
+            vault: reader.reference("key_vault_id"),
+            link_keys: vec![declared.address.clone()],
+            declared,
+        }),
+        "azurerm_monitor_diagnostic_setting" => {
+            model.diagnostic_settings.push(DiagnosticSetting {
+                target: reader.reference("target_resource_id"),
+                logs: terraform_logs(reader),
+                declared,
+            })
+        }
         "azapi_resource" => match azapi_type {
             Some(azure::ACCOUNT_TYPE) => {
                 let keys = link_keys(reader, &declared);
+                let account = azure::account(reader, "body.", declared, keys, false);
+                // azapi >= 1.13 reads the identity from its own block, not from the body.
+                model.accounts.extend(account.map(|mut account| {
+                    if reader.root.find("identity") != Lookup::Missing {
+                        account.identity = identity(reader);
+                    }
+                    account
+                }));
+            }
+            Some(azure::KEY_VAULT_TYPE) => {
+                let keys = vec![declared.address.clone()];
                 model
-                    .accounts
-                    .extend(azure::account(reader, "body.", declared, keys, false));
+                    .key_vaults
+                    .push(azure::key_vault(reader, "body.", declared, keys, false));
+            }
+            Some(azure::KEY_TYPE) => model.key_vault_keys.push(KeyVaultKey {
+                vault: reader.reference("parent_id"),
+                link_keys: vec![declared.address.clone()],
+                declared,
+            }),
+            Some(azure::DIAGNOSTIC_SETTING_TYPE) => {
+                let target = reader.reference("parent_id");
+                model
+                    .diagnostic_settings
+                    .push(azure::diagnostic_setting(reader, "body.", declared, target));
             }
             Some(azure::PRIVATE_ENDPOINT_TYPE) => {
                 model
@@ -358,6 +420,10 @@ fn map_resource(
         "azurerm_cognitive_account_customer_managed_key" => {
             model.cmk_bindings.push(CmkBinding {
                 account: reader.reference("cognitive_account_id"),
+                key: CmkKey {
+                    key: reader.resource_of("key_vault_key_id", None),
+                    identity: reader.resource_of("identity_client_id", Some("")),
+                },
                 declared,
             });
         }
@@ -417,10 +483,96 @@ fn azapi_cmk_patch(reader: &BodyReader<'_>, mut declared: Declared) -> Option<Cm
         }
         _ => return None,
     }
+    const KEY: &str = "body.properties.encryption.keyVaultProperties";
     Some(CmkBinding {
         account: reader.reference("resource_id"),
+        key: CmkKey {
+            key: reader.resource_of(&format!("{KEY}.keyVaultUri"), None),
+            identity: reader.resource_of(&format!("{KEY}.identityClientId"), Some("")),
+        },
         declared,
     })
+}
+
+/// The `customer_managed_key` block of an azurerm account.
+fn inline_key(reader: &BodyReader<'_>) -> Option<CmkKey> {
+    if reader.root.find("customer_managed_key") == Lookup::Missing {
+        return None;
+    }
+    Some(CmkKey {
+        key: reader.resource_of("customer_managed_key.key_vault_key_id", None),
+        identity: reader.resource_of("customer_managed_key.identity_client_id", Some("")),
+    })
+}
+
+/// cognitive_account.md / ai_services.md: `network_acls { default_action, ip_rules }`; without
+/// the block nothing is filtered.
+fn network_acls(reader: &BodyReader<'_>) -> NetworkAcls {
+    NetworkAcls {
+        present: reader.present("network_acls"),
+        default_action: reader.string("network_acls.default_action", Some("Allow")),
+        ip_rules: reader.string_list("network_acls.ip_rules"),
+    }
+}
+
+/// `identity { type, identity_ids }` (azurerm and azapi alike); no block means no identity.
+fn identity(reader: &BodyReader<'_>) -> Identity {
+    Identity {
+        kind: reader.string("identity.type", Some("None")),
+        user_assigned: reader.resource_list("identity.identity_ids"),
+    }
+}
+
+/// cognitive_account.md: "outbound_network_access_restricted - (Optional) ... Defaults to false."
+fn outbound(reader: &BodyReader<'_>) -> Outbound {
+    Outbound {
+        restricted: reader.bool("outbound_network_access_restricted", Some(false)),
+        allowed_fqdns: reader.string_list("fqdns"),
+    }
+}
+
+/// The log categories a diagnostic setting enables: `enabled_log { category | category_group }`
+/// blocks, and the legacy `log { category, enabled }`.
+fn terraform_logs(reader: &BodyReader<'_>) -> Attr<Vec<String>> {
+    let mut enabled = Vec::new();
+    let mut first_span = None;
+    for (block_type, block) in ["enabled_log", "log"]
+        .iter()
+        .flat_map(|t| reader.root.get_all(t).into_iter().map(move |b| (*t, b)))
+    {
+        if let NodeKind::Value(Value::Unknown(reason)) = &block.kind {
+            return Attr::unresolved(block_type, block.span.clone(), reason.clone());
+        }
+        first_span.get_or_insert_with(|| block.span.clone());
+        let block_reader = BodyReader {
+            root: &block,
+            header: block.span.clone(),
+        };
+        let on = block_reader.bool("enabled", Some(true));
+        let category = match block.find("category") {
+            Lookup::Missing => block_reader.string("category_group", None),
+            _ => block_reader.string("category", None),
+        };
+        match (on.value(), category.value()) {
+            (Some(false), _) => {}
+            (Some(true), Some(category)) => enabled.push(category.clone()),
+            _ => {
+                let reason = on
+                    .unresolved_reason()
+                    .or(category.unresolved_reason())
+                    .unwrap_or("cannot be read")
+                    .to_string();
+                return Attr::unresolved(block_type, block.span.clone(), reason);
+            }
+        }
+    }
+    match first_span {
+        Some(span) => {
+            let shown = format!("{enabled:?}");
+            Attr::explicit("enabled_log", span, enabled, shown)
+        }
+        None => Attr::default("enabled_log", reader.header.clone(), Vec::new(), "none"),
+    }
 }
 
 /// Turns one resource block into a [`Node`] tree, evaluating as it goes.
@@ -502,6 +654,9 @@ impl Converter<'_> {
             existence,
         };
         let azapi_type = azapi_type(self.eval, self.resource);
+        if self.resource.type_name == "azapi_resource" {
+            self.azapi_api_version(&reader, &declared, &mut model);
+        }
         map_resource(
             self.resource.type_name,
             azapi_type,
@@ -510,6 +665,32 @@ impl Converter<'_> {
             &mut model,
         );
         model
+    }
+
+    /// The API version of an azapi `Microsoft.CognitiveServices/*` resource (`type =
+    /// "...@version"`); unknown when only the type before the `@` is literal.
+    fn azapi_api_version(&self, reader: &BodyReader<'_>, declared: &Declared, model: &mut Model) {
+        let written = reader.string("type", None);
+        let (resource_type, version) = match &written.state {
+            AttrState::Explicit { value, .. } => match value.split_once('@') {
+                Some((resource_type, version)) => (
+                    resource_type.to_string(),
+                    Attr::explicit("type", written.span.clone(), version.to_string(), version),
+                ),
+                None => return,
+            },
+            _ => {
+                let prefix = match self.resource.block.body.get_attribute("type").map(|a| &a.value) {
+                    Some(Expression::StringTemplate(template)) => literal_prefix(template),
+                    _ => None,
+                };
+                match prefix.as_deref().and_then(|p| p.split_once('@')) {
+                    Some((resource_type, _)) => (resource_type.to_string(), written.clone()),
+                    None => return,
+                }
+            }
+        };
+        azure::api_version(&resource_type, version, declared, model);
     }
 
     fn span_of(&self, node: &impl hcl_edit::Span, fallback: &Span) -> Span {

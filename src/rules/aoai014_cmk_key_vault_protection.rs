@@ -1,0 +1,125 @@
+//! AOAI014 cmk-key-vault-protection: the vault holding an account's customer-managed key keeps
+//! deleted keys (soft delete) and cannot be purged early (purge protection): a purged key makes
+//! the account's data unreadable for good.
+
+use super::{Context, Findings, Rule};
+use crate::finding::Outcome;
+use crate::model::{AiAccount, Attr, AttrState, CmkKey, Declared};
+use crate::resolve::{Target, VaultTarget};
+
+pub struct CmkKeyVaultProtection;
+
+impl Rule for CmkKeyVaultProtection {
+    fn id(&self) -> &'static str {
+        "AOAI014"
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        for (index, account) in cx.declared_accounts() {
+            for (key, declared) in cmk_keys(cx, index, account) {
+                let vault = match cx.links.key_vault(cx.model, &key.key) {
+                    VaultTarget::Vault(i) => &cx.model.key_vaults[i],
+                    VaultTarget::Unresolved(reason) => {
+                        let message = format!(
+                            "cannot tell which key vault holds the customer-managed key: `{}` {reason}",
+                            key.key.name
+                        );
+                        out.push(declared, Outcome::Unknown, key.key.span.clone(), &key.key.name, message);
+                        continue;
+                    }
+                    VaultTarget::NotFound => {
+                        let message = format!(
+                            "cannot tell whether the key vault of the customer-managed key is protected: `{}` names a key or vault that is not declared in this scope",
+                            key.key.name
+                        );
+                        out.push(declared, Outcome::Unknown, key.key.span.clone(), &key.key.name, message);
+                        continue;
+                    }
+                };
+                if vault.existing {
+                    let message = format!(
+                        "cannot tell whether `{}` is protected: it is declared elsewhere (`existing`)",
+                        vault.declared.address
+                    );
+                    out.push(declared, Outcome::Unknown, key.key.span.clone(), &key.key.name, message);
+                    continue;
+                }
+                for (attr, what) in [
+                    (&vault.purge_protection, "purge protection is off"),
+                    (&vault.soft_delete, "soft delete is disabled"),
+                ] {
+                    check(out, account, &vault.declared, attr, what, &key.key.span);
+                }
+            }
+        }
+    }
+
+    /// Accounts with a customer-managed key.
+    fn subjects<'m>(&self, cx: &Context<'m>) -> Vec<&'m Declared> {
+        let model: &'m crate::model::Model = cx.model;
+        model
+            .accounts
+            .iter()
+            .enumerate()
+            .filter(|(index, account)| {
+                !account.existing && !cmk_keys(cx, *index, account).is_empty()
+            })
+            .map(|(_, account)| &account.declared)
+            .collect()
+    }
+}
+
+/// The account's customer-managed keys, each with the declaration that sets it.
+fn cmk_keys<'m>(
+    cx: &Context<'m>,
+    index: usize,
+    account: &'m AiAccount,
+) -> Vec<(&'m CmkKey, &'m Declared)> {
+    let mut keys = Vec::new();
+    if account.inline_cmk.value() == Some(&true)
+        && let Some(key) = &account.inline_key
+    {
+        keys.push((key, &account.declared));
+    }
+    for binding in &cx.model.cmk_bindings {
+        if cx.links.target(&binding.account) == Target::Account(index) {
+            keys.push((&binding.key, &binding.declared));
+        }
+    }
+    keys
+}
+
+fn check(
+    out: &mut Findings,
+    account: &AiAccount,
+    vault: &Declared,
+    attr: &Attr<bool>,
+    what: &str,
+    key_span: &crate::source::Span,
+) {
+    let finding = match &attr.state {
+        AttrState::Explicit { value: true, .. } | AttrState::Default { value: true, .. } => return,
+        AttrState::Unresolved { .. } => {
+            let message = format!(
+                "cannot tell whether the key vault of the customer-managed key is protected: {}",
+                attr.describe()
+            );
+            out.push(vault, Outcome::Unknown, attr.span.clone(), &attr.name, message)
+        }
+        _ => {
+            let message = format!(
+                "the key vault holding the customer-managed key of `{}` can lose the key for good ({what}): {}",
+                account.declared.address,
+                attr.describe()
+            );
+            let finding = out.fail_on(account, vault, attr.span.clone(), &attr.name, message);
+            if attr.is_default() && finding.outcome == Outcome::Fail {
+                finding.label = format!("`{}` is not set", attr.name);
+            }
+            finding
+        }
+    };
+    finding
+        .related
+        .push((key_span.clone(), "the account's key is in this vault".into()));
+}

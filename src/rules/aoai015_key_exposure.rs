@@ -1,0 +1,47 @@
+//! AOAI015 key-exposure: account keys written where they can be read: outputs (kept in
+//! deployment history and state), app settings, container environment variables, parameters
+//! that are not secure. The front-ends find the flows; the finding points at the use and names
+//! the path the key took.
+
+use super::{Context, Findings, Rule};
+use crate::finding::Outcome;
+use crate::model::Declared;
+
+pub struct KeyExposure;
+
+impl Rule for KeyExposure {
+    fn id(&self) -> &'static str {
+        "AOAI015"
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        for exposure in &cx.model.key_exposures {
+            let through: String = exposure
+                .path
+                .iter()
+                .map(|(name, _)| format!(" through `{name}`"))
+                .collect();
+            let message = format!(
+                "the account key `{}` flows{through} into {}",
+                exposure.source, exposure.sink
+            );
+            let finding = out.push(
+                &exposure.declared,
+                Outcome::Fail,
+                exposure.span.clone(),
+                "",
+                message,
+            );
+            finding.label = "the key is exposed here".into();
+            for (name, span) in &exposure.path {
+                finding
+                    .related
+                    .push((span.clone(), format!("`{name}` carries the key")));
+            }
+        }
+    }
+
+    fn subjects<'m>(&self, cx: &Context<'m>) -> Vec<&'m Declared> {
+        cx.model.key_exposures.iter().map(|e| &e.declared).collect()
+    }
+}
