@@ -2,6 +2,7 @@
 //! template or parameters schema are read; other JSON (package.json, app settings, API specs)
 //! is not ours and is skipped without a word.
 
+mod exposure;
 mod expr;
 pub mod json;
 
@@ -93,6 +94,7 @@ pub fn build_model(files: &[ArmFile], location: Option<&str>) -> Model {
         );
         scope.location = location.map(str::to_string);
         scope.resources(&template.root, None, &mut model, 0);
+        exposure::find(template.id, &template.root, &mut model);
     }
     model
 }

@@ -234,6 +234,22 @@ fn evaluate<'a>(
             map_resource(&eval, statement, resource, None, call, model)
         }
     }
+    let callee = |statement: &Statement| {
+        let StatementKind::Module { path, .. } = &statement.kind else {
+            return None;
+        };
+        let target = local_module(template, path)?;
+        files
+            .iter()
+            .find(|f| !f.is_params() && lexical_normalize(&f.path) == target)
+            .map(|f| &f.program)
+    };
+    let exposing = super::exposure::Template {
+        file: template.id,
+        program: &template.program,
+        prefix: &call.prefix,
+    };
+    super::exposure::find(&exposing, callee, model);
     let outputs = template
         .program
         .statements

@@ -1,6 +1,7 @@
 //! Bicep front-end: our own parser (no crate parses modern Bicep) -> [`crate::model::Model`].
 
 mod eval;
+mod exposure;
 mod extract;
 mod parser;
 pub mod syntax;

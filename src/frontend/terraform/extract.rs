@@ -49,6 +49,7 @@ pub fn extract(program: &Program<'_>) -> Model {
             continue;
         };
         let mut instance_model = Model::default();
+        super::exposure::find(program, i, &mut instance_model);
         for resource in instance
             .index
             .resources()

@@ -2,6 +2,7 @@
 
 mod comments;
 mod eval;
+mod exposure;
 mod extract;
 mod functions;
 mod module;

@@ -45,6 +45,23 @@ pub struct Variable<'a> {
     pub default: Option<&'a Attribute>,
     /// The `type`, whose `optional(type, default)` attributes fill in object values.
     pub type_expr: Option<&'a Expression>,
+    /// `sensitive = true`: Terraform hides the value from plans and output.
+    pub sensitive: bool,
+}
+
+/// An `output` block.
+pub struct OutputBlock<'a> {
+    pub file: FileId,
+    pub block: &'a Block,
+    pub name: &'a str,
+}
+
+/// Whether a block says `sensitive = true` (literally).
+pub fn is_sensitive(block: &Body) -> bool {
+    block
+        .get_attribute("sensitive")
+        .and_then(|a| a.value.as_bool())
+        .unwrap_or(false)
 }
 
 /// A `module` block.
@@ -70,6 +87,7 @@ pub struct ModuleIndex<'a> {
     root: bool,
     calls: Vec<ModuleCall<'a>>,
     outputs: HashMap<&'a str, (FileId, &'a Attribute)>,
+    output_blocks: Vec<OutputBlock<'a>>,
     files: Vec<FileId>,
 }
 
@@ -98,6 +116,7 @@ impl<'a> ModuleIndex<'a> {
             root: cli_values.is_some_and(|values| !values.is_empty()),
             calls: Vec::new(),
             outputs: HashMap::new(),
+            output_blocks: Vec::new(),
             files: files.iter().map(|f| f.id).collect(),
         };
         let mut value_files: Vec<&ParsedFile> = files
@@ -124,6 +143,7 @@ impl<'a> ModuleIndex<'a> {
                             file: file.id,
                             default: block.body.get_attribute("default"),
                             type_expr: block.body.get_attribute("type").map(|t| &t.value),
+                            sensitive: is_sensitive(&block.body),
                         };
                         index.variables.entry(name.as_str()).or_insert(variable);
                     }
@@ -134,6 +154,11 @@ impl<'a> ModuleIndex<'a> {
                         source: literal_source(block),
                     }),
                     ("output", [name]) => {
+                        index.output_blocks.push(OutputBlock {
+                            file: file.id,
+                            block,
+                            name: name.as_str(),
+                        });
                         if let Some(value) = block.body.get_attribute("value") {
                             index
                                 .outputs
@@ -200,6 +225,10 @@ impl<'a> ModuleIndex<'a> {
 
     pub fn local(&self, name: &str) -> Option<(FileId, &'a Attribute)> {
         self.locals.get(name).copied()
+    }
+
+    pub fn output_blocks(&self) -> &[OutputBlock<'a>] {
+        &self.output_blocks
     }
 
     pub fn calls(&self) -> &[ModuleCall<'a>] {

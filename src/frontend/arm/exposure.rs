@@ -1,0 +1,206 @@
+//! Account keys (`listKeys()` of a Cognitive Services account) flowing into places where they
+//! can be read: outputs that are not `securestring`/`secureObject`, app settings and connection
+//! strings of web apps, container environment variables. Keys are followed through variables,
+//! and each name on the way is recorded.
+
+use super::expr::{self, Expr};
+use super::json::{Json, JsonKind};
+use crate::frontend::azure;
+use crate::model::{Declared, Existence, KeyExposure, Language, Model};
+use crate::source::{FileId, Span};
+
+const MAX_DEPTH: usize = 8;
+
+pub fn find(file: FileId, root: &Json, model: &mut Model) {
+    let finder = Finder { file, root };
+    let mut report = |declared_json: &Json, header: &Json, address: String, at: &Json, sink: String| {
+        if let Some((source, path)) = finder.key_in(at, &mut Vec::new()) {
+            model.key_exposures.push(KeyExposure {
+                declared: Declared {
+                    address,
+                    header: Span::new(file, header.span.clone()),
+                    extent: Span::new(file, declared_json.span.clone()),
+                    language: Language::Arm,
+                    existence: Existence::Always,
+                },
+                span: Span::new(file, at.span.clone()),
+                sink,
+                source,
+                path,
+            });
+        }
+    };
+    for output in root.get("outputs").map(Json::properties).unwrap_or_default() {
+        let secure = output
+            .value
+            .get("type")
+            .and_then(Json::as_str)
+            .is_some_and(|t| t.to_ascii_lowercase().starts_with("secure"));
+        if let (false, Some(value)) = (secure, output.value.get("value")) {
+            let sink = format!("output `{}`, which is not `securestring`", output.key);
+            report(&output.value, &output.value, format!("outputs.{}", output.key), value, sink);
+        }
+    }
+    let mut resources = Vec::new();
+    collect_resources(root, &mut resources, 0);
+    for resource in resources {
+        let Some(type_name) = resource.get("type").and_then(Json::as_str) else {
+            continue;
+        };
+        let address = resource
+            .get("name")
+            .and_then(Json::as_str)
+            .unwrap_or("(unnamed)")
+            .to_string();
+        let header = resource.property("type").map_or(resource, |p| &p.value);
+        for (at, sink) in resource_sinks(type_name, resource) {
+            report(resource, header, address.clone(), at, sink);
+        }
+    }
+}
+
+/// Every resource of the template, children and inline nested templates included.
+fn collect_resources<'j>(container: &'j Json, out: &mut Vec<&'j Json>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let list: Vec<&Json> = match container.get("resources").map(|r| &r.kind) {
+        Some(JsonKind::Array(items)) => items.iter().collect(),
+        Some(JsonKind::Object(properties)) => properties.iter().map(|p| &p.value).collect(),
+        _ => Vec::new(),
+    };
+    for resource in list {
+        out.push(resource);
+        collect_resources(resource, out, depth + 1);
+        if let Some(template) = resource.get("properties").and_then(|p| p.get("template")) {
+            collect_resources(template, out, depth + 1);
+        }
+    }
+}
+
+fn path<'j>(root: Option<&'j Json>, names: &[&str]) -> Option<&'j Json> {
+    names.iter().try_fold(root?, |json, name| json.get(name))
+}
+
+fn array(json: Option<&Json>) -> &[Json] {
+    match json.map(|j| &j.kind) {
+        Some(JsonKind::Array(items)) => items,
+        _ => &[],
+    }
+}
+
+fn resource_sinks<'j>(type_name: &str, resource: &'j Json) -> Vec<(&'j Json, String)> {
+    let lower = type_name.to_ascii_lowercase();
+    let properties = resource.get("properties");
+    let mut sinks = Vec::new();
+    let mut named = |list: Option<&'j Json>, value: &str, what: &str| {
+        for item in array(list) {
+            if let Some(at) = item.get(value) {
+                let name = item.get("name").and_then(Json::as_str).unwrap_or("(computed)");
+                sinks.push((at, format!("{what} `{name}`")));
+            }
+        }
+    };
+    if lower == "microsoft.web/sites" || lower == "microsoft.web/sites/slots" {
+        let site_config = path(properties, &["siteConfig"]);
+        named(path(site_config, &["appSettings"]), "value", "app setting");
+        named(path(site_config, &["connectionStrings"]), "connectionString", "connection string");
+    } else if lower == "microsoft.app/containerapps" || lower == "microsoft.app/jobs" {
+        let template = path(properties, &["template"]);
+        for list in ["containers", "initContainers"] {
+            for container in array(path(template, &[list])) {
+                named(container.get("env"), "value", "environment variable");
+            }
+        }
+    } else if lower == "microsoft.containerinstance/containergroups" {
+        for container in array(path(properties, &["containers"])) {
+            named(
+                path(Some(container), &["properties", "environmentVariables"]),
+                "value",
+                "environment variable",
+            );
+        }
+    }
+    if lower == "microsoft.web/sites/config" || lower == "microsoft.web/sites/slots/config" {
+        for property in properties.map(Json::properties).unwrap_or_default() {
+            sinks.push((&property.value, format!("app setting `{}`", property.key)));
+        }
+    }
+    sinks
+}
+
+struct Finder<'j> {
+    file: FileId,
+    root: &'j Json,
+}
+
+type Found = (String, Vec<(String, Span)>);
+
+impl Finder<'_> {
+    fn key_in(&self, json: &Json, path: &mut Vec<(String, Span)>) -> Option<Found> {
+        match &json.kind {
+            JsonKind::String(text) => {
+                let parsed = expr::parse(expr::expression_text(text)?)?;
+                self.key_in_expr(&parsed, path)
+            }
+            JsonKind::Array(items) => items.iter().find_map(|item| self.key_in(item, path)),
+            JsonKind::Object(properties) => properties
+                .iter()
+                .find_map(|property| self.key_in(&property.value, path)),
+            _ => None,
+        }
+    }
+
+    fn key_in_expr(&self, expr: &Expr, path: &mut Vec<(String, Span)>) -> Option<Found> {
+        match expr {
+            Expr::Call { name, args } if name.eq_ignore_ascii_case("listKeys") => {
+                if args.first().is_some_and(names_account) {
+                    return Some(("listKeys()".into(), path.clone()));
+                }
+                args.iter().find_map(|arg| self.key_in_expr(arg, path))
+            }
+            Expr::Call { name, args } if name.eq_ignore_ascii_case("variables") => {
+                let Some(Expr::String(variable)) = args.first() else {
+                    return None;
+                };
+                self.follow_variable(variable, path)
+            }
+            Expr::Call { args, .. } => args.iter().find_map(|arg| self.key_in_expr(arg, path)),
+            Expr::Member { base, .. } => self.key_in_expr(base, path),
+            Expr::Index { base, index } => self
+                .key_in_expr(base, path)
+                .or_else(|| self.key_in_expr(index, path)),
+            Expr::String(_) | Expr::Number(_) => None,
+        }
+    }
+
+    fn follow_variable(&self, name: &str, path: &mut Vec<(String, Span)>) -> Option<Found> {
+        let step = format!("variables('{name}')");
+        if path.len() >= MAX_DEPTH || path.iter().any(|(seen, _)| *seen == step) {
+            return None;
+        }
+        let property = self
+            .root
+            .get("variables")?
+            .properties()
+            .iter()
+            .find(|p| p.key.eq_ignore_ascii_case(name))?;
+        path.push((step, Span::new(self.file, property.span.clone())));
+        let found = self.key_in(&property.value, path);
+        path.pop();
+        found
+    }
+}
+
+/// Whether the first argument of `listKeys` names a Cognitive Services account.
+fn names_account(expr: &Expr) -> bool {
+    match expr {
+        Expr::String(text) => text
+            .to_ascii_lowercase()
+            .contains(&azure::ACCOUNT_TYPE.to_ascii_lowercase()),
+        Expr::Call { args, .. } => args.iter().any(names_account),
+        Expr::Member { base, .. } => names_account(base),
+        Expr::Index { base, .. } => names_account(base),
+        Expr::Number(_) => false,
+    }
+}

@@ -1,0 +1,313 @@
+//! Account keys (`listKeys()` on a Cognitive Services account) flowing into places where they
+//! can be read: outputs that are not `@secure()`, app settings and connection strings of web
+//! apps, container environment variables, and module params that are not `@secure()`. Keys are
+//! followed through variables, and each name on the way is recorded.
+
+use super::syntax::{ArrayItem, Expr, ExprKind, ObjectItem, Program, Statement, StatementKind, StringPart};
+use crate::frontend::azure;
+use crate::model::{Declared, Existence, KeyExposure, Language, Model};
+use crate::source::{FileId, Span};
+
+/// How many variables deep a key is followed.
+const MAX_DEPTH: usize = 8;
+
+/// What the finder needs to know about one template.
+pub struct Template<'a> {
+    pub file: FileId,
+    pub program: &'a Program,
+    /// `module.<name>.` for each module on the way.
+    pub prefix: &'a str,
+}
+
+/// Adds the key exposures of one template to `model`. `callee` gives the program a module
+/// statement calls (to read which of its params are secure), when it is a local template.
+pub fn find<'a>(
+    template: &Template<'a>,
+    callee: impl Fn(&Statement) -> Option<&'a Program>,
+    model: &mut Model,
+) {
+    let finder = Finder { template };
+    let mut report = |statement: &Statement, address: String, at: &Expr, sink: String| {
+        if let Some((source, path)) = finder.key_in(at, &mut Vec::new()) {
+            model.key_exposures.push(KeyExposure {
+                declared: Declared {
+                    address: format!("{}{address}", template.prefix),
+                    header: Span::new(template.file, statement.header.clone()),
+                    extent: Span::new(template.file, statement.span.clone()),
+                    language: Language::Bicep,
+                    existence: Existence::Always,
+                },
+                span: Span::new(template.file, at.span.clone()),
+                sink,
+                source,
+                path,
+            });
+        }
+    };
+    for statement in &template.program.statements {
+        match &statement.kind {
+            StatementKind::Output { name, value } if !is_secure(statement) => report(
+                statement,
+                format!("output.{name}"),
+                value,
+                format!("output `{name}`, which is not `@secure()`"),
+            ),
+            StatementKind::Resource(resource) => {
+                let Some(type_name) = resource
+                    .type_string
+                    .as_literal_str()
+                    .and_then(|t| t.split('@').next().map(str::to_string))
+                else {
+                    continue;
+                };
+                let Some(body) = declaration_body(&resource.value) else {
+                    continue;
+                };
+                for (at, sink) in resource_sinks(&type_name, body) {
+                    report(statement, resource.name.clone(), at, sink);
+                }
+            }
+            StatementKind::Module { name, value, .. } => {
+                let Some(program) = callee(statement) else {
+                    continue;
+                };
+                let Some(params) = declaration_body(value).and_then(|b| b.property("params")) else {
+                    continue;
+                };
+                for property in params.value.properties() {
+                    let super::syntax::PropertyKey::Name(param) = &property.key else {
+                        continue;
+                    };
+                    let secure = program.statements.iter().any(|s| {
+                        matches!(&s.kind, StatementKind::Param { name, .. } if name == param)
+                            && is_secure(s)
+                    });
+                    if !secure {
+                        report(
+                            statement,
+                            name.clone(),
+                            &property.value,
+                            format!("param `{param}` of module `{name}`, which is not `@secure()`"),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `@secure()` (or `@sys.secure()`).
+fn is_secure(statement: &Statement) -> bool {
+    statement.decorators.iter().any(|decorator| match &decorator.kind {
+        ExprKind::Call { callee, .. } => match &callee.kind {
+            ExprKind::Ident(name) => name == "secure",
+            ExprKind::Member { name, .. } => name == "secure",
+            _ => false,
+        },
+        _ => false,
+    })
+}
+
+/// The object of `{...}`, `if (c) {...}` or `[for ...: {...}]`.
+fn declaration_body(value: &Expr) -> Option<&Expr> {
+    match &value.kind {
+        ExprKind::Object(_) => Some(value),
+        ExprKind::If { body, .. } | ExprKind::For { body, .. } => declaration_body(body),
+        _ => None,
+    }
+}
+
+/// The values of a resource body where a key is readable, with what they are.
+fn resource_sinks<'e>(type_name: &str, body: &'e Expr) -> Vec<(&'e Expr, String)> {
+    let lower = type_name.to_ascii_lowercase();
+    let properties = body.property("properties").map(|p| &p.value);
+    let mut sinks = Vec::new();
+    let path = |root: Option<&'e Expr>, names: &[&str]| -> Option<&'e Expr> {
+        names
+            .iter()
+            .try_fold(root?, |expr, name| Some(&expr.property(name)?.value))
+    };
+    let named_items = |list: Option<&'e Expr>, value: &str, what: &str, sinks: &mut Vec<(&'e Expr, String)>| {
+        for item in items(list) {
+            if let Some(at) = item.property(value) {
+                let name = item
+                    .property("name")
+                    .and_then(|n| n.value.as_literal_str())
+                    .unwrap_or_else(|| "(computed)".into());
+                sinks.push((&at.value, format!("{what} `{name}`")));
+            }
+        }
+    };
+    if lower == "microsoft.web/sites" || lower == "microsoft.web/sites/slots" {
+        let site_config = path(properties, &["siteConfig"]);
+        named_items(path(site_config, &["appSettings"]), "value", "app setting", &mut sinks);
+        named_items(
+            path(site_config, &["connectionStrings"]),
+            "connectionString",
+            "connection string",
+            &mut sinks,
+        );
+    } else if lower == "microsoft.web/sites/config" || lower == "microsoft.web/sites/slots/config" {
+        for property in properties.into_iter().flat_map(Expr::properties) {
+            if let super::syntax::PropertyKey::Name(name) = &property.key {
+                sinks.push((&property.value, format!("app setting `{name}`")));
+            }
+        }
+    } else if lower == "microsoft.app/containerapps" || lower == "microsoft.app/jobs" {
+        let template = path(properties, &["template"]);
+        for list in ["containers", "initContainers"] {
+            for container in items(path(template, &[list])) {
+                named_items(
+                    container.property("env").map(|p| &p.value),
+                    "value",
+                    "environment variable",
+                    &mut sinks,
+                );
+            }
+        }
+    } else if lower == "microsoft.containerinstance/containergroups" {
+        for container in items(path(properties, &["containers"])) {
+            named_items(
+                path(Some(container), &["properties", "environmentVariables"]),
+                "value",
+                "environment variable",
+                &mut sinks,
+            );
+        }
+    }
+    sinks
+}
+
+/// The items of an array literal (or of the body of a `for` producing them).
+fn items(list: Option<&Expr>) -> impl Iterator<Item = &Expr> {
+    let items = match list.map(|l| &l.kind) {
+        Some(ExprKind::Array(items)) => items.as_slice(),
+        _ => &[],
+    };
+    items.iter().filter_map(|item| match item {
+        ArrayItem::Item(expr) => Some(declaration_body(expr).unwrap_or(expr)),
+        ArrayItem::Spread(_) => None,
+    })
+}
+
+struct Finder<'t, 'a> {
+    template: &'t Template<'a>,
+}
+
+impl Finder<'_, '_> {
+    /// A key read in `expr`: its source as written and the variables it went through.
+    fn key_in(&self, expr: &Expr, path: &mut Vec<(String, Span)>) -> Option<(String, Vec<(String, Span)>)> {
+        match &expr.kind {
+            ExprKind::Call { callee, args } => {
+                match &callee.kind {
+                    // `openai.listKeys()`
+                    ExprKind::Member { base, name, .. } if name.eq_ignore_ascii_case("listKeys") => {
+                        if let ExprKind::Ident(symbol) = &base.kind
+                            && self.is_account(symbol)
+                        {
+                            return Some((format!("{symbol}.listKeys()"), path.clone()));
+                        }
+                    }
+                    // `listKeys(openai.id, '2023-05-01')`
+                    ExprKind::Ident(name) if name.eq_ignore_ascii_case("listKeys") => {
+                        if args.first().is_some_and(|target| self.names_account(target)) {
+                            return Some(("listKeys()".to_string(), path.clone()));
+                        }
+                    }
+                    _ => {}
+                }
+                std::iter::once(callee.as_ref())
+                    .chain(args)
+                    .find_map(|e| self.key_in(e, path))
+            }
+            ExprKind::Ident(name) => self.follow_var(name, path),
+            _ => children(expr).into_iter().find_map(|e| self.key_in(e, path)),
+        }
+    }
+
+    fn follow_var(&self, name: &str, path: &mut Vec<(String, Span)>) -> Option<(String, Vec<(String, Span)>)> {
+        if path.len() >= MAX_DEPTH || path.iter().any(|(seen, _)| seen == name) {
+            return None;
+        }
+        let (statement, value) = self.template.program.statements.iter().find_map(|s| match &s.kind {
+            StatementKind::Var { name: var, value } if var == name => Some((s, value)),
+            _ => None,
+        })?;
+        path.push((name.to_string(), Span::new(self.template.file, statement.span.clone())));
+        let found = self.key_in(value, path);
+        path.pop();
+        found
+    }
+
+    /// Whether a symbol is a Cognitive Services account resource of the template.
+    fn is_account(&self, symbol: &str) -> bool {
+        self.template.program.statements.iter().any(|s| match &s.kind {
+            StatementKind::Resource(resource) => {
+                resource.name == symbol
+                    && resource.type_string.as_literal_str().is_some_and(|t| {
+                        t.split('@')
+                            .next()
+                            .is_some_and(|t| t.eq_ignore_ascii_case(azure::ACCOUNT_TYPE))
+                    })
+            }
+            _ => false,
+        })
+    }
+
+    /// Whether an expression names an account: `openai.id`, or a resource id of the type.
+    fn names_account(&self, expr: &Expr) -> bool {
+        match &expr.kind {
+            ExprKind::Ident(symbol) => self.is_account(symbol),
+            ExprKind::String(parts) => parts.iter().any(|part| match part {
+                StringPart::Literal(text) => text
+                    .to_ascii_lowercase()
+                    .contains(&azure::ACCOUNT_TYPE.to_ascii_lowercase()),
+                StringPart::Interpolation(inner) => self.names_account(inner),
+            }),
+            _ => children(expr).into_iter().any(|e| self.names_account(e)),
+        }
+    }
+}
+
+/// The sub-expressions of an expression.
+fn children(expr: &Expr) -> Vec<&Expr> {
+    match &expr.kind {
+        ExprKind::String(parts) => parts
+            .iter()
+            .filter_map(|part| match part {
+                StringPart::Interpolation(inner) => Some(inner),
+                StringPart::Literal(_) => None,
+            })
+            .collect(),
+        ExprKind::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                ArrayItem::Item(e) | ArrayItem::Spread(e) => e,
+            })
+            .collect(),
+        ExprKind::Object(items) => items
+            .iter()
+            .filter_map(|item| match item {
+                ObjectItem::Property(property) => Some(&property.value),
+                ObjectItem::Spread(e) => Some(e),
+                ObjectItem::Resource(_) => None,
+            })
+            .collect(),
+        ExprKind::Member { base, .. } | ExprKind::Child { base, .. } => vec![base],
+        ExprKind::Index { base, index, .. } => vec![base, index],
+        ExprKind::Call { callee, args } => std::iter::once(callee.as_ref()).chain(args).collect(),
+        ExprKind::NonNull(e) | ExprKind::Paren(e) => vec![e],
+        ExprKind::Unary { expr, .. } => vec![expr],
+        ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+        ExprKind::Ternary {
+            cond,
+            then,
+            otherwise,
+        } => vec![cond, then, otherwise],
+        ExprKind::For { iterable, body, .. } => vec![iterable, body],
+        ExprKind::If { cond, body } => vec![cond, body],
+        ExprKind::Lambda { body, .. } => vec![body],
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Ident(_) => Vec::new(),
+    }
+}

@@ -1,0 +1,256 @@
+//! Account keys (`primary_access_key`, `secondary_access_key`) flowing into places where they
+//! can be read: outputs that are not `sensitive`, app settings, connection strings, container
+//! environment variables and module inputs whose variable is not `sensitive`. Keys are followed
+//! through `local` values, and each name on the way is recorded.
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, ObjectKey, Traversal, TraversalOperator};
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::visit::{Visit, visit_traversal};
+
+use super::module::{ModuleIndex, is_sensitive};
+use super::program::{Child, Program};
+use crate::model::{Declared, Existence, KeyExposure, Language, Model};
+use crate::source::{FileId, Span};
+
+/// Resource types whose `primary_access_key`/`secondary_access_key` are account keys.
+const ACCOUNT_TYPES: [&str; 2] = ["azurerm_cognitive_account", "azurerm_ai_services"];
+const KEY_ATTRIBUTES: [&str; 2] = ["primary_access_key", "secondary_access_key"];
+/// How many `local` values deep a key is followed.
+const MAX_DEPTH: usize = 8;
+
+/// Adds the key exposures of one module instance to `model`.
+pub fn find(program: &Program<'_>, instance: usize, model: &mut Model) {
+    let this = &program.instances[instance];
+    let index = &this.index;
+    let prefix = &this.prefix;
+    let mut sinks = Sinks {
+        index,
+        model,
+        prefix,
+    };
+    for output in index.output_blocks() {
+        if is_sensitive(&output.block.body) {
+            continue;
+        }
+        let declared = sinks.declared(output.file, output.block, format!("output.{}", output.name));
+        if let Some(value) = output.block.body.get_attribute("value") {
+            let sink = format!("output `{}`, which is not `sensitive`", output.name);
+            sinks.check(output.file, &value.value, &declared, &sink);
+        }
+    }
+    for resource in index.resources() {
+        let type_name = resource.type_name;
+        let body = &resource.block.body;
+        let declared = sinks.declared(resource.file, resource.block, resource.address());
+        let file = resource.file;
+        if is_app_service(type_name) {
+            sinks.check_map(file, body, "app_settings", &declared, "app setting");
+            for block in body.get_blocks("connection_string") {
+                if let Some(value) = block.body.get_attribute("value") {
+                    let name = literal(&block.body, "name");
+                    let sink = format!("connection string `{name}`");
+                    sinks.check(file, &value.value, &declared, &sink);
+                }
+            }
+        }
+        if type_name == "azurerm_container_app" || type_name == "azurerm_container_app_job" {
+            for template in body.get_blocks("template") {
+                for container in template
+                    .body
+                    .get_blocks("container")
+                    .chain(template.body.get_blocks("init_container"))
+                {
+                    for env in container.body.get_blocks("env") {
+                        if let Some(value) = env.body.get_attribute("value") {
+                            let sink = format!("environment variable `{}`", literal(&env.body, "name"));
+                            sinks.check(file, &value.value, &declared, &sink);
+                        }
+                    }
+                }
+            }
+        }
+        if type_name == "azurerm_container_group" {
+            for container in body.get_blocks("container") {
+                sinks.check_map(
+                    file,
+                    &container.body,
+                    "environment_variables",
+                    &declared,
+                    "environment variable",
+                );
+            }
+        }
+    }
+    for call in index.calls() {
+        let Some(Child::Local(child)) = program.child(instance, call.name) else {
+            continue;
+        };
+        let child_index = &program.instances[*child].index;
+        let declared = sinks.declared(call.file, call.block, format!("module.{}", call.name));
+        for attribute in call.block.body.attributes() {
+            let name = attribute.key.as_str();
+            match child_index.variable(name) {
+                Some(variable) if !variable.sensitive => {
+                    let sink = format!(
+                        "input `{name}` of `module.{}`, whose variable is not `sensitive`",
+                        call.name
+                    );
+                    sinks.check(call.file, &attribute.value, &declared, &sink);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// App Service, Functions and Logic Apps Standard: `app_settings` and `connection_string`.
+fn is_app_service(type_name: &str) -> bool {
+    type_name.contains("web_app")
+        || type_name.contains("function_app")
+        || matches!(type_name, "azurerm_app_service" | "azurerm_app_service_slot" | "azurerm_logic_app_standard")
+}
+
+fn literal(body: &Body, name: &str) -> String {
+    body.get_attribute(name)
+        .and_then(|a| a.value.as_str().map(str::to_string))
+        .unwrap_or_else(|| "(computed)".into())
+}
+
+struct Sinks<'a, 'm> {
+    index: &'a ModuleIndex<'a>,
+    model: &'m mut Model,
+    prefix: &'a str,
+}
+
+impl Sinks<'_, '_> {
+    fn declared(&self, file: FileId, block: &Block, address: String) -> Declared {
+        let start = block.ident.span().map_or(0, |s| s.start);
+        let end = block
+            .labels
+            .last()
+            .and_then(|label| label.span())
+            .map_or(start, |s| s.end);
+        let header = Span::new(file, start..end);
+        Declared {
+            address: format!("{}{address}", self.prefix),
+            extent: block
+                .span()
+                .map_or_else(|| header.clone(), |range| Span::new(file, range)),
+            header,
+            language: Language::Terraform,
+            existence: Existence::Always,
+        }
+    }
+
+    /// A map attribute (`app_settings = { KEY = value }`): each entry is its own sink.
+    fn check_map(&mut self, file: FileId, body: &Body, name: &str, declared: &Declared, what: &str) {
+        let Some(attribute) = body.get_attribute(name) else {
+            return;
+        };
+        match &attribute.value {
+            Expression::Object(object) => {
+                for (key, value) in object.iter() {
+                    let key = match key {
+                        ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                        ObjectKey::Expression(expr) => expr
+                            .as_str()
+                            .map_or_else(|| "(computed)".to_string(), str::to_string),
+                    };
+                    let sink = format!("{what} `{key}`");
+                    self.check(file, value.expr(), declared, &sink);
+                }
+            }
+            other => {
+                let sink = format!("`{name}`");
+                self.check(file, other, declared, &sink);
+            }
+        }
+    }
+
+    fn check(&mut self, file: FileId, expr: &Expression, declared: &Declared, sink: &str) {
+        let mut finder = Finder {
+            index: self.index,
+            path: Vec::new(),
+            found: None,
+            depth: 0,
+        };
+        finder.visit_expr(expr);
+        if let Some((source, path)) = finder.found {
+            let span = expr
+                .span()
+                .map_or_else(|| declared.header.clone(), |range| Span::new(file, range));
+            self.model.key_exposures.push(KeyExposure {
+                declared: declared.clone(),
+                span,
+                sink: sink.to_string(),
+                source,
+                path,
+            });
+        }
+    }
+}
+
+/// Looks for a key read in an expression, following `local` values.
+struct Finder<'a> {
+    index: &'a ModuleIndex<'a>,
+    path: Vec<(String, Span)>,
+    found: Option<(String, Vec<(String, Span)>)>,
+    depth: usize,
+}
+
+impl Visit for Finder<'_> {
+    fn visit_traversal(&mut self, traversal: &Traversal) {
+        if self.found.is_some() {
+            return;
+        }
+        if let Expression::Variable(root) = &traversal.expr {
+            let names: Vec<&str> = traversal
+                .operators
+                .iter()
+                .filter_map(|op| match op.value() {
+                    TraversalOperator::GetAttr(ident) => Some(ident.as_str()),
+                    _ => None,
+                })
+                .collect();
+            match (root.as_str(), names.as_slice()) {
+                (type_name, [name, attr, ..])
+                    if ACCOUNT_TYPES.contains(&type_name) && KEY_ATTRIBUTES.contains(attr) =>
+                {
+                    self.found = Some((format!("{type_name}.{name}.{attr}"), self.path.clone()));
+                    return;
+                }
+                ("data", [type_name, name, attr, ..])
+                    if ACCOUNT_TYPES.contains(type_name) && KEY_ATTRIBUTES.contains(attr) =>
+                {
+                    self.found =
+                        Some((format!("data.{type_name}.{name}.{attr}"), self.path.clone()));
+                    return;
+                }
+                ("local", [name, ..]) => self.follow_local(name),
+                _ => {}
+            }
+        }
+        visit_traversal(self, traversal);
+    }
+}
+
+impl Finder<'_> {
+    fn follow_local(&mut self, name: &str) {
+        let step = format!("local.{name}");
+        if self.depth >= MAX_DEPTH || self.path.iter().any(|(seen, _)| *seen == step) {
+            return;
+        }
+        let Some((file, attribute)) = self.index.local(name) else {
+            return;
+        };
+        let span = attribute
+            .span()
+            .map_or_else(|| Span::new(file, 0..0), |range| Span::new(file, range));
+        self.path.push((step, span));
+        self.depth += 1;
+        self.visit_expr(&attribute.value);
+        self.depth -= 1;
+        self.path.pop();
+    }
+}
