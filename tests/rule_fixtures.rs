@@ -3,7 +3,8 @@
 //! A `pass` tree must give no finding at all for its rule; a `fail` tree must give exactly the
 //! findings listed in its `expected.txt` (`file:line RULE outcome`, paths relative to `fail/`).
 //! Each subdirectory is its own module, so cases that would interfere get their own folder.
-//! Fixtures run with the approved regions below, so AOAI005 can show both of its failures.
+//! Fixtures run with the approved regions below, so AOAI005 can show both of its failures; a
+//! case's own `.aoai-lint.hcl` sets the rest of the rule settings (AOAI011's `data_residency`).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -28,6 +29,11 @@ fn findings(dir: &Path, rule: &'static str) -> BTreeSet<String> {
     let mut options = Options::new(vec![dir.to_path_buf()], dir.to_path_buf());
     options.rules = [rule].into_iter().collect();
     options.settings.approved_regions = Some(APPROVED_REGIONS.iter().map(|r| r.to_string()).collect());
+    let config = dir.join(aoai_lint::config::FILE_NAME);
+    if config.is_file() {
+        let config = aoai_lint::config::load(&config).unwrap();
+        options.settings.data_residency = config.data_residency.unwrap_or_default();
+    }
     let report = lint(&options).unwrap();
     assert!(
         report.errors.is_empty(),

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::syntax::{
     ArrayItem, BinaryOp, Expr, ExprKind, ObjectItem, PropertyKey, StringPart, UnaryOp,
 };
-use crate::frontend::node::{Node, NodeKind, resource_id};
+use crate::frontend::node::{Node, NodeKind, name_key, resource_id};
 use crate::frontend::value::Value;
 use crate::model::Via;
 use crate::source::{FileId, Span};
@@ -381,6 +381,21 @@ impl<'a> Evaluator<'a> {
                                 shown,
                                 attr: name.to_string(),
                             },
+                        }
+                    }
+                    // Other attributes (`uami.properties.clientId`, `kv.properties.vaultUri`) name
+                    // the resource the way its id does, so that they meet on one key.
+                    (_, _, Some(type_name)) => {
+                        let key = match property("name")
+                            .map(|p| self.guarded(&p.value, file, &shown, &mut None))
+                        {
+                            Some(Value::String(resource_name)) => name_key(type_name, &resource_name),
+                            _ => key,
+                        };
+                        Value::ResourceAttr {
+                            key,
+                            shown,
+                            attr: name.to_string(),
                         }
                     }
                     _ => Value::ResourceAttr {
