@@ -16,11 +16,17 @@ impl Rule for KeyExposure {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for exposure in &cx.model.key_exposures {
-            let through: String = exposure
+            // The path is recorded from the use back to the key; the message follows the key.
+            let names: Vec<String> = exposure
                 .path
                 .iter()
-                .map(|(name, _)| format!(" through `{name}`"))
+                .rev()
+                .map(|(name, _)| format!("`{name}`"))
                 .collect();
+            let through = match names.is_empty() {
+                true => String::new(),
+                false => format!(" through {}", names.join(" then ")),
+            };
             let message = format!(
                 "the account key `{}` flows{through} into {}",
                 exposure.source, exposure.sink

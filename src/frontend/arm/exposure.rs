@@ -154,7 +154,7 @@ impl Finder<'_> {
     fn key_in_expr(&self, expr: &Expr, path: &mut Vec<(String, Span)>) -> Option<Found> {
         match expr {
             Expr::Call { name, args } if name.eq_ignore_ascii_case("listKeys") => {
-                if args.first().is_some_and(names_account) {
+                if args.first().is_some_and(|target| self.names_account(target, 0)) {
                     return Some(("listKeys()".into(), path.clone()));
                 }
                 args.iter().find_map(|arg| self.key_in_expr(arg, path))
@@ -174,6 +174,32 @@ impl Finder<'_> {
         }
     }
 
+    /// Whether the first argument of `listKeys` names a Cognitive Services account, directly
+    /// or through variables.
+    fn names_account(&self, expr: &Expr, depth: usize) -> bool {
+        match expr {
+            Expr::String(text) => text
+                .to_ascii_lowercase()
+                .contains(&azure::ACCOUNT_TYPE.to_ascii_lowercase()),
+            Expr::Call { name, args } if name.eq_ignore_ascii_case("variables") => {
+                let Some(Expr::String(variable)) = args.first() else {
+                    return false;
+                };
+                let value = self
+                    .root
+                    .get("variables")
+                    .and_then(|v| v.properties().iter().find(|p| p.key.eq_ignore_ascii_case(variable)))
+                    .and_then(|p| p.value.as_str())
+                    .and_then(expr::expression_text)
+                    .and_then(expr::parse);
+                depth < MAX_DEPTH && value.is_some_and(|value| self.names_account(&value, depth + 1))
+            }
+            Expr::Call { args, .. } => args.iter().any(|arg| self.names_account(arg, depth)),
+            Expr::Member { base, .. } | Expr::Index { base, .. } => self.names_account(base, depth),
+            Expr::Number(_) => false,
+        }
+    }
+
     fn follow_variable(&self, name: &str, path: &mut Vec<(String, Span)>) -> Option<Found> {
         let step = format!("variables('{name}')");
         if path.len() >= MAX_DEPTH || path.iter().any(|(seen, _)| *seen == step) {
@@ -189,18 +215,5 @@ impl Finder<'_> {
         let found = self.key_in(&property.value, path);
         path.pop();
         found
-    }
-}
-
-/// Whether the first argument of `listKeys` names a Cognitive Services account.
-fn names_account(expr: &Expr) -> bool {
-    match expr {
-        Expr::String(text) => text
-            .to_ascii_lowercase()
-            .contains(&azure::ACCOUNT_TYPE.to_ascii_lowercase()),
-        Expr::Call { args, .. } => args.iter().any(names_account),
-        Expr::Member { base, .. } => names_account(base),
-        Expr::Index { base, .. } => names_account(base),
-        Expr::Number(_) => false,
     }
 }

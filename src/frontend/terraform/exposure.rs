@@ -227,6 +227,13 @@ impl Visit for Finder<'_> {
                         Some((format!("data.{type_name}.{name}.{attr}"), self.path.clone()));
                     return;
                 }
+                ("azapi_resource_action", [name, "output", ..]) if self.lists_keys(name) => {
+                    self.found = Some((
+                        format!("azapi_resource_action.{name}.output"),
+                        self.path.clone(),
+                    ));
+                    return;
+                }
                 ("local", [name, ..]) => self.follow_local(name),
                 _ => {}
             }
@@ -236,6 +243,25 @@ impl Visit for Finder<'_> {
 }
 
 impl Finder<'_> {
+    /// An `azapi_resource_action` that calls `listKeys` on an account: its `output` holds keys.
+    fn lists_keys(&self, name: &str) -> bool {
+        let Some(resource) = self.index.resource(&format!("azapi_resource_action.{name}")) else {
+            return false;
+        };
+        let literal = |key: &str| {
+            resource
+                .block
+                .body
+                .get_attribute(key)
+                .and_then(|a| a.value.as_str().map(str::to_string))
+                .unwrap_or_default()
+        };
+        literal("action").eq_ignore_ascii_case("listKeys")
+            && literal("type")
+                .to_ascii_lowercase()
+                .starts_with(&format!("{}@", crate::frontend::azure::ACCOUNT_TYPE.to_ascii_lowercase()))
+    }
+
     fn follow_local(&mut self, name: &str) {
         let step = format!("local.{name}");
         if self.depth >= MAX_DEPTH || self.path.iter().any(|(seen, _)| *seen == step) {
