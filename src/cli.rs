@@ -311,7 +311,18 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
     let config = if args.no_config {
         Config::default()
     } else {
-        match args.config.clone().or_else(|| config::find(&cwd)) {
+        // The nearest to what is linted, as ruff and tflint do; else the working directory's.
+        let near_paths = || {
+            args.paths
+                .first()
+                .and_then(|path| config::find(&cwd.join(path)))
+        };
+        match args
+            .config
+            .clone()
+            .or_else(near_paths)
+            .or_else(|| config::find(&cwd))
+        {
             Some(path) => config::load(&path)?,
             None => Config::default(),
         }

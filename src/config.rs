@@ -12,8 +12,8 @@ use hcl_edit::structure::{Body, Structure};
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
 use crate::finding::Level;
-use crate::rules::DataResidency;
 use crate::policy::catalog;
+use crate::rules::DataResidency;
 
 pub const FILE_NAME: &str = ".aoai-lint.hcl";
 

@@ -486,10 +486,9 @@ fn lint_scope(
     output.errors.extend(modules.errors);
     let module_files = modules.files;
     output.module_files = module_files.iter().map(|m| m.display.clone()).collect();
-    let (raw, checks) =
-        rules::run_with_checks(&model, catalog, &options.settings, |id| {
-            options.rules.contains(id)
-        });
+    let (raw, checks) = rules::run_with_checks(&model, catalog, &options.settings, |id| {
+        options.rules.contains(id)
+    });
     let file_of = |id: FileId| -> Option<(&LoadedFile, &Arc<str>, bool)> {
         if let Some(file) = files.iter().find(|f| f.id == id) {
             let discovered = discovered.file(id);

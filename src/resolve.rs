@@ -48,7 +48,13 @@ impl Links {
         Links {
             accounts: index(model.accounts.iter().map(|a| &a.link_keys).enumerate()),
             vaults: index(model.key_vaults.iter().map(|v| &v.link_keys).enumerate()),
-            keys: index(model.key_vault_keys.iter().map(|k| &k.link_keys).enumerate()),
+            keys: index(
+                model
+                    .key_vault_keys
+                    .iter()
+                    .map(|k| &k.link_keys)
+                    .enumerate(),
+            ),
         }
     }
 

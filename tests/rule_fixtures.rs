@@ -28,7 +28,8 @@ fn rule_dirs() -> Vec<PathBuf> {
 fn findings(dir: &Path, rule: &'static str) -> BTreeSet<String> {
     let mut options = Options::new(vec![dir.to_path_buf()], dir.to_path_buf());
     options.rules = [rule].into_iter().collect();
-    options.settings.approved_regions = Some(APPROVED_REGIONS.iter().map(|r| r.to_string()).collect());
+    options.settings.approved_regions =
+        Some(APPROVED_REGIONS.iter().map(|r| r.to_string()).collect());
     let config = dir.join(aoai_lint::config::FILE_NAME);
     if config.is_file() {
         let config = aoai_lint::config::load(&config).unwrap();

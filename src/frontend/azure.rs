@@ -70,10 +70,16 @@ pub fn account(
     let inline_cmk = map_attr(key_source, |source| {
         source.eq_ignore_ascii_case("Microsoft.KeyVault")
     });
-    let inline_key = match reader.root.find(&properties("encryption.keyVaultProperties")) {
+    let inline_key = match reader
+        .root
+        .find(&properties("encryption.keyVaultProperties"))
+    {
         Lookup::Missing => None,
         _ => Some(CmkKey {
-            key: reader.resource_of(&properties("encryption.keyVaultProperties.keyVaultUri"), None),
+            key: reader.resource_of(
+                &properties("encryption.keyVaultProperties.keyVaultUri"),
+                None,
+            ),
             identity: reader.resource_of(
                 &properties("encryption.keyVaultProperties.identityClientId"),
                 Some(""),
@@ -153,7 +159,11 @@ pub fn diagnostic_setting(
 }
 
 /// The categories (or groups) of `logs: [{ category|categoryGroup, enabled }]` that are enabled.
-fn enabled_logs(path: &str, span: crate::source::Span, items: &[super::node::Node]) -> Attr<Vec<String>> {
+fn enabled_logs(
+    path: &str,
+    span: crate::source::Span,
+    items: &[super::node::Node],
+) -> Attr<Vec<String>> {
     let mut enabled = Vec::new();
     for item in items {
         let reader = BodyReader {
@@ -173,7 +183,11 @@ fn enabled_logs(path: &str, span: crate::source::Span, items: &[super::node::Nod
                     .unresolved_reason()
                     .or(category.unresolved_reason())
                     .unwrap_or("cannot be read");
-                return Attr::unresolved(path, item.span.clone(), format!("has an entry that {reason}"));
+                return Attr::unresolved(
+                    path,
+                    item.span.clone(),
+                    format!("has an entry that {reason}"),
+                );
             }
         }
     }
@@ -307,11 +321,9 @@ pub fn add_declaration(
         Some(ACCOUNT_TYPE) => model
             .accounts
             .extend(account(reader, "", declared, link_keys, existing)),
-        Some(KEY_VAULT_TYPE) => {
-            model
-                .key_vaults
-                .push(key_vault(reader, "", declared, link_keys, existing))
-        }
+        Some(KEY_VAULT_TYPE) => model
+            .key_vaults
+            .push(key_vault(reader, "", declared, link_keys, existing)),
         Some(KEY_TYPE) => model.key_vault_keys.push(KeyVaultKey {
             declared,
             link_keys,

@@ -34,7 +34,11 @@ impl Rule for ApprovedRegion {
             };
             let message = if !cx.catalog.is_openai_region(region) {
                 format!("`{region}` is not a region where Azure OpenAI is available")
-            } else if let Some(approved) = cx.settings.approved_regions.as_deref().filter(|list| !list.contains(region))
+            } else if let Some(approved) = cx
+                .settings
+                .approved_regions
+                .as_deref()
+                .filter(|list| !list.contains(region))
             {
                 format!(
                     "`{region}` is not an approved region (approved: {})",

@@ -50,7 +50,10 @@ impl Rule for CustomSubdomain {
                         ),
                         (None, true) => (
                             ": network ACLs cannot be deployed without it".to_string(),
-                            Some((account.network_acls.present.span.clone(), "these ACLs need it")),
+                            Some((
+                                account.network_acls.present.span.clone(),
+                                "these ACLs need it",
+                            )),
                         ),
                         (None, false) => (
                             " (Entra ID tokens and private endpoints need it)".to_string(),

@@ -94,10 +94,9 @@ impl Rule for ManagedIdentity {
 /// An `identity_client_id` that names a user-assigned identity of the scope must be attached to
 /// the account. A literal client id (a GUID) cannot be matched statically, so it is left alone.
 fn check_attached(account: &AiAccount, key: &CmkKey, declared: &Declared, out: &mut Findings) {
-    let (Some(named), Some(attached)) = (
-        key.identity.value(),
-        account.identity.user_assigned.value(),
-    ) else {
+    let (Some(named), Some(attached)) =
+        (key.identity.value(), account.identity.user_assigned.value())
+    else {
         return;
     };
     if named.is_empty() || is_guid(named) || attached.contains(named) {
@@ -127,8 +126,7 @@ fn check_attached(account: &AiAccount, key: &CmkKey, declared: &Declared, out: &
 
 fn is_guid(text: &str) -> bool {
     text.len() == 36
-        && text
-            .chars()
-            .enumerate()
-            .all(|(i, c)| matches!(i, 8 | 13 | 18 | 23) == (c == '-') && (c == '-' || c.is_ascii_hexdigit()))
+        && text.chars().enumerate().all(|(i, c)| {
+            matches!(i, 8 | 13 | 18 | 23) == (c == '-') && (c == '-' || c.is_ascii_hexdigit())
+        })
 }

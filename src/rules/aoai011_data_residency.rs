@@ -68,7 +68,13 @@ impl Rule for DataResidencyRule {
                         "cannot tell where the deployment processes data: {}",
                         sku.describe()
                     );
-                    out.push(declared, Outcome::Unknown, sku.span.clone(), &sku.name, message);
+                    out.push(
+                        declared,
+                        Outcome::Unknown,
+                        sku.span.clone(),
+                        &sku.name,
+                        message,
+                    );
                     continue;
                 }
                 AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => value,
@@ -104,7 +110,13 @@ impl Rule for DataResidencyRule {
                         let message = format!(
                             "cannot tell whether the `{name}` SKU stays in the {zone_name} data zone: {why}"
                         );
-                        out.push(declared, Outcome::Unknown, sku.span.clone(), &sku.name, message);
+                        out.push(
+                            declared,
+                            Outcome::Unknown,
+                            sku.span.clone(),
+                            &sku.name,
+                            message,
+                        );
                         continue;
                     }
                 }
@@ -113,7 +125,14 @@ impl Rule for DataResidencyRule {
                     "the `{name}` SKU may process prompts and completions in other regions of its data zone (data_residency = \"region\")"
                 )
             };
-            fail(cx, out, deployment_account(cx, &deployment.account), declared, sku, message);
+            fail(
+                cx,
+                out,
+                deployment_account(cx, &deployment.account),
+                declared,
+                sku,
+                message,
+            );
         }
     }
 
@@ -149,7 +168,13 @@ fn fail(
             &sku.name,
             message,
         ),
-        None => out.push(declared, Outcome::Fail, sku.span.clone(), &sku.name, message),
+        None => out.push(
+            declared,
+            Outcome::Fail,
+            sku.span.clone(),
+            &sku.name,
+            message,
+        ),
     };
     if let Some(via) = sku.via() {
         finding.related.push((via.span.clone(), via.label.into()));

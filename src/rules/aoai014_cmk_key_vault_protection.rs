@@ -24,7 +24,13 @@ impl Rule for CmkKeyVaultProtection {
                             "cannot tell which key vault holds the customer-managed key: `{}` {reason}",
                             key.key.name
                         );
-                        out.push(declared, Outcome::Unknown, key.key.span.clone(), &key.key.name, message);
+                        out.push(
+                            declared,
+                            Outcome::Unknown,
+                            key.key.span.clone(),
+                            &key.key.name,
+                            message,
+                        );
                         continue;
                     }
                     VaultTarget::NotFound => {
@@ -32,7 +38,13 @@ impl Rule for CmkKeyVaultProtection {
                             "cannot tell whether the key vault of the customer-managed key is protected: `{}` names a key or vault that is not declared in this scope",
                             key.key.name
                         );
-                        out.push(declared, Outcome::Unknown, key.key.span.clone(), &key.key.name, message);
+                        out.push(
+                            declared,
+                            Outcome::Unknown,
+                            key.key.span.clone(),
+                            &key.key.name,
+                            message,
+                        );
                         continue;
                     }
                 };
@@ -41,7 +53,13 @@ impl Rule for CmkKeyVaultProtection {
                         "cannot tell whether `{}` is protected: it is declared elsewhere (`existing`)",
                         vault.declared.address
                     );
-                    out.push(declared, Outcome::Unknown, key.key.span.clone(), &key.key.name, message);
+                    out.push(
+                        declared,
+                        Outcome::Unknown,
+                        key.key.span.clone(),
+                        &key.key.name,
+                        message,
+                    );
                     continue;
                 }
                 for (attr, what) in [
@@ -104,7 +122,13 @@ fn check(
                 "cannot tell whether the key vault of the customer-managed key is protected: {}",
                 attr.describe()
             );
-            out.push(vault, Outcome::Unknown, attr.span.clone(), &attr.name, message)
+            out.push(
+                vault,
+                Outcome::Unknown,
+                attr.span.clone(),
+                &attr.name,
+                message,
+            )
         }
         _ => {
             let message = format!(
@@ -119,7 +143,8 @@ fn check(
             finding
         }
     };
-    finding
-        .related
-        .push((key_span.clone(), "the account's key is in this vault".into()));
+    finding.related.push((
+        key_span.clone(),
+        "the account's key is in this vault".into(),
+    ));
 }

@@ -13,24 +13,29 @@ const MAX_DEPTH: usize = 8;
 
 pub fn find(file: FileId, root: &Json, model: &mut Model) {
     let finder = Finder { file, root };
-    let mut report = |declared_json: &Json, header: &Json, address: String, at: &Json, sink: String| {
-        if let Some((source, path)) = finder.key_in(at, &mut Vec::new()) {
-            model.key_exposures.push(KeyExposure {
-                declared: Declared {
-                    address,
-                    header: Span::new(file, header.span.clone()),
-                    extent: Span::new(file, declared_json.span.clone()),
-                    language: Language::Arm,
-                    existence: Existence::Always,
-                },
-                span: Span::new(file, at.span.clone()),
-                sink,
-                source,
-                path,
-            });
-        }
-    };
-    for output in root.get("outputs").map(Json::properties).unwrap_or_default() {
+    let mut report =
+        |declared_json: &Json, header: &Json, address: String, at: &Json, sink: String| {
+            if let Some((source, path)) = finder.key_in(at, &mut Vec::new()) {
+                model.key_exposures.push(KeyExposure {
+                    declared: Declared {
+                        address,
+                        header: Span::new(file, header.span.clone()),
+                        extent: Span::new(file, declared_json.span.clone()),
+                        language: Language::Arm,
+                        existence: Existence::Always,
+                    },
+                    span: Span::new(file, at.span.clone()),
+                    sink,
+                    source,
+                    path,
+                });
+            }
+        };
+    for output in root
+        .get("outputs")
+        .map(Json::properties)
+        .unwrap_or_default()
+    {
         let secure = output
             .value
             .get("type")
@@ -38,7 +43,13 @@ pub fn find(file: FileId, root: &Json, model: &mut Model) {
             .is_some_and(|t| t.to_ascii_lowercase().starts_with("secure"));
         if let (false, Some(value)) = (secure, output.value.get("value")) {
             let sink = format!("output `{}`, which is not `securestring`", output.key);
-            report(&output.value, &output.value, format!("outputs.{}", output.key), value, sink);
+            report(
+                &output.value,
+                &output.value,
+                format!("outputs.{}", output.key),
+                value,
+                sink,
+            );
         }
     }
     let mut resources = Vec::new();
@@ -96,7 +107,10 @@ fn resource_sinks<'j>(type_name: &str, resource: &'j Json) -> Vec<(&'j Json, Str
     let mut named = |list: Option<&'j Json>, value: &str, what: &str| {
         for item in array(list) {
             if let Some(at) = item.get(value) {
-                let name = item.get("name").and_then(Json::as_str).unwrap_or("(computed)");
+                let name = item
+                    .get("name")
+                    .and_then(Json::as_str)
+                    .unwrap_or("(computed)");
                 sinks.push((at, format!("{what} `{name}`")));
             }
         }
@@ -104,7 +118,11 @@ fn resource_sinks<'j>(type_name: &str, resource: &'j Json) -> Vec<(&'j Json, Str
     if lower == "microsoft.web/sites" || lower == "microsoft.web/sites/slots" {
         let site_config = path(properties, &["siteConfig"]);
         named(path(site_config, &["appSettings"]), "value", "app setting");
-        named(path(site_config, &["connectionStrings"]), "connectionString", "connection string");
+        named(
+            path(site_config, &["connectionStrings"]),
+            "connectionString",
+            "connection string",
+        );
     } else if lower == "microsoft.app/containerapps" || lower == "microsoft.app/jobs" {
         let template = path(properties, &["template"]);
         for list in ["containers", "initContainers"] {
@@ -154,7 +172,10 @@ impl Finder<'_> {
     fn key_in_expr(&self, expr: &Expr, path: &mut Vec<(String, Span)>) -> Option<Found> {
         match expr {
             Expr::Call { name, args } if name.eq_ignore_ascii_case("listKeys") => {
-                if args.first().is_some_and(|target| self.names_account(target, 0)) {
+                if args
+                    .first()
+                    .is_some_and(|target| self.names_account(target, 0))
+                {
                     return Some(("listKeys()".into(), path.clone()));
                 }
                 args.iter().find_map(|arg| self.key_in_expr(arg, path))
@@ -188,11 +209,16 @@ impl Finder<'_> {
                 let value = self
                     .root
                     .get("variables")
-                    .and_then(|v| v.properties().iter().find(|p| p.key.eq_ignore_ascii_case(variable)))
+                    .and_then(|v| {
+                        v.properties()
+                            .iter()
+                            .find(|p| p.key.eq_ignore_ascii_case(variable))
+                    })
                     .and_then(|p| p.value.as_str())
                     .and_then(expr::expression_text)
                     .and_then(expr::parse);
-                depth < MAX_DEPTH && value.is_some_and(|value| self.names_account(&value, depth + 1))
+                depth < MAX_DEPTH
+                    && value.is_some_and(|value| self.names_account(&value, depth + 1))
             }
             Expr::Call { args, .. } => args.iter().any(|arg| self.names_account(arg, depth)),
             Expr::Member { base, .. } | Expr::Index { base, .. } => self.names_account(base, depth),

@@ -252,13 +252,13 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Context, written: &str) -> V
         },
         // The runtime state of a resource given by id: which resource it is, is known.
         "reference" => match values.first() {
-            Some(Value::String(id)) => crate::frontend::node::arm_id_key(id).map(|key| {
-                Value::ResourceAttr {
+            Some(Value::String(id)) => {
+                crate::frontend::node::arm_id_key(id).map(|key| Value::ResourceAttr {
                     key,
                     shown: format!("[{written}]"),
                     attr: String::new(),
-                }
-            }),
+                })
+            }
             _ => None,
         },
         "resourcegroup" | "subscription" | "deployment" | "tenant" | "managementgroup"

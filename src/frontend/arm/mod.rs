@@ -332,7 +332,9 @@ impl<'a> Template<'a> {
         });
         match value {
             Value::String(text) => text,
-            other => crate::frontend::node::reference_key(&other).unwrap_or_else(|| key.to_string()),
+            other => {
+                crate::frontend::node::reference_key(&other).unwrap_or_else(|| key.to_string())
+            }
         }
     }
 
@@ -437,7 +439,12 @@ impl<'a> Template<'a> {
             Some(Value::Bool(true))
         );
         if !existing {
-            azure::api_version(&full_type, reader.string("apiVersion", None), &declared, model);
+            azure::api_version(
+                &full_type,
+                reader.string("apiVersion", None),
+                &declared,
+                model,
+            );
         }
         // A child named `parent/child` belongs to the parent of its type.
         let parent_type = full_type

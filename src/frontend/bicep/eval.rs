@@ -389,7 +389,9 @@ impl<'a> Evaluator<'a> {
                         let key = match property("name")
                             .map(|p| self.guarded(&p.value, file, &shown, &mut None))
                         {
-                            Some(Value::String(resource_name)) => name_key(type_name, &resource_name),
+                            Some(Value::String(resource_name)) => {
+                                name_key(type_name, &resource_name)
+                            }
                             _ => key,
                         };
                         Value::ResourceAttr {

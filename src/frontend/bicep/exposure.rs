@@ -3,7 +3,9 @@
 //! apps, container environment variables, and module params that are not `@secure()`. Keys are
 //! followed through variables, and each name on the way is recorded.
 
-use super::syntax::{ArrayItem, Expr, ExprKind, ObjectItem, Program, Statement, StatementKind, StringPart};
+use super::syntax::{
+    ArrayItem, Expr, ExprKind, ObjectItem, Program, Statement, StatementKind, StringPart,
+};
 use crate::frontend::azure;
 use crate::model::{Declared, Existence, KeyExposure, Language, Model};
 use crate::source::{FileId, Span};
@@ -71,7 +73,8 @@ pub fn find<'a>(
                 let Some(program) = callee(statement) else {
                     continue;
                 };
-                let Some(params) = declaration_body(value).and_then(|b| b.property("params")) else {
+                let Some(params) = declaration_body(value).and_then(|b| b.property("params"))
+                else {
                     continue;
                 };
                 for property in params.value.properties() {
@@ -99,14 +102,17 @@ pub fn find<'a>(
 
 /// `@secure()` (or `@sys.secure()`).
 fn is_secure(statement: &Statement) -> bool {
-    statement.decorators.iter().any(|decorator| match &decorator.kind {
-        ExprKind::Call { callee, .. } => match &callee.kind {
-            ExprKind::Ident(name) => name == "secure",
-            ExprKind::Member { name, .. } => name == "secure",
+    statement
+        .decorators
+        .iter()
+        .any(|decorator| match &decorator.kind {
+            ExprKind::Call { callee, .. } => match &callee.kind {
+                ExprKind::Ident(name) => name == "secure",
+                ExprKind::Member { name, .. } => name == "secure",
+                _ => false,
+            },
             _ => false,
-        },
-        _ => false,
-    })
+        })
 }
 
 /// The object of `{...}`, `if (c) {...}` or `[for ...: {...}]`.
@@ -128,20 +134,26 @@ fn resource_sinks<'e>(type_name: &str, body: &'e Expr) -> Vec<(&'e Expr, String)
             .iter()
             .try_fold(root?, |expr, name| Some(&expr.property(name)?.value))
     };
-    let named_items = |list: Option<&'e Expr>, value: &str, what: &str, sinks: &mut Vec<(&'e Expr, String)>| {
-        for item in items(list) {
-            if let Some(at) = item.property(value) {
-                let name = item
-                    .property("name")
-                    .and_then(|n| n.value.as_literal_str())
-                    .unwrap_or_else(|| "(computed)".into());
-                sinks.push((&at.value, format!("{what} `{name}`")));
+    let named_items =
+        |list: Option<&'e Expr>, value: &str, what: &str, sinks: &mut Vec<(&'e Expr, String)>| {
+            for item in items(list) {
+                if let Some(at) = item.property(value) {
+                    let name = item
+                        .property("name")
+                        .and_then(|n| n.value.as_literal_str())
+                        .unwrap_or_else(|| "(computed)".into());
+                    sinks.push((&at.value, format!("{what} `{name}`")));
+                }
             }
-        }
-    };
+        };
     if lower == "microsoft.web/sites" || lower == "microsoft.web/sites/slots" {
         let site_config = path(properties, &["siteConfig"]);
-        named_items(path(site_config, &["appSettings"]), "value", "app setting", &mut sinks);
+        named_items(
+            path(site_config, &["appSettings"]),
+            "value",
+            "app setting",
+            &mut sinks,
+        );
         named_items(
             path(site_config, &["connectionStrings"]),
             "connectionString",
@@ -197,12 +209,18 @@ struct Finder<'t, 'a> {
 
 impl Finder<'_, '_> {
     /// A key read in `expr`: its source as written and the variables it went through.
-    fn key_in(&self, expr: &Expr, path: &mut Vec<(String, Span)>) -> Option<(String, Vec<(String, Span)>)> {
+    fn key_in(
+        &self,
+        expr: &Expr,
+        path: &mut Vec<(String, Span)>,
+    ) -> Option<(String, Vec<(String, Span)>)> {
         match &expr.kind {
             ExprKind::Call { callee, args } => {
                 match &callee.kind {
                     // `openai.listKeys()`
-                    ExprKind::Member { base, name, .. } if name.eq_ignore_ascii_case("listKeys") => {
+                    ExprKind::Member { base, name, .. }
+                        if name.eq_ignore_ascii_case("listKeys") =>
+                    {
                         if let ExprKind::Ident(symbol) = &base.kind
                             && self.is_account(symbol)
                         {
@@ -210,10 +228,13 @@ impl Finder<'_, '_> {
                         }
                     }
                     // `listKeys(openai.id, '2023-05-01')`
-                    ExprKind::Ident(name) if name.eq_ignore_ascii_case("listKeys") => {
-                        if args.first().is_some_and(|target| self.names_account(target)) {
-                            return Some(("listKeys()".to_string(), path.clone()));
-                        }
+                    ExprKind::Ident(name)
+                        if name.eq_ignore_ascii_case("listKeys")
+                            && args
+                                .first()
+                                .is_some_and(|target| self.names_account(target)) =>
+                    {
+                        return Some(("listKeys()".to_string(), path.clone()));
                     }
                     _ => {}
                 }
@@ -222,19 +243,33 @@ impl Finder<'_, '_> {
                     .find_map(|e| self.key_in(e, path))
             }
             ExprKind::Ident(name) => self.follow_var(name, path),
-            _ => children(expr).into_iter().find_map(|e| self.key_in(e, path)),
+            _ => children(expr)
+                .into_iter()
+                .find_map(|e| self.key_in(e, path)),
         }
     }
 
-    fn follow_var(&self, name: &str, path: &mut Vec<(String, Span)>) -> Option<(String, Vec<(String, Span)>)> {
+    fn follow_var(
+        &self,
+        name: &str,
+        path: &mut Vec<(String, Span)>,
+    ) -> Option<(String, Vec<(String, Span)>)> {
         if path.len() >= MAX_DEPTH || path.iter().any(|(seen, _)| seen == name) {
             return None;
         }
-        let (statement, value) = self.template.program.statements.iter().find_map(|s| match &s.kind {
-            StatementKind::Var { name: var, value } if var == name => Some((s, value)),
-            _ => None,
-        })?;
-        path.push((name.to_string(), Span::new(self.template.file, statement.span.clone())));
+        let (statement, value) =
+            self.template
+                .program
+                .statements
+                .iter()
+                .find_map(|s| match &s.kind {
+                    StatementKind::Var { name: var, value } if var == name => Some((s, value)),
+                    _ => None,
+                })?;
+        path.push((
+            name.to_string(),
+            Span::new(self.template.file, statement.span.clone()),
+        ));
         let found = self.key_in(value, path);
         path.pop();
         found
@@ -242,17 +277,21 @@ impl Finder<'_, '_> {
 
     /// Whether a symbol is a Cognitive Services account resource of the template.
     fn is_account(&self, symbol: &str) -> bool {
-        self.template.program.statements.iter().any(|s| match &s.kind {
-            StatementKind::Resource(resource) => {
-                resource.name == symbol
-                    && resource.type_string.as_literal_str().is_some_and(|t| {
-                        t.split('@')
-                            .next()
-                            .is_some_and(|t| t.eq_ignore_ascii_case(azure::ACCOUNT_TYPE))
-                    })
-            }
-            _ => false,
-        })
+        self.template
+            .program
+            .statements
+            .iter()
+            .any(|s| match &s.kind {
+                StatementKind::Resource(resource) => {
+                    resource.name == symbol
+                        && resource.type_string.as_literal_str().is_some_and(|t| {
+                            t.split('@')
+                                .next()
+                                .is_some_and(|t| t.eq_ignore_ascii_case(azure::ACCOUNT_TYPE))
+                        })
+                }
+                _ => false,
+            })
     }
 
     /// Whether an expression names an account: `openai.id`, or a resource id of the type.

@@ -63,7 +63,8 @@ pub fn find(program: &Program<'_>, instance: usize, model: &mut Model) {
                 {
                     for env in container.body.get_blocks("env") {
                         if let Some(value) = env.body.get_attribute("value") {
-                            let sink = format!("environment variable `{}`", literal(&env.body, "name"));
+                            let sink =
+                                format!("environment variable `{}`", literal(&env.body, "name"));
                             sinks.check(file, &value.value, &declared, &sink);
                         }
                     }
@@ -108,7 +109,10 @@ pub fn find(program: &Program<'_>, instance: usize, model: &mut Model) {
 fn is_app_service(type_name: &str) -> bool {
     type_name.contains("web_app")
         || type_name.contains("function_app")
-        || matches!(type_name, "azurerm_app_service" | "azurerm_app_service_slot" | "azurerm_logic_app_standard")
+        || matches!(
+            type_name,
+            "azurerm_app_service" | "azurerm_app_service_slot" | "azurerm_logic_app_standard"
+        )
 }
 
 fn literal(body: &Body, name: &str) -> String {
@@ -144,7 +148,14 @@ impl Sinks<'_, '_> {
     }
 
     /// A map attribute (`app_settings = { KEY = value }`): each entry is its own sink.
-    fn check_map(&mut self, file: FileId, body: &Body, name: &str, declared: &Declared, what: &str) {
+    fn check_map(
+        &mut self,
+        file: FileId,
+        body: &Body,
+        name: &str,
+        declared: &Declared,
+        what: &str,
+    ) {
         let Some(attribute) = body.get_attribute(name) else {
             return;
         };
@@ -245,7 +256,10 @@ impl Visit for Finder<'_> {
 impl Finder<'_> {
     /// An `azapi_resource_action` that calls `listKeys` on an account: its `output` holds keys.
     fn lists_keys(&self, name: &str) -> bool {
-        let Some(resource) = self.index.resource(&format!("azapi_resource_action.{name}")) else {
+        let Some(resource) = self
+            .index
+            .resource(&format!("azapi_resource_action.{name}"))
+        else {
             return false;
         };
         let literal = |key: &str| {
@@ -257,9 +271,10 @@ impl Finder<'_> {
                 .unwrap_or_default()
         };
         literal("action").eq_ignore_ascii_case("listKeys")
-            && literal("type")
-                .to_ascii_lowercase()
-                .starts_with(&format!("{}@", crate::frontend::azure::ACCOUNT_TYPE.to_ascii_lowercase()))
+            && literal("type").to_ascii_lowercase().starts_with(&format!(
+                "{}@",
+                crate::frontend::azure::ACCOUNT_TYPE.to_ascii_lowercase()
+            ))
     }
 
     fn follow_local(&mut self, name: &str) {

@@ -321,13 +321,11 @@ fn map_resource(
             link_keys: vec![declared.address.clone()],
             declared,
         }),
-        "azurerm_monitor_diagnostic_setting" => {
-            model.diagnostic_settings.push(DiagnosticSetting {
-                target: reader.reference("target_resource_id"),
-                logs: terraform_logs(reader),
-                declared,
-            })
-        }
+        "azurerm_monitor_diagnostic_setting" => model.diagnostic_settings.push(DiagnosticSetting {
+            target: reader.reference("target_resource_id"),
+            logs: terraform_logs(reader),
+            declared,
+        }),
         "azapi_resource" => match azapi_type {
             Some(azure::ACCOUNT_TYPE) => {
                 let keys = link_keys(reader, &declared);
@@ -681,7 +679,13 @@ impl Converter<'_> {
                 None => return,
             },
             _ => {
-                let prefix = match self.resource.block.body.get_attribute("type").map(|a| &a.value) {
+                let prefix = match self
+                    .resource
+                    .block
+                    .body
+                    .get_attribute("type")
+                    .map(|a| &a.value)
+                {
                     Some(Expression::StringTemplate(template)) => literal_prefix(template),
                     _ => None,
                 };
