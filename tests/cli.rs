@@ -782,3 +782,49 @@ fn stdin_buffer_is_linted_as_the_named_file_with_its_siblings() {
         ]
     );
 }
+
+#[test]
+fn data_residency_modes_decide_which_deployment_skus_fail() {
+    let dir = "fixtures/rules/AOAI011-data-residency/terraform/pass";
+    let run = |args: &[&str]| -> Vec<String> {
+        let output = repo()
+            .args([dir, "--select", "AOAI011", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        findings_of(&output)
+            .iter()
+            .map(|f| format!("{} {}", f["line"], f["outcome"].as_str().unwrap()))
+            .collect()
+    };
+    // The case's `.aoai-lint.hcl` says datazone-eu: a DataZone deployment of a Swedish account
+    // stays in the zone.
+    assert!(run(&[]).is_empty());
+    // Only the account's own region: the DataZone SKU (line 29) goes beyond it.
+    assert_eq!(run(&["--data-residency", "region"]), ["29 fail"]);
+    // The US zone does not contain Sweden.
+    assert_eq!(run(&["--data-residency", "datazone-us"]), ["29 fail"]);
+    // Off: nothing is checked, whatever the file says.
+    assert!(run(&["--data-residency", "off"]).is_empty());
+    assert!(run(&["--no-config"]).is_empty());
+}
+
+#[test]
+fn config_next_to_the_linted_path_wins_over_the_working_directory() {
+    let deployment = "resource \"azurerm_cognitive_deployment\" \"d\" {\n  cognitive_account_id = \"x\"\n  sku {\n    name = \"GlobalStandard\"\n  }\n}\n";
+    let dir = tree(&[
+        ("infra/main.tf", deployment),
+        ("infra/.aoai-lint.hcl", "data_residency = \"region\"\n"),
+        (".aoai-lint.hcl", "data_residency = \"off\"\n"),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["infra", "--select", "AOAI011", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(findings_of(&output).len(), 1);
+    let output = aoai_lint(dir.path())
+        .args(["--select", "AOAI011", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(findings_of(&output).is_empty());
+}

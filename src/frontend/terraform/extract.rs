@@ -330,9 +330,11 @@ fn map_resource(
             Some(azure::ACCOUNT_TYPE) => {
                 let keys = link_keys(reader, &declared);
                 let account = azure::account(reader, "body.", declared, keys, false);
-                // azapi >= 1.13 reads the identity from its own block, not from the body.
+                // azapi >= 1.13 reads the identity from its own block; older bodies carry it.
+                let in_body = reader.root.find("body.identity") != Lookup::Missing
+                    && reader.root.find("identity") == Lookup::Missing;
                 model.accounts.extend(account.map(|mut account| {
-                    if reader.root.find("identity") != Lookup::Missing {
+                    if !in_body {
                         account.identity = identity(reader);
                     }
                     account
