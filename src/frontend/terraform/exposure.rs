@@ -15,6 +15,12 @@ use crate::source::{FileId, Span};
 
 /// Resource types whose `primary_access_key`/`secondary_access_key` are account keys.
 const ACCOUNT_TYPES: [&str; 2] = ["azurerm_cognitive_account", "azurerm_ai_services"];
+/// Every type a key can be read from (`azapi_resource_action` calls `listKeys`).
+const KEY_SOURCE_TYPES: [&str; 3] = [
+    "azurerm_cognitive_account",
+    "azurerm_ai_services",
+    "azapi_resource_action",
+];
 const KEY_ATTRIBUTES: [&str; 2] = ["primary_access_key", "secondary_access_key"];
 /// How many `local` values deep a key is followed.
 const MAX_DEPTH: usize = 8;
@@ -23,17 +29,25 @@ const MAX_DEPTH: usize = 8;
 pub fn find(program: &Program<'_>, instance: usize, model: &mut Model) {
     let this = &program.instances[instance];
     let index = &this.index;
+    // Keys are read where an account (or a listKeys action) is declared; a key passed in from
+    // the caller is reported where the caller reads it.
+    if !index.declares_any(&KEY_SOURCE_TYPES) {
+        return;
+    }
     let prefix = &this.prefix;
-    let mut sinks = Sinks {
-        index,
-        model,
-        prefix,
-    };
+    let mut sinks = Sinks { index, model };
     for output in index.output_blocks() {
         if is_sensitive(&output.block.body) {
             continue;
         }
-        let declared = sinks.declared(output.file, output.block, format!("output.{}", output.name));
+        let declared = || {
+            sinks_declared(
+                prefix,
+                output.file,
+                output.block,
+                format!("output.{}", output.name),
+            )
+        };
         if let Some(value) = output.block.body.get_attribute("value") {
             let sink = format!("output `{}`, which is not `sensitive`", output.name);
             sinks.check(output.file, &value.value, &declared, &sink);
@@ -42,7 +56,7 @@ pub fn find(program: &Program<'_>, instance: usize, model: &mut Model) {
     for resource in index.resources() {
         let type_name = resource.type_name;
         let body = &resource.block.body;
-        let declared = sinks.declared(resource.file, resource.block, resource.address());
+        let declared = || sinks_declared(prefix, resource.file, resource.block, resource.address());
         let file = resource.file;
         if is_app_service(type_name) {
             sinks.check_map(file, body, "app_settings", &declared, "app setting");
@@ -88,7 +102,14 @@ pub fn find(program: &Program<'_>, instance: usize, model: &mut Model) {
             continue;
         };
         let child_index = &program.instances[*child].index;
-        let declared = sinks.declared(call.file, call.block, format!("module.{}", call.name));
+        let declared = || {
+            sinks_declared(
+                prefix,
+                call.file,
+                call.block,
+                format!("module.{}", call.name),
+            )
+        };
         for attribute in call.block.body.attributes() {
             let name = attribute.key.as_str();
             match child_index.variable(name) {
@@ -124,11 +145,11 @@ fn literal(body: &Body, name: &str) -> String {
 struct Sinks<'a, 'm> {
     index: &'a ModuleIndex<'a>,
     model: &'m mut Model,
-    prefix: &'a str,
 }
 
-impl Sinks<'_, '_> {
-    fn declared(&self, file: FileId, block: &Block, address: String) -> Declared {
+/// The declaration of a sink, built only when a key reaches it.
+fn sinks_declared(prefix: &str, file: FileId, block: &Block, address: String) -> Declared {
+    {
         let start = block.ident.span().map_or(0, |s| s.start);
         let end = block
             .labels
@@ -137,7 +158,7 @@ impl Sinks<'_, '_> {
             .map_or(start, |s| s.end);
         let header = Span::new(file, start..end);
         Declared {
-            address: format!("{}{address}", self.prefix),
+            address: format!("{prefix}{address}"),
             extent: block
                 .span()
                 .map_or_else(|| header.clone(), |range| Span::new(file, range)),
@@ -146,14 +167,16 @@ impl Sinks<'_, '_> {
             existence: Existence::Always,
         }
     }
+}
 
+impl Sinks<'_, '_> {
     /// A map attribute (`app_settings = { KEY = value }`): each entry is its own sink.
     fn check_map(
         &mut self,
         file: FileId,
         body: &Body,
         name: &str,
-        declared: &Declared,
+        declared: &dyn Fn() -> Declared,
         what: &str,
     ) {
         let Some(attribute) = body.get_attribute(name) else {
@@ -179,7 +202,13 @@ impl Sinks<'_, '_> {
         }
     }
 
-    fn check(&mut self, file: FileId, expr: &Expression, declared: &Declared, sink: &str) {
+    fn check(
+        &mut self,
+        file: FileId,
+        expr: &Expression,
+        declared: &dyn Fn() -> Declared,
+        sink: &str,
+    ) {
         let mut finder = Finder {
             index: self.index,
             path: Vec::new(),
@@ -188,11 +217,12 @@ impl Sinks<'_, '_> {
         };
         finder.visit_expr(expr);
         if let Some((source, path)) = finder.found {
+            let declared = declared();
             let span = expr
                 .span()
                 .map_or_else(|| declared.header.clone(), |range| Span::new(file, range));
             self.model.key_exposures.push(KeyExposure {
-                declared: declared.clone(),
+                declared,
                 span,
                 sink: sink.to_string(),
                 source,

@@ -88,6 +88,8 @@ pub struct ModuleIndex<'a> {
     calls: Vec<ModuleCall<'a>>,
     outputs: HashMap<&'a str, (FileId, &'a Attribute)>,
     output_blocks: Vec<OutputBlock<'a>>,
+    /// The types of the `data` blocks.
+    data_types: Vec<&'a str>,
     files: Vec<FileId>,
 }
 
@@ -117,6 +119,7 @@ impl<'a> ModuleIndex<'a> {
             calls: Vec::new(),
             outputs: HashMap::new(),
             output_blocks: Vec::new(),
+            data_types: Vec::new(),
             files: files.iter().map(|f| f.id).collect(),
         };
         let mut value_files: Vec<&ParsedFile> = files
@@ -138,6 +141,7 @@ impl<'a> ModuleIndex<'a> {
                     ("resource", [type_label, name_label]) => {
                         index.add_resource(file.id, block, type_label.as_str(), name_label.as_str())
                     }
+                    ("data", [type_label, _]) => index.data_types.push(type_label.as_str()),
                     ("variable", [name]) => {
                         let variable = Variable {
                             file: file.id,
@@ -225,6 +229,12 @@ impl<'a> ModuleIndex<'a> {
 
     pub fn local(&self, name: &str) -> Option<(FileId, &'a Attribute)> {
         self.locals.get(name).copied()
+    }
+
+    /// Whether a resource or `data` block of one of these types is declared.
+    pub fn declares_any(&self, types: &[&str]) -> bool {
+        self.resources.iter().any(|r| types.contains(&r.type_name))
+            || self.data_types.iter().any(|t| types.contains(t))
     }
 
     pub fn output_blocks(&self) -> &[OutputBlock<'a>] {
