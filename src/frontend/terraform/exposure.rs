@@ -6,7 +6,8 @@
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey, Traversal, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
-use hcl_edit::visit::{Visit, visit_traversal};
+use hcl_edit::expr::FuncCall;
+use hcl_edit::visit::{Visit, visit_func_call, visit_traversal};
 
 use super::module::{ModuleIndex, is_sensitive};
 use super::program::{Child, Program};
@@ -241,6 +242,13 @@ struct Finder<'a> {
 }
 
 impl Visit for Finder<'_> {
+    /// `sensitive(x)` keeps `x` out of plans and outputs: what it wraps is not exposed.
+    fn visit_func_call(&mut self, call: &FuncCall) {
+        if call.name.name.as_str() != "sensitive" {
+            visit_func_call(self, call);
+        }
+    }
+
     fn visit_traversal(&mut self, traversal: &Traversal) {
         if self.found.is_some() {
             return;
