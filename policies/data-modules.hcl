@@ -15,6 +15,14 @@
 #                      assignments (`role_key` names each assignment's role).
 #   id_outputs:        outputs that are the account's resource id (so a private endpoint or role
 #                      assignment outside the module that uses them links to the account).
+#   custom_subdomain:  the input; `custom_subdomain_generated` when the module makes one up when it
+#                      is absent or empty.
+#   network_acls:      the input (an object, or a list whose first item counts) and the names of
+#                      its default action and IP rules.
+#   identity_type / identity_system_assigned, identity_user_assigned: the identity, either as a
+#                      type string or as a system-assigned flag and a list of identity ids.
+#   outbound_restricted (with its default when absent) and allowed_fqdns: outbound access.
+# A setting a module does not map is unknown, never assumed.
 
 registry_module "Azure/avm-res-cognitiveservices-account/azurerm" {
   language                 = "terraform"
@@ -32,6 +40,18 @@ registry_module "Azure/avm-res-cognitiveservices-account/azurerm" {
   role_assignments         = "role_assignments"
   role_key                 = "role_definition_id_or_name"
   id_outputs               = ["resource_id", "resource"]
+  # main.tf: `coalesce(var.custom_subdomain_name, "azure-cognitive-${random_string...}")`.
+  custom_subdomain           = "custom_subdomain_name"
+  custom_subdomain_generated = true
+  network_acls               = "network_acls"
+  network_acls_default_action = "default_action"
+  network_acls_ip_rules      = "ip_rules"
+  identity_system_assigned   = "managed_identities.system_assigned"
+  identity_user_assigned     = "managed_identities.user_assigned_resource_ids"
+  # variables.tf: `default = null`, passed on as `== true`.
+  outbound_restricted        = "outbound_network_access_restricted"
+  outbound_restricted_default = false
+  allowed_fqdns              = "fqdns"
 }
 
 registry_module "Azure/openai/azurerm" {
@@ -47,6 +67,18 @@ registry_module "Azure/openai/azurerm" {
   customer_managed_key     = "customer_managed_key"
   private_endpoints        = "private_endpoint"
   id_outputs               = ["openai_id"]
+  # main.tf: `coalesce(var.custom_subdomain_name, "azure-openai-${random_integer.this.result}")`.
+  custom_subdomain           = "custom_subdomain_name"
+  custom_subdomain_generated = true
+  # A set of ACL objects; the provider takes one.
+  network_acls               = "network_acls"
+  network_acls_default_action = "default_action"
+  network_acls_ip_rules      = "ip_rules"
+  identity_type              = "identity.type"
+  identity_user_assigned     = "identity.identity_ids"
+  outbound_restricted        = "outbound_network_access_restricted"
+  outbound_restricted_default = false
+  allowed_fqdns              = "fqdns"
 }
 
 registry_module "br/public:avm/res/cognitive-services/account" {
@@ -68,4 +100,14 @@ registry_module "br/public:avm/res/cognitive-services/account" {
   role_assignments          = "roleAssignments"
   role_key                  = "roleDefinitionIdOrName"
   id_outputs                = ["resourceId"]
+  custom_subdomain          = "customSubDomainName"
+  network_acls              = "networkAcls"
+  network_acls_default_action = "defaultAction"
+  network_acls_ip_rules     = "ipRules"
+  identity_system_assigned  = "managedIdentities.systemAssigned"
+  identity_user_assigned    = "managedIdentities.userAssignedResourceIds"
+  outbound_restricted       = "restrictOutboundNetworkAccess"
+  # main.bicep: `param restrictOutboundNetworkAccess bool = true`.
+  outbound_restricted_default = true
+  allowed_fqdns             = "allowedFqdnList"
 }

@@ -128,6 +128,28 @@ pub struct RegistryModule {
     #[serde(default)]
     pub role_key: Option<String>,
     pub id_outputs: Vec<String>,
+    #[serde(default)]
+    pub custom_subdomain: Option<String>,
+    #[serde(default)]
+    pub custom_subdomain_generated: bool,
+    #[serde(default)]
+    pub network_acls: Option<String>,
+    #[serde(default)]
+    pub network_acls_default_action: Option<String>,
+    #[serde(default)]
+    pub network_acls_ip_rules: Option<String>,
+    #[serde(default)]
+    pub identity_type: Option<String>,
+    #[serde(default)]
+    pub identity_system_assigned: Option<String>,
+    #[serde(default)]
+    pub identity_user_assigned: Option<String>,
+    #[serde(default)]
+    pub outbound_restricted: Option<String>,
+    #[serde(default)]
+    pub outbound_restricted_default: bool,
+    #[serde(default)]
+    pub allowed_fqdns: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -3,7 +3,7 @@
 //! caller writes, with the defaults in `policies/data-modules.hcl`. Shared by Terraform `module`
 //! blocks and Bicep `module` declarations.
 
-use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, map_attr};
+use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, map_attr, prefixed};
 use crate::frontend::value::Value;
 use crate::model::{
     AiAccount, Attr, Declared, Existence, Identity, Model, NetworkAcls, Outbound, PrivateEndpoint,
@@ -65,19 +65,18 @@ pub fn map_module(
         local_auth,
         inline_cmk: reader.present(&module.customer_managed_key),
         inline_key: None,
-        custom_subdomain: not_mapped("custom subdomain", &header),
-        network_acls: NetworkAcls {
-            present: not_mapped("network ACLs", &header),
-            default_action: not_mapped("network ACLs", &header),
-            ip_rules: not_mapped("network ACLs", &header),
-        },
-        identity: Identity {
-            kind: not_mapped("managed identity", &header),
-            user_assigned: not_mapped("managed identity", &header),
-        },
-        outbound: Outbound {
-            restricted: not_mapped("outbound network access", &header),
-            allowed_fqdns: not_mapped("outbound network access", &header),
+        custom_subdomain: custom_subdomain(module, reader),
+        network_acls: network_acls(module, reader),
+        identity: identity(module, reader),
+        outbound: match (&module.outbound_restricted, &module.allowed_fqdns) {
+            (Some(restricted), Some(fqdns)) => Outbound {
+                restricted: reader.bool(restricted, Some(module.outbound_restricted_default)),
+                allowed_fqdns: reader.string_list(fqdns),
+            },
+            _ => Outbound {
+                restricted: not_mapped("outbound network access", &header),
+                allowed_fqdns: not_mapped("outbound network access", &header),
+            },
         },
         link_keys: vec![key.clone()],
         existing: false,
@@ -185,6 +184,124 @@ fn entries(reader: &BodyReader<'_>, input: &str) -> Option<Entries> {
         },
     };
     Some(Entries::Known(entries))
+}
+
+fn custom_subdomain(module: &RegistryModule, reader: &BodyReader<'_>) -> Attr<String> {
+    let Some(input) = &module.custom_subdomain else {
+        return not_mapped("custom subdomain", &reader.header);
+    };
+    let written = reader.string(input, Some(""));
+    match written.value() {
+        Some(name) if name.is_empty() && module.custom_subdomain_generated => Attr::default(
+            input.as_str(),
+            reader.header.clone(),
+            "(generated)".to_string(),
+            "a name the module generates",
+        ),
+        _ => written,
+    }
+}
+
+fn network_acls(module: &RegistryModule, reader: &BodyReader<'_>) -> NetworkAcls {
+    let header = &reader.header;
+    let (Some(input), Some(action), Some(ip_rules)) = (
+        &module.network_acls,
+        &module.network_acls_default_action,
+        &module.network_acls_ip_rules,
+    ) else {
+        return NetworkAcls {
+            present: not_mapped("network ACLs", header),
+            default_action: not_mapped("network ACLs", header),
+            ip_rules: not_mapped("network ACLs", header),
+        };
+    };
+    let node = match reader.root.find(input) {
+        Lookup::Found(node) => node.into_owned(),
+        Lookup::Missing => {
+            return NetworkAcls {
+                present: Attr::default(input.as_str(), header.clone(), false, "absent"),
+                default_action: Attr::default(input.as_str(), header.clone(), "Allow".into(), "\"Allow\""),
+                ip_rules: Attr::default(input.as_str(), header.clone(), Vec::new(), "[]"),
+            };
+        }
+        Lookup::Unresolved { reason, span } => {
+            return NetworkAcls {
+                present: Attr::unresolved(input.as_str(), span.clone(), reason.clone()),
+                default_action: Attr::unresolved(input.as_str(), span.clone(), reason.clone()),
+                ip_rules: Attr::unresolved(input.as_str(), span, reason),
+            };
+        }
+    };
+    // A list of ACL objects (Azure/openai's set): the first one is what the provider applies.
+    let acl = match &node.kind {
+        NodeKind::Object(_) | NodeKind::Value(Value::Object(_)) => node,
+        _ => match node.items() {
+            Ok(items) => items.into_iter().next().unwrap_or(node),
+            Err(_) => node,
+        },
+    };
+    let acl_reader = BodyReader {
+        root: &acl,
+        header: acl.span.clone(),
+    };
+    NetworkAcls {
+        present: Attr::explicit(input.as_str(), acl.span.clone(), true, "present"),
+        default_action: prefixed(input, acl_reader.string(action, Some("Allow"))),
+        ip_rules: prefixed(input, acl_reader.string_or_field_list(ip_rules, "value")),
+    }
+}
+
+/// The identity, from a type string or from a system-assigned flag and a list of identities.
+fn identity(module: &RegistryModule, reader: &BodyReader<'_>) -> Identity {
+    let header = &reader.header;
+    let user_assigned = match &module.identity_user_assigned {
+        Some(input) => reader.resource_list(input),
+        None => not_mapped("managed identity", header),
+    };
+    let kind = match (&module.identity_type, &module.identity_system_assigned) {
+        (Some(input), _) => reader.string(input, Some("None")),
+        (None, Some(input)) => {
+            let system = reader.bool(input, Some(false));
+            match (system.value(), user_assigned.value()) {
+                (Some(enabled), Some(users)) => {
+                    let kind = match (*enabled, !users.is_empty()) {
+                        (true, true) => "SystemAssigned, UserAssigned",
+                        (true, false) => "SystemAssigned",
+                        (false, true) => "UserAssigned",
+                        (false, false) => "None",
+                    };
+                    let (name, span) = if users.is_empty() {
+                        (system.name.clone(), system.span.clone())
+                    } else {
+                        (user_assigned.name.clone(), user_assigned.span.clone())
+                    };
+                    match system.is_default() && user_assigned.is_default() {
+                        // Neither is written: the message names the input that holds both.
+                        true => {
+                            let input = input.split('.').next().unwrap_or(input);
+                            Attr::default(input, span, kind.to_string(), format!("{kind:?}"))
+                        }
+                        false => Attr::explicit(name, span, kind.to_string(), format!("{kind:?}")),
+                    }
+                }
+                (None, _) => Attr::unresolved(
+                    system.name.clone(),
+                    system.span.clone(),
+                    system.unresolved_reason().unwrap_or_default().to_string(),
+                ),
+                (Some(_), None) => Attr::unresolved(
+                    user_assigned.name.clone(),
+                    user_assigned.span.clone(),
+                    user_assigned.unresolved_reason().unwrap_or_default().to_string(),
+                ),
+            }
+        }
+        (None, None) => not_mapped("managed identity", header),
+    };
+    Identity {
+        kind,
+        user_assigned,
+    }
 }
 
 /// A setting the module's data does not map: unknown, never guessed.
