@@ -166,23 +166,9 @@ fn enabled_logs(
 ) -> Attr<Vec<String>> {
     let mut enabled = Vec::new();
     for item in items {
-        let reader = BodyReader {
-            root: item,
-            header: item.span.clone(),
-        };
-        let on = reader.bool("enabled", Some(false));
-        let category = match reader.root.find("category") {
-            Lookup::Missing => reader.string("categoryGroup", None),
-            _ => reader.string("category", None),
-        };
-        match (on.value(), category.value()) {
-            (Some(false), _) => {}
-            (Some(true), Some(category)) => enabled.push(category.clone()),
-            _ => {
-                let reason = on
-                    .unresolved_reason()
-                    .or(category.unresolved_reason())
-                    .unwrap_or("cannot be read");
+        match enabled_log(item, ("category", "categoryGroup"), false) {
+            Ok(category) => enabled.extend(category),
+            Err(reason) => {
                 return Attr::unresolved(
                     path,
                     item.span.clone(),
@@ -193,6 +179,33 @@ fn enabled_logs(
     }
     let shown = format!("{enabled:?}");
     Attr::explicit(path, span, enabled, shown)
+}
+
+/// The category (or category group) of one log entry when it is enabled; `enabled` is read
+/// with `enabled_default` when missing. The reason when either cannot be known.
+pub fn enabled_log(
+    entry: &super::node::Node,
+    (category, group): (&str, &str),
+    enabled_default: bool,
+) -> Result<Option<String>, String> {
+    let reader = BodyReader {
+        root: entry,
+        header: entry.span.clone(),
+    };
+    let on = reader.bool("enabled", Some(enabled_default));
+    let name = match reader.root.find(category) {
+        Lookup::Missing => reader.string(group, None),
+        _ => reader.string(category, None),
+    };
+    match (on.value(), name.value()) {
+        (Some(false), _) => Ok(None),
+        (Some(true), Some(name)) => Ok(Some(name.clone())),
+        _ => Err(on
+            .unresolved_reason()
+            .or(name.unresolved_reason())
+            .unwrap_or("cannot be read")
+            .to_string()),
+    }
 }
 
 /// The API version of a `Microsoft.CognitiveServices/*` declaration, when it is one.

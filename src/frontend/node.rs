@@ -270,22 +270,9 @@ impl BodyReader<'_> {
         })
     }
 
+    /// A list of strings; empty when missing.
     pub fn string_list(&self, path: &str) -> Attr<Vec<String>> {
-        self.read(
-            path,
-            Some((Vec::new(), "[]".into())),
-            "a list of strings",
-            |value| match value {
-                Value::List(items) => items
-                    .iter()
-                    .map(|item| match item {
-                        Value::String(s) => Some(s.clone()),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => None,
-            },
-        )
+        self.strings(path, None)
     }
 
     /// A location, normalized the way Azure does ("East US 2" -> "eastus2").
@@ -361,6 +348,10 @@ impl BodyReader<'_> {
     /// Strings of a list whose items are strings or `{ <field>: string }` objects (ARM
     /// `ipRules: [{ value: ... }]`); empty when missing.
     pub fn string_or_field_list(&self, path: &str, field: &str) -> Attr<Vec<String>> {
+        self.strings(path, Some(field))
+    }
+
+    fn strings(&self, path: &str, field: Option<&str>) -> Attr<Vec<String>> {
         self.read(
             path,
             Some((Vec::new(), "[]".into())),
@@ -370,7 +361,7 @@ impl BodyReader<'_> {
                     .iter()
                     .map(|item| match item {
                         Value::String(s) => Some(s.clone()),
-                        Value::Object(map) => match map.get(field) {
+                        Value::Object(map) => match field.and_then(|field| map.get(field)) {
                             Some(Value::String(s)) => Some(s.clone()),
                             _ => None,
                         },

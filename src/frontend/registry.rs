@@ -220,7 +220,12 @@ fn network_acls(module: &RegistryModule, reader: &BodyReader<'_>) -> NetworkAcls
         Lookup::Missing => {
             return NetworkAcls {
                 present: Attr::default(input.as_str(), header.clone(), false, "absent"),
-                default_action: Attr::default(input.as_str(), header.clone(), "Allow".into(), "\"Allow\""),
+                default_action: Attr::default(
+                    input.as_str(),
+                    header.clone(),
+                    "Allow".into(),
+                    "\"Allow\"",
+                ),
                 ip_rules: Attr::default(input.as_str(), header.clone(), Vec::new(), "[]"),
             };
         }
@@ -292,7 +297,10 @@ fn identity(module: &RegistryModule, reader: &BodyReader<'_>) -> Identity {
                 (Some(_), None) => Attr::unresolved(
                     user_assigned.name.clone(),
                     user_assigned.span.clone(),
-                    user_assigned.unresolved_reason().unwrap_or_default().to_string(),
+                    user_assigned
+                        .unresolved_reason()
+                        .unwrap_or_default()
+                        .to_string(),
                 ),
             }
         }

@@ -17,57 +17,36 @@ impl Rule for CmkKeyVaultProtection {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (index, account) in cx.declared_accounts() {
             for (key, declared) in cmk_keys(cx, index, account) {
-                let vault = match cx.links.key_vault(cx.model, &key.key) {
-                    VaultTarget::Vault(i) => &cx.model.key_vaults[i],
-                    VaultTarget::Unresolved(reason) => {
-                        let message = format!(
-                            "cannot tell which key vault holds the customer-managed key: `{}` {reason}",
-                            key.key.name
-                        );
-                        out.push(
-                            declared,
-                            Outcome::Unknown,
-                            key.key.span.clone(),
-                            &key.key.name,
-                            message,
-                        );
+                let name = &key.key.name;
+                let unknown = match cx.links.key_vault(cx.model, &key.key) {
+                    VaultTarget::Vault(i) if !cx.model.key_vaults[i].existing => {
+                        let vault = &cx.model.key_vaults[i];
+                        for (attr, what) in [
+                            (&vault.purge_protection, "purge protection is off"),
+                            (&vault.soft_delete, "soft delete is disabled"),
+                        ] {
+                            check(out, account, &vault.declared, attr, what, &key.key.span);
+                        }
                         continue;
                     }
-                    VaultTarget::NotFound => {
-                        let message = format!(
-                            "cannot tell whether the key vault of the customer-managed key is protected: `{}` names a key or vault that is not declared in this scope",
-                            key.key.name
-                        );
-                        out.push(
-                            declared,
-                            Outcome::Unknown,
-                            key.key.span.clone(),
-                            &key.key.name,
-                            message,
-                        );
-                        continue;
-                    }
-                };
-                if vault.existing {
-                    let message = format!(
+                    VaultTarget::Vault(i) => format!(
                         "cannot tell whether `{}` is protected: it is declared elsewhere (`existing`)",
-                        vault.declared.address
-                    );
-                    out.push(
-                        declared,
-                        Outcome::Unknown,
-                        key.key.span.clone(),
-                        &key.key.name,
-                        message,
-                    );
-                    continue;
-                }
-                for (attr, what) in [
-                    (&vault.purge_protection, "purge protection is off"),
-                    (&vault.soft_delete, "soft delete is disabled"),
-                ] {
-                    check(out, account, &vault.declared, attr, what, &key.key.span);
-                }
+                        cx.model.key_vaults[i].declared.address
+                    ),
+                    VaultTarget::Unresolved(reason) => format!(
+                        "cannot tell which key vault holds the customer-managed key: `{name}` {reason}"
+                    ),
+                    VaultTarget::NotFound => format!(
+                        "cannot tell whether the key vault of the customer-managed key is protected: `{name}` names a key or vault that is not declared in this scope"
+                    ),
+                };
+                out.push(
+                    declared,
+                    Outcome::Unknown,
+                    key.key.span.clone(),
+                    name,
+                    unknown,
+                );
             }
         }
     }

@@ -545,26 +545,10 @@ fn terraform_logs(reader: &BodyReader<'_>) -> Attr<Vec<String>> {
             return Attr::unresolved(block_type, block.span.clone(), reason.clone());
         }
         first_span.get_or_insert_with(|| block.span.clone());
-        let block_reader = BodyReader {
-            root: &block,
-            header: block.span.clone(),
-        };
-        let on = block_reader.bool("enabled", Some(true));
-        let category = match block.find("category") {
-            Lookup::Missing => block_reader.string("category_group", None),
-            _ => block_reader.string("category", None),
-        };
-        match (on.value(), category.value()) {
-            (Some(false), _) => {}
-            (Some(true), Some(category)) => enabled.push(category.clone()),
-            _ => {
-                let reason = on
-                    .unresolved_reason()
-                    .or(category.unresolved_reason())
-                    .unwrap_or("cannot be read")
-                    .to_string();
-                return Attr::unresolved(block_type, block.span.clone(), reason);
-            }
+        // `enabled_log` blocks are enabled; legacy `log` blocks say so (default true).
+        match azure::enabled_log(&block, ("category", "category_group"), true) {
+            Ok(category) => enabled.extend(category),
+            Err(reason) => return Attr::unresolved(block_type, block.span.clone(), reason),
         }
     }
     match first_span {
