@@ -22,6 +22,10 @@
 #   identity_type / identity_system_assigned, identity_user_assigned: the identity, either as a
 #                      type string or as a system-assigned flag and a list of identity ids.
 #   outbound_restricted (with its default when absent) and allowed_fqdns: outbound access.
+#   diagnostic_settings: the input whose entries each create a diagnostic setting on the account;
+#                      `diagnostic_log_lists` the fields of an entry that list log categories or
+#                      groups, `diagnostic_log_default` what an entry that lists none enables, and
+#                      `diagnostic_log_presence` fields whose presence enables a category.
 # A setting a module does not map is unknown, never assumed.
 
 registry_module "Azure/avm-res-cognitiveservices-account/azurerm" {
@@ -52,6 +56,10 @@ registry_module "Azure/avm-res-cognitiveservices-account/azurerm" {
   outbound_restricted        = "outbound_network_access_restricted"
   outbound_restricted_default = false
   allowed_fqdns              = "fqdns"
+  # variables.tf: `log_groups = optional(set(string), ["allLogs"])`, `log_categories` default [].
+  diagnostic_settings        = "diagnostic_settings"
+  diagnostic_log_lists       = ["log_groups", "log_categories"]
+  diagnostic_log_default     = ["allLogs"]
 }
 
 registry_module "Azure/openai/azurerm" {
@@ -79,6 +87,12 @@ registry_module "Azure/openai/azurerm" {
   outbound_restricted        = "outbound_network_access_restricted"
   outbound_restricted_default = false
   allowed_fqdns              = "fqdns"
+  # diagnostic_setting.tf: each `*_log_retention_policy` object adds an `enabled_log` block.
+  diagnostic_settings        = "diagnostic_setting"
+  diagnostic_log_presence    = {
+    audit_log_retention_policy            = "Audit"
+    request_response_log_retention_policy = "RequestResponse"
+  }
 }
 
 registry_module "br/public:avm/res/cognitive-services/account" {
@@ -110,4 +124,9 @@ registry_module "br/public:avm/res/cognitive-services/account" {
   # main.bicep: `param restrictOutboundNetworkAccess bool = true`.
   outbound_restricted_default = true
   allowed_fqdns             = "allowedFqdnList"
+  # main.bicep: without logCategoriesAndGroups (and metrics) every log group is sent.
+  diagnostic_settings       = "diagnosticSettings"
+  diagnostic_log_lists      = ["logCategoriesAndGroups"]
+  diagnostic_log_default    = ["allLogs"]
+  diagnostic_log_default_unless = "metricCategories"
 }

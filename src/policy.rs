@@ -150,6 +150,22 @@ pub struct RegistryModule {
     pub outbound_restricted_default: bool,
     #[serde(default)]
     pub allowed_fqdns: Option<String>,
+    /// The input whose entries each create a diagnostic setting on the account.
+    #[serde(default)]
+    pub diagnostic_settings: Option<String>,
+    /// Fields of an entry that list log categories or groups (strings or
+    /// `{ category | categoryGroup, enabled }`).
+    #[serde(default)]
+    pub diagnostic_log_lists: Vec<String>,
+    /// The logs an entry enables when it lists none...
+    #[serde(default)]
+    pub diagnostic_log_default: Vec<String>,
+    /// ... unless it has this field (AVM Bicep: metrics only, then no logs).
+    #[serde(default)]
+    pub diagnostic_log_default_unless: Option<String>,
+    /// Fields whose presence in an entry enables a log category.
+    #[serde(default)]
+    pub diagnostic_log_presence: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -6,8 +6,8 @@
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, map_attr, prefixed};
 use crate::frontend::value::Value;
 use crate::model::{
-    AiAccount, Attr, Declared, Existence, Identity, Model, NetworkAcls, Outbound, PrivateEndpoint,
-    PrivateLinkConnection, RoleAssignment,
+    AiAccount, Attr, Declared, DiagnosticSetting, Existence, Identity, Model, NetworkAcls,
+    Outbound, PrivateEndpoint, PrivateLinkConnection, RoleAssignment,
 };
 use crate::policy::{AccessForm, RegistryModule};
 
@@ -119,6 +119,12 @@ pub fn map_module(
                 }],
             });
         }
+    }
+
+    if let Some(input) = &module.diagnostic_settings {
+        model
+            .diagnostic_settings
+            .extend(diagnostic_settings(module, reader, input, &declared, &key));
     }
 
     let (Some(input), Some(role_key)) = (&module.role_assignments, &module.role_key) else {
@@ -310,6 +316,85 @@ fn identity(module: &RegistryModule, reader: &BodyReader<'_>) -> Identity {
         kind,
         user_assigned,
     }
+}
+
+/// The diagnostic settings a module creates on its account, one per entry of its input.
+fn diagnostic_settings(
+    module: &RegistryModule,
+    reader: &BodyReader<'_>,
+    input: &str,
+    account: &Declared,
+    key: &str,
+) -> Vec<DiagnosticSetting> {
+    let setting =
+        |name: String, span: crate::source::Span, logs: Attr<Vec<String>>| DiagnosticSetting {
+            declared: Declared {
+                address: format!("{}.{input}[{name}]", account.address),
+                header: span.clone(),
+                extent: account.extent.clone(),
+                language: account.language,
+                existence: account.existence.clone(),
+            },
+            target: Attr::explicit(input, span, key.to_string(), "the module's account"),
+            logs,
+        };
+    match entries(reader, input) {
+        None => Vec::new(),
+        Some(Entries::Unknown(span, reason)) => {
+            let logs = Attr::unresolved(input, span.clone(), reason);
+            vec![setting(String::new(), span, logs)]
+        }
+        Some(Entries::Known(items)) => items
+            .into_iter()
+            .map(|(name, item)| {
+                let logs = module_logs(module, input, &item);
+                setting(name, item.span.clone(), logs)
+            })
+            .collect(),
+    }
+}
+
+/// The log categories one diagnostic-settings entry of a module enables.
+fn module_logs(module: &RegistryModule, input: &str, item: &Node) -> Attr<Vec<String>> {
+    let mut enabled = Vec::new();
+    let mut listed = false;
+    for (field, category) in &module.diagnostic_log_presence {
+        match item.find(field) {
+            Lookup::Missing => {}
+            Lookup::Found(_) => enabled.push(category.clone()),
+            Lookup::Unresolved { reason, span } => return Attr::unresolved(input, span, reason),
+        }
+    }
+    for field in &module.diagnostic_log_lists {
+        let node = match item.find(field) {
+            Lookup::Missing => continue,
+            Lookup::Found(node) => node,
+            Lookup::Unresolved { reason, span } => return Attr::unresolved(input, span, reason),
+        };
+        listed = true;
+        let entries = match node.items() {
+            Ok(entries) => entries,
+            Err(reason) => return Attr::unresolved(input, node.span.clone(), reason),
+        };
+        for entry in entries {
+            match &entry.kind {
+                NodeKind::Value(Value::String(category)) => enabled.push(category.clone()),
+                _ => match super::azure::enabled_log(&entry, ("category", "categoryGroup"), true) {
+                    Ok(category) => enabled.extend(category),
+                    Err(reason) => return Attr::unresolved(input, entry.span.clone(), reason),
+                },
+            }
+        }
+    }
+    let default_off = module
+        .diagnostic_log_default_unless
+        .as_ref()
+        .is_some_and(|field| item.find(field) != Lookup::Missing);
+    if !listed && !default_off && module.diagnostic_log_presence.is_empty() {
+        enabled = module.diagnostic_log_default.clone();
+    }
+    let shown = format!("{enabled:?}");
+    Attr::explicit(input, item.span.clone(), enabled, shown)
 }
 
 /// A setting the module's data does not map: unknown, never guessed.
