@@ -534,10 +534,12 @@ fn print_quietly(text: &str) -> Result<i32, Error> {
 }
 
 pub fn rules_table() -> String {
-    let mut out = format!("{:<8} {:<22} {:<8} {}\n", "ID", "NAME", "LEVEL", "CHECKS");
-    for policy in &catalog().policies {
+    let policies = &catalog().policies;
+    let width = policies.iter().map(|p| p.name.len()).max().unwrap_or(4);
+    let mut out = format!("{:<8} {:<width$} {:<8} {}\n", "ID", "NAME", "LEVEL", "CHECKS");
+    for policy in policies {
         out.push_str(&format!(
-            "{:<8} {:<22} {:<8} {}\n",
+            "{:<8} {:<width$} {:<8} {}\n",
             policy.id,
             policy.name,
             policy.severity.as_str(),

@@ -11,6 +11,14 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(Some((kind, root))) = arm::parse(text) {
         let file = arm::ArmFile { id: FileId(0), path: "azuredeploy.json".into(), kind, root };
         let model = arm::build_model(&[file], None);
-        let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), None, |_| true);
+        let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), &settings(), |_| true);
     }
 });
+
+/// Every rule runs, AOAI011 with its strictest mode.
+fn settings() -> aoai_lint::rules::Settings {
+    aoai_lint::rules::Settings {
+        approved_regions: None,
+        data_residency: aoai_lint::rules::DataResidency::Region,
+    }
+}

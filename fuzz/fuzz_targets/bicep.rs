@@ -10,6 +10,14 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(program) = bicep::parse(text) {
         let file = bicep::BicepFile { id: FileId(0), path: "main.bicep".into(), program, module_only: false };
         let model = bicep::build_model(&[file], &Default::default());
-        let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), None, |_| true);
+        let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), &settings(), |_| true);
     }
 });
+
+/// Every rule runs, AOAI011 with its strictest mode.
+fn settings() -> aoai_lint::rules::Settings {
+    aoai_lint::rules::Settings {
+        approved_regions: None,
+        data_residency: aoai_lint::rules::DataResidency::Region,
+    }
+}

@@ -25,6 +25,14 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(body) = terraform::parse(text) {
         let file = ParsedFile { id: FileId(0), body, role: FileRole::Config };
         let model = terraform::build_model(Path::new(""), vec![file], &HashMap::new(), &mut SameText(text));
-        let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), None, |_| true);
+        let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), &settings(), |_| true);
     }
 });
+
+/// Every rule runs, AOAI011 with its strictest mode.
+fn settings() -> aoai_lint::rules::Settings {
+    aoai_lint::rules::Settings {
+        approved_regions: None,
+        data_residency: aoai_lint::rules::DataResidency::Region,
+    }
+}
