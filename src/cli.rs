@@ -536,7 +536,10 @@ fn print_quietly(text: &str) -> Result<i32, Error> {
 pub fn rules_table() -> String {
     let policies = &catalog().policies;
     let width = policies.iter().map(|p| p.name.len()).max().unwrap_or(4);
-    let mut out = format!("{:<8} {:<width$} {:<8} {}\n", "ID", "NAME", "LEVEL", "CHECKS");
+    let mut out = format!(
+        "{:<8} {:<width$} {:<8} {}\n",
+        "ID", "NAME", "LEVEL", "CHECKS"
+    );
     for policy in policies {
         out.push_str(&format!(
             "{:<8} {:<width$} {:<8} {}\n",

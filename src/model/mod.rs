@@ -185,6 +185,9 @@ pub struct KeyExposure {
     pub source: String,
     /// The names it went through on the way, in order (`local.key`), with where each is.
     pub path: Vec<(String, Span)>,
+    /// Why the receiving end may protect the key after all (a parameter of a user-defined type
+    /// whose properties may be secure): the exposure is then only possible.
+    pub unknown: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -31,14 +31,18 @@ impl Rule for KeyExposure {
                 "the account key `{}` flows{through} into {}",
                 exposure.source, exposure.sink
             );
-            let finding = out.push(
-                &exposure.declared,
-                Outcome::Fail,
-                exposure.span.clone(),
-                "",
-                message,
-            );
-            finding.label = "the key is exposed here".into();
+            let (outcome, message) = match &exposure.unknown {
+                Some(reason) => (
+                    Outcome::Unknown,
+                    format!("cannot tell whether a key is exposed: {message}, {reason}"),
+                ),
+                None => (Outcome::Fail, message),
+            };
+            let span = exposure.span.clone();
+            let finding = out.push(&exposure.declared, outcome, span, "", message);
+            if outcome == Outcome::Fail {
+                finding.label = "the key is exposed here".into();
+            }
             for (name, span) in &exposure.path {
                 finding
                     .related

@@ -28,6 +28,7 @@ pub fn find(file: FileId, root: &Json, model: &mut Model) {
                     sink,
                     source,
                     path,
+                    unknown: None,
                 });
             }
         };

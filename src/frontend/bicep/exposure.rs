@@ -29,7 +29,11 @@ pub fn find<'a>(
     model: &mut Model,
 ) {
     let finder = Finder { template };
-    let mut report = |statement: &Statement, address: String, at: &Expr, sink: String| {
+    let mut report = |statement: &Statement,
+                      address: String,
+                      at: &Expr,
+                      sink: String,
+                      unknown: Option<String>| {
         if let Some((source, path)) = finder.key_in(at, &mut Vec::new()) {
             model.key_exposures.push(KeyExposure {
                 declared: Declared {
@@ -43,6 +47,7 @@ pub fn find<'a>(
                 sink,
                 source,
                 path,
+                unknown,
             });
         }
     };
@@ -53,6 +58,7 @@ pub fn find<'a>(
                 format!("output.{name}"),
                 value,
                 format!("output `{name}`, which is not `@secure()`"),
+                None,
             ),
             StatementKind::Resource(resource) => {
                 let Some(type_name) = resource
@@ -66,7 +72,7 @@ pub fn find<'a>(
                     continue;
                 };
                 for (at, sink) in resource_sinks(&type_name, body) {
-                    report(statement, resource.name.clone(), at, sink);
+                    report(statement, resource.name.clone(), at, sink, None);
                 }
             }
             StatementKind::Module { name, value, .. } => {
@@ -81,22 +87,62 @@ pub fn find<'a>(
                     let super::syntax::PropertyKey::Name(param) = &property.key else {
                         continue;
                     };
-                    let secure = program.statements.iter().any(|s| {
-                        matches!(&s.kind, StatementKind::Param { name, .. } if name == param)
-                            && is_secure(s)
-                    });
-                    if !secure {
-                        report(
-                            statement,
-                            name.clone(),
-                            &property.value,
-                            format!("param `{param}` of module `{name}`, which is not `@secure()`"),
-                        );
-                    }
+                    let declaration = program.statements.iter().find(
+                        |s| matches!(&s.kind, StatementKind::Param { name, .. } if name == param),
+                    );
+                    let Some(declaration) = declaration else {
+                        continue;
+                    };
+                    let unknown = match param_protection(declaration) {
+                        Protection::Secure => continue,
+                        Protection::Plain => None,
+                        Protection::Maybe(reason) => Some(reason),
+                    };
+                    report(
+                        statement,
+                        name.clone(),
+                        &property.value,
+                        format!("param `{param}` of module `{name}`, which is not `@secure()`"),
+                        unknown,
+                    );
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// Whether a module param keeps what it receives out of the deployment history.
+enum Protection {
+    Secure,
+    Plain,
+    /// A user-defined type whose properties may be `@secure()`: the reason says which.
+    Maybe(String),
+}
+
+fn param_protection(declaration: &Statement) -> Protection {
+    if is_secure(declaration) {
+        return Protection::Secure;
+    }
+    let StatementKind::Param {
+        type_text: Some(written),
+        ..
+    } = &declaration.kind
+    else {
+        return Protection::Plain;
+    };
+    if written.contains("@secure") || written.contains("@sys.secure") {
+        return Protection::Secure;
+    }
+    let base = written.trim_end_matches('?').trim_end_matches("[]");
+    let primitive = matches!(base, "string" | "int" | "bool" | "object" | "array" | "any")
+        || base.starts_with('\'')
+        || base.starts_with('{');
+    match primitive {
+        true => Protection::Plain,
+        false => Protection::Maybe(format!(
+            "unless the properties of its type `{written}` are `@secure()` (the type is declared elsewhere)"
+        )),
     }
 }
 

@@ -100,6 +100,7 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
                 if let StatementKind::Param {
                     name,
                     default: Some(value),
+                    ..
                 } = &statement.kind
                 {
                     params.insert(
@@ -160,7 +161,7 @@ struct Call {
 fn declared_params(template: &BicepFile) -> HashMap<&str, ParamValue<'_>> {
     let mut params = HashMap::new();
     for statement in &template.program.statements {
-        if let StatementKind::Param { name, default } = &statement.kind {
+        if let StatementKind::Param { name, default, .. } = &statement.kind {
             let value = match default {
                 Some(expr) => ParamValue::Expr(Located {
                     expr,

@@ -383,15 +383,22 @@ impl<'s> Parser<'s> {
                     StatementKind::Param {
                         name,
                         default: Some(self.value()?),
+                        type_text: None,
                     }
                 } else {
+                    let type_start = self.pos;
                     self.declared_type()?;
+                    let type_text = Some(self.src[type_start..self.pos].trim().to_string());
                     let default = if self.eat_punct("=")? {
                         Some(self.value()?)
                     } else {
                         None
                     };
-                    StatementKind::Param { name, default }
+                    StatementKind::Param {
+                        name,
+                        default,
+                        type_text,
+                    }
                 }
             }
             "var" => {

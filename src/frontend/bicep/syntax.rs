@@ -35,6 +35,8 @@ pub enum StatementKind {
     Param {
         name: String,
         default: Option<Expr>,
+        /// The declared type as written (`string`, `secretToSetType[]`); none in `.bicepparam`.
+        type_text: Option<String>,
     },
     Var {
         name: String,

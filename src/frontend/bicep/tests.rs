@@ -154,7 +154,7 @@ fn bicepparam_files() {
         StatementKind::Using { path: Some(_) }
     ));
     assert!(
-        matches!(&program.statements[1].kind, StatementKind::Param { name, default: Some(_) } if name == "location")
+        matches!(&program.statements[1].kind, StatementKind::Param { name, default: Some(_), .. } if name == "location")
     );
     assert!(parse("using none\n").is_ok());
 }

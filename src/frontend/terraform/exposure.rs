@@ -228,6 +228,7 @@ impl Sinks<'_, '_> {
                 sink: sink.to_string(),
                 source,
                 path,
+                unknown: None,
             });
         }
     }
