@@ -446,6 +446,25 @@ impl<'a> Template<'a> {
                 model,
             );
         }
+        // The older form of a diagnostic setting: `<type>/providers/diagnosticSettings` named
+        // `<resource>/Microsoft.Insights/<setting>`.
+        const NESTED_DIAGNOSTICS: &str = "/providers/diagnosticsettings";
+        if full_type.to_ascii_lowercase().ends_with(NESTED_DIAGNOSTICS) {
+            let target_type = &full_type[..full_type.len() - NESTED_DIAGNOSTICS.len()];
+            let target = match name.as_deref().and_then(|n| n.split('/').next()) {
+                Some(resource) => Attr::explicit(
+                    "name",
+                    header.clone(),
+                    name_key(target_type, resource),
+                    resource.to_string(),
+                ),
+                None => Attr::unresolved("name", header.clone(), "cannot be evaluated"),
+            };
+            model
+                .diagnostic_settings
+                .push(azure::diagnostic_setting(&reader, "", declared, target));
+            return;
+        }
         // A child named `parent/child` belongs to the parent of its type.
         let parent_type = full_type
             .rsplit_once('/')
