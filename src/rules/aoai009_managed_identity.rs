@@ -71,6 +71,12 @@ impl Rule for ManagedIdentity {
                 };
                 let finding = out.account_fail(account, span, &kind.name, message);
                 finding.level = level;
+                if let Some((_, declared, false)) = keys.first() {
+                    finding.related.push((
+                        declared.header.clone(),
+                        "this key needs an identity to be read".into(),
+                    ));
+                }
                 if kind.is_default() && finding.outcome == Outcome::Fail {
                     finding.label = "no `identity`".into();
                 }
