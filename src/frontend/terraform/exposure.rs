@@ -277,9 +277,18 @@ impl Visit for Finder<'_> {
                         Some((format!("data.{type_name}.{name}.{attr}"), self.path.clone()));
                     return;
                 }
-                ("azapi_resource_action", [name, "output", ..]) if self.lists_keys(name) => {
+                ("azapi_resource_action", [name, "output", ..]) if self.lists_keys(name, false) => {
                     self.found = Some((
                         format!("azapi_resource_action.{name}.output"),
+                        self.path.clone(),
+                    ));
+                    return;
+                }
+                ("data", ["azapi_resource_action", name, "output", ..])
+                    if self.lists_keys(name, true) =>
+                {
+                    self.found = Some((
+                        format!("data.azapi_resource_action.{name}.output"),
                         self.path.clone(),
                     ));
                     return;
@@ -293,17 +302,21 @@ impl Visit for Finder<'_> {
 }
 
 impl Finder<'_> {
-    /// An `azapi_resource_action` that calls `listKeys` on an account: its `output` holds keys.
-    fn lists_keys(&self, name: &str) -> bool {
-        let Some(resource) = self
-            .index
-            .resource(&format!("azapi_resource_action.{name}"))
-        else {
+    /// An `azapi_resource_action` (resource or `data`) that calls `listKeys` on an account: its
+    /// `output` holds keys (`sensitive_output` does not expose them).
+    fn lists_keys(&self, name: &str, data: bool) -> bool {
+        let block = match data {
+            true => self.index.data_block("azapi_resource_action", name),
+            false => self
+                .index
+                .resource(&format!("azapi_resource_action.{name}"))
+                .map(|r| r.block),
+        };
+        let Some(block) = block else {
             return false;
         };
         let literal = |key: &str| {
-            resource
-                .block
+            block
                 .body
                 .get_attribute(key)
                 .and_then(|a| a.value.as_str().map(str::to_string))

@@ -88,8 +88,8 @@ pub struct ModuleIndex<'a> {
     calls: Vec<ModuleCall<'a>>,
     outputs: HashMap<&'a str, (FileId, &'a Attribute)>,
     output_blocks: Vec<OutputBlock<'a>>,
-    /// The types of the `data` blocks.
-    data_types: Vec<&'a str>,
+    /// The `data` blocks: type, name, block.
+    data: Vec<(&'a str, &'a str, &'a Block)>,
     files: Vec<FileId>,
 }
 
@@ -119,7 +119,7 @@ impl<'a> ModuleIndex<'a> {
             calls: Vec::new(),
             outputs: HashMap::new(),
             output_blocks: Vec::new(),
-            data_types: Vec::new(),
+            data: Vec::new(),
             files: files.iter().map(|f| f.id).collect(),
         };
         let mut value_files: Vec<&ParsedFile> = files
@@ -141,7 +141,11 @@ impl<'a> ModuleIndex<'a> {
                     ("resource", [type_label, name_label]) => {
                         index.add_resource(file.id, block, type_label.as_str(), name_label.as_str())
                     }
-                    ("data", [type_label, _]) => index.data_types.push(type_label.as_str()),
+                    ("data", [type_label, name_label]) => {
+                        index
+                            .data
+                            .push((type_label.as_str(), name_label.as_str(), block))
+                    }
                     ("variable", [name]) => {
                         let variable = Variable {
                             file: file.id,
@@ -234,7 +238,15 @@ impl<'a> ModuleIndex<'a> {
     /// Whether a resource or `data` block of one of these types is declared.
     pub fn declares_any(&self, types: &[&str]) -> bool {
         self.resources.iter().any(|r| types.contains(&r.type_name))
-            || self.data_types.iter().any(|t| types.contains(t))
+            || self.data.iter().any(|(t, _, _)| types.contains(t))
+    }
+
+    /// The `data "<type>" "<name>"` block.
+    pub fn data_block(&self, type_name: &str, name: &str) -> Option<&'a Block> {
+        self.data
+            .iter()
+            .find(|(t, n, _)| *t == type_name && *n == name)
+            .map(|(_, _, block)| *block)
     }
 
     pub fn output_blocks(&self) -> &[OutputBlock<'a>] {
