@@ -430,7 +430,11 @@ fn map_resource(
         }
         "azurerm_cognitive_deployment" => model.deployments.push(ModelDeployment {
             account: reader.reference("cognitive_account_id"),
-            sku: reader.string("sku.name", None),
+            // azurerm 3 wrote the SKU as `scale { type }`.
+            sku: match (reader.root.find("sku"), reader.root.find("scale")) {
+                (Lookup::Missing, Lookup::Found(_)) => reader.string("scale.type", None),
+                _ => reader.string("sku.name", None),
+            },
             declared,
         }),
         _ => {}
