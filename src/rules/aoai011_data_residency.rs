@@ -4,7 +4,7 @@
 
 use super::{Context, Findings, Rule};
 use crate::finding::Outcome;
-use crate::model::{AttrState, Declared};
+use crate::model::{Declared, ModelDeployment};
 use crate::resolve::Target;
 
 /// Where model deployments may process data (`data_residency` in the configuration).
@@ -61,78 +61,23 @@ impl Rule for DataResidencyRule {
         };
         for deployment in &cx.model.deployments {
             let sku = &deployment.sku;
-            let declared = &deployment.declared;
-            let name = match &sku.state {
-                AttrState::Unresolved { .. } => {
-                    let message = format!(
-                        "cannot tell where the deployment processes data: {}",
-                        sku.describe()
-                    );
+            match verdict(cx, deployment, mode, zone) {
+                None => {}
+                Some((Outcome::Unknown, message)) => {
+                    let span = sku.span.clone();
                     out.push(
-                        declared,
+                        &deployment.declared,
                         Outcome::Unknown,
-                        sku.span.clone(),
+                        span,
                         &sku.name,
                         message,
                     );
-                    continue;
                 }
-                AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => value,
-            };
-            let lower = name.to_ascii_lowercase();
-            let message = if lower.starts_with("global") {
-                format!(
-                    "the `{name}` SKU may process prompts and completions in any Azure region (data_residency = \"{}\")",
-                    mode.as_str()
-                )
-            } else if !lower.starts_with("datazone") {
-                continue;
-            } else if let Some((zone_name, regions)) = zone {
-                let account = cx.links.target(&deployment.account);
-                let region = match &account {
-                    Target::Account(i) => cx.model.accounts[*i].location.value(),
-                    _ => None,
-                };
-                match region {
-                    Some(region) if regions.contains(region) => continue,
-                    Some(region) => format!(
-                        "the `{name}` SKU processes data in the data zone of `{region}`, which is not the {zone_name} data zone (data_residency = \"{}\")",
-                        mode.as_str()
-                    ),
-                    None => {
-                        let why = match &account {
-                            Target::Account(i) => cx.model.accounts[*i].location.describe(),
-                            Target::Unresolved(reason) => {
-                                format!("`{}` {reason}", deployment.account.name)
-                            }
-                            Target::Other => "its account is not declared in this scope".into(),
-                        };
-                        let message = format!(
-                            "cannot tell whether the `{name}` SKU stays in the {zone_name} data zone: {why}"
-                        );
-                        out.push(
-                            declared,
-                            Outcome::Unknown,
-                            sku.span.clone(),
-                            &sku.name,
-                            message,
-                        );
-                        continue;
-                    }
+                Some((Outcome::Fail, message)) => {
+                    let account = deployment_account(cx, &deployment.account);
+                    fail(cx, out, account, &deployment.declared, sku, message);
                 }
-            } else {
-                format!(
-                    "the `{name}` SKU may process prompts and completions in other regions of its data zone (data_residency = \"region\")"
-                )
-            };
-            fail(
-                cx,
-                out,
-                deployment_account(cx, &deployment.account),
-                declared,
-                sku,
-                message,
-            );
+            }
         }
     }
 
@@ -141,6 +86,73 @@ impl Rule for DataResidencyRule {
             return Vec::new();
         }
         cx.model.deployments.iter().map(|d| &d.declared).collect()
+    }
+}
+
+/// Whether a deployment's SKU keeps data where `mode` allows: `None` when it does, else the
+/// outcome and its message.
+fn verdict(
+    cx: &Context<'_>,
+    deployment: &ModelDeployment,
+    mode: DataResidency,
+    zone: Option<(&str, &Vec<String>)>,
+) -> Option<(Outcome, String)> {
+    let sku = &deployment.sku;
+    let Some(name) = sku.value() else {
+        let message = format!(
+            "cannot tell where the deployment processes data: {}",
+            sku.describe()
+        );
+        return Some((Outcome::Unknown, message));
+    };
+    let lower = name.to_ascii_lowercase();
+    if lower.starts_with("global") {
+        return Some((
+            Outcome::Fail,
+            format!(
+                "the `{name}` SKU may process prompts and completions in any Azure region (data_residency = \"{}\")",
+                mode.as_str()
+            ),
+        ));
+    }
+    if !lower.starts_with("datazone") {
+        return None;
+    }
+    let Some((zone_name, regions)) = zone else {
+        return Some((
+            Outcome::Fail,
+            format!(
+                "the `{name}` SKU may process prompts and completions in other regions of its data zone (data_residency = \"region\")"
+            ),
+        ));
+    };
+    let account = cx.links.target(&deployment.account);
+    let region = match &account {
+        Target::Account(i) => cx.model.accounts[*i].location.value(),
+        _ => None,
+    };
+    match region {
+        Some(region) if regions.contains(region) => None,
+        Some(region) => Some((
+            Outcome::Fail,
+            format!(
+                "the `{name}` SKU processes data in the data zone of `{region}`, which is not the {zone_name} data zone (data_residency = \"{}\")",
+                mode.as_str()
+            ),
+        )),
+        None => {
+            let why = match &account {
+                Target::Account(i) => cx.model.accounts[*i].location.describe(),
+                Target::Unresolved(reason) => format!("`{}` {reason}", deployment.account.name),
+                Target::Other => "its account is not declared in this scope".into(),
+            };
+            Some((
+                Outcome::Unknown,
+                format!(
+                    "cannot tell whether the `{name}` SKU stays in the {zone_name} data zone: {why}"
+                ),
+            ))
+        }
     }
 }
 
