@@ -4,8 +4,7 @@
 //! through `local` values, and each name on the way is recorded.
 
 use hcl_edit::Span as _;
-use hcl_edit::expr::FuncCall;
-use hcl_edit::expr::{Expression, ObjectKey, Traversal, TraversalOperator};
+use hcl_edit::expr::{Expression, FuncCall, ObjectKey, Traversal, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::visit::{Visit, visit_func_call, visit_traversal};
 
