@@ -7,7 +7,6 @@
 use super::{Context, Findings, Rule};
 use crate::finding::{Level, Outcome};
 use crate::model::{AiAccount, AttrState, CmkKey, Declared};
-use crate::resolve::Target;
 
 pub struct ManagedIdentity;
 
@@ -38,18 +37,7 @@ impl Rule for ManagedIdentity {
             };
             let none = identity.trim().is_empty() || identity.eq_ignore_ascii_case("None");
             let user_assigned = identity.to_ascii_lowercase().contains("userassigned");
-            // Customer-managed keys of the account: inline, or bound by another resource.
-            let mut keys: Vec<(&CmkKey, &Declared, bool)> = Vec::new();
-            if account.inline_cmk.value() == Some(&true)
-                && let Some(key) = &account.inline_key
-            {
-                keys.push((key, &account.declared, true));
-            }
-            for binding in &cx.model.cmk_bindings {
-                if cx.links.target(&binding.account) == Target::Account(index) {
-                    keys.push((&binding.key, &binding.declared, false));
-                }
-            }
+            let keys = cx.cmk_keys(index, account);
             if none {
                 let (message, level) = match keys.first() {
                     Some((_, declared, _)) => (

@@ -4,8 +4,8 @@
 
 use super::{Context, Findings, Rule};
 use crate::finding::Outcome;
-use crate::model::{AiAccount, Attr, AttrState, CmkKey, Declared};
-use crate::resolve::{Target, VaultTarget};
+use crate::model::{AiAccount, Attr, AttrState, Declared};
+use crate::resolve::VaultTarget;
 
 pub struct CmkKeyVaultProtection;
 
@@ -16,7 +16,7 @@ impl Rule for CmkKeyVaultProtection {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (index, account) in cx.declared_accounts() {
-            for (key, declared) in cmk_keys(cx, index, account) {
+            for (key, declared, _) in cx.cmk_keys(index, account) {
                 let name = &key.key.name;
                 let unknown = match cx.links.key_vault(cx.model, &key.key) {
                     VaultTarget::Vault(i) if !cx.model.key_vaults[i].existing => {
@@ -59,31 +59,11 @@ impl Rule for CmkKeyVaultProtection {
             .iter()
             .enumerate()
             .filter(|(index, account)| {
-                !account.existing && !cmk_keys(cx, *index, account).is_empty()
+                !account.existing && !cx.cmk_keys(*index, account).is_empty()
             })
             .map(|(_, account)| &account.declared)
             .collect()
     }
-}
-
-/// The account's customer-managed keys, each with the declaration that sets it.
-fn cmk_keys<'m>(
-    cx: &Context<'m>,
-    index: usize,
-    account: &'m AiAccount,
-) -> Vec<(&'m CmkKey, &'m Declared)> {
-    let mut keys = Vec::new();
-    if account.inline_cmk.value() == Some(&true)
-        && let Some(key) = &account.inline_key
-    {
-        keys.push((key, &account.declared));
-    }
-    for binding in &cx.model.cmk_bindings {
-        if cx.links.target(&binding.account) == Target::Account(index) {
-            keys.push((&binding.key, &binding.declared));
-        }
-    }
-    keys
 }
 
 fn check(

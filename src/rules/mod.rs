@@ -21,9 +21,9 @@ mod aoai900_module_not_followed;
 pub use aoai011_data_residency::DataResidency;
 
 use crate::finding::{Level, Outcome};
-use crate::model::{AiAccount, Attr, AttrState, Declared, Language, Model};
+use crate::model::{AiAccount, Attr, AttrState, CmkKey, Declared, Language, Model};
 use crate::policy::Catalog;
-use crate::resolve::Links;
+use crate::resolve::{Links, Target};
 use crate::source::Span;
 
 /// What a rule may read.
@@ -43,7 +43,7 @@ pub struct Settings {
     pub data_residency: DataResidency,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// The accounts declared in the scope, with their index for [`Links`]; `existing` ones are
     /// declared elsewhere, so their settings are not checked here.
     pub fn declared_accounts(&self) -> impl Iterator<Item = (usize, &AiAccount)> {
@@ -52,6 +52,30 @@ impl Context<'_> {
             .iter()
             .enumerate()
             .filter(|(_, account)| !account.existing)
+    }
+
+    /// The customer-managed keys of the account at `index`, each with the declaration that
+    /// sets it and whether that is the account itself (inline) rather than a binding resource.
+    pub fn cmk_keys<'m>(
+        &self,
+        index: usize,
+        account: &'m AiAccount,
+    ) -> Vec<(&'m CmkKey, &'m Declared, bool)>
+    where
+        'a: 'm,
+    {
+        let mut keys = Vec::new();
+        if account.inline_cmk.value() == Some(&true)
+            && let Some(key) = &account.inline_key
+        {
+            keys.push((key, &account.declared, true));
+        }
+        for binding in &self.model.cmk_bindings {
+            if self.links.target(&binding.account) == Target::Account(index) {
+                keys.push((&binding.key, &binding.declared, false));
+            }
+        }
+        keys
     }
 }
 

@@ -3,6 +3,7 @@
 //! apps, container environment variables, and module params that are not `@secure()`. Keys are
 //! followed through variables, and each name on the way is recorded.
 
+use super::extract::declaration_body;
 use super::syntax::{
     ArrayItem, Expr, ExprKind, ObjectItem, Program, Statement, StatementKind, StringPart,
 };
@@ -159,15 +160,6 @@ fn is_secure(statement: &Statement) -> bool {
             },
             _ => false,
         })
-}
-
-/// The object of `{...}`, `if (c) {...}` or `[for ...: {...}]`.
-fn declaration_body(value: &Expr) -> Option<&Expr> {
-    match &value.kind {
-        ExprKind::Object(_) => Some(value),
-        ExprKind::If { body, .. } | ExprKind::For { body, .. } => declaration_body(body),
-        _ => None,
-    }
 }
 
 /// The values of a resource body where a key is readable, with what they are.

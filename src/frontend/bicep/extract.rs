@@ -459,7 +459,7 @@ fn api_version(resource: &Resource) -> Option<&str> {
 }
 
 /// The object of `{...}`, `if (c) {...}` or `[for ...: {...}]`.
-fn declaration_body(value: &Expr) -> Option<&Expr> {
+pub(super) fn declaration_body(value: &Expr) -> Option<&Expr> {
     match &value.kind {
         ExprKind::Object(_) => Some(value),
         ExprKind::If { body, .. } | ExprKind::For { body, .. } => declaration_body(body),

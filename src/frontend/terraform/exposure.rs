@@ -8,6 +8,7 @@ use hcl_edit::expr::{Expression, FuncCall, ObjectKey, Traversal, TraversalOperat
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::visit::{Visit, visit_func_call, visit_traversal};
 
+use super::extract::{block_extent, block_header};
 use super::module::{ModuleIndex, is_sensitive};
 use super::program::{Child, Program};
 use crate::model::{Declared, Existence, KeyExposure, Language, Model};
@@ -149,23 +150,12 @@ struct Sinks<'a, 'm> {
 
 /// The declaration of a sink, built only when a key reaches it.
 fn sinks_declared(prefix: &str, file: FileId, block: &Block, address: String) -> Declared {
-    {
-        let start = block.ident.span().map_or(0, |s| s.start);
-        let end = block
-            .labels
-            .last()
-            .and_then(|label| label.span())
-            .map_or(start, |s| s.end);
-        let header = Span::new(file, start..end);
-        Declared {
-            address: format!("{prefix}{address}"),
-            extent: block
-                .span()
-                .map_or_else(|| header.clone(), |range| Span::new(file, range)),
-            header,
-            language: Language::Terraform,
-            existence: Existence::Always,
-        }
+    Declared {
+        address: format!("{prefix}{address}"),
+        header: block_header(file, block),
+        extent: block_extent(file, block),
+        language: Language::Terraform,
+        existence: Existence::Always,
     }
 }
 

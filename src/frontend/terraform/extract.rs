@@ -226,7 +226,10 @@ fn count_or_for_each(eval: &Evaluator<'_>, body: &Body) -> Repetition {
 }
 
 /// The whole block, header to closing brace.
-fn block_extent(file: crate::source::FileId, block: &hcl_edit::structure::Block) -> Span {
+pub(super) fn block_extent(
+    file: crate::source::FileId,
+    block: &hcl_edit::structure::Block,
+) -> Span {
     let header = block_header(file, block);
     match block.span() {
         Some(range) => Span::new(file, range),
@@ -235,7 +238,10 @@ fn block_extent(file: crate::source::FileId, block: &hcl_edit::structure::Block)
 }
 
 /// `resource "type" "name"` or `module "name"`: where findings about missing attributes point.
-fn block_header(file: crate::source::FileId, block: &hcl_edit::structure::Block) -> Span {
+pub(super) fn block_header(
+    file: crate::source::FileId,
+    block: &hcl_edit::structure::Block,
+) -> Span {
     let start = block.ident.span().map_or(0, |s| s.start);
     let end = block
         .labels
