@@ -19,11 +19,20 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("cannot write {path}")]
+    #[diagnostic(code(aoai_lint::output))]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error(transparent)]
     #[diagnostic(transparent)]
     Config(Box<ConfigError>),
 
-    /// Writing the report failed (a closed pipe included: the CLI ends quietly on that).
+    /// Writing the report failed. A closed standard output is not an error: the CLI stops
+    /// writing to it and keeps its exit code.
     #[error("cannot write the report: {0}")]
     #[diagnostic(code(aoai_lint::output))]
     Output(#[source] std::io::Error),

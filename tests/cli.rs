@@ -3,50 +3,8 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
-use serde_json::Value;
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn aoai_lint(cwd: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("aoai-lint").unwrap();
-    cmd.current_dir(cwd).env_remove("NO_COLOR");
-    cmd
-}
-
-fn repo() -> Command {
-    aoai_lint(Path::new(ROOT))
-}
-
-fn json(output: &[u8]) -> Value {
-    serde_json::from_slice(output).expect("valid JSON")
-}
-
-fn findings_of(output: &std::process::Output) -> Vec<Value> {
-    json(&output.stdout)["findings"]
-        .as_array()
-        .expect("findings")
-        .clone()
-}
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
-
-const INSECURE: &str = r#"resource "azurerm_cognitive_account" "main" {
-  name                = "oai"
-  location            = "swedencentral"
-  resource_group_name = "rg"
-  kind                = "OpenAI"
-  sku_name            = "S0"
-}
-"#;
+mod common;
+use common::*;
 
 #[test]
 fn demo_exits_1_with_findings_in_the_documented_json_schema() {

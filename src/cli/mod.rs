@@ -17,6 +17,10 @@ use crate::policy::{Policy, catalog};
 use crate::report::{self, Format, RenderOptions};
 use crate::rules::DataResidency;
 
+mod output;
+
+use output::{ClosablePipe, Destination, ReportFile, destinations};
+
 pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
@@ -210,99 +214,6 @@ fn stderr_color() -> bool {
     !no_color_env() && io::stderr().is_terminal()
 }
 
-/// Where one report goes.
-#[derive(Debug, Clone)]
-struct Destination {
-    format: Format,
-    /// `None`: standard output.
-    file: Option<PathBuf>,
-}
-
-/// Pairs each `--output` with the `--format` written before it; formats without an output go
-/// to standard output (at most one). No `--format` at all means human output.
-fn destinations(matches: &clap::ArgMatches) -> Result<Vec<Destination>, Error> {
-    let formats: Vec<(usize, Format)> = match (
-        matches.indices_of("formats"),
-        matches.get_many::<Format>("formats"),
-    ) {
-        (Some(indices), Some(values)) => indices.zip(values.copied()).collect(),
-        _ => vec![(0, Format::Human)],
-    };
-    let outputs: Vec<(usize, PathBuf)> = match (
-        matches.indices_of("outputs"),
-        matches.get_many::<PathBuf>("outputs"),
-    ) {
-        (Some(indices), Some(values)) => indices.zip(values.cloned()).collect(),
-        _ => Vec::new(),
-    };
-    let mut destinations: Vec<Destination> = formats
-        .iter()
-        .map(|&(_, format)| Destination { format, file: None })
-        .collect();
-    for (output_index, file) in outputs {
-        let Some(i) = formats
-            .iter()
-            .rposition(|&(format_index, _)| format_index < output_index)
-            .filter(|&i| destinations[i].file.is_none())
-        else {
-            return Err(Error::Usage(format!(
-                "--output {} needs its own --format before it",
-                file.display()
-            )));
-        };
-        destinations[i].file = Some(file);
-    }
-    if destinations.iter().filter(|d| d.file.is_none()).count() > 1 {
-        return Err(Error::Usage(
-            "only one --format can go to standard output: give the others an --output".into(),
-        ));
-    }
-    Ok(destinations)
-}
-
-/// A report file written to a temporary name beside it, renamed into place once complete, so
-/// readers never see half a report.
-struct PendingFile {
-    temporary: PathBuf,
-    target: PathBuf,
-}
-
-impl PendingFile {
-    fn create(target: &Path) -> Result<(Self, std::fs::File), Error> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temporary = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                path: dir.display().to_string(),
-                source,
-            })?;
-        }
-        let file = std::fs::File::create(&temporary).map_err(|source| Error::Io {
-            path: target.display().to_string(),
-            source,
-        })?;
-        let pending = PendingFile {
-            temporary,
-            target: target.to_path_buf(),
-        };
-        Ok((pending, file))
-    }
-
-    fn commit(self) -> Result<(), Error> {
-        std::fs::rename(&self.temporary, &self.target).map_err(|source| Error::Io {
-            path: self.target.display().to_string(),
-            source,
-        })
-    }
-
-    fn discard(self) {
-        let _ = std::fs::remove_file(&self.temporary);
-    }
-}
-
 fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> {
     let cwd = std::env::current_dir().map_err(|source| Error::Io {
         path: ".".into(),
@@ -341,22 +252,23 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
         ColorChoice::Never => false,
         ColorChoice::Auto => !no_color_env() && io::stdout().is_terminal(),
     };
+    // Files are opened before any work: a bad path fails fast, with nothing left behind.
     let mut pending = Vec::new();
+    let baseline_file = match &args.write_baseline {
+        Some(path) => Some(open_or_discard(path, &mut pending)?),
+        None => None,
+    };
     let mut reporters = Vec::new();
     for destination in &destinations {
         let (out, color): (Box<dyn Write>, bool) = match &destination.file {
             Some(path) => {
-                let (file, handle) = match PendingFile::create(path) {
-                    Ok(created) => created,
-                    Err(error) => {
-                        pending.into_iter().for_each(PendingFile::discard);
-                        return Err(error);
-                    }
-                };
-                pending.push(file);
+                let handle = open_or_discard(path, &mut pending)?;
                 (Box::new(io::BufWriter::new(handle)), false)
             }
-            None => (Box::new(io::BufWriter::new(io::stdout().lock())), color),
+            None => {
+                let pipe = ClosablePipe::new(io::stdout().lock());
+                (Box::new(io::BufWriter::new(pipe)), color)
+            }
         };
         let render = RenderOptions {
             color,
@@ -366,7 +278,7 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
     }
     let mut baseline_findings = Vec::new();
     let summary = lint_streaming(&options, &mut |scope| {
-        if args.write_baseline.is_some() {
+        if baseline_file.is_some() {
             baseline_findings.extend(scope.findings.iter().cloned());
         }
         reporters.iter_mut().try_for_each(|r| r.scope(&scope))
@@ -379,32 +291,44 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
             .map_err(Error::Output)
     });
     drop(reporters);
-    match summary {
+    let written = summary.and_then(|summary| {
+        if let (Some(mut handle), Some(path)) = (baseline_file, &args.write_baseline) {
+            let text = crate::baseline::render(&baseline_findings);
+            handle
+                .write_all(text.as_bytes())
+                .and_then(|()| handle.flush())
+                .map_err(|source| Error::Write {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+        }
+        Ok(summary)
+    });
+    match written {
         Ok(summary) => {
-            if let Some(path) = &args.write_baseline {
-                let (file, mut handle) = PendingFile::create(path)?;
-                let text = crate::baseline::render(&baseline_findings);
-                handle
-                    .write_all(text.as_bytes())
-                    .map_err(|source| Error::Io {
-                        path: path.display().to_string(),
-                        source,
-                    })?;
-                pending.push(file);
-            }
             for file in pending {
                 file.commit()?;
             }
             Ok(exit_code(&summary, fail_on))
         }
-        // A closed pipe (`aoai-lint | head`) is the reader's choice, not an error; report files
-        // cut short by it are not left behind.
-        Err(Error::Output(error)) if error.kind() == io::ErrorKind::BrokenPipe => {
-            pending.into_iter().for_each(PendingFile::discard);
-            Ok(EXIT_CLEAN)
+        Err(error) => {
+            pending.into_iter().for_each(ReportFile::discard);
+            Err(error)
+        }
+    }
+}
+
+/// Opens a report file, discarding the ones already opened when it cannot be.
+fn open_or_discard(path: &Path, pending: &mut Vec<ReportFile>) -> Result<Box<dyn Write>, Error> {
+    match ReportFile::open(path) {
+        Ok((file, handle)) => {
+            pending.push(file);
+            Ok(handle)
         }
         Err(error) => {
-            pending.into_iter().for_each(PendingFile::discard);
+            std::mem::take(pending)
+                .into_iter()
+                .for_each(ReportFile::discard);
             Err(error)
         }
     }

@@ -1,0 +1,271 @@
+//! Where reports go: standard output or `--output` files, opened before any work so that a bad
+//! path fails fast and leaves nothing behind.
+//!
+//! A regular file (or one that does not exist yet) is written atomically: a temporary file in
+//! the same directory, renamed over it once the report is complete, so readers never see half
+//! a report. Anything else (a device, a FIFO, `/dev/stdout`) is opened and written through:
+//! renaming over it would replace what the path is (`/dev/null` made a regular file, as root).
+//! A symlink is followed to its target, which is written the same way.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::report::Format;
+
+/// Where one report goes.
+#[derive(Debug, Clone)]
+pub struct Destination {
+    pub format: Format,
+    /// `None`: standard output.
+    pub file: Option<PathBuf>,
+}
+
+/// Pairs each `--output` with the `--format` written before it; formats without an output go
+/// to standard output (at most one). No `--format` at all means human output.
+pub fn destinations(matches: &clap::ArgMatches) -> Result<Vec<Destination>, Error> {
+    let formats: Vec<(usize, Format)> = match (
+        matches.indices_of("formats"),
+        matches.get_many::<Format>("formats"),
+    ) {
+        (Some(indices), Some(values)) => indices.zip(values.copied()).collect(),
+        _ => vec![(0, Format::Human)],
+    };
+    let outputs: Vec<(usize, PathBuf)> = match (
+        matches.indices_of("outputs"),
+        matches.get_many::<PathBuf>("outputs"),
+    ) {
+        (Some(indices), Some(values)) => indices.zip(values.cloned()).collect(),
+        _ => Vec::new(),
+    };
+    let mut destinations: Vec<Destination> = formats
+        .iter()
+        .map(|&(_, format)| Destination { format, file: None })
+        .collect();
+    for (output_index, file) in outputs {
+        let Some(i) = formats
+            .iter()
+            .rposition(|&(format_index, _)| format_index < output_index)
+            .filter(|&i| destinations[i].file.is_none())
+        else {
+            return Err(Error::Usage(format!(
+                "--output {} needs its own --format before it",
+                file.display()
+            )));
+        };
+        destinations[i].file = Some(file);
+    }
+    if destinations.iter().filter(|d| d.file.is_none()).count() > 1 {
+        return Err(Error::Usage(
+            "only one --format can go to standard output: give the others an --output".into(),
+        ));
+    }
+    Ok(destinations)
+}
+
+/// An opened `--output` (or `--write-baseline`) path.
+pub enum ReportFile {
+    /// Written to `temporary`, renamed to `target` on [`ReportFile::commit`].
+    Atomic { temporary: PathBuf, target: PathBuf },
+    /// Written in place: nothing to commit or discard.
+    Through,
+}
+
+impl ReportFile {
+    /// Opens `path` for a report, deciding from what the path is how to write it. A FIFO or
+    /// `/dev/stdout` may be a pipe its reader closes, as standard output may.
+    pub fn open(path: &Path) -> Result<(Self, Box<dyn Write>), Error> {
+        let write_error = |source| Error::Write {
+            path: path.display().to_string(),
+            source,
+        };
+        match regular_target(path).map_err(write_error)? {
+            Some(target) => {
+                let (file, handle) = Self::create_atomic(&target).map_err(write_error)?;
+                Ok((file, Box::new(handle)))
+            }
+            None => {
+                // Appending: `/dev/stdout` redirected to a file shares that file with the
+                // caller, whose writes it must not overwrite.
+                let handle = OpenOptions::new()
+                    .append(true)
+                    .open(path)
+                    .map_err(write_error)?;
+                Ok((ReportFile::Through, Box::new(ClosablePipe::new(handle))))
+            }
+        }
+    }
+
+    fn create_atomic(target: &Path) -> io::Result<(Self, File)> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temporary = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir)?;
+        }
+        let file = File::create(&temporary)?;
+        let pending = ReportFile::Atomic {
+            temporary,
+            target: target.to_path_buf(),
+        };
+        Ok((pending, file))
+    }
+
+    /// Puts a complete report in place.
+    pub fn commit(self) -> Result<(), Error> {
+        match self {
+            ReportFile::Atomic { temporary, target } => {
+                fs::rename(&temporary, &target).map_err(|source| {
+                    let _ = fs::remove_file(&temporary);
+                    Error::Write {
+                        path: target.display().to_string(),
+                        source,
+                    }
+                })
+            }
+            ReportFile::Through => Ok(()),
+        }
+    }
+
+    /// Leaves nothing behind of a report that is not complete.
+    pub fn discard(self) {
+        if let ReportFile::Atomic { temporary, .. } = self {
+            let _ = fs::remove_file(&temporary);
+        }
+    }
+}
+
+/// The regular file a report at `path` replaces atomically: `path` itself when it is a regular
+/// file or does not exist, a symlink's target when that is one. `None` for what must be written
+/// through (devices, FIFOs, sockets, and anything reached through `/dev` or `/proc`, such as
+/// `/dev/stdout`, whose target is the caller's open file). A directory is an error.
+fn regular_target(path: &Path) -> io::Result<Option<PathBuf>> {
+    if through_kernel(path) {
+        return Ok(None);
+    }
+    let metadata = match fs::symlink_metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            return Ok(Some(path.to_path_buf()));
+        }
+        Err(error) => return Err(error),
+    };
+    if metadata.is_dir() {
+        return Err(is_a_directory());
+    }
+    if metadata.is_file() {
+        return Ok(Some(path.to_path_buf()));
+    }
+    if !metadata.file_type().is_symlink() {
+        return Ok(None);
+    }
+    let target = match fs::canonicalize(path) {
+        Ok(target) => target,
+        // A dangling link: the report creates the file it names.
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            let link = fs::read_link(path)?;
+            let dir = path.parent().unwrap_or(Path::new(""));
+            return Ok(Some(dir.join(link)));
+        }
+        Err(error) => return Err(error),
+    };
+    let target_metadata = fs::metadata(&target)?;
+    if target_metadata.is_dir() {
+        return Err(is_a_directory());
+    }
+    Ok((target_metadata.is_file() && !through_kernel(&target)).then_some(target))
+}
+
+/// `/dev/stdout` and `/proc/self/fd/N` name a file the caller opened, and nothing under `/dev`
+/// or `/proc` is ours to replace, whatever it is now: written through.
+fn through_kernel(path: &Path) -> bool {
+    path.starts_with("/dev") || path.starts_with("/proc")
+}
+
+fn is_a_directory() -> io::Error {
+    io::Error::new(io::ErrorKind::IsADirectory, "is a directory")
+}
+
+/// Standard output that a reader may close (`aoai-lint | head -3`): once the pipe is closed,
+/// writes are dropped instead of failing, so the run finishes and its exit code still says
+/// whether there were findings.
+pub struct ClosablePipe<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> ClosablePipe<W> {
+    pub fn new(inner: W) -> Self {
+        ClosablePipe {
+            inner,
+            closed: false,
+        }
+    }
+
+    fn guard<T>(&mut self, result: io::Result<T>, closed_value: T) -> io::Result<T> {
+        match result {
+            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(closed_value)
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for ClosablePipe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let result = self.inner.write(buf);
+        self.guard(result, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = self.inner.flush();
+        self.guard(result, ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Closed;
+
+    impl Write for Closed {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_swallows_writes_and_says_it_closed() {
+        let mut pipe = ClosablePipe::new(Closed);
+        assert!(pipe.write_all(b"finding\n").is_ok());
+        assert!(pipe.flush().is_ok());
+        assert!(pipe.closed);
+    }
+
+    #[test]
+    fn regular_files_and_new_paths_are_replaced_atomically_devices_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new.json");
+        assert_eq!(regular_target(&new).unwrap(), Some(new.clone()));
+        fs::write(&new, "x").unwrap();
+        assert_eq!(regular_target(&new).unwrap(), Some(new.clone()));
+        assert!(regular_target(dir.path()).is_err());
+        assert_eq!(regular_target(Path::new("/dev/null")).unwrap(), None);
+        assert_eq!(regular_target(Path::new("/dev/stdout")).unwrap(), None);
+    }
+}

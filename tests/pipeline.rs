@@ -1,0 +1,127 @@
+//! aoai-lint in real pipelines: output paths that are not plain files, closed pipes,
+//! pre-commit on value files, symlinks, explicit files and portable baselines.
+
+use std::fs;
+use std::io::Read;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt, symlink};
+use std::path::Path;
+use std::process::Stdio;
+
+mod common;
+use common::*;
+
+fn binary() -> std::process::Command {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("aoai-lint"))
+}
+
+/// `O_NONBLOCK` on Linux.
+const O_NONBLOCK: i32 = 0o4000;
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn output_to_a_fifo_writes_through_and_leaves_it_a_fifo() {
+    let dir = tree(&[("main.tf", INSECURE)]);
+    let fifo = dir.path().join("report.fifo");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // A reader that does not wait for a writer, so the test ends even when none comes.
+    let mut reader = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(O_NONBLOCK)
+        .open(&fifo)
+        .unwrap();
+    let output = aoai_lint(dir.path())
+        .args(["main.tf", "--format", "compact", "--output"])
+        .arg(&fifo)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let mut text = String::new();
+    reader.read_to_string(&mut text).unwrap();
+    assert!(text.contains("AOAI001"), "{text}");
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert_eq!(names_in(dir.path()), ["main.tf", "report.fifo"]);
+}
+
+#[test]
+fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
+    let dir = tree(&[("main.tf", INSECURE), ("reports/real.txt", "old")]);
+    symlink("reports/real.txt", dir.path().join("link.txt")).unwrap();
+    let output = aoai_lint(dir.path())
+        .args(["main.tf", "--format", "compact", "--output", "link.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let link = fs::symlink_metadata(dir.path().join("link.txt")).unwrap();
+    assert!(link.file_type().is_symlink());
+    let written = fs::read_to_string(dir.path().join("reports/real.txt")).unwrap();
+    assert!(written.contains("AOAI001"), "{written}");
+    assert_eq!(names_in(&dir.path().join("reports")), ["real.txt"]);
+}
+
+#[test]
+fn output_to_dev_stdout_reaches_the_callers_standard_output() {
+    let dir = tree(&[("main.tf", INSECURE)]);
+    let output = aoai_lint(dir.path())
+        .args(["main.tf", "--format", "compact", "--output", "/dev/stdout"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("AOAI001"));
+}
+
+#[test]
+fn output_to_a_directory_or_an_unwritable_path_fails_first_and_leaves_nothing() {
+    let dir = tree(&[("main.tf", INSECURE), ("out/keep", "")]);
+    for target in ["out", "main.tf/x.json"] {
+        let output = aoai_lint(dir.path())
+            .args(["main.tf", "--format", "json", "--output", "ok.json"])
+            .args(["--format", "sarif", "--output", target])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{target}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("cannot write"), "{stderr}");
+        assert!(output.stdout.is_empty());
+        assert_eq!(names_in(dir.path()), ["main.tf", "out"], "{target}");
+        assert_eq!(names_in(&dir.path().join("out")), ["keep"]);
+    }
+}
+
+/// `aoai-lint | head -3`: the reader stops early; the exit code still reports the findings.
+#[test]
+fn a_closed_pipe_keeps_the_exit_code_in_every_format() {
+    let files: Vec<(String, &str)> = (0..200)
+        .map(|i| (format!("stack{i}/main.tf"), INSECURE))
+        .collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    let dir = tree(&files);
+    for format in ["human", "compact", "json", "sarif", "github", "junit"] {
+        let mut child = binary()
+            .current_dir(dir.path())
+            .args([".", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read a little, then close the pipe as `head` does.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 64];
+        stdout.read_exact(&mut first).unwrap();
+        drop(stdout);
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}: {output:?}");
+        assert!(output.stderr.is_empty(), "{format}: {output:?}");
+    }
+}
