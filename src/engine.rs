@@ -1,7 +1,7 @@
 //! The pipeline for one run: discover -> per scope (in parallel): read, parse, model, link,
 //! rules, locate -> one sorted report.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::config::UnknownLevel;
 use crate::discover::{Discovered, DiscoveredFile, Scope, discover, exclude_set};
 use crate::error::Error;
-use crate::finding::{FileError, Finding, Level, Location, Outcome, Related};
+use crate::finding::{FileError, Finding, Level, Location, Outcome, Related, capped_message};
 use crate::frontend::{FileKind, SyntaxError, arm, bicep, terraform};
 use crate::module_graph::{CalledModules, called_modules};
 use crate::policy::{Catalog, catalog};
@@ -161,6 +161,9 @@ pub struct ScopeReport {
     /// [`Options::show_suppressed`] asks for them.
     pub suppressed: Vec<Finding>,
     pub suppressed_count: usize,
+    /// The texts of the files that findings and errors point into, by displayed path: reporters
+    /// show snippets from these, never from disk.
+    pub sources: BTreeMap<Arc<str>, Arc<str>>,
 }
 
 /// One resource checked by one rule, at the resource's header.
@@ -365,7 +368,7 @@ fn lint_scope(
                             file: file.display.clone(),
                             line,
                             column,
-                            message: error.message,
+                            message: capped_message(error.message),
                             offset: error.position.map(|_| offset),
                         };
                         (LoadedFile::new(id, String::new()), Err(error))
@@ -426,7 +429,7 @@ fn lint_scope(
                     file: file.display.clone(),
                     line: position.line,
                     column: position.column,
-                    message: format!("syntax error: {message}"),
+                    message: capped_message(format!("syntax error: {message}")),
                     offset: Some(offset),
                 }
             });
@@ -543,7 +546,7 @@ fn lint_scope(
             name: &policy.name,
             level,
             outcome: finding.outcome,
-            message: finding.message,
+            message: capped_message(finding.message),
             help: policy.remediation_for(finding.language),
             url: &policy.references.learn,
             resource: finding.resource,
@@ -618,7 +621,41 @@ fn lint_scope(
         .suppressed
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     output.errors.sort();
+    output.sources = shown_sources(&output, |display| {
+        let scope_file = files
+            .iter()
+            .find(|f| discovered.file(f.id).display.as_ref() == display);
+        let module_file = || {
+            module_files
+                .iter()
+                .find(|m| m.display.as_ref() == display)
+                .map(|m| &m.file)
+        };
+        scope_file.or_else(module_file).map(|f| f.text.as_str())
+    });
     output
+}
+
+/// The texts of the files a scope's findings and errors point into, for reporters' snippets:
+/// what was linted, which for `--stdin-filename` is not what is on disk.
+fn shown_sources<'t>(
+    output: &ScopeReport,
+    text_of: impl Fn(&str) -> Option<&'t str>,
+) -> BTreeMap<Arc<str>, Arc<str>> {
+    let findings = output.findings.iter().chain(&output.suppressed);
+    let locations = findings.flat_map(|f| {
+        std::iter::once(&f.location.file).chain(f.related.iter().map(|r| &r.location.file))
+    });
+    let errors = output.errors.iter().filter(|e| e.offset.is_some());
+    let mut sources = BTreeMap::new();
+    for file in locations.chain(errors.map(|e| &e.file)) {
+        if !sources.contains_key(file)
+            && let Some(text) = text_of(file)
+        {
+            sources.insert(file.clone(), Arc::from(text));
+        }
+    }
+    sources
 }
 
 /// A file read because a module call leads to it.
@@ -714,7 +751,7 @@ impl<'a> ModuleFiles<'a> {
             file: module.display.clone(),
             line: position.line,
             column: position.column,
-            message: format!("syntax error: {}", error.message),
+            message: capped_message(format!("syntax error: {}", error.message)),
             offset: Some(error.offset),
         });
     }

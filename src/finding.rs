@@ -122,3 +122,39 @@ pub struct FileError {
     /// Byte offset of the error, for snippet rendering (None when the file was not read).
     pub offset: Option<usize>,
 }
+
+/// Characters a message keeps: messages quote what they are about (an ARM expression, a
+/// value), which a minified template can make megabytes long.
+const MESSAGE_LIMIT: usize = 400;
+/// Characters kept from the end of a cut message, where it says how to make a value known.
+const MESSAGE_TAIL: usize = 100;
+
+/// `message`, its middle cut when it is longer than [`MESSAGE_LIMIT`] characters, saying so.
+pub fn capped_message(message: String) -> String {
+    let length = message.chars().count();
+    if length <= MESSAGE_LIMIT {
+        return message;
+    }
+    let head: String = message.chars().take(MESSAGE_LIMIT - MESSAGE_TAIL).collect();
+    let tail: String = message.chars().skip(length - MESSAGE_TAIL).collect();
+    let cut = length - MESSAGE_LIMIT;
+    format!("{head} … [{cut} characters cut] … {tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_cut_in_the_middle_and_say_so() {
+        assert_eq!(capped_message("short".into()), "short");
+        let long = format!(
+            "uses `[f('{}')]`, which is not evaluated",
+            "y".repeat(800_000)
+        );
+        let capped = capped_message(long);
+        assert!(capped.chars().count() < MESSAGE_LIMIT + 40, "{capped}");
+        assert!(capped.contains("characters cut]"));
+        assert!(capped.ends_with("which is not evaluated"));
+    }
+}

@@ -125,3 +125,50 @@ fn a_closed_pipe_keeps_the_exit_code_in_every_format() {
         assert!(output.stderr.is_empty(), "{format}: {output:?}");
     }
 }
+
+/// A minified template: one line, the account past column 65,535.
+fn minified_template(tail: &str) -> String {
+    let pad = "x".repeat(70_000);
+    format!(
+        r#"{{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","contentVersion":"1.0.0.0","parameters":{{"pad":{{"type":"string","defaultValue":"{pad}"}}}},"resources":[{{"type":"Microsoft.CognitiveServices/accounts","apiVersion":"2024-10-01","name":"oai","location":"swedencentral","kind":"OpenAI","properties":{{"publicNetworkAccess":"[f('{}')]"}}}}]{tail}"#,
+        "y".repeat(800_000)
+    )
+}
+
+#[test]
+fn findings_and_parse_errors_past_column_65535_render_as_a_window_of_the_line() {
+    let dir = tree(&[
+        ("ok/azuredeploy.json", &minified_template("}")),
+        ("broken/azuredeploy.json", &minified_template(",,}")),
+    ]);
+    let output = aoai_lint(dir.path()).arg(".").output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("AOAI001") && text.contains("AOAI002"),
+        "{text}"
+    );
+    assert!(text.contains("broken/azuredeploy.json:1:"), "{text}");
+    assert!(text.contains("ok/azuredeploy.json:1:70"), "{text}");
+    assert!(text.contains('…'), "the long line is cut: {text}");
+    // The 800 KB expression is not echoed whole.
+    assert!(text.len() < 50_000, "{} bytes of output", text.len());
+    assert!(text.contains("characters cut]"), "{text}");
+}
+
+#[test]
+fn human_snippets_show_the_stdin_buffer_not_the_file_on_disk() {
+    let dir = tree(&[("main.tf", "# on disk\n")]);
+    let output = aoai_lint(dir.path())
+        .args(["--stdin-filename", "main.tf", "--color", "never"])
+        .write_stdin(INSECURE)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("resource \"azurerm_cognitive_account\" \"main\""),
+        "{text}"
+    );
+    assert!(!text.contains("on disk"), "{text}");
+}

@@ -1,9 +1,12 @@
-//! The Bicep parser and model building on arbitrary text: no panic, no stack overflow, no hang.
+//! The Bicep parser and model building on arbitrary text: no panic, no stack overflow, no hang; then
+//! the whole run through every reporter.
 #![no_main]
 
 use aoai_lint::frontend::bicep;
 use aoai_lint::source::FileId;
 use libfuzzer_sys::fuzz_target;
+
+mod render;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -12,6 +15,7 @@ fuzz_target!(|data: &[u8]| {
         let model = bicep::build_model(&[file], &Default::default());
         let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), &settings(), |_| true);
     }
+    render::lint_and_render("main.bicep", text);
 });
 
 /// Every rule runs, AOAI011 with its strictest mode.

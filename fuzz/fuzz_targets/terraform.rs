@@ -1,5 +1,6 @@
 //! The Terraform comment lexer, parser, evaluator and model building on arbitrary text, with a local module
-//! that is the same text again: no panic, no stack overflow, no hang.
+//! that is the same text again: no panic, no stack overflow, no hang; then
+//! the whole run through every reporter.
 #![no_main]
 
 use std::collections::HashMap;
@@ -8,6 +9,8 @@ use std::path::Path;
 use aoai_lint::frontend::terraform::{self, FileRole, ModuleLoader, ParsedFile};
 use aoai_lint::source::FileId;
 use libfuzzer_sys::fuzz_target;
+
+mod render;
 
 /// Every module directory holds the fuzzed text itself: calls recurse until the bounds stop them.
 struct SameText<'a>(&'a str);
@@ -27,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
         let model = terraform::build_model(Path::new(""), vec![file], &HashMap::new(), &mut SameText(text));
         let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), &settings(), |_| true);
     }
+    render::lint_and_render("main.tf", text);
 });
 
 /// Every rule runs, AOAI011 with its strictest mode.

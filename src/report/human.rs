@@ -7,10 +7,10 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
-    SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity, SourceCode,
 };
 
+use super::snippet::{Snippet, SourceText};
 use super::{RenderOptions, Reporter, plural};
 use crate::engine::{ScopeReport, Summary};
 use crate::finding::{FileError, Finding, Level, Location, Outcome};
@@ -35,11 +35,18 @@ impl<'w> Human<'w> {
         Human {
             out,
             handler,
-            sources: Sources {
-                cwd: options.cwd,
-                cache: HashMap::new(),
-            },
+            sources: Sources::default(),
         }
+    }
+
+    /// The lines of `primary` and of `others` in the same file, cut to what is shown.
+    fn snippet(&mut self, primary: &Location, others: &[&Location]) -> Option<Snippet> {
+        let text = self.sources.get(&primary.file)?;
+        let spans: Vec<std::ops::Range<usize>> = std::iter::once(primary)
+            .chain(others.iter().copied())
+            .map(|l| l.offset..l.offset + l.length)
+            .collect();
+        Some(Snippet::new(&primary.file, &text, &spans, primary.offset))
     }
 
     fn render(&mut self, diagnostic: &dyn Diagnostic) -> io::Result<()> {
@@ -53,8 +60,18 @@ impl<'w> Human<'w> {
 
 impl Reporter for Human<'_> {
     fn scope(&mut self, scope: &ScopeReport) -> io::Result<()> {
+        self.sources.load(scope);
         for error in &scope.errors {
-            let source = self.sources.get(&error.file);
+            let source = error.offset.and_then(|offset| {
+                let text = self.sources.get(&error.file)?;
+                let span = offset..offset;
+                Some(Snippet::new(
+                    &error.file,
+                    &text,
+                    std::slice::from_ref(&span),
+                    offset,
+                ))
+            });
             self.render(&ErrorDiagnostic { error, source })?;
         }
         for finding in scope.findings.iter().chain(&scope.suppressed) {
@@ -65,10 +82,16 @@ impl Reporter for Human<'_> {
                 .map(|r| RelatedDiagnostic {
                     message: r.message.clone(),
                     location: r.location.clone(),
-                    source: self.sources.get(&r.location.file),
+                    source: self.snippet(&r.location, &[]),
                 })
                 .collect();
-            let source = self.sources.get(&finding.location.file);
+            let same_file: Vec<&Location> = finding
+                .related
+                .iter()
+                .map(|r| &r.location)
+                .filter(|l| l.file == finding.location.file)
+                .collect();
+            let source = self.snippet(&finding.location, &same_file);
             self.render(&FindingDiagnostic {
                 finding,
                 source,
@@ -133,42 +156,30 @@ fn summary_line(summary: &Summary) -> String {
     line
 }
 
-/// Source texts for snippets, read back from disk once per file: the engine does not keep the
-/// text of every file in memory.
+/// The texts of one scope's files, from the engine (what was linted, not what is on disk now),
+/// with their line starts computed once per file.
+#[derive(Default)]
 struct Sources {
-    cwd: std::path::PathBuf,
-    cache: HashMap<String, Option<NamedSource<Arc<str>>>>,
+    cache: HashMap<Arc<str>, Arc<SourceText>>,
 }
 
 impl Sources {
-    fn get(&mut self, file: &str) -> Option<NamedSource<Arc<str>>> {
-        let cwd = &self.cwd;
-        self.cache
-            .entry(file.to_string())
-            .or_insert_with(|| {
-                let bytes = std::fs::read(cwd.join(file)).ok()?;
-                let text: Arc<str> = String::from_utf8_lossy(&bytes).into();
-                Some(NamedSource::new(file, text))
-            })
-            .clone()
+    fn load(&mut self, scope: &ScopeReport) {
+        self.cache.clear();
+        for (file, text) in &scope.sources {
+            let source = Arc::new(SourceText::new(text.clone()));
+            self.cache.insert(file.clone(), source);
+        }
     }
-}
 
-/// A span clamped to the text, in case the file changed since it was linted.
-fn clamped_span(
-    source: &Option<NamedSource<Arc<str>>>,
-    offset: usize,
-    length: usize,
-) -> Option<(usize, usize)> {
-    let text = source.as_ref()?.inner();
-    let start = crate::source::clamp_to_char_boundary(text, offset);
-    let end = crate::source::clamp_to_char_boundary(text, offset + length);
-    Some((start, end - start))
+    fn get(&self, file: &str) -> Option<Arc<SourceText>> {
+        self.cache.get(file).cloned()
+    }
 }
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Snippet>,
     related: Vec<RelatedDiagnostic>,
 }
 
@@ -227,11 +238,8 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let finding = self.finding;
-        let primary = clamped_span(
-            &self.source,
-            finding.location.offset,
-            finding.location.length,
-        )?;
+        let source = self.source.as_ref()?;
+        let primary = source.span(finding.location.offset, finding.location.length)?;
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(finding.label.clone()),
             primary,
@@ -241,11 +249,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
             .iter()
             .filter(|r| r.location.file == finding.location.file)
         {
-            if let Some(span) = clamped_span(
-                &self.source,
-                related.location.offset,
-                related.location.length,
-            ) {
+            if let Some(span) = source.span(related.location.offset, related.location.length) {
                 labels.push(LabeledSpan::new_with_span(
                     Some(related.message.clone()),
                     span,
@@ -276,7 +280,7 @@ fn severity(level: Level) -> Severity {
 struct RelatedDiagnostic {
     message: String,
     location: Location,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Snippet>,
 }
 
 impl fmt::Display for RelatedDiagnostic {
@@ -301,7 +305,8 @@ impl Diagnostic for RelatedDiagnostic {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = clamped_span(&self.source, self.location.offset, self.location.length)?;
+        let source = self.source.as_ref()?;
+        let span = source.span(self.location.offset, self.location.length)?;
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(None, span),
         )))
@@ -310,7 +315,7 @@ impl Diagnostic for RelatedDiagnostic {
 
 struct ErrorDiagnostic<'a> {
     error: &'a FileError,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Snippet>,
 }
 
 impl fmt::Debug for ErrorDiagnostic<'_> {
@@ -350,7 +355,7 @@ impl Diagnostic for ErrorDiagnostic<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = clamped_span(&self.source, self.error.offset?, 0)?;
+        let span = self.source.as_ref()?.span(self.error.offset?, 0)?;
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(Some("here".into()), span),
         )))

@@ -7,6 +7,7 @@ mod human;
 mod json;
 mod junit;
 mod sarif;
+mod snippet;
 
 use std::io::{self, Write};
 use std::path::PathBuf;

@@ -1,0 +1,284 @@
+//! The part of a file a diagnostic shows: the lines its spans touch, with one line of context,
+//! each long line cut to a window around its span (a minified ARM template is one line of
+//! megabytes, and miette's renderer cannot draw past column 65,535). miette renders it with the
+//! file's real line numbers and columns.
+
+use std::ops::Range;
+
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+/// Lines longer than this (in bytes) are cut to a window.
+const LONG_LINE: usize = 160;
+/// Characters of a cut line shown before the span's start, and in all.
+const WINDOW_LEAD: usize = 40;
+const WINDOW_WIDTH: usize = 120;
+const ELLIPSIS: &str = "…";
+
+/// A file's text with the start offset of each line, shared by the diagnostics of one file.
+pub struct SourceText {
+    pub text: std::sync::Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceText {
+    pub fn new(text: std::sync::Arc<str>) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceText { text, line_starts }
+    }
+
+    /// The last line with text: a final line break ends a line, it does not start one.
+    fn last_line(&self) -> usize {
+        let lines = self.line_starts.len();
+        if lines > 1 && self.line_starts[lines - 1] == self.text.len() {
+            lines - 2
+        } else {
+            lines - 1
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    /// The byte range of line `line`, without its line break.
+    fn line_range(&self, line: usize) -> Range<usize> {
+        let start = self.line_starts[line];
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        let end = if self.text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end
+    }
+}
+
+/// One line of a [`Snippet`].
+#[derive(Debug)]
+struct SnippetLine {
+    /// Where the line starts in the snippet's text.
+    start: usize,
+    /// Bytes before the window's own text: an ellipsis when the line is cut on the left.
+    prefix: usize,
+    /// The line's 0-based number in the file.
+    number: usize,
+    /// The byte range of the file the line shows.
+    window: Range<usize>,
+    /// Characters of the file's line before the window.
+    column: usize,
+}
+
+#[derive(Debug)]
+pub struct Snippet {
+    name: String,
+    text: String,
+    lines: Vec<SnippetLine>,
+}
+
+impl Snippet {
+    /// The lines `spans` (byte ranges of `source`) touch, one line of context around each;
+    /// a long line is cut around `anchor` when it holds it, else around its first span.
+    pub fn new(name: &str, source: &SourceText, spans: &[Range<usize>], anchor: usize) -> Self {
+        let clamp = |offset: usize| crate::source::clamp_to_char_boundary(&source.text, offset);
+        let spans: Vec<Range<usize>> = spans
+            .iter()
+            .map(|s| clamp(s.start)..clamp(s.end.max(s.start)))
+            .collect();
+        let last_line = source.last_line();
+        let mut ranges: Vec<Range<usize>> = spans
+            .iter()
+            .map(|span| {
+                let first = source.line_of(span.start);
+                let last = source.line_of(span.end.saturating_sub(1).max(span.start));
+                first.saturating_sub(1)..(last + 1).min(last_line)
+            })
+            .collect();
+        ranges.sort_by_key(|r| r.start);
+        let mut snippet = Snippet {
+            name: name.to_string(),
+            text: String::new(),
+            lines: Vec::new(),
+        };
+        let mut next_line = 0;
+        for range in ranges {
+            for line in range.start.max(next_line)..=range.end {
+                let focus = line_focus(source, line, &spans, clamp(anchor));
+                snippet.push_line(source, line, focus);
+            }
+            next_line = next_line.max(range.end + 1);
+        }
+        snippet
+    }
+
+    fn push_line(&mut self, source: &SourceText, number: usize, focus: usize) {
+        let range = source.line_range(number);
+        let line = &source.text[range.clone()];
+        let (window, column) = if line.len() > LONG_LINE {
+            window_around(line, focus - range.start)
+        } else {
+            (0..line.len(), 0)
+        };
+        let start = self.text.len();
+        let cut_left = window.start > 0;
+        if cut_left {
+            self.text.push_str(ELLIPSIS);
+        }
+        self.text.push_str(&line[window.clone()]);
+        if window.end < line.len() {
+            self.text.push_str(ELLIPSIS);
+        }
+        self.text.push('\n');
+        self.lines.push(SnippetLine {
+            start,
+            prefix: if cut_left { ELLIPSIS.len() } else { 0 },
+            number,
+            window: range.start + window.start..range.start + window.end,
+            column,
+        });
+    }
+
+    /// Where a byte offset of the file is in the snippet, clamped to the window of its line.
+    fn offset_of(&self, offset: usize) -> Option<usize> {
+        let index = self
+            .lines
+            .partition_point(|line| line.window.start <= offset)
+            .checked_sub(1)?;
+        let line = &self.lines[index];
+        let within = offset.clamp(line.window.start, line.window.end) - line.window.start;
+        Some(line.start + line.prefix + within)
+    }
+
+    /// A span of the file, as `(offset, length)` in the snippet.
+    pub fn span(&self, offset: usize, length: usize) -> Option<(usize, usize)> {
+        let start = self.offset_of(offset)?;
+        let end = self.offset_of(offset + length)?.max(start);
+        Some((start, end - start))
+    }
+}
+
+/// The offset on `line` a long line's window is cut around: `anchor` when on it, else the
+/// first span boundary on it, else its start.
+fn line_focus(source: &SourceText, line: usize, spans: &[Range<usize>], anchor: usize) -> usize {
+    let range = source.line_range(line);
+    let on_line = |offset: &usize| range.contains(offset) || *offset == range.end;
+    if on_line(&anchor) {
+        return anchor;
+    }
+    spans
+        .iter()
+        .flat_map(|span| [span.start, span.end])
+        .find(on_line)
+        .unwrap_or(range.start)
+}
+
+/// A window of at most [`WINDOW_WIDTH`] characters of `line` starting [`WINDOW_LEAD`]
+/// characters before `focus`, with the number of characters before it.
+fn window_around(line: &str, focus: usize) -> (Range<usize>, usize) {
+    let focus = crate::source::clamp_to_char_boundary(line, focus);
+    let before: Vec<(usize, char)> = line[..focus]
+        .char_indices()
+        .rev()
+        .take(WINDOW_LEAD)
+        .collect();
+    let start = before.last().map_or(focus, |&(i, _)| i);
+    let end = line[start..]
+        .char_indices()
+        .nth(WINDOW_WIDTH)
+        .map_or(line.len(), |(i, _)| start + i);
+    let column = line[..start].chars().count();
+    (start..end, column)
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner =
+            self.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        let start = inner.span().offset();
+        let index = self
+            .lines
+            .partition_point(|line| line.start <= start)
+            .checked_sub(1)
+            .ok_or(MietteError::OutOfBounds)?;
+        let line = &self.lines[index];
+        let column = if context_lines_before == 0 {
+            let shown_from = (line.start + line.prefix).min(start);
+            line.column + self.text[shown_from..start].chars().count()
+        } else {
+            0
+        };
+        let data = inner.data();
+        let line_count = data.iter().filter(|&&b| b == b'\n').count();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            *inner.span(),
+            line.number,
+            column,
+            line_count,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> SourceText {
+        SourceText::new(text.into())
+    }
+
+    #[test]
+    fn short_lines_are_kept_with_one_line_of_context() {
+        let text = "a\nb\nc = 1\nd\ne\n";
+        let snippet = Snippet::new("f", &source(text), std::slice::from_ref(&(6..7)), 6);
+        assert_eq!(snippet.text, "b\nc = 1\nd\n");
+        assert_eq!(snippet.span(6, 1), Some((4, 1)));
+        let contents = snippet.read_span(&(4, 1).into(), 0, 0).unwrap();
+        assert_eq!((contents.line(), contents.column()), (2, 2));
+    }
+
+    #[test]
+    fn a_long_line_is_cut_to_a_window_around_the_span_with_its_real_column() {
+        let text = format!("{}\"x\": 1{}", "a".repeat(70_000), "b".repeat(70_000));
+        let source = source(&text);
+        let snippet = Snippet::new(
+            "f",
+            &source,
+            std::slice::from_ref(&(70_000..70_003)),
+            70_000,
+        );
+        assert!(snippet.text.starts_with(ELLIPSIS) && snippet.text.ends_with("…\n"));
+        assert!(snippet.text.chars().count() < WINDOW_WIDTH + 4);
+        let (offset, length) = snippet.span(70_000, 3).unwrap();
+        assert_eq!(&snippet.text[offset..offset + length], "\"x\"");
+        let contents = snippet.read_span(&(offset, length).into(), 0, 0).unwrap();
+        assert_eq!((contents.line(), contents.column()), (0, 70_000));
+    }
+
+    #[test]
+    fn distant_spans_keep_their_own_line_numbers() {
+        let text: String = (0..100).map(|i| format!("line {i}\n")).collect();
+        let source = source(&text);
+        let at = |line: usize| source.line_starts[line];
+        let snippet = Snippet::new("f", &source, &[at(10)..at(10) + 4, at(80)..at(80) + 4], 0);
+        let (offset, _) = snippet.span(at(80), 4).unwrap();
+        let contents = snippet.read_span(&(offset, 4).into(), 1, 1).unwrap();
+        assert_eq!(contents.line(), 79);
+        assert!(
+            std::str::from_utf8(contents.data())
+                .unwrap()
+                .starts_with("line 79")
+        );
+    }
+}
