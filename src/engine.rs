@@ -146,6 +146,8 @@ impl Summary {
 /// The findings and errors of one scope (a directory), sorted: the unit reporters receive.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScopeReport {
+    /// The scope's directory as displayed: the caller of the modules it reads.
+    pub root: Arc<str>,
     pub findings: Vec<Finding>,
     pub errors: Vec<FileError>,
     /// Files linted (JSON that is not a template, and context-only siblings, do not count).
@@ -352,7 +354,10 @@ fn lint_scope(
     var_files: &[terraform::ParsedFile],
     catalog: &'static Catalog,
 ) -> ScopeReport {
-    let mut output = ScopeReport::default();
+    let mut output = ScopeReport {
+        root: display_path(&scope.dir, &options.cwd).into(),
+        ..ScopeReport::default()
+    };
     let loaded: Vec<(LoadedFile, Result<Parsed, FileError>)> = scope
         .files
         .par_iter()

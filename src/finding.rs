@@ -90,13 +90,15 @@ impl Finding {
     /// Identifies the finding across runs while lines move: rule, file, resource and attribute
     /// (FNV-1a, 64 bits, hex). Used by SARIF `partialFingerprints` and baselines.
     pub fn fingerprint(&self) -> String {
+        self.fingerprint_in(&self.location.file, None)
+    }
+
+    /// [`Finding::fingerprint`] with the file named as given (baselines name files relative to
+    /// themselves), and the caller whose module call the finding holds for when one does.
+    pub fn fingerprint_in(&self, file: &str, caller: Option<&str>) -> String {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for part in [
-            self.rule,
-            &self.location.file,
-            &self.resource,
-            &self.attribute,
-        ] {
+        let parts = [self.rule, file, &self.resource, &self.attribute];
+        for part in parts.into_iter().chain(caller) {
             for byte in part.bytes().chain([0]) {
                 hash ^= u64::from(byte);
                 hash = hash.wrapping_mul(0x0000_0100_0000_01b3);

@@ -273,6 +273,7 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
         let render = RenderOptions {
             color,
             cwd: cwd.clone(),
+            azure_pipeline: report::AzurePipeline::from_env(),
         };
         reporters.push(report::reporter(destination.format, out, render));
     }

@@ -33,9 +33,13 @@ pub enum Format {
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
     pub color: bool,
-    /// Where the displayed paths are relative to, to read source snippets back.
+    /// Where the displayed paths are relative to (SARIF's `%SRCROOT%`).
     pub cwd: PathBuf,
+    /// The Azure DevOps pipeline run this is, when it is one (SARIF `automationDetails`).
+    pub azure_pipeline: Option<AzurePipeline>,
 }
+
+pub use sarif::AzurePipeline;
 
 pub trait Reporter {
     fn scope(&mut self, scope: &ScopeReport) -> io::Result<()>;

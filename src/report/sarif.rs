@@ -2,6 +2,7 @@
 //! one result per finding with its related locations and a fingerprint that survives line
 //! moves, and files that could not be parsed as tool execution notifications.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
@@ -13,6 +14,8 @@ use crate::policy::{Policy, catalog};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/aoai-lint/aoai-lint";
+/// `category/`: one analysis category, as GitHub and Azure DevOps track runs by it.
+const AUTOMATION_ID: &str = "aoai-lint/";
 /// The base of every artifact URI: the working directory the paths are relative to.
 const SRCROOT: &str = "%SRCROOT%";
 
@@ -22,6 +25,8 @@ pub struct Sarif<'w> {
     started: bool,
     results_written: usize,
     errors: Vec<FileError>,
+    /// Results per fingerprint so far: a repeated one gets an ordinal, so each is unique.
+    fingerprints: HashMap<String, usize>,
 }
 
 impl<'w> Sarif<'w> {
@@ -32,6 +37,7 @@ impl<'w> Sarif<'w> {
             started: false,
             results_written: 0,
             errors: Vec::new(),
+            fingerprints: HashMap::new(),
         }
     }
 
@@ -42,15 +48,20 @@ impl<'w> Sarif<'w> {
         self.started = true;
         let driver = json!({
             "name": env!("CARGO_PKG_NAME"),
+            "fullName": concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")),
             "version": env!("CARGO_PKG_VERSION"),
             "semanticVersion": env!("CARGO_PKG_VERSION"),
             "informationUri": INFORMATION_URI,
             "rules": catalog().policies.iter().map(rule).collect::<Vec<_>>(),
         });
         let base = json!({ SRCROOT: { "uri": directory_uri(&self.options.cwd) } });
+        let automation = match &self.options.azure_pipeline {
+            Some(pipeline) => pipeline.automation_details(),
+            None => json!({ "id": AUTOMATION_ID }),
+        };
         write!(
             self.out,
-            "{{\n  \"$schema\": \"{SCHEMA}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {{\"driver\": {driver}}},\n      \"originalUriBaseIds\": {base},\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": ["
+            "{{\n  \"$schema\": \"{SCHEMA}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {{\"driver\": {driver}}},\n      \"automationDetails\": {automation},\n      \"originalUriBaseIds\": {base},\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": ["
         )
     }
 }
@@ -112,18 +123,17 @@ fn location(location: &Location) -> Value {
     })
 }
 
-fn result(finding: &Finding) -> Value {
+fn result(finding: &Finding, fingerprint: String) -> Value {
     let rule_index = catalog()
         .policies
         .iter()
         .position(|p| p.id == finding.rule)
         .unwrap_or_default();
-    // An unknown outcome asks a person to look: SARIF's `review` kind. Its level stays `note`
-    // (the SARIF text prefers `none` for non-`fail` kinds, but GitHub code scanning would not
-    // show such results, and an unknown must not read as a pass).
+    // An unknown outcome asks a person to look: SARIF's `review` kind, whose level is `none`
+    // (SARIF 2.1.0 3.27.10); how serious it was configured to be stays in `properties`.
     let (kind, level) = match finding.outcome {
         Outcome::Fail => ("fail", finding.level.as_str()),
-        Outcome::Unknown => ("review", "note"),
+        Outcome::Unknown => ("review", "none"),
     };
     let related: Vec<Value> = finding
         .related
@@ -143,7 +153,7 @@ fn result(finding: &Finding) -> Value {
         "level": level,
         "message": { "text": format!("{} ({})", finding.message, finding.resource) },
         "locations": [location(&finding.location)],
-        "partialFingerprints": { "aoaiLint/v1": finding.fingerprint() },
+        "partialFingerprints": { "aoaiLint/v1": fingerprint },
         "properties": {
             "outcome": finding.outcome,
             "resource": finding.resource,
@@ -160,6 +170,24 @@ fn result(finding: &Finding) -> Value {
     result
 }
 
+impl Sarif<'_> {
+    /// Unique per result: a finding in a module file names the caller it holds for (two roots
+    /// calling one module give two results), and a repeat gets an ordinal.
+    fn fingerprint(&mut self, finding: &Finding, scope: &ScopeReport) -> String {
+        let caller = scope
+            .module_files
+            .contains(&finding.location.file)
+            .then_some(scope.root.as_ref());
+        let fingerprint = finding.fingerprint_in(&finding.location.file, caller);
+        let seen = self.fingerprints.entry(fingerprint.clone()).or_insert(0);
+        *seen += 1;
+        match *seen {
+            1 => fingerprint,
+            n => format!("{fingerprint}:{n}"),
+        }
+    }
+}
+
 impl Reporter for Sarif<'_> {
     fn scope(&mut self, scope: &ScopeReport) -> io::Result<()> {
         self.start()?;
@@ -170,37 +198,20 @@ impl Reporter for Sarif<'_> {
                 ",\n        "
             };
             self.out.write_all(separator.as_bytes())?;
-            serde_json::to_writer(&mut self.out, &result(finding))?;
+            let fingerprint = self.fingerprint(finding, scope);
+            serde_json::to_writer(&mut self.out, &result(finding, fingerprint))?;
             self.results_written += 1;
         }
         self.errors.extend(scope.errors.iter().cloned());
         Ok(())
     }
 
-    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.start()?;
-        let notifications: Vec<Value> = self
-            .errors
-            .iter()
-            .map(|error| {
-                let mut region = json!({});
-                if error.line > 0 {
-                    region = json!({ "startLine": error.line, "startColumn": error.column.max(1) });
-                }
-                json!({
-                    "level": "error",
-                    "message": { "text": error.message },
-                    "locations": [{
-                        "physicalLocation": {
-                            "artifactLocation": { "uri": relative_uri(&error.file), "uriBaseId": SRCROOT },
-                            "region": region,
-                        },
-                    }],
-                })
-            })
-            .collect();
+        let notifications: Vec<Value> = self.errors.iter().map(notification).collect();
+        // A file that could not be read or parsed makes the run exit 2: not a successful one.
         let invocation = json!({
-            "executionSuccessful": true,
+            "executionSuccessful": summary.errors == 0,
             "toolExecutionNotifications": notifications,
         });
         let close = if self.results_written == 0 {
@@ -214,6 +225,87 @@ impl Reporter for Sarif<'_> {
         )?;
         self.out.flush()
     }
+}
+
+/// The Azure DevOps pipeline run, from its predefined variables: GitHub Advanced Security for
+/// Azure DevOps attaches a SARIF run to its pipeline by these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AzurePipeline {
+    organization: String,
+    project: String,
+    definition_id: String,
+    definition_name: String,
+    phase_id: String,
+    phase_name: String,
+    branch: String,
+    build_id: String,
+}
+
+impl AzurePipeline {
+    /// The run this is, when `TF_BUILD` says it is a pipeline and its variables are all set.
+    pub fn from_env() -> Option<Self> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        if !var("TF_BUILD")?.eq_ignore_ascii_case("true") {
+            return None;
+        }
+        let collection = var("SYSTEM_COLLECTIONURI")?;
+        let organization = collection
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        Some(AzurePipeline {
+            organization,
+            project: var("SYSTEM_TEAMPROJECT")?,
+            definition_id: var("SYSTEM_DEFINITIONID")?,
+            definition_name: var("BUILD_DEFINITIONNAME")?,
+            phase_id: var("SYSTEM_PHASEID")?,
+            phase_name: var("SYSTEM_PHASENAME")?,
+            branch: var("BUILD_SOURCEBRANCH")?,
+            build_id: var("BUILD_BUILDID")?,
+        })
+    }
+
+    /// `azuredevops/pipeline/build/<org>/<project>/<definition>/<phase>/<branch>/<build>`, each
+    /// part percent-encoded (a branch has slashes of its own), with the properties ingestion reads.
+    fn automation_details(&self) -> Value {
+        let parts = [
+            &self.organization,
+            &self.project,
+            &self.definition_id,
+            &self.phase_id,
+            &self.branch,
+            &self.build_id,
+        ];
+        let encoded: Vec<String> = parts.iter().map(|p| percent_encode(p, b"-._~")).collect();
+        const PREFIX: &str = "azuredevops/pipeline/build/";
+        json!({
+            "id": format!("{PREFIX}{}", encoded.join("/")),
+            "properties": {
+                // Strings all: ingestion reads the property bag as strings.
+                "azuredevops/pipeline/build/buildDefinitionId": self.definition_id,
+                "azuredevops/pipeline/build/buildDefinitionName": self.definition_name,
+                "azuredevops/pipeline/build/phaseId": self.phase_id,
+                "azuredevops/pipeline/build/phaseName": self.phase_name,
+            },
+        })
+    }
+}
+
+/// A file that could not be read or parsed; the region only when the problem has a line.
+fn notification(error: &FileError) -> Value {
+    let mut physical = json!({
+        "artifactLocation": { "uri": relative_uri(&error.file), "uriBaseId": SRCROOT },
+    });
+    if error.line > 0 {
+        physical["region"] = json!({ "startLine": error.line, "startColumn": error.column.max(1) });
+    }
+    json!({
+        "level": "error",
+        "message": { "text": error.message },
+        "locations": [{ "physicalLocation": physical }],
+    })
 }
 
 /// `file:///work/repo/`: the working directory as an absolute URI ending in `/`.
@@ -252,6 +344,28 @@ fn percent_encode(text: &str, keep: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_notification_without_a_line_has_no_region() {
+        let error = FileError {
+            file: "a.tf".into(),
+            line: 0,
+            column: 0,
+            message: "cannot read file".into(),
+            offset: None,
+        };
+        let physical = &notification(&error)["locations"][0]["physicalLocation"];
+        assert!(physical.get("region").is_none(), "{physical}");
+        let located = FileError {
+            line: 3,
+            column: 2,
+            ..error
+        };
+        assert_eq!(
+            notification(&located)["locations"][0]["physicalLocation"]["region"]["startLine"],
+            3
+        );
+    }
 
     #[test]
     fn uris_are_percent_encoded() {
