@@ -446,15 +446,27 @@ fn lint_scope(
     let mut terraform_files = Vec::new();
     let mut bicep_files = Vec::new();
     let mut arm_files = Vec::new();
+    // A sibling read as context that does not parse changes what its target's module holds
+    // (a missing `network.tf` would make a false AOAI002): its error is the target's concern.
+    let target_kinds: Vec<FileKind> = scope
+        .files
+        .iter()
+        .map(|&id| discovered.file(id))
+        .filter(|file| file.target)
+        .map(|file| file.kind)
+        .collect();
     for (file, result) in loaded {
-        let target = discovered.file(file.id).target;
+        let discovered_file = discovered.file(file.id);
+        let target = discovered_file.target;
         output.files += usize::from(target && !matches!(result, Ok(Parsed::NotIac)));
         match result {
             Ok(Parsed::Terraform(parsed)) => terraform_files.push(parsed),
             Ok(Parsed::Bicep(parsed)) => bicep_files.push(parsed),
             Ok(Parsed::Arm(parsed)) => arm_files.push(parsed),
             Ok(Parsed::NotIac) => {}
-            Err(error) if discovered.file(file.id).target => output.errors.push(error),
+            Err(error) if target || target_kinds.contains(&discovered_file.kind) => {
+                output.errors.push(error)
+            }
             Err(_) => {}
         }
         files.push(file);

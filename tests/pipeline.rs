@@ -172,3 +172,23 @@ fn human_snippets_show_the_stdin_buffer_not_the_file_on_disk() {
     );
     assert!(!text.contains("on disk"), "{text}");
 }
+
+#[test]
+fn a_sibling_that_does_not_parse_is_reported_when_a_file_is_given() {
+    let dir = tree(&[
+        ("main.tf", INSECURE),
+        (
+            "network.tf",
+            "resource \"azurerm_private_endpoint\" \"pe\" {\n  name = \n",
+        ),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["main.tf", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let errors = json(&output.stdout)["errors"].as_array().unwrap().clone();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], "network.tf");
+    assert!(errors[0]["line"].as_u64().unwrap() > 0);
+}
