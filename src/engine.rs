@@ -214,7 +214,7 @@ pub fn lint_streaming(
     let excludes = exclude_set(&options.exclude)?;
     let buffer = options.stdin.as_ref().map(|(path, _)| path.as_path());
     let discovered = discover(&options.paths, &excludes, &options.cwd, buffer)?;
-    let var_files = read_var_files(&options.var_files)?;
+    let var_files = read_var_files(&options.var_files, &options.cwd)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         // Generous stacks: parsers and evaluation recurse on nested input.
@@ -292,7 +292,7 @@ struct LoadedFile {
     id: FileId,
     text: String,
     /// Built on first use: most files have no finding.
-    lines: std::cell::OnceCell<LineIndex>,
+    lines: std::sync::OnceLock<LineIndex>,
     /// Suppression comments.
     directives: Vec<Directive>,
 }
@@ -302,7 +302,7 @@ impl LoadedFile {
         LoadedFile {
             id,
             text,
-            lines: std::cell::OnceCell::new(),
+            lines: std::sync::OnceLock::new(),
             directives: Vec::new(),
         }
     }
@@ -351,7 +351,7 @@ fn lint_scope(
     discovered: &Discovered,
     called: &CalledModules,
     options: &Options,
-    var_files: &[terraform::ParsedFile],
+    var_files: &VarFiles,
     catalog: &'static Catalog,
 ) -> ScopeReport {
     let mut output = ScopeReport {
@@ -484,7 +484,7 @@ fn lint_scope(
         .terraform_dirs
         .contains(&lexical_normalize(&scope.dir));
     if is_terraform_module && !terraform_called {
-        terraform_files.extend(var_files.iter().map(|file| terraform::ParsedFile {
+        terraform_files.extend(var_files.parsed.iter().map(|file| terraform::ParsedFile {
             id: file.id,
             body: file.body.clone(),
             role: file.role,
@@ -514,10 +514,12 @@ fn lint_scope(
             let discovered = discovered.file(id);
             return Some((file, &discovered.display, discovered.target));
         }
-        module_files
-            .iter()
-            .find(|m| m.file.id == id)
-            .map(|m| (&m.file, &m.display, m.target))
+        let module_file = module_files.iter().find(|m| m.file.id == id);
+        let var_file = || var_files.loaded.iter().find(|(_, file)| file.id == id);
+        match module_file {
+            Some(m) => Some((&m.file, &m.display, m.target)),
+            None => var_file().map(|(display, file)| (file, display, true)),
+        }
     };
     let locate = |span: &Span| -> Option<Location> {
         let (file, display, _) = file_of(span.file)?;
@@ -648,7 +650,17 @@ fn lint_scope(
                 .find(|m| m.display.as_ref() == display)
                 .map(|m| &m.file)
         };
-        scope_file.or_else(module_file).map(|f| f.text.as_str())
+        let var_file = || {
+            var_files
+                .loaded
+                .iter()
+                .find(|(shown, _)| shown.as_ref() == display)
+                .map(|(_, file)| file)
+        };
+        scope_file
+            .or_else(module_file)
+            .or_else(var_file)
+            .map(|f| f.text.as_str())
     });
     output
 }
@@ -977,31 +989,40 @@ fn locate(display: &Arc<str>, file: &LoadedFile, span: &Span) -> Location {
     }
 }
 
-/// `--var-file` files, parsed once for every scope. They are not part of the linted tree, so
-/// their ids lie past the discovered files.
-fn read_var_files(paths: &[PathBuf]) -> Result<Vec<terraform::ParsedFile>, Error> {
-    paths
-        .iter()
-        .enumerate()
-        .map(|(i, path)| {
-            let shown = path.display().to_string();
-            let text = read_text(path)
-                .map_err(|error| Error::Usage(format!("--var-file {shown}: {}", error.message)))?;
-            let body = terraform::parse(&text).map_err(|SyntaxError { offset, message }| {
-                let position = LineIndex::new(&text).line_col(&text, offset);
-                Error::Usage(format!(
-                    "--var-file {shown}:{}:{}: syntax error: {message}",
-                    position.line, position.column
-                ))
-            })?;
-            let id = FileId(u32::MAX - i as u32);
-            Ok(terraform::ParsedFile {
-                id,
-                body,
-                role: terraform::FileRole::Values(1_000 + i as u32),
-            })
-        })
-        .collect()
+/// `--var-file` files, read and parsed once for every scope. They are not part of the linted
+/// tree, so their ids lie past the discovered files; a finding whose value they set is reported
+/// in them, so their texts are kept.
+struct VarFiles {
+    parsed: Vec<terraform::ParsedFile>,
+    loaded: Vec<(Arc<str>, LoadedFile)>,
+}
+
+fn read_var_files(paths: &[PathBuf], cwd: &std::path::Path) -> Result<VarFiles, Error> {
+    let mut files = VarFiles {
+        parsed: Vec::new(),
+        loaded: Vec::new(),
+    };
+    for (i, path) in paths.iter().enumerate() {
+        let shown = path.display().to_string();
+        let text = read_text(path)
+            .map_err(|error| Error::Usage(format!("--var-file {shown}: {}", error.message)))?;
+        let body = terraform::parse(&text).map_err(|SyntaxError { offset, message }| {
+            let position = LineIndex::new(&text).line_col(&text, offset);
+            Error::Usage(format!(
+                "--var-file {shown}:{}:{}: syntax error: {message}",
+                position.line, position.column
+            ))
+        })?;
+        let id = FileId(u32::MAX - i as u32);
+        files.parsed.push(terraform::ParsedFile {
+            id,
+            body,
+            role: terraform::FileRole::Values(1_000 + i as u32),
+        });
+        let display = display_path(&lexical_normalize(&cwd.join(path)), cwd).into();
+        files.loaded.push((display, LoadedFile::new(id, text)));
+    }
+    Ok(files)
 }
 
 struct ReadError {

@@ -192,3 +192,81 @@ fn a_sibling_that_does_not_parse_is_reported_when_a_file_is_given() {
     assert_eq!(errors[0]["file"], "network.tf");
     assert!(errors[0]["line"].as_u64().unwrap() > 0);
 }
+
+/// pre-commit stages only a value file: the finding it decides is reported, at the value.
+#[test]
+fn a_value_file_given_alone_reports_the_findings_it_decides_at_the_value() {
+    let fixtures = Path::new(ROOT).join("fixtures/rules/AOAI001-public-network-access");
+    let cases = [
+        ("terraform/fail/tfvars", "terraform.tfvars", 1),
+        ("bicep/fail/params", "main.bicepparam", 4),
+        ("bicep/fail/json-params", "main.parameters.json", 6),
+        ("arm/fail/params", "main.parameters.json", 5),
+    ];
+    for (dir, value_file, line) in cases {
+        let output = aoai_lint(&fixtures.join(dir))
+            .args([value_file, "--select", "AOAI001", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{dir}: {output:?}");
+        let found = findings_of(&output);
+        assert_eq!(found.len(), 1, "{dir}: {found:?}");
+        assert_eq!(
+            (&found[0]["file"], &found[0]["line"]),
+            (&Value::from(value_file), &Value::from(line)),
+            "{dir}"
+        );
+        let related = found[0]["related"].as_array().unwrap();
+        assert!(
+            related
+                .iter()
+                .any(|r| r["message"] == "the configuration uses it here"),
+            "{dir}: {related:?}"
+        );
+    }
+}
+
+#[test]
+fn an_auto_tfvars_given_alone_reports_the_finding_it_decides() {
+    let main = INSECURE.replace(
+        "  sku_name            = \"S0\"\n",
+        "  sku_name            = \"S0\"\n  local_auth_enabled  = var.local_auth\n",
+    );
+    let main = format!("variable \"local_auth\" {{\n  default = false\n}}\n{main}");
+    let dir = tree(&[
+        ("main.tf", &main),
+        ("dev.auto.tfvars", "local_auth = true\n"),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["dev.auto.tfvars", "--format", "json"])
+        .output()
+        .unwrap();
+    let found = findings_of(&output);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["rule"], "AOAI004");
+    assert_eq!(found[0]["file"], "dev.auto.tfvars");
+}
+
+#[test]
+fn a_value_set_by_var_file_is_reported_in_that_file() {
+    let main = INSECURE.replace(
+        "  sku_name            = \"S0\"\n",
+        "  sku_name            = \"S0\"\n  local_auth_enabled  = var.local_auth\n",
+    );
+    let main = format!("variable \"local_auth\" {{\n  default = false\n}}\n{main}");
+    let dir = tree(&[
+        ("main.tf", &main),
+        ("env/prod.tfvars", "local_auth = true\n"),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args([".", "--var-file", "env/prod.tfvars", "--select", "AOAI004"])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let found = findings_of(&output);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (&found[0]["file"], &found[0]["line"]),
+        (&Value::from("env/prod.tfvars"), &Value::from(1))
+    );
+}

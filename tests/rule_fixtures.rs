@@ -94,34 +94,56 @@ fn every_rule_has_fixtures_for_every_language() {
     }
 }
 
+/// Every case is checked and every mismatch reported, not only the first.
+fn assert_all(mismatches: Vec<String>) {
+    assert!(
+        mismatches.is_empty(),
+        "{} fixture case(s) differ:\n\n{}",
+        mismatches.len(),
+        mismatches.join("\n\n")
+    );
+}
+
 #[test]
 fn pass_fixtures_have_no_findings() {
+    let mut mismatches = Vec::new();
     for dir in rule_dirs() {
         for language in LANGUAGES {
             let pass = dir.join(language).join("pass");
             let found = findings(&pass, rule_id(&dir));
-            assert!(
-                found.is_empty(),
-                "{}: unexpected findings {found:#?}",
-                pass.display()
-            );
+            if !found.is_empty() {
+                mismatches.push(format!(
+                    "{}: unexpected findings {found:#?}",
+                    pass.display()
+                ));
+            }
         }
     }
+    assert_all(mismatches);
 }
 
 #[test]
 fn fail_fixtures_have_exactly_the_expected_findings() {
+    let mut mismatches = Vec::new();
     for dir in rule_dirs() {
         for language in LANGUAGES {
             let fail = dir.join(language).join("fail");
             let found = findings(&fail, rule_id(&dir));
             let expected = expected(&fail);
-            assert!(
-                !expected.is_empty(),
-                "{}: a fail fixture must expect findings",
-                fail.display()
-            );
-            assert_eq!(found, expected, "{}", fail.display());
+            if expected.is_empty() {
+                mismatches.push(format!(
+                    "{}: a fail fixture must expect findings",
+                    fail.display()
+                ));
+            } else if found != expected {
+                let missing: Vec<_> = expected.difference(&found).collect();
+                let extra: Vec<_> = found.difference(&expected).collect();
+                mismatches.push(format!(
+                    "{}:\n  expected, not found: {missing:?}\n  found, not expected: {extra:?}",
+                    fail.display()
+                ));
+            }
         }
     }
+    assert_all(mismatches);
 }

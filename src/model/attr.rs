@@ -16,6 +16,15 @@ impl Via {
         }
     }
 
+    /// The attribute that uses a value set in a value file (`terraform.tfvars`, a
+    /// `.bicepparam`, a parameters JSON): the finding points at the value, where it is fixed.
+    pub fn value_use(span: Span) -> Via {
+        Via {
+            span,
+            label: "the configuration uses it here",
+        }
+    }
+
     /// The attribute inside a module that uses the caller's argument (the finding points at
     /// the argument: that is where it is fixed).
     pub fn module_use(span: Span) -> Via {

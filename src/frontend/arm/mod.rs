@@ -6,7 +6,7 @@ mod exposure;
 mod expr;
 pub mod json;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -16,7 +16,7 @@ use crate::frontend::SyntaxError;
 use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, Node, NodeKind, name_key};
 use crate::frontend::value::Value;
-use crate::model::{Attr, Declared, Existence, Language, Model, UnfollowedModule};
+use crate::model::{Attr, Declared, Existence, Language, Model, UnfollowedModule, Via};
 use crate::source::{FileId, Span};
 
 /// Nested inline deployments followed at most this deep.
@@ -71,17 +71,16 @@ pub fn build_model(files: &[ArmFile], location: Option<&str>) -> Model {
         let params_file = files
             .iter()
             .find(|f| f.kind == ArmKind::Parameters && applies_to(&f.path, &template.path));
-        let given: HashMap<String, Value> = params_file
-            .and_then(|f| f.root.get("parameters"))
-            .map(|params| {
+        let given: HashMap<String, (Value, Span)> = params_file
+            .and_then(|f| Some((f.id, f.root.get("parameters")?)))
+            .map(|(file, params)| {
                 params
                     .properties()
                     .iter()
                     .filter_map(|p| {
-                        Some((
-                            p.key.to_ascii_lowercase(),
-                            parameter_value(p.value.get("value")?),
-                        ))
+                        let value = p.value.get("value")?;
+                        let span = Span::new(file, value.span.clone());
+                        Some((p.key.to_ascii_lowercase(), (parameter_value(value), span)))
                     })
                     .collect()
             })
@@ -89,7 +88,10 @@ pub fn build_model(files: &[ArmFile], location: Option<&str>) -> Model {
         let mut scope = Template::new(
             template.id,
             &template.root,
-            |name| given.get(name).cloned(),
+            |name| {
+                let (value, span) = given.get(name)?;
+                Some((value.clone(), Some(span.clone())))
+            },
             None,
         );
         scope.location = location.map(str::to_string);
@@ -182,7 +184,8 @@ fn literal(json: &Json) -> Value {
 }
 
 enum Param<'a> {
-    Given(Value),
+    /// A value given by a parameters file (with where it is written) or an enclosing deployment.
+    Given(Value, Option<Span>),
     Default(&'a Json),
     Missing,
 }
@@ -195,6 +198,9 @@ struct Template<'a> {
     depth: Cell<usize>,
     /// `--location`, shared by nested deployments.
     location: Option<String>,
+    /// Where the first parameters-file value read by the value being evaluated is written:
+    /// the finding on that value is fixed there.
+    origin: RefCell<Option<Span>>,
 }
 
 /// The parent of a nested child resource.
@@ -210,7 +216,7 @@ impl<'a> Template<'a> {
     fn new(
         file: FileId,
         root: &'a Json,
-        given: impl Fn(&str) -> Option<Value>,
+        given: impl Fn(&str) -> Option<(Value, Option<Span>)>,
         outer: Option<&Template<'a>>,
     ) -> Self {
         if let Some(outer) = outer {
@@ -224,6 +230,7 @@ impl<'a> Template<'a> {
                 params,
                 variables: outer.variables.clone(),
                 depth: Cell::new(0),
+                origin: RefCell::new(None),
                 location: outer.location.clone(),
             };
         }
@@ -235,7 +242,7 @@ impl<'a> Template<'a> {
         {
             let name = property.key.to_ascii_lowercase();
             let param = match (given(&name), property.value.get("defaultValue")) {
-                (Some(value), _) => Param::Given(value),
+                (Some((value, origin)), _) => Param::Given(value, origin),
                 (None, Some(default)) => Param::Default(default),
                 (None, None) => Param::Missing,
             };
@@ -254,6 +261,7 @@ impl<'a> Template<'a> {
             variables,
             depth: Cell::new(0),
             location: None,
+            origin: RefCell::new(None),
         }
     }
 
@@ -316,7 +324,19 @@ impl<'a> Template<'a> {
                 via: None,
                 kind: NodeKind::Array(items.iter().map(|i| self.node(i, i.span.clone())).collect()),
             },
-            _ => Node::value(self.value(json), span_of(&span)),
+            _ => {
+                self.origin.borrow_mut().take();
+                let value = self.value(json);
+                // A value set in the parameters file is fixed there.
+                match self.origin.borrow_mut().take() {
+                    Some(origin) => Node {
+                        span: origin,
+                        via: Some(Via::value_use(span_of(&span))),
+                        kind: NodeKind::Value(value),
+                    },
+                    None => Node::value(value, span_of(&span)),
+                }
+            }
         }
     }
 
@@ -529,7 +549,7 @@ impl<'a> Template<'a> {
                         .properties()
                         .iter()
                         .find(|p| p.key.eq_ignore_ascii_case(name))?;
-                    Some(self.value(property.value.get("value")?))
+                    Some((self.value(property.value.get("value")?), None))
                 },
                 None,
             )
@@ -544,7 +564,7 @@ impl<'a> Template<'a> {
 impl Param<'_> {
     fn share(&self) -> Self {
         match self {
-            Param::Given(value) => Param::Given(value.clone()),
+            Param::Given(value, origin) => Param::Given(value.clone(), origin.clone()),
             Param::Default(json) => Param::Default(json),
             Param::Missing => Param::Missing,
         }
@@ -558,7 +578,14 @@ impl expr::Context for Template<'_> {
 
     fn parameter(&self, name: &str) -> Value {
         match self.params.get(&name.to_ascii_lowercase()) {
-            Some(Param::Given(value)) => value.clone(),
+            Some(Param::Given(value, origin)) => {
+                if let Some(origin) = origin
+                    && self.origin.borrow().is_none()
+                {
+                    *self.origin.borrow_mut() = Some(origin.clone());
+                }
+                value.clone()
+            }
             Some(Param::Default(default)) => self.value(default),
             Some(Param::Missing) => Value::Unknown(format!(
                 "depends on parameter `{name}`, which has no default value (pass it in a parameters file)"

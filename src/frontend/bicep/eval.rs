@@ -109,6 +109,16 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Whether `file` is the `.bicepparam` or parameters JSON that sets this template's params.
+    fn is_value_file(&self, file: FileId) -> bool {
+        file != self.file
+            && self.symbols.params.values().any(|param| match param {
+                ParamValue::Expr(located) => located.file == file,
+                ParamValue::Passed(_, Some(span)) => span.file == file,
+                _ => false,
+            })
+    }
+
     pub fn eval(&self, expr: &Expr) -> Evaluated {
         let mut via = None;
         let value = self.eval_in(expr, self.file, &mut via);
@@ -528,10 +538,12 @@ impl<'a> Evaluator<'a> {
             _ => {
                 let evaluated = self.eval(expr);
                 // A value the caller passes into the module is fixed at the caller's argument.
+                // A value set in the `.bicepparam` or parameters JSON is fixed there.
                 let (span, via) = match evaluated.via {
                     Some(via) if self.callers.contains(&via.file) => {
                         (via, Some(Via::module_use(span)))
                     }
+                    Some(via) if self.is_value_file(via.file) => (via, Some(Via::value_use(span))),
                     via => (span, via.map(Via::source)),
                 };
                 Node {

@@ -465,11 +465,17 @@ impl<'m> Evaluator<'m> {
         // Names inside the referenced value are not the `for` variables of this expression.
         let saved = std::mem::take(&mut *self.bindings.borrow_mut());
         self.depth.set(self.depth.get() + 1);
-        let value = self.eval_inner(&attribute.value, &mut None);
+        let mut origin = None;
+        let value = self.eval_inner(&attribute.value, &mut origin);
         self.depth.set(self.depth.get() - 1);
         *self.bindings.borrow_mut() = saved;
         if via.is_none() {
-            *via = attribute.span().map(|range| Span::new(file, range));
+            // A chain that ends in a `.tfvars` value is reported there: that is where it is
+            // fixed. Otherwise the value comes from the first place the chain leads to.
+            let in_value_file = |span: &Span| self.module().is_value_file(span.file);
+            *via = origin
+                .filter(in_value_file)
+                .or_else(|| attribute.span().map(|range| Span::new(file, range)));
         }
         value
     }

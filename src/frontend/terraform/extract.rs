@@ -830,9 +830,14 @@ impl Converter<'_> {
             _ => {
                 let evaluated = self.eval.eval(expr);
                 // A value the caller passes into the module is fixed at the caller's argument.
+                // A value set in a `.tfvars` file is fixed there.
+                let instance = self.eval.instance();
                 let (span, via) = match evaluated.via {
-                    Some(via) if self.program.is_caller_file(self.eval.instance(), via.file) => {
+                    Some(via) if self.program.is_caller_file(instance, via.file) => {
                         (via, Some(Via::module_use(span)))
+                    }
+                    Some(via) if self.program.is_value_file(instance, via.file) => {
+                        (via, Some(Via::value_use(span)))
                     }
                     via => (span, via.map(Via::source)),
                 };

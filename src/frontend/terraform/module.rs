@@ -91,6 +91,8 @@ pub struct ModuleIndex<'a> {
     /// The `data` blocks: type, name, block.
     data: Vec<(&'a str, &'a str, &'a Block)>,
     files: Vec<FileId>,
+    /// The files of `files` that set variable values, for a root module.
+    value_files: Vec<FileId>,
 }
 
 impl<'a> ModuleIndex<'a> {
@@ -121,6 +123,7 @@ impl<'a> ModuleIndex<'a> {
             output_blocks: Vec::new(),
             data: Vec::new(),
             files: files.iter().map(|f| f.id).collect(),
+            value_files: Vec::new(),
         };
         let mut value_files: Vec<&ParsedFile> = files
             .iter()
@@ -128,6 +131,7 @@ impl<'a> ModuleIndex<'a> {
             .collect();
         value_files.sort_by_key(|f| f.role);
         index.root |= !value_files.is_empty();
+        index.value_files = value_files.iter().map(|f| f.id).collect();
         for file in value_files {
             for attribute in file.body.attributes() {
                 index
@@ -263,6 +267,12 @@ impl<'a> ModuleIndex<'a> {
 
     pub fn contains_file(&self, file: FileId) -> bool {
         self.files.contains(&file)
+    }
+
+    /// Whether `file` sets this module's variables (`terraform.tfvars`, `*.auto.tfvars`,
+    /// `--var-file`).
+    pub fn is_value_file(&self, file: FileId) -> bool {
+        self.value_files.contains(&file)
     }
 
     /// The value set for a variable outside its declaration: `--var` first, then `.tfvars`.

@@ -215,6 +215,11 @@ impl<'a> Program<'a> {
         self.instances[instance].children.get(name)
     }
 
+    /// Whether `file` sets the variables of `instance` (a root module's `.tfvars`).
+    pub fn is_value_file(&self, instance: usize, file: crate::source::FileId) -> bool {
+        self.instances[instance].index.is_value_file(file)
+    }
+
     /// Whether `file` belongs to an instance that (transitively) calls `instance`: a value
     /// read from there is the caller's argument.
     pub fn is_caller_file(&self, instance: usize, file: crate::source::FileId) -> bool {

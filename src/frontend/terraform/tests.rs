@@ -415,9 +415,14 @@ fn variables_take_cli_then_tfvars_then_defaults() {
     let auto = "public = true\n";
     let with_tfvars = account(&[("main.tf", VARIABLES), ("terraform.tfvars", tfvars)], &[]);
     assert_eq!(with_tfvars.public_network_access.value(), Some(&false));
+    // Set in terraform.tfvars: the value is there, where it is fixed, and the attribute that
+    // uses it is the other place.
+    let public = &with_tfvars.public_network_access;
+    assert_eq!(public.span.file, FileId(1));
+    let via = public.via().unwrap();
     assert_eq!(
-        with_tfvars.public_network_access.via().unwrap().span.file,
-        FileId(1)
+        (via.span.file, via.label),
+        (FileId(0), "the configuration uses it here")
     );
     // *.auto.tfvars load after terraform.tfvars; --var wins over both; other .tfvars are not loaded.
     let files = [
