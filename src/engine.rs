@@ -48,9 +48,8 @@ pub struct Options {
     pub today: String,
     /// `--stdin-filename`: a file's path and the text that replaces it (an editor's buffer).
     pub stdin: Option<(PathBuf, String)>,
-    /// `--baseline`: fingerprints of accepted findings, with how many findings each stands for.
-    /// Matching findings are not reported.
-    pub baseline: Option<HashMap<String, usize>>,
+    /// `--baseline`: accepted findings; matching findings are not reported.
+    pub baseline: Option<crate::baseline::Baseline>,
     /// `--location`: the region deployments go to, for `resourceGroup().location` in Bicep and
     /// ARM (normalized: `swedencentral`).
     pub location: Option<String>,
@@ -233,9 +232,11 @@ pub fn lint_streaming(
     let mut emit = |mut scope: ScopeReport| -> Result<(), Error> {
         if let Some(baseline) = baseline.as_mut() {
             let before = scope.findings.len();
+            let anchor = &baseline.anchor;
+            let counts = &mut baseline.counts;
             scope
                 .findings
-                .retain(|f| match baseline.get_mut(&f.fingerprint()) {
+                .retain(|f| match counts.get_mut(&anchor.fingerprint(f)) {
                     Some(count) if *count > 0 => {
                         *count -= 1;
                         false
@@ -283,7 +284,7 @@ pub fn lint_streaming(
             emit(scope)?;
         }
     }
-    summary.baseline_fixed = baseline.map_or(0, |left| left.values().sum());
+    summary.baseline_fixed = baseline.map_or(0, |left| left.counts.values().sum());
     Ok(summary)
 }
 

@@ -654,7 +654,7 @@ fn baseline_round_trip_reports_only_new_findings_and_counts_fixed_ones() {
     assert_eq!(output.status.code(), Some(1));
     let text = fs::read_to_string(&baseline).unwrap();
     assert!(
-        text.starts_with("{\n  \"version\": 1,\n  \"findings\": [\n    {\"file\":\"main.tf\""),
+        text.starts_with("{\n  \"version\": 2,\n  \"findings\": [\n    {\"file\":\"main.tf\""),
         "{text}"
     );
     // Stable: writing it again gives the same bytes.

@@ -270,3 +270,51 @@ fn a_value_set_by_var_file_is_reported_in_that_file() {
         (&Value::from("env/prod.tfvars"), &Value::from(1))
     );
 }
+
+/// A baseline names files relative to itself: it matches from any working directory.
+#[test]
+fn baselines_match_from_another_working_directory() {
+    let dir = tree(&[("infra/main.tf", INSECURE)]);
+    let written = aoai_lint(dir.path())
+        .args([
+            "infra",
+            "--write-baseline",
+            "ci/base.json",
+            "--format",
+            "compact",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(written.status.code(), Some(1), "{written:?}");
+    let text = fs::read_to_string(dir.path().join("ci/base.json")).unwrap();
+    assert!(text.contains("\"file\":\"../infra/main.tf\""), "{text}");
+    for (cwd, path, baseline) in [
+        ("infra", ".", "../ci/base.json"),
+        ("ci", "../infra", "base.json"),
+        (".", "infra", "ci/base.json"),
+    ] {
+        let output = aoai_lint(&dir.path().join(cwd))
+            .args([path, "--baseline", baseline, "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "from {cwd}: {output:?}");
+        assert!(findings_of(&output).is_empty(), "from {cwd}");
+    }
+}
+
+#[test]
+fn version_1_baselines_are_still_read_relative_to_the_working_directory() {
+    let dir = tree(&[("main.tf", INSECURE)]);
+    aoai_lint(dir.path())
+        .args(["--write-baseline", "base.json", "--format", "compact"])
+        .output()
+        .unwrap();
+    let path = dir.path().join("base.json");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replace("\"version\": 2", "\"version\": 1")).unwrap();
+    let output = aoai_lint(dir.path())
+        .args(["--baseline", "base.json", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+}

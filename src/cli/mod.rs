@@ -294,7 +294,8 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
     drop(reporters);
     let written = summary.and_then(|summary| {
         if let (Some(mut handle), Some(path)) = (baseline_file, &args.write_baseline) {
-            let text = crate::baseline::render(&baseline_findings);
+            let anchor = crate::baseline::Anchor::new(path, &cwd);
+            let text = crate::baseline::render(&baseline_findings, &anchor);
             handle
                 .write_all(text.as_bytes())
                 .and_then(|()| handle.flush())
@@ -364,7 +365,7 @@ fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, E
     options.baseline = args
         .baseline
         .as_deref()
-        .map(crate::baseline::read)
+        .map(|path| crate::baseline::read(path, &options.cwd))
         .transpose()?;
     options.location = args
         .location
