@@ -40,6 +40,8 @@ pub struct Discovered {
     pub errors: Vec<FileError>,
     /// Whether files were given by name (pre-commit, editors): then only they are reported on.
     pub explicit_files: bool,
+    /// Symlinks not followed because their target lies outside the linted root, as shown.
+    pub outside_links: Vec<String>,
 }
 
 impl Discovered {
@@ -89,6 +91,7 @@ pub fn discover(
     let mut found: BTreeMap<PathBuf, bool> = BTreeMap::new();
     let mut errors = Vec::new();
     let mut explicit_files = false;
+    let mut outside = Vec::new();
     for path in paths {
         let is_dir = if Some(path.as_path()) == buffer {
             false
@@ -100,9 +103,13 @@ pub fn discover(
             metadata.is_dir()
         };
         if is_dir {
-            walk(path, excludes, cwd, &mut found, &mut errors);
+            walk(path, excludes, cwd, &mut found, &mut errors, &mut outside);
         } else if FileKind::of(path).is_some() {
             // Explicit files are always linted; their siblings give them context.
+            let root = explicit_root(path, cwd);
+            if !follows(path, &root, &mut outside) {
+                continue;
+            }
             found.insert(lexical_normalize(path), true);
             explicit_files = true;
             let dir = path
@@ -111,16 +118,22 @@ pub fn discover(
                 .unwrap_or(Path::new("."));
             for sibling in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let sibling = sibling.path();
-                if sibling.is_file() && FileKind::of(&sibling).is_some() {
+                if sibling.is_file()
+                    && FileKind::of(&sibling).is_some()
+                    && follows(&sibling, &root, &mut outside)
+                {
                     found.entry(lexical_normalize(&sibling)).or_insert(false);
                 }
             }
         }
     }
 
+    outside.sort();
+    outside.dedup();
     let mut discovered = Discovered {
         errors,
         explicit_files,
+        outside_links: outside.iter().map(|link| display_path(link, cwd)).collect(),
         ..Discovered::default()
     };
     let mut scopes: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
@@ -145,26 +158,83 @@ pub fn discover(
     Ok(discovered)
 }
 
+/// The root a file given by name belongs to, for its symlinks: the working directory when
+/// the file lies below it, else the file's own directory.
+fn explicit_root(path: &Path, cwd: &Path) -> PathBuf {
+    let absolute = lexical_normalize(&cwd.join(path));
+    let root = if absolute.starts_with(cwd) {
+        cwd.to_path_buf()
+    } else {
+        absolute.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    std::fs::canonicalize(&root).unwrap_or(root)
+}
+
+/// Whether `path` may be read: not a symlink, or one whose target lies inside `root` (a
+/// canonical path). A link leading outside is recorded in `outside`, never read: it may point
+/// at `~/.netrc`.
+fn follows(path: &Path, root: &Path, outside: &mut Vec<PathBuf>) -> bool {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return true;
+    }
+    match std::fs::canonicalize(path) {
+        Ok(target) if target.starts_with(root) => true,
+        Ok(_) => {
+            outside.push(lexical_normalize(path));
+            false
+        }
+        // A dangling link: nothing to read.
+        Err(_) => false,
+    }
+}
+
+/// Directories already walked (canonical), and the links that lead outside the root.
+#[derive(Default)]
+struct WalkState {
+    walked: std::collections::HashSet<PathBuf>,
+    outside: Vec<PathBuf>,
+}
+
 fn walk(
     root: &Path,
     excludes: &GlobSet,
     cwd: &Path,
     found: &mut BTreeMap<PathBuf, bool>,
     errors: &mut Vec<FileError>,
+    outside: &mut Vec<PathBuf>,
 ) {
     let excludes_for_filter = excludes.clone();
     let cwd_for_filter = cwd.to_path_buf();
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let state = std::sync::Arc::new(std::sync::Mutex::new(WalkState::default()));
+    let state_for_filter = state.clone();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
+        .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |entry| {
             let name = entry.file_name().to_string_lossy();
-            if entry.depth() > 0
-                && entry.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRS.contains(&name.as_ref())
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if entry.depth() > 0 && is_dir && SKIPPED_DIRS.contains(&name.as_ref()) {
+                return false;
+            }
+            let Ok(mut state) = state_for_filter.lock() else {
+                return false;
+            };
+            if entry.path_is_symlink()
+                && !follows(entry.path(), &canonical_root, &mut state.outside)
             {
                 return false;
+            }
+            // A directory reached twice (through a link) is walked once.
+            if is_dir {
+                let canonical = std::fs::canonicalize(entry.path())
+                    .unwrap_or_else(|_| entry.path().to_path_buf());
+                if !state.walked.insert(canonical) {
+                    return false;
+                }
             }
             entry.depth() == 0
                 || excludes_for_filter.is_empty()
@@ -174,6 +244,8 @@ fn walk(
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
+            // A link back to an ancestor: that directory is walked already.
+            Err(error) if is_loop(&error) => continue,
             Err(error) => {
                 errors.push(FileError {
                     file: display_path(root, cwd).into(),
@@ -188,6 +260,17 @@ fn walk(
         if entry.file_type().is_some_and(|t| t.is_file()) && FileKind::of(entry.path()).is_some() {
             found.insert(lexical_normalize(entry.path()), true);
         }
+    }
+    if let Ok(mut state) = state.lock() {
+        outside.append(&mut state.outside);
+    }
+}
+
+fn is_loop(error: &ignore::Error) -> bool {
+    match error {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => is_loop(err),
+        _ => false,
     }
 }
 

@@ -110,6 +110,8 @@ pub struct Summary {
     pub baselined: usize,
     /// Baseline entries that no finding matched any more: fixed since the baseline.
     pub baseline_fixed: usize,
+    /// Symlinks not followed because they lead outside the linted root, as shown.
+    pub outside_links: Vec<String>,
 }
 
 impl Summary {
@@ -285,6 +287,7 @@ pub fn lint_streaming(
         }
     }
     summary.baseline_fixed = baseline.map_or(0, |left| left.counts.values().sum());
+    summary.outside_links = discovered.outside_links.clone();
     Ok(summary)
 }
 

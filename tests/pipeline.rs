@@ -318,3 +318,96 @@ fn version_1_baselines_are_still_read_relative_to_the_working_directory() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
 }
+
+/// A secret outside the linted tree, reachable through a symlink.
+fn secret_outside() -> tempfile::TempDir {
+    tree(&[("secret.tf", "machine example.com password hunter2-token\n")])
+}
+
+#[test]
+fn a_walk_follows_links_inside_the_root_once_and_never_reads_outside() {
+    let outside = secret_outside();
+    let dir = tree(&[("stacks/real/main.tf", INSECURE)]);
+    let root = dir.path();
+    // A linked directory inside the root, a link back up (a loop), a link to a secret outside.
+    symlink(root.join("stacks/real"), root.join("stacks/alias")).unwrap();
+    symlink(root.join("stacks"), root.join("stacks/real/loop")).unwrap();
+    symlink(
+        outside.path().join("secret.tf"),
+        root.join("stacks/real/netrc.tf"),
+    )
+    .unwrap();
+    let output = aoai_lint(root)
+        .args(["stacks", "--format", "json", "--select", "AOAI001"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        !stdout.contains("hunter2") && !stderr.contains("hunter2"),
+        "{stdout}{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let report = json(&output.stdout);
+    assert_eq!(report["errors"], Value::Array(vec![]), "no loop error");
+    let files: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    // The directory is walked once, by one of its two paths.
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(
+        stderr
+            .matches("note: not read: 1 symlink leads outside")
+            .count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_given_file_or_sibling_linked_outside_the_root_is_not_read() {
+    let outside = secret_outside();
+    let dir = tree(&[("main.tf", INSECURE)]);
+    symlink(
+        outside.path().join("secret.tf"),
+        dir.path().join("netrc.tf"),
+    )
+    .unwrap();
+    for args in [
+        vec!["main.tf"],
+        vec!["netrc.tf"],
+        vec!["main.tf", "netrc.tf"],
+    ] {
+        let output = aoai_lint(dir.path())
+            .args(&args)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(
+            !stdout.contains("hunter2") && !stderr.contains("hunter2"),
+            "{args:?}"
+        );
+        assert_eq!(
+            json(&output.stdout)["errors"],
+            Value::Array(vec![]),
+            "{args:?}"
+        );
+        assert!(
+            stderr.contains("note: not read: 1 symlink"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // Standard input mode reads the same siblings, under the same rule.
+    let output = aoai_lint(dir.path())
+        .args(["--stdin-filename", "main.tf", "--format", "json"])
+        .write_stdin(INSECURE)
+        .output()
+        .unwrap();
+    assert_eq!(json(&output.stdout)["errors"], Value::Array(vec![]));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("note: not read"));
+}

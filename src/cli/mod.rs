@@ -311,6 +311,7 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
             for file in pending {
                 file.commit()?;
             }
+            note_outside_links(&summary.outside_links);
             Ok(exit_code(&summary, fail_on))
         }
         Err(error) => {
@@ -318,6 +319,28 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
             Err(error)
         }
     }
+}
+
+/// Says once, on standard error, which symlinks were not followed.
+fn note_outside_links(links: &[String]) {
+    const SHOWN: usize = 5;
+    if links.is_empty() {
+        return;
+    }
+    let mut list = links[..links.len().min(SHOWN)].join(", ");
+    if links.len() > SHOWN {
+        list.push_str(&format!(" and {} more", links.len() - SHOWN));
+    }
+    let _ = writeln!(
+        io::stderr(),
+        "note: not read: {} {} outside the linted directory ({list})",
+        links.len(),
+        if links.len() == 1 {
+            "symlink leads"
+        } else {
+            "symlinks lead"
+        }
+    );
 }
 
 /// Opens a report file, discarding the ones already opened when it cannot be.
