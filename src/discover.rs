@@ -92,6 +92,8 @@ pub fn discover(
     let mut errors = Vec::new();
     let mut explicit_files = false;
     let mut outside = Vec::new();
+    // Each directory of given files is listed once, however many of its files are given.
+    let mut listed: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for path in paths {
         let is_dir = if Some(path.as_path()) == buffer {
             false
@@ -116,12 +118,24 @@ pub fn discover(
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            for sibling in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let sibling = sibling.path();
-                if sibling.is_file()
-                    && FileKind::of(&sibling).is_some()
-                    && follows(&sibling, &root, &mut outside)
-                {
+            if !listed.insert(lexical_normalize(dir)) {
+                continue;
+            }
+            crate::source::io_stats::directory_listed();
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let sibling = entry.path();
+                if FileKind::of(&sibling).is_none() {
+                    continue;
+                }
+                // The listing's own file type: no `stat` per sibling unless it is a link.
+                let readable = match entry.file_type() {
+                    Ok(kind) if kind.is_symlink() => {
+                        follows(&sibling, &root, &mut outside) && sibling.is_file()
+                    }
+                    Ok(kind) => kind.is_file(),
+                    Err(_) => false,
+                };
+                if readable {
                     found.entry(lexical_normalize(&sibling)).or_insert(false);
                 }
             }

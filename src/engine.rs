@@ -833,6 +833,7 @@ impl terraform::ModuleLoader for ModuleFiles<'_> {
         } else {
             dir
         };
+        crate::source::io_stats::directory_listed();
         let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
             .ok()?
             .flatten()
@@ -1036,6 +1037,7 @@ struct ReadError {
 }
 
 fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
+    crate::source::io_stats::file_read();
     let bytes = std::fs::read(path).map_err(|e| ReadError {
         message: format!("cannot read file: {e}"),
         position: None,

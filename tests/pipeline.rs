@@ -411,3 +411,30 @@ fn a_given_file_or_sibling_linked_outside_the_root_is_not_read() {
     assert_eq!(json(&output.stdout)["errors"], Value::Array(vec![]));
     assert!(String::from_utf8_lossy(&output.stderr).contains("note: not read"));
 }
+
+/// Files given by name cost what they are: their directory is listed once, not once per file.
+#[test]
+fn many_files_given_in_one_directory_list_it_once() {
+    let files: Vec<(String, String)> = (0..200)
+        .map(|i| {
+            (
+                format!("f{i:03}.tf"),
+                format!("locals {{\n  n{i} = {i}\n}}\n"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = tree(&files);
+    let names: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+    let output = aoai_lint(dir.path())
+        .args(&names)
+        .env("AOAI_LINT_IO_STATS", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(", 1 directory listings"), "{stderr}");
+}

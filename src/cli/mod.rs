@@ -312,6 +312,13 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
                 file.commit()?;
             }
             note_outside_links(&summary.outside_links);
+            if std::env::var_os("AOAI_LINT_IO_STATS").is_some() {
+                let (reads, listings) = crate::source::io_stats::counts();
+                let _ = writeln!(
+                    io::stderr(),
+                    "io: {reads} file reads, {listings} directory listings"
+                );
+            }
             Ok(exit_code(&summary, fail_on))
         }
         Err(error) => {
