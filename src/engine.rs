@@ -513,6 +513,9 @@ fn lint_scope(
     let (raw, checks) = rules::run_with_checks(&model, catalog, &options.settings, |id| {
         options.rules.contains(id)
     });
+    // Findings own what they say: the model is not needed past the rules, and on a huge file
+    // it is as large as they are.
+    drop(model);
     let file_of = |id: FileId| -> Option<(&LoadedFile, &Arc<str>, bool)> {
         if let Some(file) = files.iter().find(|f| f.id == id) {
             let discovered = discovered.file(id);
