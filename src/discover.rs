@@ -207,6 +207,9 @@ fn follows(path: &Path, root: &Path, outside: &mut Vec<PathBuf>) -> bool {
 #[derive(Default)]
 struct WalkState {
     walked: std::collections::HashSet<PathBuf>,
+    /// Until a link is followed, a directory's path below the canonical root is canonical:
+    /// no `canonicalize` call per directory on trees without links.
+    followed_link: bool,
     outside: Vec<PathBuf>,
 }
 
@@ -223,6 +226,7 @@ fn walk(
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let state = std::sync::Arc::new(std::sync::Mutex::new(WalkState::default()));
     let state_for_filter = state.clone();
+    let walk_root = root.to_path_buf();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
@@ -237,15 +241,20 @@ fn walk(
             let Ok(mut state) = state_for_filter.lock() else {
                 return false;
             };
-            if entry.path_is_symlink()
-                && !follows(entry.path(), &canonical_root, &mut state.outside)
-            {
-                return false;
+            if entry.path_is_symlink() {
+                if !follows(entry.path(), &canonical_root, &mut state.outside) {
+                    return false;
+                }
+                state.followed_link |= is_dir;
             }
             // A directory reached twice (through a link) is walked once.
             if is_dir {
-                let canonical = std::fs::canonicalize(entry.path())
-                    .unwrap_or_else(|_| entry.path().to_path_buf());
+                let below_root = entry.path().strip_prefix(&walk_root).ok();
+                let canonical = match below_root {
+                    Some(relative) if !state.followed_link => canonical_root.join(relative),
+                    _ => std::fs::canonicalize(entry.path())
+                        .unwrap_or_else(|_| entry.path().to_path_buf()),
+                };
                 if !state.walked.insert(canonical) {
                     return false;
                 }
