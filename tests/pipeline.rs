@@ -226,49 +226,39 @@ fn a_value_file_given_alone_reports_the_findings_it_decides_at_the_value() {
     }
 }
 
-#[test]
-fn an_auto_tfvars_given_alone_reports_the_finding_it_decides() {
+/// The insecure account with `local_auth_enabled` from `var.local_auth`, whose default is safe.
+fn local_auth_from_variable() -> String {
     let main = INSECURE.replace(
         "  sku_name            = \"S0\"\n",
         "  sku_name            = \"S0\"\n  local_auth_enabled  = var.local_auth\n",
     );
-    let main = format!("variable \"local_auth\" {{\n  default = false\n}}\n{main}");
-    let dir = tree(&[
-        ("main.tf", &main),
-        ("dev.auto.tfvars", "local_auth = true\n"),
-    ]);
-    let output = aoai_lint(dir.path())
-        .args(["dev.auto.tfvars", "--format", "json"])
-        .output()
-        .unwrap();
-    let found = findings_of(&output);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0]["rule"], "AOAI004");
-    assert_eq!(found[0]["file"], "dev.auto.tfvars");
+    format!("variable \"local_auth\" {{\n  default = false\n}}\n{main}")
 }
 
+/// A value set in `*.auto.tfvars` (given alone, as pre-commit does) or in a `--var-file` is
+/// reported in that file.
 #[test]
-fn a_value_set_by_var_file_is_reported_in_that_file() {
-    let main = INSECURE.replace(
-        "  sku_name            = \"S0\"\n",
-        "  sku_name            = \"S0\"\n  local_auth_enabled  = var.local_auth\n",
-    );
-    let main = format!("variable \"local_auth\" {{\n  default = false\n}}\n{main}");
-    let dir = tree(&[
-        ("main.tf", &main),
-        ("env/prod.tfvars", "local_auth = true\n"),
-    ]);
-    let output = aoai_lint(dir.path())
-        .args([".", "--var-file", "env/prod.tfvars", "--select", "AOAI004"])
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let found = findings_of(&output);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(
-        (&found[0]["file"], &found[0]["line"]),
-        (&Value::from("env/prod.tfvars"), &Value::from(1))
-    );
+fn values_from_auto_tfvars_and_var_files_are_reported_where_they_are_set() {
+    let cases: [(&str, &[&str]); 2] = [
+        ("dev.auto.tfvars", &["dev.auto.tfvars"]),
+        ("env/prod.tfvars", &[".", "--var-file", "env/prod.tfvars"]),
+    ];
+    for (value_file, args) in cases {
+        let main = local_auth_from_variable();
+        let dir = tree(&[("main.tf", &main), (value_file, "local_auth = true\n")]);
+        let output = aoai_lint(dir.path())
+            .args(args)
+            .args(["--select", "AOAI004", "--format", "json"])
+            .output()
+            .unwrap();
+        let found = findings_of(&output);
+        assert_eq!(found.len(), 1, "{value_file}: {found:?}");
+        assert_eq!(
+            (&found[0]["file"], &found[0]["line"]),
+            (&Value::from(value_file), &Value::from(1)),
+            "{value_file}"
+        );
+    }
 }
 
 /// A baseline names files relative to itself: it matches from any working directory.
@@ -324,6 +314,17 @@ fn secret_outside() -> tempfile::TempDir {
     tree(&[("secret.tf", "machine example.com password hunter2-token\n")])
 }
 
+/// Nothing of [`secret_outside`] reaches either output stream; returns standard error.
+fn assert_secret_not_shown(output: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        !stdout.contains("hunter2") && !stderr.contains("hunter2"),
+        "{stdout}{stderr}"
+    );
+    stderr
+}
+
 #[test]
 fn a_walk_follows_links_inside_the_root_once_and_never_reads_outside() {
     let outside = secret_outside();
@@ -341,12 +342,7 @@ fn a_walk_follows_links_inside_the_root_once_and_never_reads_outside() {
         .args(["stacks", "--format", "json", "--select", "AOAI001"])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(
-        !stdout.contains("hunter2") && !stderr.contains("hunter2"),
-        "{stdout}{stderr}"
-    );
+    let stderr = assert_secret_not_shown(&output);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     let report = json(&output.stdout);
     assert_eq!(report["errors"], Value::Array(vec![]), "no loop error");
@@ -386,12 +382,7 @@ fn a_given_file_or_sibling_linked_outside_the_root_is_not_read() {
             .args(["--format", "json"])
             .output()
             .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        assert!(
-            !stdout.contains("hunter2") && !stderr.contains("hunter2"),
-            "{args:?}"
-        );
+        let stderr = assert_secret_not_shown(&output);
         assert_eq!(
             json(&output.stdout)["errors"],
             Value::Array(vec![]),
