@@ -333,7 +333,7 @@ pub fn add_declaration(
     match canonical_type(type_name) {
         Some(ACCOUNT_TYPE) => model
             .accounts
-            .extend(account(reader, "", declared, link_keys, existing)),
+            .extend(account(reader, "", declared, link_keys, existing).map(Box::new)),
         Some(KEY_VAULT_TYPE) => model
             .key_vaults
             .push(key_vault(reader, "", declared, link_keys, existing)),

@@ -82,7 +82,7 @@ pub fn map_module(
         existing: false,
         declared: declared.clone(),
     };
-    model.accounts.push(account);
+    model.accounts.push(Box::new(account));
 
     if let Some(endpoints) = entries(reader, &module.private_endpoints) {
         let (span, existence) = match endpoints {

@@ -209,7 +209,8 @@ pub struct UnfollowedModule {
 /// Everything one scope (a Terraform module directory) declares.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Model {
-    pub accounts: Vec<AiAccount>,
+    /// Boxed: an account is two kilobytes, and a huge file has a hundred thousand of them.
+    pub accounts: Vec<Box<AiAccount>>,
     pub private_endpoints: Vec<PrivateEndpoint>,
     pub role_assignments: Vec<RoleAssignment>,
     pub cmk_bindings: Vec<CmkBinding>,
@@ -224,17 +225,17 @@ pub struct Model {
 
 impl Model {
     pub fn extend(&mut self, other: Model) {
-        self.accounts.extend(other.accounts);
-        self.private_endpoints.extend(other.private_endpoints);
-        self.role_assignments.extend(other.role_assignments);
-        self.cmk_bindings.extend(other.cmk_bindings);
-        self.deployments.extend(other.deployments);
-        self.unfollowed_modules.extend(other.unfollowed_modules);
-        self.key_vaults.extend(other.key_vaults);
-        self.key_vault_keys.extend(other.key_vault_keys);
-        self.diagnostic_settings.extend(other.diagnostic_settings);
-        self.api_versions.extend(other.api_versions);
-        self.key_exposures.extend(other.key_exposures);
+        append(&mut self.accounts, other.accounts);
+        append(&mut self.private_endpoints, other.private_endpoints);
+        append(&mut self.role_assignments, other.role_assignments);
+        append(&mut self.cmk_bindings, other.cmk_bindings);
+        append(&mut self.deployments, other.deployments);
+        append(&mut self.unfollowed_modules, other.unfollowed_modules);
+        append(&mut self.key_vaults, other.key_vaults);
+        append(&mut self.key_vault_keys, other.key_vault_keys);
+        append(&mut self.diagnostic_settings, other.diagnostic_settings);
+        append(&mut self.api_versions, other.api_versions);
+        append(&mut self.key_exposures, other.key_exposures);
     }
 
     /// Every declaration, to adjust them all at once (instance keys of `count`/`for_each`).
@@ -272,5 +273,15 @@ impl Model {
             + self.key_vaults.len()
             + self.key_vault_keys.len()
             + self.diagnostic_settings.len()
+    }
+}
+
+/// `items` after `target`'s own; into an empty `target` the vector is moved, not copied (a huge
+/// file's accounts are hundreds of megabytes).
+fn append<T>(target: &mut Vec<T>, items: Vec<T>) {
+    if target.is_empty() {
+        *target = items;
+    } else {
+        target.extend(items);
     }
 }

@@ -52,6 +52,7 @@ impl<'a> Context<'a> {
             .iter()
             .enumerate()
             .filter(|(_, account)| !account.existing)
+            .map(|(i, account)| (i, account.as_ref()))
     }
 
     /// The customer-managed keys of the account at `index`, each with the declaration that

@@ -268,7 +268,7 @@ fn map_resource(
             {
                 return;
             }
-            model.accounts.push(AiAccount {
+            model.accounts.push(Box::new(AiAccount {
                 kind,
                 location: reader.location("location"),
                 // cognitive_account.md: "public_network_access_enabled - (Optional) ... Defaults to true."
@@ -284,9 +284,9 @@ fn map_resource(
                 link_keys: link_keys(reader, &declared),
                 existing: false,
                 declared,
-            });
+            }));
         }
-        "azurerm_ai_services" => model.accounts.push(AiAccount {
+        "azurerm_ai_services" => model.accounts.push(Box::new(AiAccount {
             kind: Attr::default(
                 "kind",
                 declared.header.clone(),
@@ -307,7 +307,7 @@ fn map_resource(
             link_keys: link_keys(reader, &declared),
             existing: false,
             declared,
-        }),
+        })),
         "azurerm_key_vault" => model.key_vaults.push(KeyVault {
             // key_vault.md: purge protection is optional and off unless set.
             purge_protection: reader.bool("purge_protection_enabled", Some(false)),
@@ -343,7 +343,7 @@ fn map_resource(
                     if !in_body {
                         account.identity = identity(reader);
                     }
-                    account
+                    Box::new(account)
                 }));
             }
             Some(azure::KEY_VAULT_TYPE) => {
