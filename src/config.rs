@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
-use miette::{Diagnostic, NamedSource, SourceSpan};
 
+use crate::error::ConfigError;
 use crate::finding::Level;
+use crate::model::DataResidency;
 use crate::policy::catalog;
-use crate::rules::DataResidency;
 
 pub const FILE_NAME: &str = ".aoai-lint.hcl";
 
@@ -72,20 +72,6 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleSetting>,
 }
 
-#[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("{message}")]
-#[diagnostic(code(aoai_lint::config))]
-pub struct ConfigError {
-    message: String,
-    #[source_code]
-    source_code: NamedSource<String>,
-    #[label("{label}")]
-    span: SourceSpan,
-    label: String,
-    #[help]
-    help: Option<String>,
-}
-
 /// The nearest `.aoai-lint.hcl` in `start` or one of its parents.
 pub fn find(start: &Path) -> Option<PathBuf> {
     start
@@ -131,13 +117,9 @@ impl Reader<'_> {
         label: String,
         help: Option<String>,
     ) -> Box<ConfigError> {
-        Box::new(ConfigError {
-            message,
-            source_code: NamedSource::new(self.name, self.text.to_string()),
-            span: SourceSpan::from(range.start..range.end.max(range.start)),
-            label,
-            help,
-        })
+        Box::new(ConfigError::new(
+            self.name, self.text, range, message, label, help,
+        ))
     }
 
     fn config(&self, body: &Body) -> Result<Config, Box<ConfigError>> {
@@ -153,7 +135,7 @@ impl Reader<'_> {
                             config.approved_regions = Some(
                                 regions
                                     .iter()
-                                    .map(|r| crate::frontend::node::normalize_region(r))
+                                    .map(|r| crate::model::normalize_region(r))
                                     .collect(),
                             );
                         }
@@ -162,8 +144,7 @@ impl Reader<'_> {
                             let location = value
                                 .as_str()
                                 .ok_or_else(|| self.wrong_type(value, "a string"))?;
-                            config.location =
-                                Some(crate::frontend::node::normalize_region(location));
+                            config.location = Some(crate::model::normalize_region(location));
                         }
                         "data_residency" => {
                             config.data_residency = Some(self.choice(
@@ -376,9 +357,10 @@ rule "AOAI001" {
     fn unknown_key_points_at_the_key() {
         let text = "approved_regions = []\napproved_regoins = [\"x\"]\n";
         let error = parse("c.hcl", text).unwrap_err();
-        assert_eq!(error.message, "unknown key `approved_regoins` in c.hcl");
-        assert_eq!(error.span.offset(), 22);
-        assert_eq!(error.span.len(), "approved_regoins".len());
+        assert_eq!(error.to_string(), "unknown key `approved_regoins` in c.hcl");
+        let label = miette::Diagnostic::labels(&*error).unwrap().next().unwrap();
+        assert_eq!(label.offset(), 22);
+        assert_eq!(label.len(), "approved_regoins".len());
     }
 
     #[test]

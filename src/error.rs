@@ -1,9 +1,9 @@
 //! Errors that stop a run before any file is linted (exit code 2). Problems with single files
 //! are not errors: they are [`crate::finding::FileError`]s in the report.
 
-use miette::Diagnostic;
+use std::ops::Range;
 
-use crate::config::ConfigError;
+use miette::{Diagnostic, NamedSource, SourceSpan};
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum Error {
@@ -41,5 +41,40 @@ pub enum Error {
 impl From<Box<ConfigError>> for Error {
     fn from(error: Box<ConfigError>) -> Self {
         Error::Config(error)
+    }
+}
+
+/// A problem in `.aoai-lint.hcl`, shown with a caret on the offending text.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(aoai_lint::config))]
+pub struct ConfigError {
+    message: String,
+    #[source_code]
+    source_code: NamedSource<String>,
+    #[label("{label}")]
+    span: SourceSpan,
+    label: String,
+    #[help]
+    help: Option<String>,
+}
+
+impl ConfigError {
+    /// An error at `range` of the configuration file `name`, whose text is `text`.
+    pub fn new(
+        name: &str,
+        text: &str,
+        range: Range<usize>,
+        message: String,
+        label: String,
+        help: Option<String>,
+    ) -> Self {
+        ConfigError {
+            message,
+            source_code: NamedSource::new(name, text.to_string()),
+            span: SourceSpan::from(range.start..range.end.max(range.start)),
+            label,
+            help,
+        }
     }
 }

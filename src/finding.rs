@@ -1,5 +1,6 @@
 //! What rules report and what reporters print.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -123,6 +124,95 @@ pub struct FileError {
     pub message: String,
     /// Byte offset of the error, for snippet rendering (None when the file was not read).
     pub offset: Option<usize>,
+}
+
+/// Counts over a whole run, accumulated as scopes are reported.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files linted (context-only siblings of explicitly given files are not counted).
+    pub files: usize,
+    /// Resources of the model (accounts and what attaches to them).
+    pub resources: usize,
+    /// Azure OpenAI capable accounts checked (declared in the tree, not `existing` ones).
+    pub accounts: usize,
+    pub findings: usize,
+    pub errors: usize,
+    pub errors_level: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    pub unknown: usize,
+    /// Findings silenced by suppression comments (not in the counts above).
+    pub suppressed: usize,
+    /// Findings hidden because the baseline lists them (not in the counts above).
+    pub baselined: usize,
+    /// Baseline entries that no finding matched any more: fixed since the baseline.
+    pub baseline_fixed: usize,
+    /// Symlinks not followed because they lead outside the linted root, as shown.
+    pub outside_links: Vec<String>,
+}
+
+impl Summary {
+    /// Adds a reported scope's counts.
+    pub fn add(&mut self, scope: &ScopeReport) {
+        self.files += scope.files;
+        self.resources += scope.resources;
+        self.accounts += scope.accounts;
+        self.findings += scope.findings.len();
+        self.errors += scope.errors.len();
+        self.suppressed += scope.suppressed_count;
+        for finding in &scope.findings {
+            match finding.level {
+                Level::Error => self.errors_level += 1,
+                Level::Warning => self.warnings += 1,
+                Level::Note => self.notes += 1,
+            }
+            self.unknown += usize::from(finding.outcome == Outcome::Unknown);
+        }
+    }
+
+    pub fn max_level(&self) -> Option<Level> {
+        [
+            (self.errors_level, Level::Error),
+            (self.warnings, Level::Warning),
+            (self.notes, Level::Note),
+        ]
+        .into_iter()
+        .find(|(count, _)| *count > 0)
+        .map(|(_, level)| level)
+    }
+}
+
+/// The findings and errors of one scope (a directory), sorted: the unit reporters receive.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScopeReport {
+    /// The scope's directory as displayed: the caller of the modules it reads.
+    pub root: Arc<str>,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<FileError>,
+    /// Files linted (JSON that is not a template, and context-only siblings, do not count).
+    pub files: usize,
+    pub resources: usize,
+    pub accounts: usize,
+    /// Files outside the scope read because its module calls lead there: only findings in them
+    /// can repeat in another scope.
+    pub module_files: Vec<Arc<str>>,
+    /// Every check made, when `Options::list_checks` asks for them.
+    pub checks: Vec<Check>,
+    /// Findings silenced by a suppression comment: counted always, listed when
+    /// `Options::show_suppressed` asks for them.
+    pub suppressed: Vec<Finding>,
+    pub suppressed_count: usize,
+    /// The texts of the files that findings and errors point into, by displayed path: reporters
+    /// show snippets from these, never from disk.
+    pub sources: BTreeMap<Arc<str>, Arc<str>>,
+}
+
+/// One resource checked by one rule, at the resource's header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub rule: &'static str,
+    pub resource: String,
+    pub location: Location,
 }
 
 /// Characters a message keeps: messages quote what they are about (an ARM expression, a

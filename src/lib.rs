@@ -22,5 +22,6 @@ pub mod rules;
 pub mod source;
 pub mod suppress;
 
-pub use engine::{Options, Report, ScopeReport, Summary, lint, lint_streaming};
+pub use engine::{Options, Report, lint, lint_streaming};
 pub use error::Error;
+pub use finding::{ScopeReport, Summary};

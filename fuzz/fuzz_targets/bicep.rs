@@ -22,6 +22,6 @@ fuzz_target!(|data: &[u8]| {
 fn settings() -> aoai_lint::rules::Settings {
     aoai_lint::rules::Settings {
         approved_regions: None,
-        data_residency: aoai_lint::rules::DataResidency::Region,
+        data_residency: aoai_lint::model::DataResidency::Region,
     }
 }

@@ -25,7 +25,7 @@ pub fn lint_and_render(name: &str, text: &str) {
     options.jobs = Some(1);
     options.list_checks = true;
     options.show_suppressed = true;
-    options.settings.data_residency = aoai_lint::rules::DataResidency::Region;
+    options.settings.data_residency = aoai_lint::model::DataResidency::Region;
     let mut reporters: Vec<_> = FORMATS
         .iter()
         .map(|&format| {

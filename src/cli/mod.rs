@@ -10,12 +10,13 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{self, Config, FailOn, UnknownLevel};
-use crate::engine::{Options, Summary, lint_streaming};
+use crate::engine::{Options, lint_streaming};
 use crate::error::Error;
 use crate::finding::Level;
+use crate::finding::Summary;
+use crate::model::DataResidency;
 use crate::policy::{Policy, catalog};
 use crate::report::{self, Format, RenderOptions};
-use crate::rules::DataResidency;
 
 mod output;
 
@@ -400,7 +401,7 @@ fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, E
     options.location = args
         .location
         .as_deref()
-        .map(crate::frontend::node::normalize_region)
+        .map(crate::model::normalize_region)
         .or_else(|| config.location.clone());
     options.exclude = config
         .exclude
@@ -418,7 +419,7 @@ fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, E
         Some(
             args.approved_regions
                 .iter()
-                .map(|r| crate::frontend::node::normalize_region(r))
+                .map(|r| crate::model::normalize_region(r))
                 .collect(),
         )
     };

@@ -278,7 +278,7 @@ impl BodyReader<'_> {
     /// A location, normalized the way Azure does ("East US 2" -> "eastus2").
     pub fn location(&self, path: &str) -> Attr<String> {
         map_attr(self.string(path, None), |location| {
-            normalize_region(location)
+            crate::model::normalize_region(location)
         })
     }
 
@@ -490,15 +490,6 @@ pub fn map_attr<T, U>(attr: Attr<T>, f: impl FnOnce(&T) -> U) -> Attr<U> {
 pub fn prefixed<T>(prefix: &str, mut attr: Attr<T>) -> Attr<T> {
     attr.name = format!("{prefix}.{}", attr.name);
     attr
-}
-
-/// Azure's canonical region name: lower case, no spaces ("East US 2" -> "eastus2").
-pub fn normalize_region(location: &str) -> String {
-    location
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@
 //! by the user, filled in with the platform default, or could not be determined statically.
 
 mod attr;
+mod region;
 
 pub use attr::{Attr, AttrState, Via};
+pub use region::{DataResidency, normalize_region};
 
 use crate::source::Span;
 

@@ -3,8 +3,8 @@
 use std::io::{self, Write};
 
 use super::Reporter;
-use crate::engine::{ScopeReport, Summary};
 use crate::finding::Outcome;
+use crate::finding::{ScopeReport, Summary};
 
 pub struct Compact<'w> {
     pub out: Box<dyn Write + 'w>,

@@ -4,8 +4,8 @@
 use std::io::{self, Write};
 
 use super::Reporter;
-use crate::engine::{ScopeReport, Summary};
 use crate::finding::{Level, Outcome};
+use crate::finding::{ScopeReport, Summary};
 
 pub struct Github<'w> {
     pub out: Box<dyn Write + 'w>,

@@ -12,8 +12,8 @@ use miette::{
 
 use super::snippet::{Snippet, SourceText};
 use super::{RenderOptions, Reporter, plural};
-use crate::engine::{ScopeReport, Summary};
 use crate::finding::{FileError, Finding, Level, Location, Outcome};
+use crate::finding::{ScopeReport, Summary};
 
 pub struct Human<'w> {
     out: Box<dyn Write + 'w>,

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Reporter;
-use crate::engine::{ScopeReport, Summary};
 use crate::finding::{FileError, Finding, Level, Outcome};
+use crate::finding::{ScopeReport, Summary};
 
 pub const SCHEMA_VERSION: u32 = 1;
 

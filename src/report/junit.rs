@@ -8,8 +8,8 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use super::Reporter;
-use crate::engine::{ScopeReport, Summary};
 use crate::finding::{Finding, Outcome};
+use crate::finding::{ScopeReport, Summary};
 
 pub struct Junit<'w> {
     out: Box<dyn Write + 'w>,

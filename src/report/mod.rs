@@ -12,7 +12,7 @@ mod snippet;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::engine::{ScopeReport, Summary};
+use crate::finding::{ScopeReport, Summary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

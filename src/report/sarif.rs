@@ -8,8 +8,8 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{RenderOptions, Reporter};
-use crate::engine::{ScopeReport, Summary};
 use crate::finding::{FileError, Finding, Level, Location, Outcome};
+use crate::finding::{ScopeReport, Summary};
 use crate::policy::{Policy, catalog};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

@@ -18,10 +18,8 @@ mod aoai014_cmk_key_vault_protection;
 mod aoai015_key_exposure;
 mod aoai900_module_not_followed;
 
-pub use aoai011_data_residency::DataResidency;
-
 use crate::finding::{Level, Outcome};
-use crate::model::{AiAccount, Attr, AttrState, CmkKey, Declared, Language, Model};
+use crate::model::{AiAccount, Attr, AttrState, CmkKey, DataResidency, Declared, Language, Model};
 use crate::policy::Catalog;
 use crate::resolve::{Links, Target};
 use crate::source::Span;

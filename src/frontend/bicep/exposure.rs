@@ -3,7 +3,6 @@
 //! apps, container environment variables, and module params that are not `@secure()`. Keys are
 //! followed through variables, and each name on the way is recorded.
 
-use super::extract::declaration_body;
 use super::syntax::{
     ArrayItem, Expr, ExprKind, ObjectItem, Program, Statement, StatementKind, StringPart,
 };
@@ -69,7 +68,7 @@ pub fn find<'a>(
                 else {
                     continue;
                 };
-                let Some(body) = declaration_body(&resource.value) else {
+                let Some(body) = resource.value.declaration_body() else {
                     continue;
                 };
                 for (at, sink) in resource_sinks(&type_name, body) {
@@ -80,7 +79,7 @@ pub fn find<'a>(
                 let Some(program) = callee(statement) else {
                     continue;
                 };
-                let Some(params) = declaration_body(value).and_then(|b| b.property("params"))
+                let Some(params) = value.declaration_body().and_then(|b| b.property("params"))
                 else {
                     continue;
                 };
@@ -236,7 +235,7 @@ fn items(list: Option<&Expr>) -> impl Iterator<Item = &Expr> {
         _ => &[],
     };
     items.iter().filter_map(|item| match item {
-        ArrayItem::Item(expr) => Some(declaration_body(expr).unwrap_or(expr)),
+        ArrayItem::Item(expr) => Some(expr.declaration_body().unwrap_or(expr)),
         ArrayItem::Spread(_) => None,
     })
 }

@@ -13,7 +13,7 @@ use crate::frontend::arm::{self, ArmFile};
 use crate::frontend::azure;
 use crate::frontend::node::Node;
 use crate::frontend::node::{BodyReader, name_key};
-use crate::frontend::registry;
+use crate::frontend::registry_modules;
 use crate::frontend::value::Value;
 use crate::model::{Attr, Declared, Existence, Language, Model, UnfollowedModule};
 use crate::policy::{ModuleLanguage, catalog};
@@ -299,7 +299,7 @@ fn evaluate_module<'a>(
                     header: declared.header.clone(),
                 };
                 let key = resource_key(template.id, &declared.address);
-                registry::map_module(module, &reader, declared, key.clone(), model);
+                registry_modules::map_module(module, &reader, declared, key.clone(), model);
                 let id = Value::ResourceAttr {
                     key,
                     shown: name.to_string(),
@@ -420,7 +420,7 @@ fn add_resource<'a>(
     prefix: &str,
     nested: bool,
 ) {
-    let body = declaration_body(&resource.value);
+    let body = resource.value.declaration_body();
     // The id of a top-level resource follows from its type and name; a child's needs its
     // parent's name too, so it stays a reference.
     let top_level = !nested && body.is_some_and(|body| body.property("parent").is_none());
@@ -454,15 +454,6 @@ fn api_version(resource: &Resource) -> Option<&str> {
             [super::syntax::StringPart::Literal(text)] => text.split_once('@').map(|(_, v)| v),
             _ => None,
         },
-        _ => None,
-    }
-}
-
-/// The object of `{...}`, `if (c) {...}` or `[for ...: {...}]`.
-pub(super) fn declaration_body(value: &Expr) -> Option<&Expr> {
-    match &value.kind {
-        ExprKind::Object(_) => Some(value),
-        ExprKind::If { body, .. } | ExprKind::For { body, .. } => declaration_body(body),
         _ => None,
     }
 }

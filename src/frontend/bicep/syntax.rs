@@ -240,6 +240,15 @@ impl Expr {
         })
     }
 
+    /// The object of a declaration's value: `{...}`, `if (c) {...}` or `[for ...: {...}]`.
+    pub fn declaration_body(&self) -> Option<&Expr> {
+        match &self.kind {
+            ExprKind::Object(_) => Some(self),
+            ExprKind::If { body, .. } | ExprKind::For { body, .. } => body.declaration_body(),
+            _ => None,
+        }
+    }
+
     pub fn property(&self, name: &str) -> Option<&Property> {
         self.properties()
             .find(|p| matches!(&p.key, PropertyKey::Name(n) if n == name))

@@ -8,9 +8,9 @@ use hcl_edit::expr::{Expression, FuncCall, ObjectKey, Traversal, TraversalOperat
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::visit::{Visit, visit_func_call, visit_traversal};
 
-use super::extract::{block_extent, block_header};
 use super::module::{ModuleIndex, is_sensitive};
 use super::program::{Child, Program};
+use super::syntax::{block_extent, block_header};
 use crate::model::{Declared, Existence, KeyExposure, Language, Model};
 use crate::source::{FileId, Span};
 

@@ -13,8 +13,9 @@ use hcl_edit::structure::{Body, Structure};
 use super::eval::{Evaluator, Value};
 use super::module::ResourceBlock;
 use super::program::{Child, Program};
+use super::syntax::{block_extent, block_header};
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, name_key, prefixed};
-use crate::frontend::{azure, registry};
+use crate::frontend::{azure, registry_modules};
 use crate::model::{
     AiAccount, Attr, AttrState, CmkBinding, CmkKey, Declared, DiagnosticSetting, Existence,
     Identity, KeyVault, KeyVaultKey, Language, Model, ModelDeployment, NetworkAcls, Outbound,
@@ -105,7 +106,7 @@ pub fn extract(program: &Program<'_>) -> Model {
                         header,
                     };
                     let key = address.clone();
-                    registry::map_module(
+                    registry_modules::map_module(
                         module,
                         &reader,
                         declared(existence),
@@ -223,33 +224,6 @@ fn count_or_for_each(eval: &Evaluator<'_>, body: &Body) -> Repetition {
             other.shown()
         )),
     }
-}
-
-/// The whole block, header to closing brace.
-pub(super) fn block_extent(
-    file: crate::source::FileId,
-    block: &hcl_edit::structure::Block,
-) -> Span {
-    let header = block_header(file, block);
-    match block.span() {
-        Some(range) => Span::new(file, range),
-        None => header,
-    }
-}
-
-/// `resource "type" "name"` or `module "name"`: where findings about missing attributes point.
-pub(super) fn block_header(
-    file: crate::source::FileId,
-    block: &hcl_edit::structure::Block,
-) -> Span {
-    let start = block.ident.span().map_or(0, |s| s.start);
-    let end = block
-        .labels
-        .last()
-        .and_then(|label| label.span())
-        .or_else(|| block.ident.span())
-        .map_or(start, |s| s.end);
-    Span::new(file, start..end)
 }
 
 fn map_resource(

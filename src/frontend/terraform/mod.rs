@@ -7,6 +7,7 @@ mod extract;
 mod functions;
 mod module;
 mod program;
+mod syntax;
 
 pub use comments::comments;
 pub use module::{FileRole, ParsedFile, local_calls};
