@@ -29,7 +29,7 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Config(Box<ConfigError>),
+    InvalidConfig(Box<ConfigError>),
 
     /// Writing the report failed. A closed standard output is not an error: the CLI stops
     /// writing to it and keeps its exit code.
@@ -40,7 +40,7 @@ pub enum Error {
 
 impl From<Box<ConfigError>> for Error {
     fn from(error: Box<ConfigError>) -> Self {
-        Error::Config(error)
+        Error::InvalidConfig(error)
     }
 }
 
