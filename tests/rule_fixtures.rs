@@ -11,6 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use aoai_lint::{Options, lint};
+use libtest_mimic::{Arguments, Failed, Trial};
 
 const APPROVED_REGIONS: [&str; 3] = ["swedencentral", "eastus", "westeurope"];
 const LANGUAGES: [&str; 3] = ["terraform", "bicep", "arm"];
@@ -74,76 +75,79 @@ fn rule_id(dir: &Path) -> &'static str {
         .unwrap_or_else(|| panic!("no rule {id}"))
 }
 
-#[test]
-fn every_rule_has_fixtures_for_every_language() {
+/// Each rule has a `pass` and a `fail` tree in every language.
+fn every_rule_has_fixtures_for_every_language() -> Result<(), Failed> {
     let dirs = rule_dirs();
+    let mut missing = Vec::new();
     for rule in aoai_lint::rules::all() {
         let policy = aoai_lint::policy::catalog().find(rule.id()).unwrap();
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join(format!("fixtures/rules/{}-{}", policy.id, policy.name));
-        assert!(dirs.contains(&dir), "missing {}", dir.display());
+        if !dirs.contains(&dir) {
+            missing.push(dir.display().to_string());
+            continue;
+        }
         for language in LANGUAGES {
             for case in ["pass", "fail"] {
-                assert!(
-                    dir.join(language).join(case).is_dir(),
-                    "missing {}/{language}/{case}",
-                    dir.display()
-                );
+                if !dir.join(language).join(case).is_dir() {
+                    missing.push(format!("{}/{language}/{case}", dir.display()));
+                }
             }
         }
     }
+    match missing.is_empty() {
+        true => Ok(()),
+        false => Err(format!("missing fixtures: {missing:#?}").into()),
+    }
 }
 
-/// Every case is checked and every mismatch reported, not only the first.
-fn assert_all(mismatches: Vec<String>) {
-    assert!(
-        mismatches.is_empty(),
-        "{} fixture case(s) differ:\n\n{}",
-        mismatches.len(),
-        mismatches.join("\n\n")
-    );
+fn pass_has_no_findings(pass: &Path, rule: &'static str) -> Result<(), Failed> {
+    let found = findings(pass, rule);
+    match found.is_empty() {
+        true => Ok(()),
+        false => Err(format!("{}: unexpected findings {found:#?}", pass.display()).into()),
+    }
 }
 
-#[test]
-fn pass_fixtures_have_no_findings() {
-    let mut mismatches = Vec::new();
+fn fail_has_exactly_the_expected_findings(fail: &Path, rule: &'static str) -> Result<(), Failed> {
+    let found = findings(fail, rule);
+    let expected = expected(fail);
+    if expected.is_empty() {
+        return Err(format!("{}: a fail fixture must expect findings", fail.display()).into());
+    }
+    if found == expected {
+        return Ok(());
+    }
+    let missing: Vec<_> = expected.difference(&found).collect();
+    let extra: Vec<_> = found.difference(&expected).collect();
+    Err(format!(
+        "{}:\n  expected, not found: {missing:?}\n  found, not expected: {extra:?}",
+        fail.display()
+    )
+    .into())
+}
+
+/// One trial per case, named `<ID>-<name>/<language>/<pass|fail>`: every failing case is
+/// reported, and one can be run alone (`cargo test --test rule_fixtures AOAI001`).
+fn main() {
+    let arguments = Arguments::from_args();
+    let mut trials = vec![Trial::test(
+        "every_rule_has_fixtures_for_every_language",
+        every_rule_has_fixtures_for_every_language,
+    )];
     for dir in rule_dirs() {
+        let rule = rule_id(&dir);
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         for language in LANGUAGES {
             let pass = dir.join(language).join("pass");
-            let found = findings(&pass, rule_id(&dir));
-            if !found.is_empty() {
-                mismatches.push(format!(
-                    "{}: unexpected findings {found:#?}",
-                    pass.display()
-                ));
-            }
-        }
-    }
-    assert_all(mismatches);
-}
-
-#[test]
-fn fail_fixtures_have_exactly_the_expected_findings() {
-    let mut mismatches = Vec::new();
-    for dir in rule_dirs() {
-        for language in LANGUAGES {
             let fail = dir.join(language).join("fail");
-            let found = findings(&fail, rule_id(&dir));
-            let expected = expected(&fail);
-            if expected.is_empty() {
-                mismatches.push(format!(
-                    "{}: a fail fixture must expect findings",
-                    fail.display()
-                ));
-            } else if found != expected {
-                let missing: Vec<_> = expected.difference(&found).collect();
-                let extra: Vec<_> = found.difference(&expected).collect();
-                mismatches.push(format!(
-                    "{}:\n  expected, not found: {missing:?}\n  found, not expected: {extra:?}",
-                    fail.display()
-                ));
-            }
+            trials.push(Trial::test(format!("{name}/{language}/pass"), move || {
+                pass_has_no_findings(&pass, rule)
+            }));
+            trials.push(Trial::test(format!("{name}/{language}/fail"), move || {
+                fail_has_exactly_the_expected_findings(&fail, rule)
+            }));
         }
     }
-    assert_all(mismatches);
+    libtest_mimic::run(&arguments, trials).exit();
 }
