@@ -73,8 +73,29 @@ impl Anchor {
 /// An accepted set of findings: fingerprints with how many findings each stands for.
 #[derive(Debug, Clone)]
 pub struct Baseline {
-    pub anchor: Anchor,
-    pub counts: HashMap<String, usize>,
+    anchor: Anchor,
+    counts: HashMap<String, usize>,
+}
+
+impl Baseline {
+    /// Removes the findings the baseline accepts, each entry matching one finding; returns
+    /// how many were removed.
+    pub fn remove_accepted(&mut self, findings: &mut Vec<Finding>) -> usize {
+        let before = findings.len();
+        findings.retain(|f| match self.counts.get_mut(&self.anchor.fingerprint(f)) {
+            Some(count) if *count > 0 => {
+                *count -= 1;
+                false
+            }
+            _ => true,
+        });
+        before - findings.len()
+    }
+
+    /// Entries no finding matched: fixed since the baseline was written.
+    pub fn unmatched(&self) -> usize {
+        self.counts.values().sum()
+    }
 }
 
 pub fn read(path: &Path, cwd: &Path) -> Result<Baseline, Error> {

@@ -148,19 +148,7 @@ pub fn lint_streaming(
     let mut baseline = options.baseline.clone();
     let mut emit = |mut scope: ScopeReport| -> Result<(), Error> {
         if let Some(baseline) = baseline.as_mut() {
-            let before = scope.findings.len();
-            let anchor = &baseline.anchor;
-            let counts = &mut baseline.counts;
-            scope
-                .findings
-                .retain(|f| match counts.get_mut(&anchor.fingerprint(f)) {
-                    Some(count) if *count > 0 => {
-                        *count -= 1;
-                        false
-                    }
-                    _ => true,
-                });
-            summary.baselined += before - scope.findings.len();
+            summary.baselined += baseline.remove_accepted(&mut scope.findings);
         }
         if !options.per_caller && !scope.module_files.is_empty() {
             let module_files = &scope.module_files;
@@ -201,7 +189,7 @@ pub fn lint_streaming(
             emit(scope)?;
         }
     }
-    summary.baseline_fixed = baseline.map_or(0, |left| left.counts.values().sum());
+    summary.baseline_fixed = baseline.map_or(0, |left| left.unmatched());
     summary.outside_links = discovered.outside_links.clone();
     Ok(summary)
 }
@@ -456,7 +444,14 @@ fn lint_scope(
         let Some(location) = locate(&finding.span) else {
             continue;
         };
-        let suppression = suppression_of(&finding, &file_of, &options.today, &mut used);
+        let lines_of = |span: &Span| {
+            let (file, _, _) = file_of(span.file)?;
+            let line = |offset| file.line_col(offset).line;
+            Some((line(span.range.start), line(span.range.end)))
+        };
+        let directives_of = |id| file_of(id).map(|(file, _, _)| file.directives.as_slice());
+        let suppression =
+            suppress::suppression_of(&finding, lines_of, directives_of, &options.today, &mut used);
         let Some(policy) = catalog.find(finding.rule) else {
             continue;
         };
@@ -529,9 +524,11 @@ fn lint_scope(
             }
             for (index, directive) in file.directives.iter().enumerate() {
                 let used = used.contains(&(file.id, index)) || !owned;
-                for message in suppression_problems(directive, used, &options.today, &options.rules)
-                {
-                    let problem = invalid_suppression(catalog, &display, file, directive, message);
+                let problems = suppress::problems(directive, used, &options.today, &options.rules);
+                for message in problems {
+                    let span = Span::new(file.id, directive.span.clone());
+                    let location = self::locate(&display, file, &span);
+                    let problem = suppress::invalid(catalog, &display, location, message);
                     output.findings.push(problem);
                 }
             }
@@ -782,121 +779,6 @@ impl terraform::ModuleLoader for ModuleFiles<'_> {
             }
         }
         (!parsed.is_empty()).then_some(parsed)
-    }
-}
-
-/// The reason of the suppression comment that silences `finding`, if any: in the finding's file
-/// (above or at its line, or inside its resource's block), in the resource's file (above or
-/// inside the block), or file-wide. An expired suppression does not silence.
-fn suppression_of<'f>(
-    finding: &rules::RawFinding,
-    file_of: &impl Fn(FileId) -> Option<(&'f LoadedFile, &'f Arc<str>, bool)>,
-    today: &str,
-    used: &mut std::collections::HashSet<(FileId, usize)>,
-) -> Option<String> {
-    let lines_of = |span: &Span| -> Option<(usize, usize)> {
-        let (file, _, _) = file_of(span.file)?;
-        Some((
-            file.line_col(span.range.start).line,
-            file.line_col(span.range.end).line,
-        ))
-    };
-    let extent = lines_of(&finding.extent);
-    let finding_line = lines_of(&finding.span).map(|(start, _)| start);
-    let mut places = vec![(finding.span.file, finding_line, None)];
-    if finding.extent.file == finding.span.file {
-        places[0].2 = extent;
-    } else {
-        places.push((finding.extent.file, None, extent));
-    }
-    for (file, line, extent) in places {
-        let Some((loaded, _, _)) = file_of(file) else {
-            continue;
-        };
-        for (index, directive) in loaded.directives.iter().enumerate() {
-            if !directive.rules.contains(&finding.rule) || !directive.covers(line, extent) {
-                continue;
-            }
-            used.insert((file, index));
-            if !directive.expired(today) {
-                return Some(directive.reason.clone());
-            }
-        }
-    }
-    None
-}
-
-/// What is wrong with a suppression comment, if anything.
-fn suppression_problems(
-    directive: &Directive,
-    used: bool,
-    today: &str,
-    selected: &BTreeSet<&'static str>,
-) -> Vec<String> {
-    let mut problems = Vec::new();
-    if directive.checkov {
-        // Checkov skips may be meant for Checkov's own checks: only expiry is ours to report.
-        if directive.expired(today) && used {
-            problems.push(format!(
-                "the suppression expired on {}: the finding is reported again",
-                directive.expires.as_deref().unwrap_or_default()
-            ));
-        }
-        return problems;
-    }
-    for unknown in &directive.unknown {
-        problems.push(format!("`{unknown}` is not a rule ID or name"));
-    }
-    if directive.reason.is_empty() {
-        problems.push("the suppression gives no reason: say why the finding is acceptable".into());
-    }
-    if directive.expired(today) {
-        problems.push(format!(
-            "the suppression expired on {}: it no longer suppresses anything",
-            directive.expires.as_deref().unwrap_or_default()
-        ));
-    } else if !used
-        && !directive.rules.is_empty()
-        && directive.rules.iter().all(|rule| selected.contains(rule))
-    {
-        problems.push(format!(
-            "the suppression matches no {} finding: remove it",
-            directive.rules.join("/")
-        ));
-    }
-    problems
-}
-
-fn invalid_suppression(
-    catalog: &'static Catalog,
-    display: &Arc<str>,
-    file: &LoadedFile,
-    directive: &Directive,
-    message: String,
-) -> Finding {
-    let policy = catalog.find(suppress::INVALID_SUPPRESSION);
-    let span = Span::new(file.id, directive.span.clone());
-    Finding {
-        rule: suppress::INVALID_SUPPRESSION,
-        name: policy.map_or("invalid-suppression", |p| p.name.as_str()),
-        level: policy.map_or(Level::Warning, |p| p.severity),
-        outcome: Outcome::Fail,
-        message,
-        help: policy.map_or("", |p| {
-            let language = if display.ends_with(".bicep") {
-                crate::model::Language::Bicep
-            } else {
-                crate::model::Language::Terraform
-            };
-            p.remediation_for(language)
-        }),
-        url: policy.map_or("", |p| p.references.learn.as_str()),
-        resource: String::new(),
-        attribute: String::new(),
-        location: locate(display, file, &span),
-        label: "this suppression".into(),
-        related: Vec::new(),
-        suppressed: None,
     }
 }
 

@@ -11,9 +11,13 @@
 //! A suppression without a reason, naming an unknown rule, expired, or that suppresses nothing
 //! is reported as AOAI901 (invalid-suppression).
 
+use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 
+use crate::finding::{Finding, Level, Location, Outcome};
 use crate::policy::Catalog;
+use crate::rules::RawFinding;
+use crate::source::{FileId, Span};
 
 /// The engine policy under which suppression problems are reported.
 pub const INVALID_SUPPRESSION: &str = "AOAI901";
@@ -153,6 +157,117 @@ fn is_date(text: &str) -> bool {
             .iter()
             .enumerate()
             .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
+}
+
+/// The reason of the suppression comment that silences `finding`, if any: in the finding's file
+/// (above or at its line, or inside its resource's block), in the resource's file (above or
+/// inside the block), or file-wide. An expired suppression does not silence.
+///
+/// `lines_of` gives the first and last line of a span, `directives_of` a file's suppression
+/// comments; `used` collects the comments that matched, by file and index.
+pub fn suppression_of<'f>(
+    finding: &RawFinding,
+    lines_of: impl Fn(&Span) -> Option<(usize, usize)>,
+    directives_of: impl Fn(FileId) -> Option<&'f [Directive]>,
+    today: &str,
+    used: &mut HashSet<(FileId, usize)>,
+) -> Option<String> {
+    let extent = lines_of(&finding.extent);
+    let finding_line = lines_of(&finding.span).map(|(start, _)| start);
+    let mut places = vec![(finding.span.file, finding_line, None)];
+    if finding.extent.file == finding.span.file {
+        places[0].2 = extent;
+    } else {
+        places.push((finding.extent.file, None, extent));
+    }
+    for (file, line, extent) in places {
+        let Some(directives) = directives_of(file) else {
+            continue;
+        };
+        for (index, directive) in directives.iter().enumerate() {
+            if !directive.rules.contains(&finding.rule) || !directive.covers(line, extent) {
+                continue;
+            }
+            used.insert((file, index));
+            if !directive.expired(today) {
+                return Some(directive.reason.clone());
+            }
+        }
+    }
+    None
+}
+
+/// What is wrong with a suppression comment, if anything.
+pub fn problems(
+    directive: &Directive,
+    used: bool,
+    today: &str,
+    selected: &BTreeSet<&'static str>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if directive.checkov {
+        // Checkov skips may be meant for Checkov's own checks: only expiry is ours to report.
+        if directive.expired(today) && used {
+            problems.push(format!(
+                "the suppression expired on {}: the finding is reported again",
+                directive.expires.as_deref().unwrap_or_default()
+            ));
+        }
+        return problems;
+    }
+    for unknown in &directive.unknown {
+        problems.push(format!("`{unknown}` is not a rule ID or name"));
+    }
+    if directive.reason.is_empty() {
+        problems.push("the suppression gives no reason: say why the finding is acceptable".into());
+    }
+    if directive.expired(today) {
+        problems.push(format!(
+            "the suppression expired on {}: it no longer suppresses anything",
+            directive.expires.as_deref().unwrap_or_default()
+        ));
+    } else if !used
+        && !directive.rules.is_empty()
+        && directive.rules.iter().all(|rule| selected.contains(rule))
+    {
+        problems.push(format!(
+            "the suppression matches no {} finding: remove it",
+            directive.rules.join("/")
+        ));
+    }
+    problems
+}
+
+/// The AOAI901 finding for one problem of the suppression comment at `location`.
+pub fn invalid(
+    catalog: &'static Catalog,
+    display: &str,
+    location: Location,
+    message: String,
+) -> Finding {
+    let policy = catalog.find(INVALID_SUPPRESSION);
+    Finding {
+        rule: INVALID_SUPPRESSION,
+        name: policy.map_or("invalid-suppression", |p| p.name.as_str()),
+        level: policy.map_or(Level::Warning, |p| p.severity),
+        outcome: Outcome::Fail,
+        message,
+        help: policy.map_or("", |p| {
+            let language = if display.ends_with(".bicep") {
+                crate::model::Language::Bicep
+            } else {
+                crate::model::Language::Terraform
+            };
+            p.remediation_for(language)
+        }),
+        url: policy.map_or("", |p| p.references.learn.as_str()),
+        resource: String::new(),
+        attribute: String::new(),
+        location,
+        label: "this suppression".into(),
+        related: Vec::new(),
+        suppressed: None,
+    }
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`.
