@@ -121,7 +121,7 @@ pub fn discover(
             if !listed.insert(lexical_normalize(dir)) {
                 continue;
             }
-            crate::source::io_stats::directory_listed();
+            crate::stats::directory_listed();
             for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let sibling = entry.path();
                 if FileKind::of(&sibling).is_none() {

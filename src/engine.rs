@@ -19,6 +19,7 @@ use crate::module_graph::{CalledModules, called_modules};
 use crate::policy::{Catalog, catalog};
 use crate::rules;
 use crate::source::{FileId, LineIndex, Span, display_path, lexical_normalize};
+use crate::stats::{self, Stage};
 use crate::suppress::{self, Directive};
 
 /// Everything a run needs, already merged from defaults, config file and flags.
@@ -129,7 +130,9 @@ pub fn lint_streaming(
 ) -> Result<Summary, Error> {
     let excludes = exclude_set(&options.exclude)?;
     let buffer = options.stdin.as_ref().map(|(path, _)| path.as_path());
-    let discovered = discover(&options.paths, &excludes, &options.cwd, buffer)?;
+    let discovered = stats::timed(Stage::Discover, || {
+        discover(&options.paths, &excludes, &options.cwd, buffer)
+    })?;
     let var_files = read_var_files(&options.var_files, &options.cwd)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
@@ -138,7 +141,9 @@ pub fn lint_streaming(
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
     let catalog = catalog();
-    let called = pool.install(|| called_modules(&discovered));
+    let called = stats::timed(Stage::Modules, || {
+        pool.install(|| called_modules(&discovered))
+    });
 
     let mut summary = Summary::default();
     // A module called from several roots is checked once per caller; a finding that does not
@@ -253,6 +258,48 @@ fn mentions_arm_schema(text: &str) -> bool {
         .any(|window| window.eq_ignore_ascii_case(HOST))
 }
 
+/// A file parsed by its language's parser; `None` for JSON that is not an ARM document.
+fn parse_file(
+    file: &DiscoveredFile,
+    id: FileId,
+    text: &str,
+) -> Option<Result<Parsed, SyntaxError>> {
+    let parsed = match file.kind {
+        FileKind::Terraform => terraform::parse(text).map(|body| {
+            let name = file
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            Parsed::Terraform(terraform::ParsedFile {
+                id,
+                body,
+                role: terraform::role_of(name),
+            })
+        }),
+        FileKind::Bicep => bicep::parse(text).map(|program| {
+            Parsed::Bicep(bicep::BicepFile {
+                id,
+                path: file.path.clone(),
+                program,
+                module_only: false,
+            })
+        }),
+        // Only JSON that names the ARM schemas can be a template; the rest is not read.
+        FileKind::Json if !mentions_arm_schema(text) => return None,
+        FileKind::Json => arm::parse(text).map(|parsed| match parsed {
+            Some((kind, root)) => Parsed::Arm(arm::ArmFile {
+                id,
+                path: file.path.clone(),
+                kind,
+                root,
+            }),
+            None => Parsed::NotIac,
+        }),
+    };
+    Some(parsed)
+}
+
 fn lint_scope(
     scope: &Scope,
     discovered: &Discovered,
@@ -270,7 +317,7 @@ fn lint_scope(
         .par_iter()
         .filter_map(|&id| {
             let file = discovered.file(id);
-            let text = match options.source(&file.path) {
+            let text = match stats::timed(Stage::Read, || options.source(&file.path)) {
                 Ok(text) => text,
                 Err(error) => {
                     // Context files that cannot be read are not the user's concern here.
@@ -287,39 +334,7 @@ fn lint_scope(
                     });
                 }
             };
-            let parsed = match file.kind {
-                FileKind::Terraform => terraform::parse(&text).map(|body| {
-                    let name = file
-                        .path
-                        .file_name()
-                        .and_then(|n| n.to_str())
-                        .unwrap_or_default();
-                    Parsed::Terraform(terraform::ParsedFile {
-                        id,
-                        body,
-                        role: terraform::role_of(name),
-                    })
-                }),
-                FileKind::Bicep => bicep::parse(&text).map(|program| {
-                    Parsed::Bicep(bicep::BicepFile {
-                        id,
-                        path: file.path.clone(),
-                        program,
-                        module_only: false,
-                    })
-                }),
-                // Only JSON that names the ARM schemas can be a template; the rest is not read.
-                FileKind::Json if !mentions_arm_schema(&text) => return None,
-                FileKind::Json => arm::parse(&text).map(|parsed| match parsed {
-                    Some((kind, root)) => Parsed::Arm(arm::ArmFile {
-                        id,
-                        path: file.path.clone(),
-                        kind,
-                        root,
-                    }),
-                    None => Parsed::NotIac,
-                }),
-            };
+            let parsed = stats::timed(Stage::Parse, || parse_file(file, id, &text))?;
             let mut loaded = LoadedFile::new(id, text);
             match &parsed {
                 // Only files that mention a directive are lexed for comments.
@@ -396,29 +411,38 @@ fn lint_scope(
             body: file.body.clone(),
             role: file.role,
         }));
-        model = terraform::build_model(&scope.dir, terraform_files, &options.vars, &mut modules);
+        model = stats::timed(Stage::Build, || {
+            terraform::build_model(&scope.dir, terraform_files, &options.vars, &mut modules)
+        });
     }
-    modules.add_bicep_modules(&mut bicep_files);
+    stats::timed(Stage::Modules, || {
+        modules.add_bicep_modules(&mut bicep_files)
+    });
     let location = options.location.as_deref();
     let inputs = bicep::Inputs {
         called_elsewhere: Some(&called.bicep_templates),
         json_files: &arm_files,
         location,
     };
-    model.extend(bicep::build_model(&bicep_files, &inputs));
-    model.extend(arm::build_model(&arm_files, location));
+    stats::timed(Stage::Build, || {
+        model.extend(bicep::build_model(&bicep_files, &inputs));
+        model.extend(arm::build_model(&arm_files, location));
+    });
     drop((bicep_files, arm_files));
     output.resources = model.resource_count();
     output.accounts = model.accounts.iter().filter(|a| !a.existing).count();
     output.errors.extend(modules.errors);
     let module_files = modules.files;
     output.module_files = module_files.iter().map(|m| m.display.clone()).collect();
-    let (raw, checks) = rules::run_with_checks(&model, catalog, &options.settings, |id| {
-        options.rules.contains(id)
+    let (raw, checks) = stats::timed(Stage::Rules, || {
+        rules::run_with_checks(&model, catalog, &options.settings, |id| {
+            options.rules.contains(id)
+        })
     });
     // Findings own what they say: the model is not needed past the rules, and on a huge file
     // it is as large as they are.
     drop(model);
+    let findings_started = std::time::Instant::now();
     let file_of = |id: FileId| -> Option<(&LoadedFile, &Arc<str>, bool)> {
         if let Some(file) = files.iter().find(|f| f.id == id) {
             let discovered = discovered.file(id);
@@ -581,6 +605,7 @@ fn lint_scope(
             .or_else(var_file)
             .map(|f| f.text.as_str())
     });
+    stats::add_since(Stage::Findings, findings_started);
     output
 }
 
@@ -748,7 +773,7 @@ impl terraform::ModuleLoader for ModuleFiles<'_> {
         } else {
             dir
         };
-        crate::source::io_stats::directory_listed();
+        crate::stats::directory_listed();
         let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
             .ok()?
             .flatten()
@@ -837,7 +862,7 @@ struct ReadError {
 }
 
 fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
-    crate::source::io_stats::file_read();
+    crate::stats::file_read();
     let bytes = std::fs::read(path).map_err(|e| ReadError {
         message: format!("cannot read file: {e}"),
         position: None,

@@ -20,6 +20,7 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod source;
+pub mod stats;
 pub mod suppress;
 
 pub use engine::{Options, Report, lint, lint_streaming};

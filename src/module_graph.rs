@@ -32,7 +32,7 @@ pub fn called_modules(discovered: &Discovered) -> CalledModules {
                 || (file.kind == FileKind::Bicep && name.ends_with(".bicep"))
         })
         .flat_map_iter(|file| {
-            crate::source::io_stats::file_read();
+            crate::stats::file_read();
             let text = std::fs::read_to_string(&file.path).unwrap_or_default();
             if !may_declare_modules(&text) {
                 return Vec::new();

@@ -103,33 +103,6 @@ pub fn lexical_normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Counts of what a run asks of the file system, so tests can hold the engine to "each file
-/// read once, each directory listed once" (`AOAI_LINT_IO_STATS=1` prints them on standard error).
-pub mod io_stats {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    static FILE_READS: AtomicUsize = AtomicUsize::new(0);
-    static DIRECTORY_LISTINGS: AtomicUsize = AtomicUsize::new(0);
-
-    /// A file's contents read from disk.
-    pub fn file_read() {
-        FILE_READS.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// A directory listed, outside the walk of the paths given.
-    pub fn directory_listed() {
-        DIRECTORY_LISTINGS.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// `(file reads, directory listings)` so far in this process.
-    pub fn counts() -> (usize, usize) {
-        (
-            FILE_READS.load(Ordering::Relaxed),
-            DIRECTORY_LISTINGS.load(Ordering::Relaxed),
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

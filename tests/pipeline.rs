@@ -429,3 +429,18 @@ fn many_files_given_in_one_directory_list_it_once() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(", 1 directory listings"), "{stderr}");
 }
+
+#[test]
+fn timings_name_every_stage_when_asked() {
+    let dir = tree(&[("main.tf", INSECURE)]);
+    let output = aoai_lint(dir.path())
+        .env("AOAI_LINT_TIMINGS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for stage in [
+        "discover", "read", "parse", "modules", "build", "rules", "findings", "report",
+    ] {
+        assert!(stderr.contains(&format!("{stage} ")), "{stage}: {stderr}");
+    }
+}

@@ -17,6 +17,7 @@ use crate::finding::Summary;
 use crate::model::DataResidency;
 use crate::policy::{Policy, catalog};
 use crate::report::{self, Format, RenderOptions};
+use crate::stats::Stage;
 
 mod output;
 
@@ -283,14 +284,16 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
         if baseline_file.is_some() {
             baseline_findings.extend(scope.findings.iter().cloned());
         }
-        reporters.iter_mut().try_for_each(|r| r.scope(&scope))
+        crate::stats::timed(Stage::Report, || {
+            reporters.iter_mut().try_for_each(|r| r.scope(&scope))
+        })
     })
     .and_then(|summary| {
-        reporters
-            .iter_mut()
-            .try_for_each(|r| r.finish(&summary))
-            .map(|()| summary)
-            .map_err(Error::Output)
+        crate::stats::timed(Stage::Report, || {
+            reporters.iter_mut().try_for_each(|r| r.finish(&summary))
+        })
+        .map(|()| summary)
+        .map_err(Error::Output)
     });
     drop(reporters);
     let written = summary.and_then(|summary| {
@@ -313,19 +316,35 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
                 file.commit()?;
             }
             note_outside_links(&summary.outside_links);
-            if std::env::var_os("AOAI_LINT_IO_STATS").is_some() {
-                let (reads, listings) = crate::source::io_stats::counts();
-                let _ = writeln!(
-                    io::stderr(),
-                    "io: {reads} file reads, {listings} directory listings"
-                );
-            }
+            print_stats();
             Ok(exit_code(&summary, fail_on))
         }
         Err(error) => {
             pending.into_iter().for_each(ReportFile::discard);
             Err(error)
         }
+    }
+}
+
+/// What the run cost, on standard error, when asked (`AOAI_LINT_IO_STATS`, `AOAI_LINT_TIMINGS`).
+fn print_stats() {
+    if std::env::var_os("AOAI_LINT_IO_STATS").is_some() {
+        let (reads, listings) = crate::stats::io_counts();
+        let _ = writeln!(
+            io::stderr(),
+            "io: {reads} file reads, {listings} directory listings"
+        );
+    }
+    if std::env::var_os("AOAI_LINT_TIMINGS").is_some() {
+        let stages: Vec<String> = crate::stats::stage_seconds()
+            .iter()
+            .map(|(name, seconds)| format!("{name} {seconds:.3}"))
+            .collect();
+        let _ = writeln!(
+            io::stderr(),
+            "timings (seconds, summed over threads): {}",
+            stages.join(", ")
+        );
     }
 }
 
