@@ -42,11 +42,25 @@ pub struct Discovered {
     pub explicit_files: bool,
     /// Symlinks not followed because their target lies outside the linted root, as shown.
     pub outside_links: Vec<String>,
+    /// The linted roots (canonical): the directories given, and for files given by name the
+    /// working directory (or the file's directory outside it).
+    roots: Vec<PathBuf>,
+    canonical_cwd: PathBuf,
 }
 
 impl Discovered {
     pub fn file(&self, id: FileId) -> &DiscoveredFile {
         &self.files[id.0 as usize]
+    }
+
+    /// Whether reading `path` (a file a module call leads to) would go through a symlink to a
+    /// place outside every linted root: such a file is never read.
+    pub fn leads_outside(&self, path: &Path) -> bool {
+        let Ok(canonical) = std::fs::canonicalize(path) else {
+            return false;
+        };
+        let absolute = lexical_normalize(&self.canonical_cwd.join(path));
+        canonical != absolute && !self.roots.iter().any(|root| canonical.starts_with(root))
     }
 
     /// The id of a discovered file, by its normalized path (files are in path order).
@@ -92,6 +106,7 @@ pub fn discover(
     let mut errors = Vec::new();
     let mut explicit_files = false;
     let mut outside = Vec::new();
+    let mut roots = Vec::new();
     // Each directory of given files is listed once, however many of its files are given.
     let mut listed: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for path in paths {
@@ -105,10 +120,12 @@ pub fn discover(
             metadata.is_dir()
         };
         if is_dir {
+            roots.push(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
             walk(path, excludes, cwd, &mut found, &mut errors, &mut outside);
         } else if FileKind::of(path).is_some() {
             // Explicit files are always linted; their siblings give them context.
             let root = explicit_root(path, cwd);
+            roots.push(root.clone());
             if !follows(path, &root, &mut outside) {
                 continue;
             }
@@ -148,6 +165,8 @@ pub fn discover(
         errors,
         explicit_files,
         outside_links: outside.iter().map(|link| display_path(link, cwd)).collect(),
+        roots,
+        canonical_cwd: std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf()),
         ..Discovered::default()
     };
     let mut scopes: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();

@@ -195,7 +195,11 @@ pub fn lint_streaming(
         }
     }
     summary.baseline_fixed = baseline.map_or(0, |left| left.unmatched());
-    summary.outside_links = discovered.outside_links.clone();
+    summary
+        .outside_links
+        .extend(discovered.outside_links.iter().cloned());
+    summary.outside_links.sort();
+    summary.outside_links.dedup();
     Ok(summary)
 }
 
@@ -432,6 +436,7 @@ fn lint_scope(
     output.resources = model.resource_count();
     output.accounts = model.accounts.iter().filter(|a| !a.existing).count();
     output.errors.extend(modules.errors);
+    output.outside_links = modules.outside_links;
     let module_files = modules.files;
     output.module_files = module_files.iter().map(|m| m.display.clone()).collect();
     let (raw, checks) = stats::timed(Stage::Rules, || {
@@ -652,6 +657,8 @@ struct ModuleFiles<'a> {
     /// Files of the scope's own directory are not kept here: the scope has them already.
     files: Vec<ModuleFile>,
     errors: Vec<FileError>,
+    /// Module files not read because a symlink leads outside the linted roots, as shown.
+    outside_links: Vec<String>,
 }
 
 /// A bound on the files one scope's module calls may read.
@@ -666,6 +673,7 @@ impl<'a> ModuleFiles<'a> {
             next_id: discovered.files.len() as u32,
             files: Vec::new(),
             errors: Vec::new(),
+            outside_links: Vec::new(),
         }
     }
 
@@ -679,8 +687,13 @@ impl<'a> ModuleFiles<'a> {
         if self.files.len() >= MAX_MODULE_FILES {
             return None;
         }
+        let discovered = self.discovered.id_of(&path);
+        if discovered.is_none() && self.discovered.leads_outside(&path) {
+            self.outside_links.push(display_path(&path, self.cwd));
+            return None;
+        }
         let text = self.options.source(&path).ok()?;
-        let (id, display, target) = match self.discovered.id_of(&path) {
+        let (id, display, target) = match discovered {
             Some(id) => {
                 let file = self.discovered.file(id);
                 (id, file.display.clone(), file.target)

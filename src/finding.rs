@@ -154,6 +154,8 @@ pub struct Summary {
 impl Summary {
     /// Adds a reported scope's counts.
     pub fn add(&mut self, scope: &ScopeReport) {
+        self.outside_links
+            .extend(scope.outside_links.iter().cloned());
         self.files += scope.files;
         self.resources += scope.resources;
         self.accounts += scope.accounts;
@@ -196,6 +198,8 @@ pub struct ScopeReport {
     /// Files outside the scope read because its module calls lead there: only findings in them
     /// can repeat in another scope.
     pub module_files: Vec<Arc<str>>,
+    /// Module files not read because a symlink leads outside the linted roots, as shown.
+    pub outside_links: Vec<String>,
     /// Every check made, when `Options::list_checks` asks for them.
     pub checks: Vec<Check>,
     /// Findings silenced by a suppression comment: counted always, listed when

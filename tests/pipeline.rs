@@ -444,3 +444,27 @@ fn timings_name_every_stage_when_asked() {
         assert!(stderr.contains(&format!("{stage} ")), "{stage}: {stderr}");
     }
 }
+
+/// A module call that leads through a symlink out of the tree does not read what is there.
+#[test]
+fn a_module_linked_outside_the_root_is_not_read() {
+    let outside = secret_outside();
+    let call = "module \"shared\" {\n  source = \"./modules/shared\"\n}\n";
+    let dir = tree(&[("main.tf", call)]);
+    fs::create_dir(dir.path().join("modules")).unwrap();
+    symlink(outside.path(), dir.path().join("modules/shared")).unwrap();
+    for args in [vec!["."], vec!["main.tf"]] {
+        let output = aoai_lint(dir.path())
+            .args(&args)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let stderr = assert_secret_not_shown(&output);
+        assert_eq!(
+            json(&output.stdout)["errors"],
+            Value::Array(vec![]),
+            "{args:?}"
+        );
+        assert!(stderr.contains("note: not read"), "{args:?}: {stderr}");
+    }
+}
