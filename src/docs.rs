@@ -11,7 +11,6 @@ pub const TABLE_END: &str = "<!-- rules:end -->";
 
 /// The page of one rule.
 pub fn rule_page(policy: &Policy) -> String {
-    let refs = &policy.references;
     let mut page = format!("# {} {}\n\n", policy.id, policy.name);
     page.push_str(&format!("**{}**\n\n", policy.title));
     page.push_str(&format!(
@@ -24,30 +23,15 @@ pub fn rule_page(policy: &Policy) -> String {
         "## Why\n\n{}\n\n## How to fix\n\n",
         policy.rationale
     ));
-    for (language, fix) in [
-        ("Terraform", &policy.remediation.terraform),
-        ("Bicep", &policy.remediation.bicep),
-        ("ARM", &policy.remediation.arm),
-    ] {
+    for (language, fix) in fixes(policy) {
         page.push_str(&format!("- **{language}**: {fix}\n"));
     }
     page.push_str(&format!(
         "\n## References\n\n- [Documentation]({})\n",
-        refs.learn
+        policy.references.learn
     ));
-    if let Some(guid) = &refs.azure_policy {
-        page.push_str(&format!(
-            "- Azure Policy built-in: `/providers/Microsoft.Authorization/policyDefinitions/{guid}`\n"
-        ));
-    }
-    if !refs.checkov.is_empty() {
-        page.push_str(&format!("- Checkov: {}\n", code_list(&refs.checkov)));
-    }
-    if !refs.psrule.is_empty() {
-        page.push_str(&format!(
-            "- PSRule for Azure: {}\n",
-            code_list(&refs.psrule)
-        ));
+    for (what, items) in references(policy) {
+        page.push_str(&format!("- {what}: {}\n", code_list(&items)));
     }
     page.push_str(&format!(
         "\nSuppress one finding with `# aoai-lint:ignore[{}] reason` (`//` in Bicep) on the line above it; see the README.\n",
@@ -74,6 +58,35 @@ pub fn rules_table(catalog: &Catalog) -> String {
     }
     table.push_str(TABLE_END);
     table
+}
+
+/// A rule's fix in each language, in the order every rendering shows them.
+pub fn fixes(policy: &Policy) -> [(&'static str, &str); 3] {
+    let fix = &policy.remediation;
+    [
+        ("Terraform", &fix.terraform),
+        ("Bicep", &fix.bicep),
+        ("ARM", &fix.arm),
+    ]
+}
+
+/// A rule's references beside its documentation link: the Azure Policy built-in and the
+/// equivalent Checkov and PSRule checks, each with its identifiers (none listed when empty).
+pub fn references(policy: &Policy) -> Vec<(&'static str, Vec<String>)> {
+    let refs = &policy.references;
+    let azure_policy = refs
+        .azure_policy
+        .iter()
+        .map(|guid| format!("/providers/Microsoft.Authorization/policyDefinitions/{guid}"))
+        .collect();
+    [
+        ("Azure Policy built-in", azure_policy),
+        ("Checkov", refs.checkov.clone()),
+        ("PSRule for Azure", refs.psrule.clone()),
+    ]
+    .into_iter()
+    .filter(|(_, items)| !items.is_empty())
+    .collect()
 }
 
 fn code_list(items: &[String]) -> String {

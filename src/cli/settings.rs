@@ -1,0 +1,143 @@
+//! Settings for a run: `.aoai-lint.hcl` merged with the flags, flags winning.
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::args::{CheckArgs, FailOnArg, UnknownArg};
+use crate::config::{self, Config, FailOn, UnknownLevel};
+use crate::engine::Options;
+use crate::error::Error;
+use crate::finding::Level;
+use crate::policy::catalog;
+
+/// The configuration that applies: `--config`, else the nearest `.aoai-lint.hcl` to what is
+/// linted (as ruff and tflint do), else the working directory's; none with `--no-config`.
+pub(super) fn config(args: &CheckArgs, cwd: &Path) -> Result<Config, Error> {
+    let config = if args.no_config {
+        Config::default()
+    } else {
+        // The nearest to what is linted, as ruff and tflint do; else the working directory's.
+        let near_paths = || {
+            args.paths
+                .first()
+                .and_then(|path| config::find(&cwd.join(path)))
+        };
+        match args
+            .config
+            .clone()
+            .or_else(near_paths)
+            .or_else(|| config::find(cwd))
+        {
+            Some(path) => config::load(&path)?,
+            None => Config::default(),
+        }
+    };
+    Ok(config)
+}
+
+/// The lowest level that makes the exit code 1.
+pub(super) fn fail_on(args: &CheckArgs, config: &Config) -> FailOn {
+    match args.fail_on {
+        Some(FailOnArg::Error) => FailOn::Level(Level::Error),
+        Some(FailOnArg::Warning) => FailOn::Level(Level::Warning),
+        Some(FailOnArg::Note) => FailOn::Level(Level::Note),
+        Some(FailOnArg::Never) => FailOn::Never,
+        None => config.fail_on.unwrap_or(FailOn::Level(Level::Warning)),
+    }
+}
+
+/// The engine's options from the flags and the configuration.
+pub(super) fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, Error> {
+    let mut options = Options::new(args.paths.clone(), cwd);
+    options.jobs = args.jobs;
+    options.var_files = args.var_files.clone();
+    options.vars = args.vars.iter().cloned().collect();
+    options.per_caller = args.per_caller;
+    options.show_suppressed = args.show_suppressed;
+    if let Some(path) = &args.stdin_filename {
+        let mut text = String::new();
+        io::Read::read_to_string(&mut io::stdin(), &mut text).map_err(|source| Error::Io {
+            path: "standard input".into(),
+            source,
+        })?;
+        options.paths = vec![path.clone()];
+        options.stdin = Some((path.clone(), text));
+    }
+    options.baseline = args
+        .baseline
+        .as_deref()
+        .map(|path| crate::baseline::read(path, &options.cwd))
+        .transpose()?;
+    options.location = args
+        .location
+        .as_deref()
+        .map(crate::model::normalize_region)
+        .or_else(|| config.location.clone());
+    options.exclude = config
+        .exclude
+        .iter()
+        .chain(&args.exclude)
+        .cloned()
+        .collect();
+    options.settings.data_residency = args
+        .data_residency
+        .or(config.data_residency)
+        .unwrap_or_default();
+    options.settings.approved_regions = if args.approved_regions.is_empty() {
+        config.approved_regions.clone()
+    } else {
+        Some(
+            args.approved_regions
+                .iter()
+                .map(|r| crate::model::normalize_region(r))
+                .collect(),
+        )
+    };
+    options.unknown_level = match args.unknown {
+        Some(UnknownArg::Error) => UnknownLevel::Level(Level::Error),
+        Some(UnknownArg::Warning) => UnknownLevel::Level(Level::Warning),
+        Some(UnknownArg::Note) => UnknownLevel::Level(Level::Note),
+        Some(UnknownArg::Ignore) => UnknownLevel::Ignore,
+        None => config
+            .unknown_level
+            .unwrap_or(UnknownLevel::Level(Level::Note)),
+    };
+    let selected = rule_ids(&args.select)?;
+    let ignored = rule_ids(&args.ignore)?;
+    options.rules = catalog()
+        .policies
+        .iter()
+        .map(|policy| policy.id.as_str())
+        .filter(|id| {
+            let enabled_in_config = config
+                .rules
+                .get(*id)
+                .and_then(|s| s.enabled)
+                .unwrap_or(true);
+            let enabled = if selected.is_empty() {
+                enabled_in_config
+            } else {
+                selected.contains(id)
+            };
+            enabled && !ignored.contains(id)
+        })
+        .collect();
+    options.levels = config
+        .rules
+        .iter()
+        .filter_map(|(id, setting)| Some((id.clone(), setting.level?)))
+        .collect();
+    Ok(options)
+}
+
+pub(super) fn rule_ids(names: &[String]) -> Result<BTreeSet<&'static str>, Error> {
+    names
+        .iter()
+        .filter(|name| !name.trim().is_empty())
+        .map(|name| {
+            let id = catalog().find(name.trim()).map(|policy| policy.id.as_str());
+            id.ok_or_else(|| Error::Usage(format!("unknown rule `{name}` (see `aoai-lint rules`)")))
+        })
+        .collect()
+}
