@@ -304,6 +304,8 @@ fn parse_file(
     Some(parsed)
 }
 
+/// One scope, stage by stage: read and parse its files, build its model (with the modules it
+/// calls), run the rules, locate and filter what they found.
 fn lint_scope(
     scope: &Scope,
     discovered: &Discovered,
@@ -316,62 +318,97 @@ fn lint_scope(
         root: display_path(&scope.dir, &options.cwd).into(),
         ..ScopeReport::default()
     };
+    let parsed = parse_scope(scope, discovered, options, catalog, &mut output);
+    let terraform_called = called
+        .terraform_dirs
+        .contains(&lexical_normalize(&scope.dir));
+    let built = build_scope_model(
+        scope,
+        parsed.languages,
+        discovered,
+        called,
+        options,
+        var_files,
+        terraform_called,
+    );
+    output.resources = built.model.resource_count();
+    output.accounts = built.model.accounts.iter().filter(|a| !a.existing).count();
+    output.errors.extend(built.modules.errors);
+    output.outside_links = built.modules.outside_links;
+    output.module_files = built
+        .modules
+        .files
+        .iter()
+        .map(|m| m.display.clone())
+        .collect();
+    let (raw, checks) = stats::timed(Stage::Rules, || {
+        rules::run_with_checks(&built.model, catalog, &options.settings, |id| {
+            options.rules.contains(id)
+        })
+    });
+    // Findings own what they say: the model is not needed past the rules, and on a huge file
+    // it is as large as they are.
+    drop(built.model);
+    let findings_started = std::time::Instant::now();
+    let located = ScopeFiles {
+        discovered,
+        files: parsed.files,
+        module_files: built.modules.files,
+        var_files,
+    };
+    let used = report_findings(raw, &located, options, catalog, &mut output);
+    if options.rules.contains(suppress::INVALID_SUPPRESSION) {
+        let owned = |file: &DiscoveredFile| match file.kind {
+            FileKind::Terraform => !terraform_called,
+            FileKind::Bicep => !called
+                .bicep_templates
+                .contains(&lexical_normalize(&file.path)),
+            FileKind::Json => true,
+        };
+        report_invalid_suppressions(&located, &used, owned, options, catalog, &mut output);
+    }
+    if options.list_checks {
+        output.checks = located_checks(checks, &located);
+    }
+    output
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    output
+        .suppressed
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    output.errors.sort();
+    output.sources = shown_sources(&output, |display| located.text_of(display));
+    stats::add_since(Stage::Findings, findings_started);
+    output
+}
+
+/// A scope's files after parsing: their texts, and the parsed ones by language.
+struct ParsedScope {
+    files: Vec<LoadedFile>,
+    languages: Languages,
+}
+
+#[derive(Default)]
+struct Languages {
+    terraform: Vec<terraform::ParsedFile>,
+    bicep: Vec<bicep::BicepFile>,
+    arm: Vec<arm::ArmFile>,
+}
+
+/// Reads and parses a scope's files (in parallel), counting them and reporting those that
+/// cannot be read or parsed.
+fn parse_scope(
+    scope: &Scope,
+    discovered: &Discovered,
+    options: &Options,
+    catalog: &'static Catalog,
+    output: &mut ScopeReport,
+) -> ParsedScope {
     let loaded: Vec<(LoadedFile, Result<Parsed, FileError>)> = scope
         .files
         .par_iter()
-        .filter_map(|&id| {
-            let file = discovered.file(id);
-            let text = match stats::timed(Stage::Read, || options.source(&file.path)) {
-                Ok(text) => text,
-                Err(error) => {
-                    // Context files that cannot be read are not the user's concern here.
-                    return file.target.then(|| {
-                        let (line, column, offset) = error.position.unwrap_or((0, 0, 0));
-                        let error = FileError {
-                            file: file.display.clone(),
-                            line,
-                            column,
-                            message: capped_message(error.message),
-                            offset: error.position.map(|_| offset),
-                        };
-                        (LoadedFile::new(id, String::new()), Err(error))
-                    });
-                }
-            };
-            let parsed = stats::timed(Stage::Parse, || parse_file(file, id, &text))?;
-            let mut loaded = LoadedFile::new(id, text);
-            match &parsed {
-                // Only files that mention a directive are lexed for comments.
-                Ok(Parsed::Terraform(parsed))
-                    if parsed.role == terraform::FileRole::Config
-                        && suppress::may_contain_directives(&loaded.text) =>
-                {
-                    let comments = terraform::comments(&loaded.text);
-                    loaded.read_directives(&comments, catalog);
-                }
-                Ok(Parsed::Bicep(parsed)) => {
-                    loaded.read_directives(&parsed.program.comments, catalog)
-                }
-                _ => {}
-            }
-            let parsed = parsed.map_err(|SyntaxError { offset, message }| {
-                let position = loaded.line_col(offset);
-                FileError {
-                    file: file.display.clone(),
-                    line: position.line,
-                    column: position.column,
-                    message: capped_message(format!("syntax error: {message}")),
-                    offset: Some(offset),
-                }
-            });
-            Some((loaded, parsed))
-        })
+        .filter_map(|&id| load_file(discovered.file(id), id, options, catalog))
         .collect();
-
-    let mut files = Vec::with_capacity(loaded.len());
-    let mut terraform_files = Vec::new();
-    let mut bicep_files = Vec::new();
-    let mut arm_files = Vec::new();
     // A sibling read as context that does not parse changes what its target's module holds
     // (a missing `network.tf` would make a false AOAI002): its error is the target's concern.
     let target_kinds: Vec<FileKind> = scope
@@ -381,104 +418,217 @@ fn lint_scope(
         .filter(|file| file.target)
         .map(|file| file.kind)
         .collect();
+    let mut parsed = ParsedScope {
+        files: Vec::with_capacity(loaded.len()),
+        languages: Languages::default(),
+    };
     for (file, result) in loaded {
         let discovered_file = discovered.file(file.id);
         let target = discovered_file.target;
         output.files += usize::from(target && !matches!(result, Ok(Parsed::NotIac)));
         match result {
-            Ok(Parsed::Terraform(parsed)) => terraform_files.push(parsed),
-            Ok(Parsed::Bicep(parsed)) => bicep_files.push(parsed),
-            Ok(Parsed::Arm(parsed)) => arm_files.push(parsed),
+            Ok(Parsed::Terraform(file)) => parsed.languages.terraform.push(file),
+            Ok(Parsed::Bicep(file)) => parsed.languages.bicep.push(file),
+            Ok(Parsed::Arm(file)) => parsed.languages.arm.push(file),
             Ok(Parsed::NotIac) => {}
             Err(error) if target || target_kinds.contains(&discovered_file.kind) => {
                 output.errors.push(error)
             }
             Err(_) => {}
         }
-        files.push(file);
+        parsed.files.push(file);
     }
+    parsed
+}
 
-    // A directory is one Terraform module, with the local modules it calls; each Bicep and ARM
-    // template stands alone, with the local modules it calls. `--var-file` values apply to
-    // every module linted as a root.
+/// One file read, parsed and its suppression comments read; `None` for a context file that
+/// cannot be read and for JSON that is not an ARM document.
+fn load_file(
+    file: &DiscoveredFile,
+    id: FileId,
+    options: &Options,
+    catalog: &'static Catalog,
+) -> Option<(LoadedFile, Result<Parsed, FileError>)> {
+    let text = match stats::timed(Stage::Read, || options.source(&file.path)) {
+        Ok(text) => text,
+        Err(error) => {
+            // Context files that cannot be read are not the user's concern here.
+            return file.target.then(|| {
+                let (line, column, offset) = error.position.unwrap_or((0, 0, 0));
+                let error = FileError {
+                    file: file.display.clone(),
+                    line,
+                    column,
+                    message: capped_message(error.message),
+                    offset: error.position.map(|_| offset),
+                };
+                (LoadedFile::new(id, String::new()), Err(error))
+            });
+        }
+    };
+    let parsed = stats::timed(Stage::Parse, || parse_file(file, id, &text))?;
+    let mut loaded = LoadedFile::new(id, text);
+    match &parsed {
+        // Only files that mention a directive are lexed for comments.
+        Ok(Parsed::Terraform(parsed))
+            if parsed.role == terraform::FileRole::Config
+                && suppress::may_contain_directives(&loaded.text) =>
+        {
+            let comments = terraform::comments(&loaded.text);
+            loaded.read_directives(&comments, catalog);
+        }
+        Ok(Parsed::Bicep(parsed)) => loaded.read_directives(&parsed.program.comments, catalog),
+        _ => {}
+    }
+    let parsed = parsed.map_err(|SyntaxError { offset, message }| {
+        let position = loaded.line_col(offset);
+        FileError {
+            file: file.display.clone(),
+            line: position.line,
+            column: position.column,
+            message: capped_message(format!("syntax error: {message}")),
+            offset: Some(offset),
+        }
+    });
+    Some((loaded, parsed))
+}
+
+/// A scope's model and the module files read to build it.
+struct BuiltScope<'a> {
+    model: crate::model::Model,
+    modules: ModuleFiles<'a>,
+}
+
+/// A directory is one Terraform module, with the local modules it calls (unless another
+/// linted directory calls it: then its callers build it); each Bicep and ARM template stands
+/// alone, with the local modules it calls. `--var-file` values apply to every root module.
+fn build_scope_model<'a>(
+    scope: &Scope,
+    mut languages: Languages,
+    discovered: &'a Discovered,
+    called: &CalledModules,
+    options: &'a Options,
+    var_files: &VarFiles,
+    terraform_called: bool,
+) -> BuiltScope<'a> {
     let mut modules = ModuleFiles::new(discovered, options);
     let mut model = crate::model::Model::default();
-    let is_terraform_module = terraform_files
+    let is_terraform_module = languages
+        .terraform
         .iter()
         .any(|file| file.role == terraform::FileRole::Config);
-    let terraform_called = called
-        .terraform_dirs
-        .contains(&lexical_normalize(&scope.dir));
     if is_terraform_module && !terraform_called {
-        terraform_files.extend(var_files.parsed.iter().map(|file| terraform::ParsedFile {
+        let mut files = std::mem::take(&mut languages.terraform);
+        files.extend(var_files.parsed.iter().map(|file| terraform::ParsedFile {
             id: file.id,
             body: file.body.clone(),
             role: file.role,
         }));
         model = stats::timed(Stage::Build, || {
-            terraform::build_model(&scope.dir, terraform_files, &options.vars, &mut modules)
+            terraform::build_model(&scope.dir, files, &options.vars, &mut modules)
         });
     }
     stats::timed(Stage::Modules, || {
-        modules.add_bicep_modules(&mut bicep_files)
+        modules.add_bicep_modules(&mut languages.bicep)
     });
     let location = options.location.as_deref();
     let inputs = bicep::Inputs {
         called_elsewhere: Some(&called.bicep_templates),
-        json_files: &arm_files,
+        json_files: &languages.arm,
         location,
     };
     stats::timed(Stage::Build, || {
-        model.extend(bicep::build_model(&bicep_files, &inputs));
-        model.extend(arm::build_model(&arm_files, location));
+        model.extend(bicep::build_model(&languages.bicep, &inputs));
+        model.extend(arm::build_model(&languages.arm, location));
     });
-    drop((bicep_files, arm_files));
-    output.resources = model.resource_count();
-    output.accounts = model.accounts.iter().filter(|a| !a.existing).count();
-    output.errors.extend(modules.errors);
-    output.outside_links = modules.outside_links;
-    let module_files = modules.files;
-    output.module_files = module_files.iter().map(|m| m.display.clone()).collect();
-    let (raw, checks) = stats::timed(Stage::Rules, || {
-        rules::run_with_checks(&model, catalog, &options.settings, |id| {
-            options.rules.contains(id)
-        })
-    });
-    // Findings own what they say: the model is not needed past the rules, and on a huge file
-    // it is as large as they are.
-    drop(model);
-    let findings_started = std::time::Instant::now();
-    let file_of = |id: FileId| -> Option<(&LoadedFile, &Arc<str>, bool)> {
-        if let Some(file) = files.iter().find(|f| f.id == id) {
-            let discovered = discovered.file(id);
+    BuiltScope { model, modules }
+}
+
+/// Every file a scope's findings can point into: its own, the module files it read, the
+/// `--var-file` files.
+struct ScopeFiles<'a> {
+    discovered: &'a Discovered,
+    files: Vec<LoadedFile>,
+    module_files: Vec<ModuleFile>,
+    var_files: &'a VarFiles,
+}
+
+impl ScopeFiles<'_> {
+    /// A file's text, displayed path, and whether findings in it are reported.
+    fn get(&self, id: FileId) -> Option<(&LoadedFile, &Arc<str>, bool)> {
+        if let Some(file) = self.files.iter().find(|f| f.id == id) {
+            let discovered = self.discovered.file(id);
             return Some((file, &discovered.display, discovered.target));
         }
-        let module_file = module_files.iter().find(|m| m.file.id == id);
-        let var_file = || var_files.loaded.iter().find(|(_, file)| file.id == id);
-        match module_file {
-            Some(m) => Some((&m.file, &m.display, m.target)),
-            None => var_file().map(|(display, file)| (file, display, true)),
+        if let Some(m) = self.module_files.iter().find(|m| m.file.id == id) {
+            return Some((&m.file, &m.display, m.target));
         }
-    };
-    let locate = |span: &Span| -> Option<Location> {
-        let (file, display, _) = file_of(span.file)?;
+        let (display, file) = self.var_files.loaded.iter().find(|(_, f)| f.id == id)?;
+        Some((file, display, true))
+    }
+
+    fn locate(&self, span: &Span) -> Option<Location> {
+        let (file, display, _) = self.get(span.file)?;
         Some(locate(display, file, span))
-    };
-    // Suppression comments that matched a finding, by (file, index).
-    let mut used: std::collections::HashSet<(FileId, usize)> = std::collections::HashSet::new();
+    }
+
+    fn is_target(&self, id: FileId) -> bool {
+        self.get(id).is_some_and(|(_, _, target)| target)
+    }
+
+    /// The text of the file shown as `display`.
+    fn text_of(&self, display: &str) -> Option<&str> {
+        let scope_file = self
+            .files
+            .iter()
+            .find(|f| self.discovered.file(f.id).display.as_ref() == display);
+        let module_file = || {
+            self.module_files
+                .iter()
+                .find(|m| m.display.as_ref() == display)
+                .map(|m| &m.file)
+        };
+        let var_file = || {
+            self.var_files
+                .loaded
+                .iter()
+                .find(|(shown, _)| shown.as_ref() == display)
+                .map(|(_, file)| file)
+        };
+        scope_file
+            .or_else(module_file)
+            .or_else(var_file)
+            .map(|f| f.text.as_str())
+    }
+}
+
+/// The rules' findings in reported files, located, leveled and checked against suppression
+/// comments; returns the comments that matched one, by file and index.
+fn report_findings(
+    raw: Vec<rules::RawFinding>,
+    located: &ScopeFiles<'_>,
+    options: &Options,
+    catalog: &'static Catalog,
+    output: &mut ScopeReport,
+) -> std::collections::HashSet<(FileId, usize)> {
+    let mut used = std::collections::HashSet::new();
     for finding in raw {
-        if !file_of(finding.span.file).is_some_and(|(_, _, target)| target) {
+        if !located.is_target(finding.span.file) {
             continue;
         }
-        let Some(location) = locate(&finding.span) else {
+        let Some(location) = located.locate(&finding.span) else {
             continue;
         };
         let lines_of = |span: &Span| {
-            let (file, _, _) = file_of(span.file)?;
+            let (file, _, _) = located.get(span.file)?;
             let line = |offset| file.line_col(offset).line;
             Some((line(span.range.start), line(span.range.end)))
         };
-        let directives_of = |id| file_of(id).map(|(file, _, _)| file.directives.as_slice());
+        let directives_of = |id| {
+            located
+                .get(id)
+                .map(|(file, _, _)| file.directives.as_slice())
+        };
         let suppression =
             suppress::suppression_of(&finding, lines_of, directives_of, &options.today, &mut used);
         let Some(policy) = catalog.find(finding.rule) else {
@@ -501,12 +651,12 @@ fn lint_scope(
             .iter()
             .filter_map(|(span, message)| {
                 Some(Related {
-                    location: locate(span)?,
+                    location: located.locate(span)?,
                     message: message.clone(),
                 })
             })
             .collect();
-        output.findings.push(Finding {
+        let finding = Finding {
             rule: finding.rule,
             name: &policy.name,
             level,
@@ -519,99 +669,74 @@ fn lint_scope(
             location,
             label: finding.label,
             related,
-            suppressed: suppression.clone(),
-        });
-        if suppression.is_some() {
+            suppressed: suppression,
+        };
+        if finding.suppressed.is_none() {
+            output.findings.push(finding);
+        } else {
             output.suppressed_count += 1;
-            let finding = output.findings.pop();
             if options.show_suppressed {
-                output.suppressed.extend(finding);
+                output.suppressed.push(finding);
             }
         }
     }
-    if options.rules.contains(suppress::INVALID_SUPPRESSION) {
-        // Whether a suppression matches nothing is only known where the file's resources are
-        // checked: here for the scope's own files, unless its callers check them; a module file
-        // read here may match for another caller.
-        let owned = |file: &DiscoveredFile| match file.kind {
-            FileKind::Terraform => !terraform_called,
-            FileKind::Bicep => !called
-                .bicep_templates
-                .contains(&lexical_normalize(&file.path)),
-            FileKind::Json => true,
-        };
-        let files = files.iter().map(|f| {
-            let file = discovered.file(f.id);
-            (f, file.display.clone(), file.target, owned(file))
-        });
-        let modules = module_files
-            .iter()
-            .map(|m| (&m.file, m.display.clone(), m.target, false));
-        for (file, display, target, owned) in files.chain(modules) {
-            if !target {
-                continue;
-            }
-            for (index, directive) in file.directives.iter().enumerate() {
-                let used = used.contains(&(file.id, index)) || !owned;
-                let problems = suppress::problems(directive, used, &options.today, &options.rules);
-                for message in problems {
-                    let span = Span::new(file.id, directive.span.clone());
-                    let location = self::locate(&display, file, &span);
-                    let problem = suppress::invalid(catalog, &display, location, message);
-                    output.findings.push(problem);
-                }
-            }
-        }
-    }
-    if options.list_checks {
-        for check in checks {
-            if !file_of(check.header.file).is_some_and(|(_, _, target)| target) {
-                continue;
-            }
-            if let Some(location) = locate(&check.header) {
-                output.checks.push(Check {
-                    rule: check.rule,
-                    resource: check.resource,
-                    location,
-                });
-            }
-        }
-        output.checks.sort_by(|a, b| {
-            (&a.location, a.rule, &a.resource).cmp(&(&b.location, b.rule, &b.resource))
-        });
-        output.checks.dedup();
-    }
-    output
-        .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    output
-        .suppressed
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    output.errors.sort();
-    output.sources = shown_sources(&output, |display| {
-        let scope_file = files
-            .iter()
-            .find(|f| discovered.file(f.id).display.as_ref() == display);
-        let module_file = || {
-            module_files
-                .iter()
-                .find(|m| m.display.as_ref() == display)
-                .map(|m| &m.file)
-        };
-        let var_file = || {
-            var_files
-                .loaded
-                .iter()
-                .find(|(shown, _)| shown.as_ref() == display)
-                .map(|(_, file)| file)
-        };
-        scope_file
-            .or_else(module_file)
-            .or_else(var_file)
-            .map(|f| f.text.as_str())
+    used
+}
+
+/// AOAI901 for the suppression comments of reported files. Whether one matches nothing is
+/// only known where the file's resources are checked (`owned`): here for the scope's own
+/// files, unless its callers check them; a module file read here may match for another caller.
+fn report_invalid_suppressions(
+    located: &ScopeFiles<'_>,
+    used: &std::collections::HashSet<(FileId, usize)>,
+    owned: impl Fn(&DiscoveredFile) -> bool,
+    options: &Options,
+    catalog: &'static Catalog,
+    output: &mut ScopeReport,
+) {
+    let files = located.files.iter().map(|f| {
+        let file = located.discovered.file(f.id);
+        (f, &file.display, file.target, owned(file))
     });
-    stats::add_since(Stage::Findings, findings_started);
-    output
+    let modules = located
+        .module_files
+        .iter()
+        .map(|m| (&m.file, &m.display, m.target, false));
+    for (file, display, target, owned) in files.chain(modules) {
+        if !target {
+            continue;
+        }
+        for (index, directive) in file.directives.iter().enumerate() {
+            let used = used.contains(&(file.id, index)) || !owned;
+            for message in suppress::problems(directive, used, &options.today, &options.rules) {
+                let span = Span::new(file.id, directive.span.clone());
+                let location = locate(display, file, &span);
+                output
+                    .findings
+                    .push(suppress::invalid(catalog, display, location, message));
+            }
+        }
+    }
+}
+
+/// Every check made on a resource of a reported file, at its header, sorted (JUnit).
+fn located_checks(checks: Vec<rules::RawCheck>, located: &ScopeFiles<'_>) -> Vec<Check> {
+    let mut located_checks: Vec<Check> = checks
+        .into_iter()
+        .filter(|check| located.is_target(check.header.file))
+        .filter_map(|check| {
+            Some(Check {
+                location: located.locate(&check.header)?,
+                rule: check.rule,
+                resource: check.resource,
+            })
+        })
+        .collect();
+    located_checks.sort_by(|a, b| {
+        (&a.location, a.rule, &a.resource).cmp(&(&b.location, b.rule, &b.resource))
+    });
+    located_checks.dedup();
+    located_checks
 }
 
 /// The texts of the files a scope's findings and errors point into, for reporters' snippets:
