@@ -135,26 +135,8 @@ pub fn discover(
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            if !listed.insert(lexical_normalize(dir)) {
-                continue;
-            }
-            crate::stats::directory_listed();
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let sibling = entry.path();
-                if FileKind::of(&sibling).is_none() {
-                    continue;
-                }
-                // The listing's own file type: no `stat` per sibling unless it is a link.
-                let readable = match entry.file_type() {
-                    Ok(kind) if kind.is_symlink() => {
-                        follows(&sibling, &root, &mut outside) && sibling.is_file()
-                    }
-                    Ok(kind) => kind.is_file(),
-                    Err(_) => false,
-                };
-                if readable {
-                    found.entry(lexical_normalize(&sibling)).or_insert(false);
-                }
+            if listed.insert(lexical_normalize(dir)) {
+                add_siblings(dir, &root, &mut found, &mut outside);
             }
         }
     }
@@ -189,6 +171,31 @@ pub fn discover(
         .map(|(dir, files)| Scope { dir, files })
         .collect();
     Ok(discovered)
+}
+
+/// The files of `dir` beside the ones given, as context (not reported on).
+fn add_siblings(
+    dir: &Path,
+    root: &Path,
+    found: &mut BTreeMap<PathBuf, bool>,
+    outside: &mut Vec<PathBuf>,
+) {
+    crate::stats::directory_listed();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let sibling = entry.path();
+        if FileKind::of(&sibling).is_none() {
+            continue;
+        }
+        // The listing's own file type: no `stat` per sibling unless it is a link.
+        let readable = match entry.file_type() {
+            Ok(kind) if kind.is_symlink() => follows(&sibling, root, outside) && sibling.is_file(),
+            Ok(kind) => kind.is_file(),
+            Err(_) => false,
+        };
+        if readable {
+            found.entry(lexical_normalize(&sibling)).or_insert(false);
+        }
+    }
 }
 
 /// The root a file given by name belongs to, for its symlinks: the working directory when

@@ -104,25 +104,7 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
         Some(path) => Some(open_or_discard(path, &mut pending)?),
         None => None,
     };
-    let mut reporters = Vec::new();
-    for destination in &destinations {
-        let (out, color): (Box<dyn Write>, bool) = match &destination.file {
-            Some(path) => {
-                let handle = open_or_discard(path, &mut pending)?;
-                (Box::new(io::BufWriter::new(handle)), false)
-            }
-            None => {
-                let pipe = ClosablePipe::new(io::stdout().lock());
-                (Box::new(io::BufWriter::new(pipe)), color)
-            }
-        };
-        let render = RenderOptions {
-            color,
-            cwd: cwd.clone(),
-            azure_pipeline: report::AzurePipeline::from_env(),
-        };
-        reporters.push(report::reporter(destination.format, out, render));
-    }
+    let mut reporters = open_reporters(&destinations, color, &cwd, &mut pending)?;
     let mut baseline_findings = Vec::new();
     let summary = lint_streaming(&options, &mut |scope| {
         if baseline_file.is_some() {
@@ -212,6 +194,35 @@ fn note_outside_links(links: &[String]) {
             "symlinks lead"
         }
     );
+}
+
+/// A reporter per destination; colors only on standard output.
+fn open_reporters(
+    destinations: &[Destination],
+    color: bool,
+    cwd: &Path,
+    pending: &mut Vec<ReportFile>,
+) -> Result<Vec<Box<dyn report::Reporter>>, Error> {
+    let mut reporters = Vec::new();
+    for destination in destinations {
+        let (out, color): (Box<dyn Write>, bool) = match &destination.file {
+            Some(path) => {
+                let handle = open_or_discard(path, pending)?;
+                (Box::new(io::BufWriter::new(handle)), false)
+            }
+            None => {
+                let pipe = ClosablePipe::new(io::stdout().lock());
+                (Box::new(io::BufWriter::new(pipe)), color)
+            }
+        };
+        let render = RenderOptions {
+            color,
+            cwd: cwd.to_path_buf(),
+            azure_pipeline: report::AzurePipeline::from_env(),
+        };
+        reporters.push(report::reporter(destination.format, out, render));
+    }
+    Ok(reporters)
 }
 
 /// Opens a report file, discarding the ones already opened when it cannot be.
