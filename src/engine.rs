@@ -15,12 +15,13 @@ use crate::finding::{
     capped_message,
 };
 use crate::frontend::{FileKind, SyntaxError, arm, bicep, terraform};
-use crate::module_graph::{CalledModules, called_modules};
 use crate::policy::{Catalog, catalog};
+use crate::resolve::modules::{CalledModules, ModuleFile, ModuleFiles, called_modules};
 use crate::rules;
 use crate::source::{FileId, LineIndex, Span, display_path, lexical_normalize};
+use crate::sources::{ReadError, SourceFile, read_source, read_text};
 use crate::stats::{self, Stage};
-use crate::suppress::{self, Directive};
+use crate::suppress;
 
 /// Everything a run needs, already merged from defaults, config file and flags.
 #[derive(Debug, Clone)]
@@ -62,12 +63,7 @@ pub struct Options {
 impl Options {
     /// A file's text: the `--stdin-filename` buffer for that path, else the file on disk.
     fn source(&self, path: &std::path::Path) -> Result<String, ReadError> {
-        match &self.stdin {
-            Some((buffer, text)) if lexical_normalize(buffer) == lexical_normalize(path) => {
-                Ok(text.clone())
-            }
-            _ => read_text(path),
-        }
+        read_source(path, self.stdin.as_ref())
     }
 
     pub fn new(paths: Vec<PathBuf>, cwd: PathBuf) -> Self {
@@ -201,49 +197,6 @@ pub fn lint_streaming(
     summary.outside_links.sort();
     summary.outside_links.dedup();
     Ok(summary)
-}
-
-/// A file's text, kept while its scope is linted to turn spans into lines and columns.
-struct LoadedFile {
-    id: FileId,
-    text: String,
-    /// Built on first use: most files have no finding.
-    lines: std::sync::OnceLock<LineIndex>,
-    /// Suppression comments.
-    directives: Vec<Directive>,
-}
-
-impl LoadedFile {
-    fn new(id: FileId, text: String) -> Self {
-        LoadedFile {
-            id,
-            text,
-            lines: std::sync::OnceLock::new(),
-            directives: Vec::new(),
-        }
-    }
-
-    /// Reads the suppression directives among `comments` (byte ranges of the text).
-    fn read_directives(&mut self, comments: &[std::ops::Range<usize>], catalog: &'static Catalog) {
-        for range in comments {
-            let Some(comment) = self.text.get(range.clone()) else {
-                continue;
-            };
-            if !comment.contains("aoai-lint:") && !comment.contains("checkov:skip") {
-                continue;
-            }
-            let line = self.line_col(range.start).line;
-            if let Some(directive) = suppress::parse(comment, range.clone(), line, catalog) {
-                self.directives.push(directive);
-            }
-        }
-    }
-
-    fn line_col(&self, offset: usize) -> crate::source::LineCol {
-        self.lines
-            .get_or_init(|| LineIndex::new(&self.text))
-            .line_col(&self.text, offset)
-    }
 }
 
 /// A parsed file of any language.
@@ -384,7 +337,7 @@ fn lint_scope(
 
 /// A scope's files after parsing: their texts, and the parsed ones by language.
 struct ParsedScope {
-    files: Vec<LoadedFile>,
+    files: Vec<SourceFile>,
     languages: Languages,
 }
 
@@ -404,7 +357,7 @@ fn parse_scope(
     catalog: &'static Catalog,
     output: &mut ScopeReport,
 ) -> ParsedScope {
-    let loaded: Vec<(LoadedFile, Result<Parsed, FileError>)> = scope
+    let loaded: Vec<(SourceFile, Result<Parsed, FileError>)> = scope
         .files
         .par_iter()
         .filter_map(|&id| load_file(discovered.file(id), id, options, catalog))
@@ -448,7 +401,7 @@ fn load_file(
     id: FileId,
     options: &Options,
     catalog: &'static Catalog,
-) -> Option<(LoadedFile, Result<Parsed, FileError>)> {
+) -> Option<(SourceFile, Result<Parsed, FileError>)> {
     let text = match stats::timed(Stage::Read, || options.source(&file.path)) {
         Ok(text) => text,
         Err(error) => {
@@ -462,12 +415,12 @@ fn load_file(
                     message: capped_message(error.message),
                     offset: error.position.map(|_| offset),
                 };
-                (LoadedFile::new(id, String::new()), Err(error))
+                (SourceFile::new(id, String::new()), Err(error))
             });
         }
     };
     let parsed = stats::timed(Stage::Parse, || parse_file(file, id, &text))?;
-    let mut loaded = LoadedFile::new(id, text);
+    let mut loaded = SourceFile::new(id, text);
     match &parsed {
         // Only files that mention a directive are lexed for comments.
         Ok(Parsed::Terraform(parsed))
@@ -511,7 +464,7 @@ fn build_scope_model<'a>(
     var_files: &VarFiles,
     terraform_called: bool,
 ) -> BuiltScope<'a> {
-    let mut modules = ModuleFiles::new(discovered, options);
+    let mut modules = ModuleFiles::new(discovered, options.stdin.as_ref(), &options.cwd);
     let mut model = crate::model::Model::default();
     let is_terraform_module = languages
         .terraform
@@ -548,14 +501,14 @@ fn build_scope_model<'a>(
 /// `--var-file` files.
 struct ScopeFiles<'a> {
     discovered: &'a Discovered,
-    files: Vec<LoadedFile>,
+    files: Vec<SourceFile>,
     module_files: Vec<ModuleFile>,
     var_files: &'a VarFiles,
 }
 
 impl ScopeFiles<'_> {
     /// A file's text, displayed path, and whether findings in it are reported.
-    fn get(&self, id: FileId) -> Option<(&LoadedFile, &Arc<str>, bool)> {
+    fn get(&self, id: FileId) -> Option<(&SourceFile, &Arc<str>, bool)> {
         if let Some(file) = self.files.iter().find(|f| f.id == id) {
             let discovered = self.discovered.file(id);
             return Some((file, &discovered.display, discovered.target));
@@ -569,7 +522,7 @@ impl ScopeFiles<'_> {
 
     fn locate(&self, span: &Span) -> Option<Location> {
         let (file, display, _) = self.get(span.file)?;
-        Some(locate(display, file, span))
+        Some(file.locate(display, span))
     }
 
     fn is_target(&self, id: FileId) -> bool {
@@ -710,7 +663,7 @@ fn report_invalid_suppressions(
             let used = used.contains(&(file.id, index)) || !owned;
             for message in suppress::problems(directive, used, &options.today, &options.rules) {
                 let span = Span::new(file.id, directive.span.clone());
-                let location = locate(display, file, &span);
+                let location = file.locate(display, &span);
                 output
                     .findings
                     .push(suppress::invalid(catalog, display, location, message));
@@ -761,208 +714,12 @@ fn shown_sources<'t>(
     sources
 }
 
-/// A file read because a module call leads to it.
-struct ModuleFile {
-    file: LoadedFile,
-    /// Normalized, as module calls are resolved.
-    path: PathBuf,
-    display: Arc<str>,
-    /// Whether findings in it are reported (see [`ModuleFiles::read`]).
-    target: bool,
-}
-
-/// Reads the files that a scope's local module calls lead to, wherever they are, and keeps
-/// their texts to locate findings in them.
-struct ModuleFiles<'a> {
-    discovered: &'a Discovered,
-    options: &'a Options,
-    cwd: &'a std::path::Path,
-    /// Ids for files outside the discovered tree, past the discovered ones.
-    next_id: u32,
-    /// Files of the scope's own directory are not kept here: the scope has them already.
-    files: Vec<ModuleFile>,
-    errors: Vec<FileError>,
-    /// Module files not read because a symlink leads outside the linted roots, as shown.
-    outside_links: Vec<String>,
-}
-
-/// A bound on the files one scope's module calls may read.
-const MAX_MODULE_FILES: usize = 1_024;
-
-impl<'a> ModuleFiles<'a> {
-    fn new(discovered: &'a Discovered, options: &'a Options) -> Self {
-        ModuleFiles {
-            discovered,
-            options,
-            cwd: &options.cwd,
-            next_id: discovered.files.len() as u32,
-            files: Vec::new(),
-            errors: Vec::new(),
-            outside_links: Vec::new(),
-        }
-    }
-
-    /// A file's id and text. A file of the scanned tree keeps its id, path and target status; a
-    /// file outside it is reported on unless files were given by name (then only those are).
-    fn read(&mut self, path: &std::path::Path) -> Option<(FileId, &str)> {
-        let path = lexical_normalize(path);
-        if let Some(i) = self.files.iter().position(|m| m.path == path) {
-            return Some((self.files[i].file.id, &self.files[i].file.text));
-        }
-        if self.files.len() >= MAX_MODULE_FILES {
-            return None;
-        }
-        let discovered = self.discovered.id_of(&path);
-        if discovered.is_none() && self.discovered.leads_outside(&path) {
-            self.outside_links.push(display_path(&path, self.cwd));
-            return None;
-        }
-        let text = self.options.source(&path).ok()?;
-        let (id, display, target) = match discovered {
-            Some(id) => {
-                let file = self.discovered.file(id);
-                (id, file.display.clone(), file.target)
-            }
-            None => {
-                let id = FileId(self.next_id);
-                self.next_id += 1;
-                let display = display_path(&path, self.cwd).into();
-                (id, display, !self.discovered.explicit_files)
-            }
-        };
-        self.files.push(ModuleFile {
-            file: LoadedFile::new(id, text),
-            path,
-            display,
-            target,
-        });
-        let last = self.files.last()?;
-        Some((id, &last.file.text))
-    }
-
-    /// Reads a module file's suppression comments, once.
-    fn read_directives(&mut self, id: FileId, comments: &[std::ops::Range<usize>]) {
-        if let Some(module) = self.files.iter_mut().find(|m| m.file.id == id)
-            && module.file.directives.is_empty()
-        {
-            module.file.read_directives(comments, catalog());
-        }
-    }
-
-    /// A syntax error in a file outside the scanned tree (files of the tree report their own).
-    fn syntax_error(&mut self, id: FileId, error: SyntaxError) {
-        let Some(module) = self.files.iter().find(|m| m.file.id == id) else {
-            return;
-        };
-        if (id.0 as usize) < self.discovered.files.len() || !module.target {
-            return;
-        }
-        let position = module.file.line_col(error.offset);
-        self.errors.push(FileError {
-            file: module.display.clone(),
-            line: position.line,
-            column: position.column,
-            message: capped_message(format!("syntax error: {}", error.message)),
-            offset: Some(error.offset),
-        });
-    }
-
-    /// Adds the templates that `files` call as modules from other directories, recursively.
-    fn add_bicep_modules(&mut self, files: &mut Vec<bicep::BicepFile>) {
-        let mut next = 0;
-        while next < files.len() {
-            let dir = files[next]
-                .path
-                .parent()
-                .unwrap_or(std::path::Path::new(""))
-                .to_path_buf();
-            let targets = bicep::local_module_paths(&files[next].program);
-            next += 1;
-            for target in targets {
-                let path = lexical_normalize(&dir.join(target));
-                if files.iter().any(|f| lexical_normalize(&f.path) == path) {
-                    continue;
-                }
-                let Some((id, text)) = self.read(&path) else {
-                    continue;
-                };
-                match bicep::parse(text) {
-                    Ok(program) => {
-                        self.read_directives(id, &program.comments);
-                        files.push(bicep::BicepFile {
-                            id,
-                            path,
-                            program,
-                            module_only: true,
-                        })
-                    }
-                    Err(error) => self.syntax_error(id, error),
-                }
-            }
-        }
-    }
-}
-
-impl terraform::ModuleLoader for ModuleFiles<'_> {
-    fn load(&mut self, dir: &std::path::Path) -> Option<Vec<terraform::ParsedFile>> {
-        // `examples/x/../..` normalizes to the empty path: the working directory.
-        let dir = if dir.as_os_str().is_empty() {
-            std::path::Path::new(".")
-        } else {
-            dir
-        };
-        crate::stats::directory_listed();
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .ok()?
-            .flatten()
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|e| e == "tf") && path.is_file())
-            .collect();
-        paths.sort();
-        let mut parsed = Vec::new();
-        for path in paths {
-            let Some((id, text)) = self.read(&path) else {
-                continue;
-            };
-            let comments = if suppress::may_contain_directives(text) {
-                terraform::comments(text)
-            } else {
-                Vec::new()
-            };
-            match terraform::parse(text) {
-                Ok(body) => {
-                    self.read_directives(id, &comments);
-                    parsed.push(terraform::ParsedFile {
-                        id,
-                        body,
-                        role: terraform::FileRole::Config,
-                    })
-                }
-                Err(error) => self.syntax_error(id, error),
-            }
-        }
-        (!parsed.is_empty()).then_some(parsed)
-    }
-}
-
-fn locate(display: &Arc<str>, file: &LoadedFile, span: &Span) -> Location {
-    let start = file.line_col(span.range.start);
-    let end = file.line_col(span.range.end);
-    Location {
-        file: display.clone(),
-        start,
-        end,
-        offset: span.range.start,
-        length: span.range.end.saturating_sub(span.range.start),
-    }
-}
-
 /// `--var-file` files, read and parsed once for every scope. They are not part of the linted
 /// tree, so their ids lie past the discovered files; a finding whose value they set is reported
 /// in them, so their texts are kept.
 struct VarFiles {
     parsed: Vec<terraform::ParsedFile>,
-    loaded: Vec<(Arc<str>, LoadedFile)>,
+    loaded: Vec<(Arc<str>, SourceFile)>,
 }
 
 fn read_var_files(paths: &[PathBuf], cwd: &std::path::Path) -> Result<VarFiles, Error> {
@@ -988,32 +745,7 @@ fn read_var_files(paths: &[PathBuf], cwd: &std::path::Path) -> Result<VarFiles, 
             role: terraform::FileRole::Values(1_000 + i as u32),
         });
         let display = display_path(&lexical_normalize(&cwd.join(path)), cwd).into();
-        files.loaded.push((display, LoadedFile::new(id, text)));
+        files.loaded.push((display, SourceFile::new(id, text)));
     }
     Ok(files)
-}
-
-struct ReadError {
-    message: String,
-    /// (line, column, byte offset) of the problem, when inside the file.
-    position: Option<(usize, usize, usize)>,
-}
-
-fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
-    crate::stats::file_read();
-    let bytes = std::fs::read(path).map_err(|e| ReadError {
-        message: format!("cannot read file: {e}"),
-        position: None,
-    })?;
-    String::from_utf8(bytes).map_err(|error| {
-        let valid = error.utf8_error().valid_up_to();
-        let bytes = error.as_bytes();
-        // Valid up to `valid` by definition, so this prefix always converts.
-        let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
-        let position = LineIndex::new(prefix).line_col(prefix, valid);
-        ReadError {
-            message: format!("file is not valid UTF-8 (invalid byte at offset {valid})"),
-            position: Some((position.line, position.column, valid)),
-        }
-    })
 }

@@ -14,12 +14,12 @@ pub mod error;
 pub mod finding;
 pub mod frontend;
 pub mod model;
-pub mod module_graph;
 pub mod policy;
 pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod source;
+pub mod sources;
 pub mod stats;
 pub mod suppress;
 
