@@ -173,14 +173,14 @@ impl Parser<'_> {
 }
 
 /// What an expression's names refer to.
-pub trait Context {
+pub trait Names {
     fn parameter(&self, name: &str) -> Value;
     fn variable(&self, name: &str) -> Value;
     /// `--location`, when given.
     fn location(&self) -> Option<&str>;
 }
 
-pub fn eval(expr: &Expr, cx: &dyn Context, written: &str) -> Value {
+pub fn eval(expr: &Expr, cx: &dyn Names, written: &str) -> Value {
     match expr {
         Expr::String(s) => Value::String(s.clone()),
         Expr::Number(n) => Value::Number(*n),
@@ -225,7 +225,7 @@ pub fn eval(expr: &Expr, cx: &dyn Context, written: &str) -> Value {
 }
 
 /// ARM function names are case-insensitive; messages keep them as written.
-fn call(written_name: &str, args: &[Expr], cx: &dyn Context, written: &str) -> Value {
+fn call(written_name: &str, args: &[Expr], cx: &dyn Names, written: &str) -> Value {
     let name = written_name.to_ascii_lowercase();
     let name = name.as_str();
     // Lazy: only the chosen branch of `if` is evaluated.
@@ -275,7 +275,7 @@ mod tests {
     use super::*;
 
     struct Params;
-    impl Context for Params {
+    impl Names for Params {
         fn parameter(&self, name: &str) -> Value {
             match name {
                 "name" => Value::String("oai".into()),

@@ -571,7 +571,7 @@ impl Param<'_> {
     }
 }
 
-impl expr::Context for Template<'_> {
+impl expr::Names for Template<'_> {
     fn location(&self) -> Option<&str> {
         self.location.as_deref()
     }

@@ -16,9 +16,9 @@ use hcl_edit::expr::{
 };
 use hcl_edit::template::{Element, Template};
 
+use super::configuration::{Child, Configuration};
 use super::functions;
 use super::module::{ModuleIndex, SetValue};
-use super::program::{Child, Program};
 pub use crate::frontend::value::Value;
 use crate::source::{FileId, Span};
 
@@ -36,7 +36,7 @@ pub struct Evaluated {
 type NamedKey = (usize, String);
 
 pub struct Evaluator<'m> {
-    program: &'m Program<'m>,
+    configuration: &'m Configuration<'m>,
     /// The module instance whose expressions are being evaluated.
     current: Cell<usize>,
     depth: Cell<usize>,
@@ -48,9 +48,9 @@ pub struct Evaluator<'m> {
 }
 
 impl<'m> Evaluator<'m> {
-    pub fn new(program: &'m Program<'m>) -> Self {
+    pub fn new(configuration: &'m Configuration<'m>) -> Self {
         Evaluator {
-            program,
+            configuration,
             current: Cell::new(0),
             depth: Cell::new(0),
             bindings: RefCell::new(Vec::new()),
@@ -68,7 +68,7 @@ impl<'m> Evaluator<'m> {
     }
 
     fn module(&self) -> &'m ModuleIndex<'m> {
-        &self.program.instances[self.current.get()].index
+        &self.configuration.instances[self.current.get()].index
     }
 
     /// Runs `f` with `each`/`count` bound to one instance of a resource.
@@ -395,7 +395,7 @@ impl<'m> Evaluator<'m> {
                 "refers to `var.{name}`, which is not declared in this module"
             ));
         };
-        let instance = &self.program.instances[self.current.get()];
+        let instance = &self.configuration.instances[self.current.get()];
         let argument = instance.caller.and_then(|caller| {
             let argument = caller.block.body.get_attribute(name)?;
             Some((caller.instance, caller.file, argument))
@@ -520,9 +520,10 @@ impl<'m> Evaluator<'m> {
                 ));
             }
         };
-        match self.program.child(self.current.get(), name) {
+        match self.configuration.child(self.current.get(), name) {
             Some(Child::Local(child)) => {
-                let Some((file, attribute)) = self.program.instances[*child].index.output(output)
+                let Some((file, attribute)) =
+                    self.configuration.instances[*child].index.output(output)
                 else {
                     return Value::Error(format!("`module.{name}` has no output `{output}`"));
                 };
@@ -536,7 +537,7 @@ impl<'m> Evaluator<'m> {
                 self.apply_operators(value, &ops[next + 1..], via)
             }
             Some(Child::Registry(module)) if module.id_outputs.iter().any(|o| o == output) => {
-                let prefix = &self.program.instances[self.current.get()].prefix;
+                let prefix = &self.configuration.instances[self.current.get()].prefix;
                 Value::ResourceAttr {
                     key: format!("{prefix}module.{name}"),
                     shown: format!("module.{name}"),
@@ -645,7 +646,7 @@ impl<'m> Evaluator<'m> {
         };
         let key = format!(
             "{}{address}",
-            self.program.instances[self.current.get()].prefix
+            self.configuration.instances[self.current.get()].prefix
         );
         // Skip instance keys (`x[0]`, `x["k"]`, `x[*]`): every instance has the same literal
         // arguments, and links go to the resource as a whole.

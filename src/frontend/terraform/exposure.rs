@@ -8,8 +8,8 @@ use hcl_edit::expr::{Expression, FuncCall, ObjectKey, Traversal, TraversalOperat
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::visit::{Visit, visit_func_call, visit_traversal};
 
+use super::configuration::{Child, Configuration};
 use super::module::{ModuleIndex, is_sensitive};
-use super::program::{Child, Program};
 use super::syntax::{block_extent, block_header};
 use crate::model::{Declared, Existence, KeyExposure, Language, Model};
 use crate::source::{FileId, Span};
@@ -27,8 +27,8 @@ const KEY_ATTRIBUTES: [&str; 2] = ["primary_access_key", "secondary_access_key"]
 const MAX_DEPTH: usize = 8;
 
 /// Adds the key exposures of one module instance to `model`.
-pub fn find(program: &Program<'_>, instance: usize, model: &mut Model) {
-    let this = &program.instances[instance];
+pub fn find(configuration: &Configuration<'_>, instance: usize, model: &mut Model) {
+    let this = &configuration.instances[instance];
     let index = &this.index;
     // Keys are read where an account (or a listKeys action) is declared; a key passed in from
     // the caller is reported where the caller reads it.
@@ -99,10 +99,10 @@ pub fn find(program: &Program<'_>, instance: usize, model: &mut Model) {
         }
     }
     for call in index.calls() {
-        let Some(Child::Local(child)) = program.child(instance, call.name) else {
+        let Some(Child::Local(child)) = configuration.child(instance, call.name) else {
             continue;
         };
-        let child_index = &program.instances[*child].index;
+        let child_index = &configuration.instances[*child].index;
         let declared = || {
             sinks_declared(
                 prefix,

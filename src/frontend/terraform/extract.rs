@@ -10,9 +10,9 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Body, Structure};
 
+use super::configuration::{Child, Configuration};
 use super::eval::{Evaluator, Value};
 use super::module::ResourceBlock;
-use super::program::{Child, Program};
 use super::syntax::{block_extent, block_header};
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, name_key, prefixed};
 use crate::frontend::{azure, registry_modules};
@@ -41,16 +41,16 @@ const MODELED_TYPES: [&str; 11] = [
 /// More instances than this are checked once, as if `count`/`for_each` were unknown.
 const MAX_INSTANCES: usize = 64;
 
-pub fn extract(program: &Program<'_>) -> Model {
-    let eval = Evaluator::new(program);
+pub fn extract(configuration: &Configuration<'_>) -> Model {
+    let eval = Evaluator::new(configuration);
     let mut model = Model::default();
-    for (i, instance) in program.instances.iter().enumerate() {
+    for (i, instance) in configuration.instances.iter().enumerate() {
         eval.enter(i);
-        let Some(module_existence) = module_existence(&eval, program, i) else {
+        let Some(module_existence) = module_existence(&eval, configuration, i) else {
             continue;
         };
         let mut instance_model = Model::default();
-        super::exposure::find(program, i, &mut instance_model);
+        super::exposure::find(configuration, i, &mut instance_model);
         for resource in instance
             .index
             .resources()
@@ -59,7 +59,7 @@ pub fn extract(program: &Program<'_>) -> Model {
         {
             let converter = Converter {
                 eval: &eval,
-                program,
+                configuration,
                 resource,
             };
             let address = format!("{}{}", instance.prefix, resource.address());
@@ -74,7 +74,7 @@ pub fn extract(program: &Program<'_>) -> Model {
                 language: Language::Terraform,
                 existence,
             };
-            match program.child(i, call.name) {
+            match configuration.child(i, call.name) {
                 Some(Child::NotFollowed(reason)) => {
                     instance_model.unfollowed_modules.push(UnfollowedModule {
                         declared: declared(Existence::Always),
@@ -96,7 +96,7 @@ pub fn extract(program: &Program<'_>) -> Model {
                     };
                     let converter = Converter {
                         eval: &eval,
-                        program,
+                        configuration,
                         resource: &block,
                     };
                     let header = converter.header();
@@ -133,11 +133,11 @@ pub fn extract(program: &Program<'_>) -> Model {
 /// `for_each` on the way is empty.
 fn module_existence(
     eval: &Evaluator<'_>,
-    program: &Program<'_>,
+    configuration: &Configuration<'_>,
     instance: usize,
 ) -> Option<Existence> {
     let mut existence = Existence::Always;
-    let mut current = program.instances[instance].caller;
+    let mut current = configuration.instances[instance].caller;
     while let Some(caller) = current {
         eval.enter(caller.instance);
         match count_or_for_each(eval, &caller.block.body) {
@@ -154,7 +154,7 @@ fn module_existence(
             }
             Repetition::Instances(_) => {}
         }
-        current = program.instances[caller.instance].caller;
+        current = configuration.instances[caller.instance].caller;
     }
     eval.enter(instance);
     Some(existence)
@@ -547,7 +547,7 @@ fn terraform_logs(reader: &BodyReader<'_>) -> Attr<Vec<String>> {
 /// Turns one resource block into a [`Node`] tree, evaluating as it goes.
 struct Converter<'a> {
     eval: &'a Evaluator<'a>,
-    program: &'a Program<'a>,
+    configuration: &'a Configuration<'a>,
     resource: &'a ResourceBlock<'a>,
 }
 
@@ -807,10 +807,10 @@ impl Converter<'_> {
                 // A value set in a `.tfvars` file is fixed there.
                 let instance = self.eval.instance();
                 let (span, via) = match evaluated.via {
-                    Some(via) if self.program.is_caller_file(instance, via.file) => {
+                    Some(via) if self.configuration.is_caller_file(instance, via.file) => {
                         (via, Some(Via::module_use(span)))
                     }
-                    Some(via) if self.program.is_value_file(instance, via.file) => {
+                    Some(via) if self.configuration.is_value_file(instance, via.file) => {
                         (via, Some(Via::value_use(span)))
                     }
                     via => (span, via.map(Via::source)),

@@ -1,17 +1,17 @@
 //! Terraform front-end: the `.tf` files of a root module directory and the local modules it calls -> [`Model`].
 
 mod comments;
+mod configuration;
 mod eval;
 mod exposure;
 mod extract;
 mod functions;
 mod module;
-mod program;
 mod syntax;
 
 pub use comments::comments;
+pub use configuration::ModuleLoader;
 pub use module::{FileRole, ParsedFile, local_calls};
-pub use program::ModuleLoader;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -34,9 +34,9 @@ pub fn build_model(
     cli_values: &HashMap<String, String>,
     loader: &mut dyn ModuleLoader,
 ) -> Model {
-    let tree = program::LoadedTree::load(dir, files, loader);
-    let program = program::Program::new(&tree, cli_values);
-    extract::extract(&program)
+    let tree = configuration::LoadedTree::load(dir, files, loader);
+    let configuration = configuration::Configuration::new(&tree, cli_values);
+    extract::extract(&configuration)
 }
 
 /// The role of a file of a module directory, from its name: Terraform loads

@@ -130,17 +130,17 @@ pub struct Caller<'a> {
 pub enum Child {
     /// A followed local module: the instance index.
     Local(usize),
-    /// A registry module mapped onto an account from its inputs (see [`crate::frontend::registry`]).
+    /// A registry module mapped onto an account from its inputs (see [`crate::frontend::registry_modules`]).
     Registry(&'static RegistryModule),
     /// Not followed: why (remote source, cycle, missing directory, ...).
     NotFollowed(String),
 }
 
-pub struct Program<'a> {
+pub struct Configuration<'a> {
     pub instances: Vec<Instance<'a>>,
 }
 
-impl<'a> Program<'a> {
+impl<'a> Configuration<'a> {
     pub fn new(tree: &'a LoadedTree, cli_values: &'a HashMap<String, String>) -> Self {
         let mut instances: Vec<Instance<'a>> = Vec::with_capacity(tree.modules.len());
         for (i, module) in tree.modules.iter().enumerate() {
@@ -208,7 +208,7 @@ impl<'a> Program<'a> {
                 }
             }
         }
-        Program { instances }
+        Configuration { instances }
     }
 
     pub fn child(&self, instance: usize, name: &str) -> Option<&Child> {
