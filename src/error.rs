@@ -5,14 +5,14 @@ use std::ops::Range;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
+/// Each says what failed; its cause is the `source`, which miette prints once beneath it.
+/// No diagnostic codes: `aoai_lint::io` names a Rust module, not anything a user can act on.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum Error {
     #[error("{0}")]
-    #[diagnostic(code(aoai_lint::usage))]
     Usage(String),
 
-    #[error("cannot read {path}: {source}")]
-    #[diagnostic(code(aoai_lint::io))]
+    #[error("cannot read {path}")]
     Io {
         path: String,
         #[source]
@@ -20,7 +20,6 @@ pub enum Error {
     },
 
     #[error("cannot write {path}")]
-    #[diagnostic(code(aoai_lint::output))]
     Write {
         path: String,
         #[source]
@@ -33,8 +32,7 @@ pub enum Error {
 
     /// Writing the report failed. A closed standard output is not an error: the CLI stops
     /// writing to it and keeps its exit code.
-    #[error("cannot write the report: {0}")]
-    #[diagnostic(code(aoai_lint::output))]
+    #[error("cannot write the report")]
     Output(#[source] std::io::Error),
 }
 
@@ -47,7 +45,7 @@ impl From<Box<ConfigError>> for Error {
 /// A problem in `.aoai-lint.hcl`, shown with a caret on the offending text.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
-#[diagnostic(code(aoai_lint::config))]
+#[diagnostic()]
 pub struct ConfigError {
     message: String,
     #[source_code]

@@ -468,3 +468,18 @@ fn a_module_linked_outside_the_root_is_not_read() {
         assert!(stderr.contains("note: not read"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn errors_name_what_failed_once_without_internal_codes() {
+    let dir = tree(&[("main.tf", INSECURE)]);
+    let output = aoai_lint(dir.path()).arg("missing.tf").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot read missing.tf"), "{stderr}");
+    assert_eq!(
+        stderr.matches("No such file or directory").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(!stderr.contains("aoai_lint::"), "{stderr}");
+}
