@@ -49,6 +49,9 @@ pub struct Options {
     pub list_checks: bool,
     /// Keep suppressed findings in [`ScopeReport::suppressed`] (they are always counted).
     pub show_suppressed: bool,
+    /// Attach the texts findings point into to [`ScopeReport::sources`], for reporters that
+    /// show snippets (the human format); the others need no copy of them.
+    pub keep_sources: bool,
     /// The day suppression expiry dates are compared with (`YYYY-MM-DD`).
     pub today: String,
     /// `--stdin-filename`: a file's path and the text that replaces it (an editor's buffer).
@@ -82,6 +85,7 @@ impl Options {
             per_caller: false,
             list_checks: false,
             show_suppressed: false,
+            keep_sources: true,
             today: crate::suppress::today(),
             baseline: None,
             stdin: None,
@@ -330,7 +334,9 @@ fn lint_scope(
         .suppressed
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     output.errors.sort();
-    output.sources = shown_sources(&output, |display| located.text_of(display));
+    if options.keep_sources {
+        output.sources = shown_sources(&output, |display| located.text_of(display));
+    }
     stats::add_since(Stage::Findings, findings_started);
     output
 }

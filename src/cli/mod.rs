@@ -92,6 +92,7 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
     let config = settings::config(&args, &cwd)?;
     let mut options = settings::options(&args, &config, cwd.clone())?;
     options.list_checks = destinations.iter().any(|d| d.format == Format::Junit);
+    options.keep_sources = destinations.iter().any(|d| d.format == Format::Human);
     let fail_on = settings::fail_on(&args, &config);
     let color = match args.color {
         ColorChoice::Always => true,
