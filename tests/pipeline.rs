@@ -325,6 +325,22 @@ fn assert_secret_not_shown(output: &std::process::Output) -> String {
     stderr
 }
 
+/// Lints `args` in `dir` as JSON: no error and nothing of the outside secret; returns stderr.
+fn lint_without_reading_outside(dir: &Path, args: &[&str]) -> String {
+    let output = aoai_lint(dir)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = assert_secret_not_shown(&output);
+    assert_eq!(
+        json(&output.stdout)["errors"],
+        Value::Array(vec![]),
+        "{args:?}"
+    );
+    stderr
+}
+
 #[test]
 fn a_walk_follows_links_inside_the_root_once_and_never_reads_outside() {
     let outside = secret_outside();
@@ -377,17 +393,7 @@ fn a_given_file_or_sibling_linked_outside_the_root_is_not_read() {
         vec!["netrc.tf"],
         vec!["main.tf", "netrc.tf"],
     ] {
-        let output = aoai_lint(dir.path())
-            .args(&args)
-            .args(["--format", "json"])
-            .output()
-            .unwrap();
-        let stderr = assert_secret_not_shown(&output);
-        assert_eq!(
-            json(&output.stdout)["errors"],
-            Value::Array(vec![]),
-            "{args:?}"
-        );
+        let stderr = lint_without_reading_outside(dir.path(), &args);
         assert!(
             stderr.contains("note: not read: 1 symlink"),
             "{args:?}: {stderr}"
@@ -454,17 +460,7 @@ fn a_module_linked_outside_the_root_is_not_read() {
     fs::create_dir(dir.path().join("modules")).unwrap();
     symlink(outside.path(), dir.path().join("modules/shared")).unwrap();
     for args in [vec!["."], vec!["main.tf"]] {
-        let output = aoai_lint(dir.path())
-            .args(&args)
-            .args(["--format", "json"])
-            .output()
-            .unwrap();
-        let stderr = assert_secret_not_shown(&output);
-        assert_eq!(
-            json(&output.stdout)["errors"],
-            Value::Array(vec![]),
-            "{args:?}"
-        );
+        let stderr = lint_without_reading_outside(dir.path(), &args);
         assert!(stderr.contains("note: not read"), "{args:?}: {stderr}");
     }
 }
