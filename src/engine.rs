@@ -513,17 +513,27 @@ struct ScopeFiles<'a> {
 }
 
 impl ScopeFiles<'_> {
-    /// A file's text, displayed path, and whether findings in it are reported.
+    /// Every file with its displayed path and whether findings in it are reported: the
+    /// scope's own, then the module files, then the `--var-file` files.
+    fn entries(&self) -> impl Iterator<Item = (&SourceFile, &Arc<str>, bool)> {
+        let own = self.files.iter().map(|file| {
+            let discovered = self.discovered.file(file.id);
+            (file, &discovered.display, discovered.target)
+        });
+        let modules = self
+            .module_files
+            .iter()
+            .map(|m| (&m.file, &m.display, m.target));
+        let var_files = self
+            .var_files
+            .loaded
+            .iter()
+            .map(|(display, file)| (file, display, true));
+        own.chain(modules).chain(var_files)
+    }
+
     fn get(&self, id: FileId) -> Option<(&SourceFile, &Arc<str>, bool)> {
-        if let Some(file) = self.files.iter().find(|f| f.id == id) {
-            let discovered = self.discovered.file(id);
-            return Some((file, &discovered.display, discovered.target));
-        }
-        if let Some(m) = self.module_files.iter().find(|m| m.file.id == id) {
-            return Some((&m.file, &m.display, m.target));
-        }
-        let (display, file) = self.var_files.loaded.iter().find(|(_, f)| f.id == id)?;
-        Some((file, display, true))
+        self.entries().find(|(file, _, _)| file.id == id)
     }
 
     fn locate(&self, span: &Span) -> Option<Location> {
@@ -537,27 +547,9 @@ impl ScopeFiles<'_> {
 
     /// The text of the file shown as `display`.
     fn text_of(&self, display: &str) -> Option<&str> {
-        let scope_file = self
-            .files
-            .iter()
-            .find(|f| self.discovered.file(f.id).display.as_ref() == display);
-        let module_file = || {
-            self.module_files
-                .iter()
-                .find(|m| m.display.as_ref() == display)
-                .map(|m| &m.file)
-        };
-        let var_file = || {
-            self.var_files
-                .loaded
-                .iter()
-                .find(|(shown, _)| shown.as_ref() == display)
-                .map(|(_, file)| file)
-        };
-        scope_file
-            .or_else(module_file)
-            .or_else(var_file)
-            .map(|f| f.text.as_str())
+        self.entries()
+            .find(|(_, shown, _)| shown.as_ref() == display)
+            .map(|(file, _, _)| file.text.as_str())
     }
 }
 

@@ -42,13 +42,30 @@ impl LineIndex {
     /// Position of a byte offset; offsets past the end or inside a character are clamped.
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = clamp_to_char_boundary(text, offset);
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let line = self.line_of(offset);
         let start = self.line_starts[line];
         let column = text[start..offset].chars().count() + 1;
         LineCol {
             line: line + 1,
             column,
         }
+    }
+}
+
+impl LineIndex {
+    /// The 0-based line a byte offset is on.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    /// Where 0-based line `line` starts, if the text has it.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).copied()
+    }
+
+    /// How many lines start in the text: one more than its line breaks.
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
     }
 }
 

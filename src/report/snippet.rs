@@ -7,6 +7,8 @@ use std::ops::Range;
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+use crate::source::LineIndex;
+
 /// Lines longer than this (in bytes) are cut to a window.
 const LONG_LINE: usize = 160;
 /// Characters of a cut line shown before the span's start, and in all.
@@ -14,23 +16,22 @@ const WINDOW_LEAD: usize = 40;
 const WINDOW_WIDTH: usize = 120;
 const ELLIPSIS: &str = "…";
 
-/// A file's text with the start offset of each line, shared by the diagnostics of one file.
+/// A file's text with its line index, shared by the diagnostics of one file.
 pub struct SourceText {
     pub text: std::sync::Arc<str>,
-    line_starts: Vec<usize>,
+    lines: LineIndex,
 }
 
 impl SourceText {
     pub fn new(text: std::sync::Arc<str>) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceText { text, line_starts }
+        let lines = LineIndex::new(&text);
+        SourceText { text, lines }
     }
 
     /// The last line with text: a final line break ends a line, it does not start one.
     fn last_line(&self) -> usize {
-        let lines = self.line_starts.len();
-        if lines > 1 && self.line_starts[lines - 1] == self.text.len() {
+        let lines = self.lines.line_count();
+        if lines > 1 && self.lines.line_start(lines - 1) == Some(self.text.len()) {
             lines - 2
         } else {
             lines - 1
@@ -38,15 +39,15 @@ impl SourceText {
     }
 
     fn line_of(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&start| start <= offset) - 1
+        self.lines.line_of(offset)
     }
 
     /// The byte range of line `line`, without its line break.
     fn line_range(&self, line: usize) -> Range<usize> {
-        let start = self.line_starts[line];
+        let start = self.lines.line_start(line).unwrap_or(self.text.len());
         let end = self
-            .line_starts
-            .get(line + 1)
+            .lines
+            .line_start(line + 1)
             .map_or(self.text.len(), |next| next - 1);
         let end = if self.text[start..end].ends_with('\r') {
             end - 1
@@ -270,7 +271,7 @@ mod tests {
     fn distant_spans_keep_their_own_line_numbers() {
         let text: String = (0..100).map(|i| format!("line {i}\n")).collect();
         let source = source(&text);
-        let at = |line: usize| source.line_starts[line];
+        let at = |line: usize| source.lines.line_start(line).unwrap();
         let snippet = Snippet::new("f", &source, &[at(10)..at(10) + 4, at(80)..at(80) + 4], 0);
         let (offset, _) = snippet.span(at(80), 4).unwrap();
         let contents = snippet.read_span(&(offset, 4).into(), 1, 1).unwrap();
