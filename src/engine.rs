@@ -19,7 +19,7 @@ use crate::policy::{Catalog, catalog};
 use crate::resolve::modules::{CalledModules, ModuleFile, ModuleFiles, called_modules};
 use crate::rules;
 use crate::source::{FileId, LineIndex, Span, display_path, lexical_normalize};
-use crate::sources::{ReadError, SourceFile, read_source, read_text};
+use crate::source_store::{Loaded, SourceFile, SourceStore, Syntax, read_text};
 use crate::stats::{self, Stage};
 use crate::suppress;
 
@@ -64,11 +64,6 @@ pub struct Options {
 }
 
 impl Options {
-    /// A file's text: the `--stdin-filename` buffer for that path, else the file on disk.
-    fn source(&self, path: &std::path::Path) -> Result<String, ReadError> {
-        read_source(path, self.stdin.as_ref())
-    }
-
     pub fn new(paths: Vec<PathBuf>, cwd: PathBuf) -> Self {
         Options {
             paths,
@@ -141,9 +136,8 @@ pub fn lint_streaming(
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
     let catalog = catalog();
-    let called = stats::timed(Stage::Modules, || {
-        pool.install(|| called_modules(&discovered))
-    });
+    let store = SourceStore::new(&discovered, options.stdin.as_ref());
+    let called = pool.install(|| called_modules(&store));
 
     let mut summary = Summary::default();
     // A module called from several roots is checked once per caller; a finding that does not
@@ -187,7 +181,7 @@ pub fn lint_streaming(
         let reports: Vec<ScopeReport> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|scope| lint_scope(scope, &discovered, &called, options, &var_files, catalog))
+                .map(|scope| lint_scope(scope, &store, &called, options, &var_files, catalog))
                 .collect()
         });
         for scope in reports {
@@ -219,44 +213,45 @@ fn mentions_arm_schema(text: &str) -> bool {
         .any(|window| window.eq_ignore_ascii_case(HOST))
 }
 
-/// A file parsed by its language's parser; `None` for JSON that is not an ARM document.
+/// A file in its language's parsed form; `None` for JSON that is not an ARM document.
 fn parse_file(
     file: &DiscoveredFile,
     id: FileId,
-    text: &str,
+    loaded: &Loaded,
 ) -> Option<Result<Parsed, SyntaxError>> {
-    let parsed = match file.kind {
-        FileKind::Terraform => terraform::parse(text).map(|body| {
+    let parsed = match &loaded.syntax {
+        Some(Ok(Syntax::Terraform(body))) => {
             let name = file
                 .path
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or_default();
-            Parsed::Terraform(terraform::ParsedFile {
+            Ok(Parsed::Terraform(terraform::ParsedFile {
                 id,
-                body,
+                body: body.clone(),
                 role: terraform::role_of(name),
-            })
-        }),
-        FileKind::Bicep => bicep::parse(text).map(|program| {
-            Parsed::Bicep(bicep::BicepFile {
-                id,
-                path: file.path.clone(),
-                program,
-                module_only: false,
-            })
-        }),
+            }))
+        }
+        Some(Ok(Syntax::Bicep(program))) => Ok(Parsed::Bicep(bicep::BicepFile {
+            id,
+            path: file.path.clone(),
+            program: program.clone(),
+            module_only: false,
+        })),
+        Some(Err(error)) => Err(error.clone()),
         // Only JSON that names the ARM schemas can be a template; the rest is not read.
-        FileKind::Json if !mentions_arm_schema(text) => return None,
-        FileKind::Json => arm::parse(text).map(|parsed| match parsed {
-            Some((kind, root)) => Parsed::Arm(arm::ArmFile {
-                id,
-                path: file.path.clone(),
-                kind,
-                root,
-            }),
-            None => Parsed::NotIac,
-        }),
+        None if !mentions_arm_schema(&loaded.text) => return None,
+        None => {
+            stats::timed(Stage::Parse, || arm::parse(&loaded.text)).map(|parsed| match parsed {
+                Some((kind, root)) => Parsed::Arm(arm::ArmFile {
+                    id,
+                    path: file.path.clone(),
+                    kind,
+                    root,
+                }),
+                None => Parsed::NotIac,
+            })
+        }
     };
     Some(parsed)
 }
@@ -265,7 +260,7 @@ fn parse_file(
 /// calls), run the rules, locate and filter what they found.
 fn lint_scope(
     scope: &Scope,
-    discovered: &Discovered,
+    store: &SourceStore<'_>,
     called: &CalledModules,
     options: &Options,
     var_files: &VarFiles,
@@ -275,14 +270,14 @@ fn lint_scope(
         root: display_path(&scope.dir, &options.cwd).into(),
         ..ScopeReport::default()
     };
-    let parsed = parse_scope(scope, discovered, options, catalog, &mut output);
+    let parsed = parse_scope(scope, store, catalog, &mut output);
     let terraform_called = called
         .terraform_dirs
         .contains(&lexical_normalize(&scope.dir));
     let built = build_scope_model(
         scope,
         parsed.languages,
-        discovered,
+        store,
         called,
         options,
         var_files,
@@ -308,7 +303,7 @@ fn lint_scope(
     drop(built.model);
     let findings_started = std::time::Instant::now();
     let located = ScopeFiles {
-        discovered,
+        discovered: store.discovered(),
         files: parsed.files,
         module_files: built.modules.files,
         var_files,
@@ -358,16 +353,16 @@ struct Languages {
 /// cannot be read or parsed.
 fn parse_scope(
     scope: &Scope,
-    discovered: &Discovered,
-    options: &Options,
+    store: &SourceStore<'_>,
     catalog: &'static Catalog,
     output: &mut ScopeReport,
 ) -> ParsedScope {
     let loaded: Vec<(SourceFile, Result<Parsed, FileError>)> = scope
         .files
         .par_iter()
-        .filter_map(|&id| load_file(discovered.file(id), id, options, catalog))
+        .filter_map(|&id| load_file(store, id, catalog))
         .collect();
+    let discovered = store.discovered();
     // A sibling read as context that does not parse changes what its target's module holds
     // (a missing `network.tf` would make a false AOAI002): its error is the target's concern.
     let target_kinds: Vec<FileKind> = scope
@@ -403,13 +398,13 @@ fn parse_scope(
 /// One file read, parsed and its suppression comments read; `None` for a context file that
 /// cannot be read and for JSON that is not an ARM document.
 fn load_file(
-    file: &DiscoveredFile,
+    store: &SourceStore<'_>,
     id: FileId,
-    options: &Options,
     catalog: &'static Catalog,
 ) -> Option<(SourceFile, Result<Parsed, FileError>)> {
-    let text = match stats::timed(Stage::Read, || options.source(&file.path)) {
-        Ok(text) => text,
+    let file = store.discovered().file(id);
+    let loaded = match store.load(id, |_| true) {
+        Ok(loaded) => loaded,
         Err(error) => {
             // Context files that cannot be read are not the user's concern here.
             return file.target.then(|| {
@@ -421,26 +416,26 @@ fn load_file(
                     message: capped_message(error.message),
                     offset: error.position.map(|_| offset),
                 };
-                (SourceFile::new(id, String::new()), Err(error))
+                (SourceFile::new(id, Arc::default()), Err(error))
             });
         }
     };
-    let parsed = stats::timed(Stage::Parse, || parse_file(file, id, &text))?;
-    let mut loaded = SourceFile::new(id, text);
+    let parsed = parse_file(file, id, &loaded)?;
+    let mut source = SourceFile::new(id, loaded.text);
     match &parsed {
         // Only files that mention a directive are lexed for comments.
         Ok(Parsed::Terraform(parsed))
             if parsed.role == terraform::FileRole::Config
-                && suppress::may_contain_directives(&loaded.text) =>
+                && suppress::may_contain_directives(&source.text) =>
         {
-            let comments = terraform::comments(&loaded.text);
-            loaded.read_directives(&comments, catalog);
+            let comments = terraform::comments(&source.text);
+            source.read_directives(&comments, catalog);
         }
-        Ok(Parsed::Bicep(parsed)) => loaded.read_directives(&parsed.program.comments, catalog),
+        Ok(Parsed::Bicep(parsed)) => source.read_directives(&parsed.program.comments, catalog),
         _ => {}
     }
     let parsed = parsed.map_err(|SyntaxError { offset, message }| {
-        let position = loaded.line_col(offset);
+        let position = source.line_col(offset);
         FileError {
             file: file.display.clone(),
             line: position.line,
@@ -449,7 +444,7 @@ fn load_file(
             offset: Some(offset),
         }
     });
-    Some((loaded, parsed))
+    Some((source, parsed))
 }
 
 /// A scope's model and the module files read to build it.
@@ -464,13 +459,13 @@ struct BuiltScope<'a> {
 fn build_scope_model<'a>(
     scope: &Scope,
     mut languages: Languages,
-    discovered: &'a Discovered,
+    store: &'a SourceStore<'a>,
     called: &CalledModules,
     options: &'a Options,
     var_files: &VarFiles,
     terraform_called: bool,
 ) -> BuiltScope<'a> {
-    let mut modules = ModuleFiles::new(discovered, options.stdin.as_ref(), &options.cwd);
+    let mut modules = ModuleFiles::new(store, &options.cwd);
     let mut model = crate::model::Model::default();
     let is_terraform_module = languages
         .terraform
@@ -739,11 +734,13 @@ fn read_var_files(paths: &[PathBuf], cwd: &std::path::Path) -> Result<VarFiles, 
         let id = FileId(u32::MAX - i as u32);
         files.parsed.push(terraform::ParsedFile {
             id,
-            body,
+            body: body.into(),
             role: terraform::FileRole::Values(1_000 + i as u32),
         });
         let display = display_path(&lexical_normalize(&cwd.join(path)), cwd).into();
-        files.loaded.push((display, SourceFile::new(id, text)));
+        files
+            .loaded
+            .push((display, SourceFile::new(id, text.into())));
     }
     Ok(files)
 }

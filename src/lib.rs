@@ -19,7 +19,7 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod source;
-pub mod sources;
+pub mod source_store;
 pub mod stats;
 pub mod suppress;
 

@@ -1,5 +1,5 @@
-//! What a run costs, counted as it goes: file reads and directory listings (so tests can hold
-//! the engine to "each file read once, each directory listed once") and the time spent in each
+//! What a run costs, counted as it goes: file reads, parses and directory listings (so tests can
+//! hold the engine to "each file read once and parsed once, each directory listed once") and the time spent in each
 //! stage of the pipeline, summed over threads (so a benchmark shows where a regression is).
 //! `AOAI_LINT_IO_STATS=1` and `AOAI_LINT_TIMINGS=1` print them on standard error.
 
@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 static FILE_READS: AtomicUsize = AtomicUsize::new(0);
+static FILE_PARSES: AtomicUsize = AtomicUsize::new(0);
 static DIRECTORY_LISTINGS: AtomicUsize = AtomicUsize::new(0);
 
 /// A file's contents read from disk.
@@ -14,15 +15,21 @@ pub fn file_read() {
     FILE_READS.fetch_add(1, Ordering::Relaxed);
 }
 
+/// A Terraform or Bicep file parsed into its syntax tree.
+pub fn file_parsed() {
+    FILE_PARSES.fetch_add(1, Ordering::Relaxed);
+}
+
 /// A directory listed, outside the walk of the paths given.
 pub fn directory_listed() {
     DIRECTORY_LISTINGS.fetch_add(1, Ordering::Relaxed);
 }
 
-/// `(file reads, directory listings)` so far in this process.
-pub fn io_counts() -> (usize, usize) {
+/// `(file reads, file parses, directory listings)` so far in this process.
+pub fn io_counts() -> (usize, usize, usize) {
     (
         FILE_READS.load(Ordering::Relaxed),
+        FILE_PARSES.load(Ordering::Relaxed),
         DIRECTORY_LISTINGS.load(Ordering::Relaxed),
     )
 }

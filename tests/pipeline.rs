@@ -436,6 +436,65 @@ fn many_files_given_in_one_directory_list_it_once() {
     assert!(stderr.contains(", 1 directory listings"), "{stderr}");
 }
 
+/// A module called by two roots (and twice by one of them) is read and parsed once in the
+/// run, as is every other file, and its directory is listed once; both callers still check it.
+#[test]
+fn a_module_called_by_two_roots_is_read_and_parsed_once() {
+    let account = "resource \"azurerm_cognitive_account\" \"x\" {\n  name = var.name\n  kind = \"OpenAI\"\n}\n";
+    let call = |name: &str| {
+        format!("module \"{name}\" {{\n  source = \"../modules/shared\"\n  name = \"{name}\"\n}}\n")
+    };
+    let twice = call("b") + &call("c");
+    let bicep_call = "module o '../modules/openai.bicep' = {\n  name: 'o'\n}\n";
+    let bicep_account = "resource a 'Microsoft.CognitiveServices/accounts@2023-05-01' = {\n  name: 'x'\n  location: 'eastus'\n  kind: 'OpenAI'\n  properties: {}\n}\n";
+    let files = [
+        ("a/main.tf", call("a")),
+        ("b/main.tf", twice),
+        ("a/main.bicep", bicep_call.to_string()),
+        ("b/main.bicep", bicep_call.to_string()),
+        ("modules/shared/main.tf", account.to_string()),
+        (
+            "modules/shared/variables.tf",
+            "variable \"name\" {}\n".to_string(),
+        ),
+        ("modules/openai.bicep", bicep_account.to_string()),
+    ];
+    let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let dir = tree(&borrowed);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--per-caller"])
+        .env("AOAI_LINT_IO_STATS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("io: 7 file reads, 7 file parses, 1 directory listings"),
+        "{stderr}"
+    );
+    let aoai004: Vec<String> = findings_of(&output)
+        .iter()
+        .filter(|f| f["rule"] == "AOAI004")
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["file"].as_str().unwrap(),
+                f["resource"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        aoai004,
+        [
+            "modules/openai.bicep module.o.a",
+            "modules/shared/main.tf module.a.azurerm_cognitive_account.x",
+            "modules/openai.bicep module.o.a",
+            "modules/shared/main.tf module.b.azurerm_cognitive_account.x",
+            "modules/shared/main.tf module.c.azurerm_cognitive_account.x",
+        ],
+        "{stderr}"
+    );
+}
+
 #[test]
 fn timings_name_every_stage_when_asked() {
     let dir = tree(&[("main.tf", INSECURE)]);

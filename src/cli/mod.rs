@@ -156,10 +156,10 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
 /// What the run cost, on standard error, when asked (`AOAI_LINT_IO_STATS`, `AOAI_LINT_TIMINGS`).
 fn print_stats() {
     if std::env::var_os("AOAI_LINT_IO_STATS").is_some() {
-        let (reads, listings) = crate::stats::io_counts();
+        let (reads, parses, listings) = crate::stats::io_counts();
         let _ = writeln!(
             io::stderr(),
-            "io: {reads} file reads, {listings} directory listings"
+            "io: {reads} file reads, {parses} file parses, {listings} directory listings"
         );
     }
     if std::env::var_os("AOAI_LINT_TIMINGS").is_some() {

@@ -3,18 +3,17 @@
 //! second time on their own with unresolved inputs.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use std::sync::Arc;
-
-use crate::discover::Discovered;
+use crate::discover::DiscoveredFile;
 use crate::finding::{FileError, capped_message};
 use crate::frontend::{FileKind, SyntaxError, bicep, terraform};
 use crate::policy::catalog;
 use crate::source::{FileId, display_path, lexical_normalize};
-use crate::sources::{SourceFile, read_source};
+use crate::source_store::{self, Loaded, SourceFile, SourceStore, Syntax, read_source};
 use crate::suppress;
 
 #[derive(Debug, Default)]
@@ -27,79 +26,154 @@ pub struct CalledModules {
 
 /// Reads every scanned `.tf` and `.bicep` file and parses those with a line that starts like a
 /// module declaration (a cheap test that can only let too many through: the calls themselves
-/// come from the parser).
-pub fn called_modules(discovered: &Discovered) -> CalledModules {
-    let edges: Vec<(Language, PathBuf, PathBuf)> = discovered
-        .files
-        .par_iter()
-        .filter(|file| {
-            let name = file.path.to_string_lossy();
-            (file.kind == FileKind::Terraform && name.ends_with(".tf"))
-                || (file.kind == FileKind::Bicep && name.ends_with(".bicep"))
-        })
-        .flat_map_iter(|file| {
-            crate::stats::file_read();
-            let text = std::fs::read_to_string(&file.path).unwrap_or_default();
-            if !may_declare_modules(&text) {
-                return Vec::new();
-            }
-            let dir = file.path.parent().unwrap_or(std::path::Path::new(""));
-            if file.kind == FileKind::Terraform {
-                let Ok(body) = terraform::parse(&text) else {
-                    return Vec::new();
-                };
-                terraform::local_calls(&body)
-                    .into_iter()
-                    .map(|source| {
-                        let callee = lexical_normalize(&dir.join(source));
-                        (Language::Terraform, dir.to_path_buf(), callee)
-                    })
-                    .collect()
-            } else {
-                let Ok(program) = bicep::parse(&text) else {
-                    return Vec::new();
-                };
-                bicep::local_module_paths(&program)
-                    .into_iter()
-                    .map(|path| {
-                        let callee = lexical_normalize(&dir.join(path));
-                        (Language::Bicep, file.path.clone(), callee)
-                    })
-                    .collect()
-            }
-        })
+/// come from the parser). Tells the store how many more times each file will be used, so what
+/// it read here is kept for those uses and let go after the last.
+pub fn called_modules(store: &SourceStore<'_>) -> CalledModules {
+    let discovered = store.discovered();
+    let edges: Vec<(Language, PathBuf, PathBuf)> = (0..discovered.files.len())
+        .into_par_iter()
+        .map(|i| FileId(i as u32))
+        .filter(|&id| Language::of_node(discovered.file(id)).is_some())
+        .flat_map_iter(|id| calls_of(store, id))
         .collect();
-    let mut called = CalledModules::default();
-    for language in [Language::Terraform, Language::Bicep] {
+    let started = std::time::Instant::now();
+    let graphs = [Language::Terraform, Language::Bicep].map(|language| {
         let nodes: BTreeSet<PathBuf> = discovered
             .files
             .iter()
-            .filter(|file| {
-                let name = file.path.to_string_lossy();
-                match language {
-                    Language::Terraform => name.ends_with(".tf"),
-                    Language::Bicep => name.ends_with(".bicep"),
-                }
-            })
-            .map(|file| match language {
-                Language::Terraform => file.path.parent().unwrap_or(std::path::Path::new("")),
-                Language::Bicep => file.path.as_path(),
-            })
-            .map(lexical_normalize)
+            .filter(|file| Language::of_node(file) == Some(language))
+            .map(|file| language.node_of(file))
             .collect();
-        let mut graph: BTreeMap<&PathBuf, Vec<&PathBuf>> = BTreeMap::new();
+        let mut calls: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
         for (_, caller, callee) in edges.iter().filter(|(l, _, _)| *l == language) {
             if nodes.contains(callee) && caller != callee {
-                graph.entry(caller).or_default().push(callee);
+                calls
+                    .entry(caller.clone())
+                    .or_default()
+                    .push(callee.clone());
             }
         }
-        let reached = reached_from_entries(&nodes, &graph);
-        match language {
+        CallGraph {
+            language,
+            nodes,
+            calls,
+        }
+    });
+    let mut called = CalledModules::default();
+    for graph in &graphs {
+        let reached = reached_from_entries(&graph.nodes, &graph.calls);
+        match graph.language {
             Language::Terraform => called.terraform_dirs = reached,
             Language::Bicep => called.bicep_templates = reached,
         }
     }
+    count_uses(store, &called, &graphs);
+    crate::stats::add_since(crate::stats::Stage::Modules, started);
     called
+}
+
+/// The modules of one language in the scanned tree, and which calls which.
+struct CallGraph {
+    language: Language,
+    nodes: BTreeSet<PathBuf>,
+    calls: BTreeMap<PathBuf, Vec<PathBuf>>,
+}
+
+/// The local module calls of one file, as (language, caller node, callee node).
+fn calls_of(store: &SourceStore<'_>, id: FileId) -> Vec<(Language, PathBuf, PathBuf)> {
+    let file = store.discovered().file(id);
+    let Ok(loaded) = store.load(id, may_declare_modules) else {
+        return Vec::new();
+    };
+    let dir = file.path.parent().unwrap_or(Path::new(""));
+    match loaded.syntax {
+        Some(Ok(Syntax::Terraform(body))) => terraform::local_calls(&body)
+            .into_iter()
+            .map(|source| {
+                let callee = lexical_normalize(&dir.join(source));
+                (Language::Terraform, lexical_normalize(dir), callee)
+            })
+            .collect(),
+        Some(Ok(Syntax::Bicep(program))) => bicep::local_module_paths(&program)
+            .into_iter()
+            .map(|path| {
+                let callee = lexical_normalize(&dir.join(path));
+                (Language::Bicep, lexical_normalize(&file.path), callee)
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// How many more times each discovered file will be loaded: once by its own scope, and once by
+/// every scope whose module calls lead to it (a scope loads a module file once, however many
+/// calls lead there).
+fn count_uses(store: &SourceStore<'_>, called: &CalledModules, graphs: &[CallGraph]) {
+    let discovered = store.discovered();
+    let mut uses = vec![0u32; discovered.files.len()];
+    let mut ids_of_node: BTreeMap<(Language, &Path), Vec<FileId>> = BTreeMap::new();
+    for (i, file) in discovered.files.iter().enumerate() {
+        if let Some(language) = Language::of_node(file) {
+            ids_of_node
+                .entry((language, language.node_path(file)))
+                .or_default()
+                .push(FileId(i as u32));
+        }
+    }
+    for scope in &discovered.scopes {
+        for id in &scope.files {
+            uses[id.0 as usize] += 1;
+        }
+        let dir = lexical_normalize(&scope.dir);
+        for graph in graphs {
+            let language = graph.language;
+            let starts: Vec<PathBuf> = match language {
+                // A called directory's callers build its module tree, not the directory.
+                Language::Terraform if called.terraform_dirs.contains(&dir) => Vec::new(),
+                Language::Terraform => vec![dir.clone()],
+                Language::Bicep => scope
+                    .files
+                    .iter()
+                    .map(|&id| discovered.file(id))
+                    .filter(|file| Language::of_node(file) == Some(Language::Bicep))
+                    .map(|file| lexical_normalize(&file.path))
+                    .collect(),
+            };
+            for node in reachable(&graph.calls, starts) {
+                let in_scope = match language {
+                    Language::Terraform => node == dir,
+                    Language::Bicep => node.parent() == Some(dir.as_path()),
+                };
+                if in_scope {
+                    continue;
+                }
+                for id in ids_of_node
+                    .get(&(language, node.as_path()))
+                    .into_iter()
+                    .flatten()
+                {
+                    uses[id.0 as usize] += 1;
+                }
+            }
+        }
+    }
+    for (i, uses) in uses.into_iter().enumerate() {
+        store.expect_uses(FileId(i as u32), uses);
+    }
+}
+
+/// Every node reached from `starts` by one or more calls.
+fn reachable(graph: &BTreeMap<PathBuf, Vec<PathBuf>>, starts: Vec<PathBuf>) -> BTreeSet<PathBuf> {
+    let mut reached = BTreeSet::new();
+    let mut stack = starts;
+    while let Some(node) = stack.pop() {
+        for callee in graph.get(&node).into_iter().flatten() {
+            if reached.insert(callee.clone()) {
+                stack.push(callee.clone());
+            }
+        }
+    }
+    reached
 }
 
 /// Whether some line starts with `module` and a space or quote: Terraform `module "x" {` and
@@ -113,31 +187,52 @@ fn may_declare_modules(text: &str) -> bool {
         })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The two languages whose files call local modules. A Terraform module is a directory of
+/// `.tf` files; a Bicep module is one `.bicep` template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Language {
     Terraform,
     Bicep,
+}
+
+impl Language {
+    /// The language of a file that may call or be a module.
+    fn of_node(file: &DiscoveredFile) -> Option<Language> {
+        let name = file.path.to_string_lossy();
+        match file.kind {
+            FileKind::Terraform if name.ends_with(".tf") => Some(Language::Terraform),
+            FileKind::Bicep if name.ends_with(".bicep") => Some(Language::Bicep),
+            _ => None,
+        }
+    }
+
+    /// The module a file belongs to, as discovered.
+    fn node_path(self, file: &DiscoveredFile) -> &Path {
+        match self {
+            Language::Terraform => file.path.parent().unwrap_or(Path::new("")),
+            Language::Bicep => file.path.as_path(),
+        }
+    }
+
+    /// The module a file belongs to, normalized as module calls are resolved.
+    fn node_of(self, file: &DiscoveredFile) -> PathBuf {
+        lexical_normalize(self.node_path(file))
+    }
 }
 
 /// Nodes reached from an entry (a node no other node calls). Nodes only on a cycle with no
 /// entry are not reached: they are linted on their own rather than not at all.
 fn reached_from_entries(
     nodes: &BTreeSet<PathBuf>,
-    graph: &BTreeMap<&PathBuf, Vec<&PathBuf>>,
+    graph: &BTreeMap<PathBuf, Vec<PathBuf>>,
 ) -> HashSet<PathBuf> {
-    let callees: HashSet<&PathBuf> = graph.values().flatten().copied().collect();
-    let mut stack: Vec<&PathBuf> = nodes.iter().filter(|n| !callees.contains(n)).collect();
-    let mut seen: HashSet<&PathBuf> = HashSet::new();
-    let mut reached = HashSet::new();
-    while let Some(node) = stack.pop() {
-        for &callee in graph.get(node).into_iter().flatten() {
-            reached.insert(callee.clone());
-            if seen.insert(callee) {
-                stack.push(callee);
-            }
-        }
-    }
-    reached
+    let callees: HashSet<&PathBuf> = graph.values().flatten().collect();
+    let entries = nodes
+        .iter()
+        .filter(|n| !callees.contains(n))
+        .cloned()
+        .collect();
+    reachable(graph, entries).into_iter().collect()
 }
 
 /// A file read because a module call leads to it.
@@ -146,17 +241,16 @@ pub struct ModuleFile {
     /// Normalized, as module calls are resolved.
     path: PathBuf,
     pub display: Arc<str>,
-    /// Whether findings in it are reported (see [`ModuleFiles::read`]).
+    /// Whether findings in it are reported (see [`ModuleFiles::load`]).
     pub target: bool,
+    syntax: Result<Syntax, SyntaxError>,
 }
 
-/// Reads the files that a scope's local module calls lead to, wherever they are, and keeps
-/// their texts to locate findings in them.
+/// Loads the files that a scope's local module calls lead to, wherever they are, each once per
+/// scope, and keeps their texts to locate findings in them.
 pub struct ModuleFiles<'a> {
-    discovered: &'a Discovered,
-    /// `--stdin-filename`: the editor's buffer, read instead of that file on disk.
-    stdin: Option<&'a (PathBuf, String)>,
-    cwd: &'a std::path::Path,
+    store: &'a SourceStore<'a>,
+    cwd: &'a Path,
     /// Ids for files outside the discovered tree, past the discovered ones.
     next_id: u32,
     /// Files of the scope's own directory are not kept here: the scope has them already.
@@ -170,85 +264,84 @@ pub struct ModuleFiles<'a> {
 const MAX_MODULE_FILES: usize = 1_024;
 
 impl<'a> ModuleFiles<'a> {
-    pub fn new(
-        discovered: &'a Discovered,
-        stdin: Option<&'a (PathBuf, String)>,
-        cwd: &'a std::path::Path,
-    ) -> Self {
+    pub fn new(store: &'a SourceStore<'a>, cwd: &'a Path) -> Self {
         ModuleFiles {
-            discovered,
-            stdin,
+            store,
             cwd,
-            next_id: discovered.files.len() as u32,
+            next_id: store.discovered().files.len() as u32,
             files: Vec::new(),
             errors: Vec::new(),
             outside_links: Vec::new(),
         }
     }
 
-    /// A file's id and text. A file of the scanned tree keeps its id, path and target status; a
-    /// file outside it is reported on unless files were given by name (then only those are).
-    fn read(&mut self, path: &std::path::Path) -> Option<(FileId, &str)> {
+    /// A module file's id and syntax tree. A file of the scanned tree comes from the store and
+    /// keeps its id, path and target status; a file outside it is read here, and reported on
+    /// unless files were given by name (then only those are).
+    fn load(
+        &mut self,
+        path: &Path,
+        kind: FileKind,
+    ) -> Option<(FileId, Result<Syntax, SyntaxError>)> {
         let path = lexical_normalize(path);
-        if let Some(i) = self.files.iter().position(|m| m.path == path) {
-            return Some((self.files[i].file.id, &self.files[i].file.text));
+        if let Some(module) = self.files.iter().find(|m| m.path == path) {
+            return Some((module.file.id, module.syntax.clone()));
         }
         if self.files.len() >= MAX_MODULE_FILES {
             return None;
         }
-        let discovered = self.discovered.id_of(&path);
-        if discovered.is_none() && self.discovered.leads_outside(&path) {
+        let discovered = self.store.discovered();
+        let id = discovered.id_of(&path);
+        if id.is_none() && discovered.leads_outside(&path) {
             self.outside_links.push(display_path(&path, self.cwd));
             return None;
         }
-        let text = read_source(&path, self.stdin).ok()?;
-        let (id, display, target) = match discovered {
+        let (id, display, target, loaded) = match id {
             Some(id) => {
-                let file = self.discovered.file(id);
-                (id, file.display.clone(), file.target)
+                let file = discovered.file(id);
+                let loaded = self.store.load(id, |_| true).ok()?;
+                (id, file.display.clone(), file.target, loaded)
             }
             None => {
                 let id = FileId(self.next_id);
                 self.next_id += 1;
+                let text: Arc<String> = read_source(&path, self.store.stdin()).ok()?.into();
+                let syntax = source_store::parse(kind, &text);
                 let display = display_path(&path, self.cwd).into();
-                (id, display, !self.discovered.explicit_files)
+                let loaded = Loaded { text, syntax };
+                (id, display, !discovered.explicit_files, loaded)
             }
         };
+        let syntax = loaded.syntax?;
+        let mut file = SourceFile::new(id, loaded.text);
+        match &syntax {
+            Ok(Syntax::Terraform(_)) if suppress::may_contain_directives(&file.text) => {
+                let comments = terraform::comments(&file.text);
+                file.read_directives(&comments, catalog());
+            }
+            Ok(Syntax::Bicep(program)) => file.read_directives(&program.comments, catalog()),
+            Ok(_) => {}
+            // Files of the scanned tree report their own syntax errors.
+            Err(error) if id.0 as usize >= discovered.files.len() && target => {
+                let position = file.line_col(error.offset);
+                self.errors.push(FileError {
+                    file: display.clone(),
+                    line: position.line,
+                    column: position.column,
+                    message: capped_message(format!("syntax error: {}", error.message)),
+                    offset: Some(error.offset),
+                });
+            }
+            Err(_) => {}
+        }
         self.files.push(ModuleFile {
-            file: SourceFile::new(id, text),
+            file,
             path,
             display,
             target,
+            syntax: syntax.clone(),
         });
-        let last = self.files.last()?;
-        Some((id, &last.file.text))
-    }
-
-    /// Reads a module file's suppression comments, once.
-    fn read_directives(&mut self, id: FileId, comments: &[std::ops::Range<usize>]) {
-        if let Some(module) = self.files.iter_mut().find(|m| m.file.id == id)
-            && module.file.directives.is_empty()
-        {
-            module.file.read_directives(comments, catalog());
-        }
-    }
-
-    /// A syntax error in a file outside the scanned tree (files of the tree report their own).
-    fn syntax_error(&mut self, id: FileId, error: SyntaxError) {
-        let Some(module) = self.files.iter().find(|m| m.file.id == id) else {
-            return;
-        };
-        if (id.0 as usize) < self.discovered.files.len() || !module.target {
-            return;
-        }
-        let position = module.file.line_col(error.offset);
-        self.errors.push(FileError {
-            file: module.display.clone(),
-            line: position.line,
-            column: position.column,
-            message: capped_message(format!("syntax error: {}", error.message)),
-            offset: Some(error.offset),
-        });
+        Some((id, syntax))
     }
 
     /// Adds the templates that `files` call as modules from other directories, recursively.
@@ -258,7 +351,7 @@ impl<'a> ModuleFiles<'a> {
             let dir = files[next]
                 .path
                 .parent()
-                .unwrap_or(std::path::Path::new(""))
+                .unwrap_or(Path::new(""))
                 .to_path_buf();
             let targets = bicep::local_module_paths(&files[next].program);
             next += 1;
@@ -267,20 +360,13 @@ impl<'a> ModuleFiles<'a> {
                 if files.iter().any(|f| lexical_normalize(&f.path) == path) {
                     continue;
                 }
-                let Some((id, text)) = self.read(&path) else {
-                    continue;
-                };
-                match bicep::parse(text) {
-                    Ok(program) => {
-                        self.read_directives(id, &program.comments);
-                        files.push(bicep::BicepFile {
-                            id,
-                            path,
-                            program,
-                            module_only: true,
-                        })
-                    }
-                    Err(error) => self.syntax_error(id, error),
+                if let Some((id, Ok(Syntax::Bicep(program)))) = self.load(&path, FileKind::Bicep) {
+                    files.push(bicep::BicepFile {
+                        id,
+                        path,
+                        program,
+                        module_only: true,
+                    });
                 }
             }
         }
@@ -288,43 +374,27 @@ impl<'a> ModuleFiles<'a> {
 }
 
 impl terraform::ModuleLoader for ModuleFiles<'_> {
-    fn load(&mut self, dir: &std::path::Path) -> Option<Vec<terraform::ParsedFile>> {
+    fn load(&mut self, dir: &Path) -> Option<Vec<terraform::ParsedFile>> {
         // `examples/x/../..` normalizes to the empty path: the working directory.
         let dir = if dir.as_os_str().is_empty() {
-            std::path::Path::new(".")
+            Path::new(".")
         } else {
             dir
         };
-        crate::stats::directory_listed();
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .ok()?
-            .flatten()
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|e| e == "tf") && path.is_file())
-            .collect();
-        paths.sort();
-        let mut parsed = Vec::new();
-        for path in paths {
-            let Some((id, text)) = self.read(&path) else {
-                continue;
-            };
-            let comments = if suppress::may_contain_directives(text) {
-                terraform::comments(text)
-            } else {
-                Vec::new()
-            };
-            match terraform::parse(text) {
-                Ok(body) => {
-                    self.read_directives(id, &comments);
-                    parsed.push(terraform::ParsedFile {
+        let paths = self.store.terraform_files(dir)?;
+        let parsed: Vec<terraform::ParsedFile> = paths
+            .iter()
+            .filter_map(
+                |path| match ModuleFiles::load(self, path, FileKind::Terraform)? {
+                    (id, Ok(Syntax::Terraform(body))) => Some(terraform::ParsedFile {
                         id,
                         body,
                         role: terraform::FileRole::Config,
-                    })
-                }
-                Err(error) => self.syntax_error(id, error),
-            }
-        }
+                    }),
+                    _ => None,
+                },
+            )
+            .collect();
         (!parsed.is_empty()).then_some(parsed)
     }
 }
@@ -348,12 +418,11 @@ mod tests {
     fn callees_of_entries_are_reached_and_pure_cycles_are_not() {
         let p = |s: &str| PathBuf::from(s);
         let nodes: BTreeSet<PathBuf> = ["root", "a", "b", "x", "y"].map(p).into();
-        let (root, a, b, x, y) = (p("root"), p("a"), p("b"), p("x"), p("y"));
         let mut graph = BTreeMap::new();
-        graph.insert(&root, vec![&a]);
-        graph.insert(&a, vec![&b]);
-        graph.insert(&x, vec![&y]);
-        graph.insert(&y, vec![&x]);
+        graph.insert(p("root"), vec![p("a")]);
+        graph.insert(p("a"), vec![p("b")]);
+        graph.insert(p("x"), vec![p("y")]);
+        graph.insert(p("y"), vec![p("x")]);
         let reached = reached_from_entries(&nodes, &graph);
         assert_eq!(reached, [p("a"), p("b")].into());
     }

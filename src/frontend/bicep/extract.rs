@@ -22,7 +22,7 @@ use crate::source::{FileId, Span, lexical_normalize};
 pub struct BicepFile {
     pub id: FileId,
     pub path: PathBuf,
-    pub program: Program,
+    pub program: std::sync::Arc<Program>,
     /// Read only because a template of the scope calls it as a module (it lives in another
     /// directory): checked through that caller, never on its own.
     pub module_only: bool,
@@ -243,7 +243,7 @@ fn evaluate<'a>(
         files
             .iter()
             .find(|f| !f.is_params() && lexical_normalize(&f.path) == target)
-            .map(|f| &f.program)
+            .map(|f| f.program.as_ref())
     };
     let exposing = super::exposure::Template {
         file: template.id,

@@ -219,7 +219,7 @@ fn self_referential_names_terminate() {
     let file = super::BicepFile {
         id: crate::source::FileId(0),
         path: "main.bicep".into(),
-        program,
+        program: program.into(),
         module_only: false,
     };
     let model = super::build_model(&[file], &Default::default());

@@ -22,7 +22,7 @@ pub enum FileRole {
 
 pub struct ParsedFile {
     pub id: FileId,
-    pub body: Body,
+    pub body: std::sync::Arc<Body>,
     pub role: FileRole,
 }
 

@@ -19,7 +19,7 @@ fn model(files: &[&str]) -> Model {
 fn model_with(files: &[(&str, &str)], cli: &[(&str, &str)]) -> Model {
     let parsed = |i: usize, name: &str, text: &str| ParsedFile {
         id: FileId(i as u32),
-        body: parse(text).expect("parses"),
+        body: parse(text).expect("parses").into(),
         role: role_of(name),
     };
     let root: Vec<_> = files
@@ -42,7 +42,7 @@ fn model_with(files: &[(&str, &str)], cli: &[(&str, &str)]) -> Model {
                 .filter(|(_, (name, _))| Path::new(name).parent() == Some(dir))
                 .map(|(i, (name, text))| ParsedFile {
                     id: FileId(i as u32),
-                    body: parse(text).expect("parses"),
+                    body: parse(text).expect("parses").into(),
                     role: role_of(name),
                 })
                 .collect();

@@ -1,0 +1,315 @@
+//! The files of a run: the store that reads each discovered file from disk once and parses it
+//! once, shared by the module-call graph and every scope that uses the file; and a scope's own
+//! copy of a file (its text, line index and suppression comments) to locate findings in.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::discover::Discovered;
+use crate::finding::Location;
+use crate::frontend::{FileKind, SyntaxError, bicep, terraform};
+use crate::policy::Catalog;
+use crate::source::{FileId, LineIndex, Span, lexical_normalize};
+use crate::stats::{Stage, timed};
+use crate::suppress::{self, Directive};
+
+/// A file's syntax tree, shared by the scopes that use it.
+#[derive(Clone)]
+pub enum Syntax {
+    Terraform(Arc<hcl_edit::structure::Body>),
+    Bicep(Arc<bicep::syntax::Program>),
+}
+
+/// A file as the store hands it out: its text and, when asked for, its syntax tree (ARM JSON
+/// has none here: a template is read by one scope only).
+#[derive(Clone)]
+pub struct Loaded {
+    pub text: Arc<String>,
+    pub syntax: Option<Result<Syntax, SyntaxError>>,
+}
+
+/// A file kept between its uses, and the bytes it counts against the budget.
+struct Kept {
+    loaded: Loaded,
+    cost: usize,
+    /// Kept by the module-call scan, before uses were counted.
+    scanned: bool,
+}
+
+/// Uses of a file not yet counted: the module-call graph counts them after its own.
+const UNCOUNTED: u32 = u32::MAX;
+
+/// Bytes of texts and syntax trees kept from the module-call scan for the file's own scope:
+/// most repositories fit and are read once, while a huge tree's memory stays bounded (files
+/// past the budget are read again by their scope). Measured: at 5,000 generated modules each
+/// MiB kept here costs about two of peak RSS.
+const SCAN_BUDGET: usize = 8 << 20;
+
+/// Bytes kept once uses are counted: module files that several scopes load, between loads.
+const SHARED_BUDGET: usize = 32 << 20;
+
+/// A syntax tree takes about this many times its text's size in memory.
+const SYNTAX_SIZE_FACTOR: usize = 12;
+
+/// The discovered files of a run, read and parsed on first use and kept until their last.
+pub struct SourceStore<'a> {
+    discovered: &'a Discovered,
+    /// `--stdin-filename`: the editor's buffer, read instead of that file on disk.
+    stdin: Option<&'a (PathBuf, String)>,
+    /// Few files are kept at a time: a slot is small until one is.
+    kept: Vec<Mutex<Option<Box<Kept>>>>,
+    uses_left: Vec<AtomicU32>,
+    /// Bytes kept by the module-call scan and for shared module files.
+    scanned_bytes: AtomicUsize,
+    shared_bytes: AtomicUsize,
+    /// The `.tf` files of each module directory listed so far, sorted.
+    listings: Mutex<HashMap<PathBuf, Option<Arc<[PathBuf]>>>>,
+}
+
+impl<'a> SourceStore<'a> {
+    pub fn new(discovered: &'a Discovered, stdin: Option<&'a (PathBuf, String)>) -> Self {
+        SourceStore {
+            discovered,
+            stdin,
+            kept: discovered.files.iter().map(|_| Mutex::default()).collect(),
+            uses_left: discovered
+                .files
+                .iter()
+                .map(|_| AtomicU32::new(UNCOUNTED))
+                .collect(),
+            scanned_bytes: AtomicUsize::new(0),
+            shared_bytes: AtomicUsize::new(0),
+            listings: Mutex::default(),
+        }
+    }
+
+    /// The `.tf` files of a module directory, sorted; listed once per run.
+    pub fn terraform_files(&self, dir: &Path) -> Option<Arc<[PathBuf]>> {
+        let mut listings = self
+            .listings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        listings
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| {
+                crate::stats::directory_listed();
+                let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+                    .ok()?
+                    .flatten()
+                    .map(|entry| entry.path())
+                    .filter(|path| path.extension().is_some_and(|e| e == "tf") && path.is_file())
+                    .collect();
+                paths.sort();
+                Some(paths.into())
+            })
+            .clone()
+    }
+
+    pub fn discovered(&self) -> &'a Discovered {
+        self.discovered
+    }
+
+    pub fn stdin(&self) -> Option<&'a (PathBuf, String)> {
+        self.stdin
+    }
+
+    /// A discovered file's text, with its syntax tree when `wants_syntax` says so of its text.
+    /// Counts as one of the file's uses; kept for the next one while uses are left.
+    pub fn load(
+        &self,
+        id: FileId,
+        wants_syntax: impl FnOnce(&str) -> bool,
+    ) -> Result<Loaded, ReadError> {
+        let file = self.discovered.file(id);
+        let mut slot = self.lock(id);
+        let mut loaded = match slot.take() {
+            Some(kept) => {
+                self.release(&kept);
+                kept.loaded
+            }
+            None => Loaded {
+                text: timed(Stage::Read, || read_source(&file.path, self.stdin))?.into(),
+                syntax: None,
+            },
+        };
+        if loaded.syntax.is_none() && wants_syntax(&loaded.text) {
+            loaded.syntax = timed(Stage::Parse, || parse(file.kind, &loaded.text));
+        }
+        let uses_left = &self.uses_left[id.0 as usize];
+        let left = match uses_left.load(Ordering::Relaxed) {
+            UNCOUNTED => UNCOUNTED,
+            uses => uses.saturating_sub(1),
+        };
+        uses_left.store(left, Ordering::Relaxed);
+        let cost = cost_of(&loaded);
+        let scanned = left == UNCOUNTED;
+        if left > 0 && self.reserve(cost, scanned) {
+            *slot = Some(Box::new(Kept {
+                loaded: loaded.clone(),
+                cost,
+                scanned,
+            }));
+        }
+        Ok(loaded)
+    }
+
+    /// Sets how many uses of a file are still to come; a file with none left is let go.
+    pub fn expect_uses(&self, id: FileId, uses: u32) {
+        let mut slot = self.lock(id);
+        self.uses_left[id.0 as usize].store(uses, Ordering::Relaxed);
+        if uses == 0
+            && let Some(kept) = slot.take()
+        {
+            self.release(&kept);
+        }
+    }
+
+    fn lock(&self, id: FileId) -> std::sync::MutexGuard<'_, Option<Box<Kept>>> {
+        // A panic while a slot is held cannot leave it half-written: it is set whole.
+        self.kept[id.0 as usize]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn reserve(&self, cost: usize, scanned: bool) -> bool {
+        let (bytes, budget) = self.budget(scanned);
+        bytes
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |kept| {
+                (kept + cost <= budget).then_some(kept + cost)
+            })
+            .is_ok()
+    }
+
+    fn release(&self, kept: &Kept) {
+        self.budget(kept.scanned)
+            .0
+            .fetch_sub(kept.cost, Ordering::Relaxed);
+    }
+
+    fn budget(&self, scanned: bool) -> (&AtomicUsize, usize) {
+        if scanned {
+            (&self.scanned_bytes, SCAN_BUDGET)
+        } else {
+            (&self.shared_bytes, SHARED_BUDGET)
+        }
+    }
+}
+
+/// A Terraform or Bicep file's syntax tree, counted as one parse; `None` for JSON.
+pub fn parse(kind: FileKind, text: &str) -> Option<Result<Syntax, SyntaxError>> {
+    if kind != FileKind::Json {
+        crate::stats::file_parsed();
+    }
+    match kind {
+        FileKind::Terraform => {
+            Some(terraform::parse(text).map(|body| Syntax::Terraform(body.into())))
+        }
+        FileKind::Bicep => Some(bicep::parse(text).map(|program| Syntax::Bicep(program.into()))),
+        FileKind::Json => None,
+    }
+}
+
+fn cost_of(loaded: &Loaded) -> usize {
+    let parsed = matches!(loaded.syntax, Some(Ok(_)));
+    loaded.text.len() * if parsed { 1 + SYNTAX_SIZE_FACTOR } else { 1 }
+}
+
+/// A file's text, kept while its scope is linted to turn spans into lines and columns.
+pub struct SourceFile {
+    pub id: FileId,
+    pub text: Arc<String>,
+    /// Built on first use: most files have no finding.
+    lines: std::sync::OnceLock<LineIndex>,
+    /// Suppression comments.
+    pub directives: Vec<Directive>,
+}
+
+impl SourceFile {
+    pub fn new(id: FileId, text: Arc<String>) -> Self {
+        SourceFile {
+            id,
+            text,
+            lines: std::sync::OnceLock::new(),
+            directives: Vec::new(),
+        }
+    }
+
+    /// Reads the suppression directives among `comments` (byte ranges of the text).
+    pub fn read_directives(
+        &mut self,
+        comments: &[std::ops::Range<usize>],
+        catalog: &'static Catalog,
+    ) {
+        for range in comments {
+            let Some(comment) = self.text.get(range.clone()) else {
+                continue;
+            };
+            if !comment.contains("aoai-lint:") && !comment.contains("checkov:skip") {
+                continue;
+            }
+            let line = self.line_col(range.start).line;
+            if let Some(directive) = suppress::parse(comment, range.clone(), line, catalog) {
+                self.directives.push(directive);
+            }
+        }
+    }
+
+    pub fn line_col(&self, offset: usize) -> crate::source::LineCol {
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.text))
+            .line_col(&self.text, offset)
+    }
+
+    /// A span of this file, as shown: `display` is its path in output.
+    pub fn locate(&self, display: &Arc<str>, span: &Span) -> Location {
+        let start = self.line_col(span.range.start);
+        let end = self.line_col(span.range.end);
+        Location {
+            file: display.clone(),
+            start,
+            end,
+            offset: span.range.start,
+            length: span.range.end.saturating_sub(span.range.start),
+        }
+    }
+}
+
+/// Why a file could not be read.
+pub struct ReadError {
+    pub message: String,
+    /// (line, column, byte offset) of the problem, when inside the file.
+    pub position: Option<(usize, usize, usize)>,
+}
+
+/// A file's text: `stdin`'s buffer when it stands for `path` (an editor's `--stdin-filename`),
+/// else the file on disk.
+pub fn read_source(path: &Path, stdin: Option<&(PathBuf, String)>) -> Result<String, ReadError> {
+    match stdin {
+        Some((buffer, text)) if lexical_normalize(buffer) == lexical_normalize(path) => {
+            Ok(text.clone())
+        }
+        _ => read_text(path),
+    }
+}
+
+/// A file's text, counted as one read.
+pub fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
+    crate::stats::file_read();
+    let bytes = std::fs::read(path).map_err(|e| ReadError {
+        message: format!("cannot read file: {e}"),
+        position: None,
+    })?;
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = error.utf8_error().valid_up_to();
+        let bytes = error.as_bytes();
+        // Valid up to `valid` by definition, so this prefix always converts.
+        let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let position = LineIndex::new(prefix).line_col(prefix, valid);
+        ReadError {
+            message: format!("file is not valid UTF-8 (invalid byte at offset {valid})"),
+            position: Some((position.line, position.column, valid)),
+        }
+    })
+}
