@@ -187,6 +187,8 @@ enum Param<'a> {
     /// A value given by a parameters file (with where it is written) or an enclosing deployment.
     Given(Value, Option<Span>),
     Default(&'a Json),
+    /// `"nullable": true` without a default: null when not given.
+    Null,
     Missing,
 }
 
@@ -241,9 +243,14 @@ impl<'a> Template<'a> {
             .unwrap_or_default()
         {
             let name = property.key.to_ascii_lowercase();
+            let nullable = property
+                .value
+                .get("nullable")
+                .is_some_and(|n| n.kind == json::JsonKind::Bool(true));
             let param = match (given(&name), property.value.get("defaultValue")) {
                 (Some((value, origin)), _) => Param::Given(value, origin),
                 (None, Some(default)) => Param::Default(default),
+                (None, None) if nullable => Param::Null,
                 (None, None) => Param::Missing,
             };
             params.insert(name, param);
@@ -566,6 +573,7 @@ impl Param<'_> {
         match self {
             Param::Given(value, origin) => Param::Given(value.clone(), origin.clone()),
             Param::Default(json) => Param::Default(json),
+            Param::Null => Param::Null,
             Param::Missing => Param::Missing,
         }
     }
@@ -587,6 +595,7 @@ impl expr::Names for Template<'_> {
                 value.clone()
             }
             Some(Param::Default(default)) => self.value(default),
+            Some(Param::Null) => Value::Null,
             Some(Param::Missing) => Value::Unknown(format!(
                 "depends on parameter `{name}`, which has no default value (pass it in a parameters file)"
             )),

@@ -29,6 +29,11 @@ pub enum ParamValue<'a> {
     Passed(Value, Option<Span>),
     /// A default in a template linted as a module: its caller sets the value.
     CallerSets(Located<'a>),
+    /// A nullable parameter (`param x string?`) without a default: null when not passed.
+    Null,
+    /// A nullable parameter without a default in a template linted as a module: its caller
+    /// may set it, and it is null when the caller does not.
+    CallerSetsOrNull,
     Missing,
 }
 
@@ -305,6 +310,10 @@ impl<'a> Evaluator<'a> {
                         default.shown()
                     ))
                 }
+                ParamValue::Null => Value::Null,
+                ParamValue::CallerSetsOrNull => Value::Unknown(format!(
+                    "depends on param `{name}`, which the template's caller sets (a template that is not main.bicep, declares no targetScope and has no .bicepparam is linted as a module; it is null when the caller does not set it)"
+                )),
                 ParamValue::Missing => Value::Unknown(format!(
                     "depends on param `{name}`, which has no default value (set it in a .bicepparam file)"
                 )),

@@ -90,8 +90,10 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
         let mut params = declared_params(template);
         if !is_root(template, params_file.is_some() || json_params.is_some()) {
             for value in params.values_mut() {
-                if let ParamValue::Expr(default) = value {
-                    *value = ParamValue::CallerSets(*default);
+                match value {
+                    ParamValue::Expr(default) => *value = ParamValue::CallerSets(*default),
+                    ParamValue::Null => *value = ParamValue::CallerSetsOrNull,
+                    _ => {}
                 }
             }
         }
@@ -161,12 +163,19 @@ struct Call {
 fn declared_params(template: &BicepFile) -> HashMap<&str, ParamValue<'_>> {
     let mut params = HashMap::new();
     for statement in &template.program.statements {
-        if let StatementKind::Param { name, default, .. } = &statement.kind {
+        if let StatementKind::Param {
+            name,
+            default,
+            type_text,
+        } = &statement.kind
+        {
+            let nullable = type_text.as_deref().is_some_and(|t| t.ends_with('?'));
             let value = match default {
                 Some(expr) => ParamValue::Expr(Located {
                     expr,
                     file: template.id,
                 }),
+                None if nullable => ParamValue::Null,
                 None => ParamValue::Missing,
             };
             params.insert(name.as_str(), value);
