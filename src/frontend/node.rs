@@ -5,8 +5,8 @@
 
 use std::borrow::Cow;
 
-use crate::frontend::value::{Value, after_deployment};
-use crate::model::{Attr, AttrState, Reference, Via};
+use crate::frontend::value::{self, Value, after_deployment};
+use crate::model::{Attr, AttrState, Known, Reference, Via};
 use crate::source::Span;
 
 /// The key under which an object records a spread (`...x`) whose content is unknown: any
@@ -178,11 +178,15 @@ impl Node {
     pub fn to_value(&self) -> Value {
         match &self.kind {
             NodeKind::Value(value) => value.clone(),
-            NodeKind::Array(items) => Value::List(items.iter().map(Node::to_value).collect()),
+            // Collections never hold a value known in part (see `Value::Partial`).
+            NodeKind::Array(items) => {
+                Value::List(items.iter().map(|item| item.to_value().demote()).collect())
+            }
             NodeKind::Object(entries) => {
                 let mut map = std::collections::BTreeMap::new();
                 for (key, node) in entries {
-                    map.entry(key.clone()).or_insert_with(|| node.to_value());
+                    map.entry(key.clone())
+                        .or_insert_with(|| node.to_value().demote());
                 }
                 Value::Object(map)
             }
@@ -235,6 +239,20 @@ impl BodyReader<'_> {
                 },
             },
             (Value::Unknown(reason), None) => Attr::unresolved(path, span, reason.clone()),
+            (Value::Partial(partial), None) => {
+                let known = match &partial.known {
+                    value::Known::NonEmpty => Some(Known::NonEmpty),
+                    value::Known::OneOf(values) => values
+                        .iter()
+                        .map(&convert)
+                        .collect::<Option<Vec<T>>>()
+                        .map(Known::OneOf),
+                };
+                match known {
+                    Some(known) => Attr::partial(path, span, partial.reason.clone(), known),
+                    None => Attr::unresolved(path, span, partial.reason.clone()),
+                }
+            }
             (attr @ Value::ResourceAttr { .. }, None) => {
                 Attr::unresolved(path, span, after_deployment(attr))
             }
@@ -306,6 +324,9 @@ impl BodyReader<'_> {
             Lookup::Found(node) => match &node.kind {
                 NodeKind::Value(Value::Unknown(reason)) => {
                     Attr::unresolved(path, node.span.clone(), reason.clone())
+                }
+                NodeKind::Value(Value::Partial(partial)) => {
+                    Attr::unresolved(path, node.span.clone(), partial.reason.clone())
                 }
                 _ => Attr::explicit(path, node.span.clone(), true, "present"),
             },
@@ -466,7 +487,7 @@ pub fn name_key(type_name: &str, name: &str) -> String {
     )
 }
 
-pub fn map_attr<T, U>(attr: Attr<T>, f: impl FnOnce(&T) -> U) -> Attr<U> {
+pub fn map_attr<T, U>(attr: Attr<T>, f: impl Fn(&T) -> U) -> Attr<U> {
     let state = match attr.state {
         AttrState::Explicit { value, shown, via } => AttrState::Explicit {
             value: f(&value),
@@ -477,7 +498,13 @@ pub fn map_attr<T, U>(attr: Attr<T>, f: impl FnOnce(&T) -> U) -> Attr<U> {
             value: f(&value),
             shown,
         },
-        AttrState::Unresolved { reason } => AttrState::Unresolved { reason },
+        AttrState::Unresolved { reason, known } => AttrState::Unresolved {
+            reason,
+            known: known.map(|known| match known {
+                Known::NonEmpty => Known::NonEmpty,
+                Known::OneOf(values) => Known::OneOf(values.iter().map(&f).collect()),
+            }),
+        },
     };
     Attr {
         name: attr.name,

@@ -58,8 +58,21 @@ pub enum AttrState<T> {
     },
     /// Not written: the platform default applies.
     Default { value: T, shown: String },
-    /// Cannot be determined statically; the reason says what it depends on.
-    Unresolved { reason: String },
+    /// Cannot be determined statically; the reason says what it depends on. `known` is what
+    /// a reader knows of it all the same, when that is something.
+    Unresolved {
+        reason: String,
+        known: Option<Known<T>>,
+    },
+}
+
+/// What is known of a value that is not known whole.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Known<T> {
+    /// A string of at least one character.
+    NonEmpty,
+    /// One of these values, all different.
+    OneOf(Vec<T>),
 }
 
 impl<T> Attr<T> {
@@ -102,7 +115,33 @@ impl<T> Attr<T> {
             span,
             state: AttrState::Unresolved {
                 reason: reason.into(),
+                known: None,
             },
+        }
+    }
+
+    /// Unresolved, but known in part.
+    pub fn partial(
+        name: impl Into<String>,
+        span: Span,
+        reason: impl Into<String>,
+        known: Known<T>,
+    ) -> Self {
+        Attr {
+            name: name.into(),
+            span,
+            state: AttrState::Unresolved {
+                reason: reason.into(),
+                known: Some(known),
+            },
+        }
+    }
+
+    /// What is known of an unresolved value.
+    pub fn known(&self) -> Option<&Known<T>> {
+        match &self.state {
+            AttrState::Unresolved { known, .. } => known.as_ref(),
+            _ => None,
         }
     }
 
@@ -116,7 +155,7 @@ impl<T> Attr<T> {
 
     pub fn unresolved_reason(&self) -> Option<&str> {
         match &self.state {
-            AttrState::Unresolved { reason } => Some(reason),
+            AttrState::Unresolved { reason, .. } => Some(reason),
             _ => None,
         }
     }
@@ -132,7 +171,7 @@ impl<T> Attr<T> {
             AttrState::Default { shown, .. } => {
                 format!("`{}` is not set and defaults to {shown}", self.name)
             }
-            AttrState::Unresolved { reason } => format!("`{}` {reason}", self.name),
+            AttrState::Unresolved { reason, .. } => format!("`{}` {reason}", self.name),
         }
     }
 

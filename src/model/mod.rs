@@ -6,7 +6,7 @@
 mod attr;
 mod region;
 
-pub use attr::{Attr, AttrState, Via};
+pub use attr::{Attr, AttrState, Known, Via};
 pub use region::{DataResidency, normalize_region};
 
 use crate::source::Span;

@@ -64,7 +64,7 @@ impl Links {
                 .accounts
                 .get(value)
                 .map_or(Target::Other, |&index| Target::Account(index)),
-            AttrState::Unresolved { reason } => Target::Unresolved(reason),
+            AttrState::Unresolved { reason, .. } => Target::Unresolved(reason),
         }
     }
 
@@ -73,7 +73,7 @@ impl Links {
     pub fn key_vault<'m>(&self, model: &'m Model, key: &'m Reference) -> VaultTarget<'m> {
         let value = match &key.state {
             AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => value,
-            AttrState::Unresolved { reason } => return VaultTarget::Unresolved(reason),
+            AttrState::Unresolved { reason, .. } => return VaultTarget::Unresolved(reason),
         };
         if let Some(&vault) = self.vaults.get(value) {
             return VaultTarget::Vault(vault);
@@ -86,7 +86,7 @@ impl Links {
                 .vaults
                 .get(value)
                 .map_or(VaultTarget::NotFound, |&vault| VaultTarget::Vault(vault)),
-            AttrState::Unresolved { reason } => VaultTarget::Unresolved(reason),
+            AttrState::Unresolved { reason, .. } => VaultTarget::Unresolved(reason),
         }
     }
 }

@@ -34,7 +34,7 @@ impl Rule for PrivateEndpoint {
                         }
                     }
                     match &connection.group_ids.state {
-                        AttrState::Unresolved { reason } => possible.push((
+                        AttrState::Unresolved { reason, .. } => possible.push((
                             connection.group_ids.span.clone(),
                             format!("`{}` of `{address}` {reason}", connection.group_ids.name),
                         )),

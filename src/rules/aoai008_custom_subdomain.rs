@@ -4,7 +4,7 @@
 
 use super::{Context, Findings, Rule};
 use crate::finding::{Level, Outcome};
-use crate::model::AttrState;
+use crate::model::{AttrState, Known};
 use crate::resolve::Target;
 
 pub struct CustomSubdomain;
@@ -18,6 +18,15 @@ impl Rule for CustomSubdomain {
         for (index, account) in cx.declared_accounts() {
             let subdomain = &account.custom_subdomain;
             match &subdomain.state {
+                // A generated or composed name a reader knows is not empty.
+                AttrState::Unresolved {
+                    known: Some(Known::NonEmpty),
+                    ..
+                } => {}
+                AttrState::Unresolved {
+                    known: Some(Known::OneOf(names)),
+                    ..
+                } if names.iter().all(|name| !name.trim().is_empty()) => {}
                 AttrState::Unresolved { .. } => {
                     let message = format!(
                         "cannot tell whether the account has a custom subdomain: {}",

@@ -35,7 +35,7 @@ impl Rule for DiagnosticLogs {
                     _ => continue,
                 }
                 match &setting.logs.state {
-                    AttrState::Unresolved { reason } => {
+                    AttrState::Unresolved { reason, .. } => {
                         possible.get_or_insert((
                             setting.logs.span.clone(),
                             format!("`{}` of `{address}` {reason}", setting.logs.name),

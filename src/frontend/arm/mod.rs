@@ -278,6 +278,13 @@ impl<'a> Template<'a> {
 
     /// A JSON value with its template expressions evaluated.
     fn value(&self, json: &Json) -> Value {
+        self.value_partial(json).demote()
+    }
+
+    /// [`Template::value`] keeping what is known of a value known in part (see
+    /// [`Value::Partial`]): for properties a rule reads, and parameters and variables, which
+    /// the evaluator passes on.
+    fn value_partial(&self, json: &Json) -> Value {
         match &json.kind {
             JsonKind::String(text) => match expr::expression_text(text) {
                 Some(inner) => {
@@ -288,7 +295,7 @@ impl<'a> Template<'a> {
                     }
                     self.depth.set(self.depth.get() + 1);
                     let value = match expr::parse(inner) {
-                        Some(parsed) => expr::eval(&parsed, self, inner),
+                        Some(parsed) => expr::eval_partial(&parsed, self, inner),
                         None => Value::Unknown(format!(
                             "uses `{inner}`, which is not a valid expression"
                         )),
@@ -333,7 +340,7 @@ impl<'a> Template<'a> {
             },
             _ => {
                 self.origin.borrow_mut().take();
-                let value = self.value(json);
+                let value = self.value_partial(json);
                 // A value set in the parameters file is fixed there.
                 match self.origin.borrow_mut().take() {
                     Some(origin) => Node {
@@ -594,7 +601,7 @@ impl expr::Names for Template<'_> {
                 }
                 value.clone()
             }
-            Some(Param::Default(default)) => self.value(default),
+            Some(Param::Default(default)) => self.value_partial(default),
             Some(Param::Null) => Value::Null,
             Some(Param::Missing) => Value::Unknown(format!(
                 "depends on parameter `{name}`, which has no default value (pass it in a parameters file)"
@@ -607,7 +614,7 @@ impl expr::Names for Template<'_> {
 
     fn variable(&self, name: &str) -> Value {
         match self.variables.get(&name.to_ascii_lowercase()) {
-            Some(json) => self.value(json),
+            Some(json) => self.value_partial(json),
             None => Value::Unknown(format!(
                 "refers to variable `{name}`, which is not declared"
             )),

@@ -130,7 +130,22 @@ impl<'a> Evaluator<'a> {
         Evaluated { value, via }
     }
 
+    /// [`Evaluator::eval`] keeping what is known of a value known in part: for properties a
+    /// rule reads and arguments passed to a module.
+    pub fn eval_partial(&self, expr: &Expr) -> Evaluated {
+        let mut via = None;
+        let value = self.eval_raw(expr, self.file, &mut via);
+        Evaluated { value, via }
+    }
+
+    /// A value for an operation that does not keep partial knowledge.
     fn eval_in(&self, expr: &Expr, file: FileId, via: &mut Option<Span>) -> Value {
+        self.eval_raw(expr, file, via).demote()
+    }
+
+    /// A value, partial knowledge kept: only parentheses, conditionals, interpolated strings,
+    /// names and a few functions pass it on; every other operand is evaluated with `eval_in`.
+    fn eval_raw(&self, expr: &Expr, file: FileId, via: &mut Option<Span>) -> Value {
         match &expr.kind {
             ExprKind::Null => Value::Null,
             ExprKind::Bool(b) => Value::Bool(*b),
@@ -138,26 +153,40 @@ impl<'a> Evaluator<'a> {
             ExprKind::String(parts) => {
                 // `'${uami.id}'` is the id itself: still known to name that resource.
                 if let [StringPart::Interpolation(inner)] = parts.as_slice() {
-                    return match self.eval_in(inner, file, via) {
+                    return match self.eval_raw(inner, file, via) {
                         attr @ Value::ResourceAttr { .. } => attr,
+                        partial @ Value::Partial(_) if partial.is_non_empty_string() => partial,
                         value => value
                             .to_template_string()
                             .map_or_else(Value::Unknown, Value::String),
                     };
                 }
                 let mut text = String::new();
+                let mut unknown: Option<String> = None;
+                let mut non_empty = false;
                 for part in parts {
                     match part {
                         StringPart::Literal(literal) => text.push_str(literal),
                         StringPart::Interpolation(inner) => {
-                            match self.eval_in(inner, file, via).to_template_string() {
+                            let value = self.eval_raw(inner, file, via);
+                            match value.to_template_string() {
                                 Ok(piece) => text.push_str(&piece),
-                                Err(reason) => return Value::Unknown(reason),
+                                Err(reason) => {
+                                    non_empty |= value.is_non_empty_string();
+                                    unknown.get_or_insert(reason);
+                                }
                             }
                         }
                     }
                 }
-                Value::String(text)
+                match unknown {
+                    None => Value::String(text),
+                    // Unknown in part, but a reader sees it is not empty.
+                    Some(reason) if non_empty || !text.is_empty() => {
+                        Value::partial(reason, crate::frontend::value::Known::NonEmpty)
+                    }
+                    Some(reason) => Value::Unknown(reason),
+                }
             }
             ExprKind::Ident(name) => self.ident(name, via),
             ExprKind::Array(items) => {
@@ -211,7 +240,7 @@ impl<'a> Evaluator<'a> {
                 }
                 Value::Object(map)
             }
-            ExprKind::Paren(inner) | ExprKind::NonNull(inner) => self.eval_in(inner, file, via),
+            ExprKind::Paren(inner) | ExprKind::NonNull(inner) => self.eval_raw(inner, file, via),
             ExprKind::Member { base, name, safe } => {
                 let base = self.eval_in(base, file, via);
                 self.member(base, name, *safe, file, via)
@@ -276,9 +305,14 @@ impl<'a> Evaluator<'a> {
                 then,
                 otherwise,
             } => match self.eval_in(cond, file, via) {
-                Value::Bool(true) => self.eval_in(then, file, via),
-                Value::Bool(false) => self.eval_in(otherwise, file, via),
-                Value::Unknown(reason) => Value::Unknown(reason),
+                Value::Bool(true) => self.eval_raw(then, file, via),
+                Value::Bool(false) => self.eval_raw(otherwise, file, via),
+                // A reader knows the result is one of the branches.
+                Value::Unknown(reason) => Value::either(
+                    reason,
+                    self.eval_raw(then, file, via),
+                    self.eval_raw(otherwise, file, via),
+                ),
                 other => Value::Unknown(format!("has a condition that is {}", other.shown())),
             },
             ExprKind::For { .. } => {
@@ -355,7 +389,7 @@ impl<'a> Evaluator<'a> {
             ));
         }
         self.depth.set(self.depth.get() + 1);
-        let value = self.eval_in(expr, file, via);
+        let value = self.eval_raw(expr, file, via);
         self.depth.set(self.depth.get() - 1);
         value
     }
@@ -452,8 +486,20 @@ impl<'a> Evaluator<'a> {
                     self.symbols.location.as_deref(),
                 );
             }
+            // Generated at deployment, and never empty.
             "uniqueString" | "guid" | "newGuid" | "utcNow" => {
-                return Value::Unknown(format!("is generated by `{name}()`"));
+                return Value::partial(
+                    format!("is generated by `{name}()`"),
+                    crate::frontend::value::Known::NonEmpty,
+                );
+            }
+            // Changing the case of a string keeps it non-empty.
+            "toLower" | "toUpper" if args.len() == 1 => {
+                let value = self.eval_raw(&args[0], file, via);
+                if value.is_non_empty_string() && matches!(value, Value::Partial(_)) {
+                    return value;
+                }
+                return functions(name, vec![value.demote()]);
             }
             _ => {}
         }
@@ -545,7 +591,7 @@ impl<'a> Evaluator<'a> {
             }
             ExprKind::Paren(inner) => self.node_at(inner, span),
             _ => {
-                let evaluated = self.eval(expr);
+                let evaluated = self.eval_partial(expr);
                 // A value the caller passes into the module is fixed at the caller's argument.
                 // A value set in the `.bicepparam` or parameters JSON is fixed there.
                 let (span, via) = match evaluated.via {

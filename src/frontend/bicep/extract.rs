@@ -359,7 +359,7 @@ fn evaluate_module<'a>(
             let Some((&declared, _)) = params.get_key_value(param.as_str()) else {
                 continue;
             };
-            let evaluated = eval.eval(&property.value);
+            let evaluated = eval.eval_partial(&property.value);
             let via = evaluated
                 .via
                 .or_else(|| Some(Span::new(template.id, property.span.clone())));

@@ -86,7 +86,22 @@ impl<'m> Evaluator<'m> {
         Evaluated { value, via }
     }
 
+    /// [`Evaluator::eval`] keeping what is known of a value known in part: for attributes a rule
+    /// reads.
+    pub fn eval_partial(&self, expr: &Expression) -> Evaluated {
+        let mut via = None;
+        let value = self.eval_raw(expr, &mut via).settle();
+        Evaluated { value, via }
+    }
+
+    /// A value for an operation that does not keep partial knowledge.
     fn eval_inner(&self, expr: &Expression, via: &mut Option<Span>) -> Value {
+        self.eval_raw(expr, via).demote()
+    }
+
+    /// A value, partial knowledge kept: only parentheses, conditionals, templates, references
+    /// and case functions pass it on; every other operand is evaluated with `eval_inner`.
+    fn eval_raw(&self, expr: &Expression, via: &mut Option<Span>) -> Value {
         match expr {
             Expression::Null(_) => Value::Null,
             Expression::Bool(b) => Value::Bool(*b.value()),
@@ -122,7 +137,7 @@ impl<'m> Evaluator<'m> {
             }
             Expression::StringTemplate(template) => self.eval_template(template, via),
             Expression::HeredocTemplate(heredoc) => self.eval_template(&heredoc.template, via),
-            Expression::Parenthesis(inner) => self.eval_inner(inner.inner(), via),
+            Expression::Parenthesis(inner) => self.eval_raw(inner.inner(), via),
             Expression::Variable(ident) => match self.binding(ident.as_str()) {
                 Some(value) => value,
                 None => Value::Unknown(format!(
@@ -131,9 +146,17 @@ impl<'m> Evaluator<'m> {
                 )),
             },
             Expression::Conditional(cond) => match self.eval_inner(&cond.cond_expr, via) {
-                Value::Bool(true) => self.eval_inner(&cond.true_expr, via),
-                Value::Bool(false) => self.eval_inner(&cond.false_expr, via),
-                unknown @ (Value::Unknown(_) | Value::Error(_)) => unknown,
+                Value::Bool(true) => self.eval_raw(&cond.true_expr, via),
+                Value::Bool(false) => self.eval_raw(&cond.false_expr, via),
+                // A reader knows the result is one of the branches.
+                Value::Unknown(reason) => match (
+                    self.eval_raw(&cond.true_expr, via),
+                    self.eval_raw(&cond.false_expr, via),
+                ) {
+                    (Value::Error(_), _) | (_, Value::Error(_)) => Value::Unknown(reason),
+                    (then, otherwise) => Value::either(reason, then, otherwise),
+                },
+                error @ Value::Error(_) => error,
                 other => Value::Error(format!("a condition that is {}", other.shown())),
             },
             Expression::FuncCall(call) => self.call(call, via),
@@ -172,16 +195,23 @@ impl<'m> Evaluator<'m> {
             .map(|(_, v)| v.clone())
     }
 
+    /// A template's text; when a part is not known, a non-empty string if a known part or
+    /// what is known of an unknown one says so.
     fn eval_template(&self, template: &Template, via: &mut Option<Span>) -> Value {
         let mut out = String::new();
+        let mut unknown: Option<String> = None;
+        let mut non_empty = false;
         for element in template.iter() {
             match element {
                 Element::Literal(literal) => out.push_str(literal.value()),
-                Element::Interpolation(interp) => match self.eval_inner(&interp.expr, via) {
+                Element::Interpolation(interp) => match self.eval_raw(&interp.expr, via) {
                     error @ Value::Error(_) => return error,
                     value => match value.to_template_string() {
                         Ok(text) => out.push_str(&text),
-                        Err(reason) => return Value::Unknown(reason),
+                        Err(reason) => {
+                            non_empty |= value.is_non_empty_string();
+                            unknown.get_or_insert(reason);
+                        }
                     },
                 },
                 Element::Directive(_) => {
@@ -191,7 +221,13 @@ impl<'m> Evaluator<'m> {
                 }
             }
         }
-        Value::String(out)
+        match unknown {
+            None => Value::String(out),
+            Some(reason) if non_empty || !out.is_empty() => {
+                Value::partial(reason, crate::frontend::value::Known::NonEmpty)
+            }
+            Some(reason) => Value::Unknown(reason),
+        }
     }
 
     fn eval_for(&self, for_expr: &ForExpr, via: &mut Option<Span>) -> Value {
@@ -288,6 +324,11 @@ impl<'m> Evaluator<'m> {
                 Some(unknown @ Value::Unknown(_)) => unknown,
                 Some(_) => Value::Bool(true),
                 None => Value::Error("`can()` needs an argument".into()),
+            },
+            // Changing the case of a string keeps it non-empty.
+            "lower" | "upper" | "title" if args.len() == 1 => match self.eval_raw(args[0], via) {
+                partial @ Value::Partial(_) if partial.is_non_empty_string() => partial,
+                value => functions::call(name, vec![value.demote()]),
             },
             _ => {
                 let values: Vec<Value> = args.iter().map(|arg| self.eval_inner(arg, via)).collect();
@@ -466,7 +507,7 @@ impl<'m> Evaluator<'m> {
         let saved = std::mem::take(&mut *self.bindings.borrow_mut());
         self.depth.set(self.depth.get() + 1);
         let mut origin = None;
-        let value = self.eval_inner(&attribute.value, &mut origin);
+        let value = self.eval_raw(&attribute.value, &mut origin);
         self.depth.set(self.depth.get() - 1);
         *self.bindings.borrow_mut() = saved;
         if via.is_none() {
@@ -663,14 +704,67 @@ impl<'m> Evaluator<'m> {
         };
         let attr = attr.as_str();
         let Some(argument) = resource.block.body.get_attribute(attr) else {
-            return Value::ResourceAttr {
+            let after_apply = Value::ResourceAttr {
                 key,
                 shown: address,
                 attr: attr.to_string(),
             };
+            return match self.random_result(resource_type, resource.block, attr, &ops[next + 1..]) {
+                Some(known) => Value::partial(
+                    crate::frontend::value::after_deployment(&after_apply),
+                    known,
+                ),
+                None => after_apply,
+            };
         };
         let value = self.follow(resource.file, argument, &format!("{address}.{attr}"), via);
         self.apply_operators(value, &ops[next + 1..], via)
+    }
+
+    /// What a reader knows of a result of the `random` provider, only known after apply: a
+    /// generated string or number is never empty, and an element of a shuffle is one of its
+    /// `input`.
+    fn random_result(
+        &self,
+        resource_type: &str,
+        block: &hcl_edit::structure::Block,
+        attr: &str,
+        rest: &[hcl_edit::Decorated<TraversalOperator>],
+    ) -> Option<crate::frontend::value::Known> {
+        use crate::frontend::value::Known;
+        const GENERATED: [&str; 6] = [
+            "random_string",
+            "random_password",
+            "random_pet",
+            "random_id",
+            "random_uuid",
+            "random_integer",
+        ];
+        const OUTPUTS: [&str; 6] = ["result", "id", "hex", "b64_url", "b64_std", "dec"];
+        if GENERATED.contains(&resource_type) && OUTPUTS.contains(&attr) && rest.is_empty() {
+            return Some(Known::NonEmpty);
+        }
+        let element = matches!(
+            rest.iter().map(|op| op.value()).collect::<Vec<_>>()[..],
+            [TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)]
+        );
+        if resource_type != "random_shuffle" || attr != "result" || !element {
+            return None;
+        }
+        let input = block.body.get_attribute("input")?;
+        let Value::List(items) = self.eval_inner(&input.value, &mut None) else {
+            return None;
+        };
+        let mut values: Vec<Value> = Vec::new();
+        for item in items {
+            if !matches!(item, Value::String(_)) {
+                return None;
+            }
+            if !values.contains(&item) {
+                values.push(item);
+            }
+        }
+        (!values.is_empty()).then_some(Known::OneOf(values))
     }
 
     fn apply_operators(
@@ -680,7 +774,7 @@ impl<'m> Evaluator<'m> {
         via: &mut Option<Span>,
     ) -> Value {
         for (i, op) in ops.iter().enumerate() {
-            value = match (op.value(), value) {
+            value = match (op.value(), value.demote()) {
                 (_, unknown @ (Value::Unknown(_) | Value::Error(_))) => return unknown,
                 (TraversalOperator::GetAttr(key), Value::Object(mut map)) => {
                     match map.remove(key.as_str()) {

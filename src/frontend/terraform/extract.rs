@@ -802,7 +802,7 @@ impl Converter<'_> {
                 }
             }
             _ => {
-                let evaluated = self.eval.eval(expr);
+                let evaluated = self.eval.eval_partial(expr);
                 // A value the caller passes into the module is fixed at the caller's argument.
                 // A value set in a `.tfvars` file is fixed there.
                 let instance = self.eval.instance();
