@@ -146,23 +146,57 @@ pub fn parameters_for(
     )
 }
 
-/// A value from a parameters file. `${NAME}` placeholders (azd, pipelines) are filled from the
-/// environment at deployment, so they are not known here.
+/// A value from a parameters file. azd fills `${NAME}` placeholders from the environment at
+/// deployment; `${NAME=default}` is the default when the variable is unset, which is what the
+/// repository declares and what is linted. A placeholder without a default is not known here.
 fn parameter_value(json: &Json) -> Value {
     match json.as_str() {
-        Some(text) if text.contains("${") => {
-            // azd's `${NAME=default}`: the default holds only when the variable is unset.
-            let default = text
-                .strip_prefix("${")
-                .and_then(|rest| rest.strip_suffix('}'))
-                .and_then(|inner| inner.split_once('='))
-                .map(|(_, default)| format!("; {default} when the variable is unset"))
-                .unwrap_or_default();
-            Value::Unknown(format!(
-                "is set from the environment at deployment (`{text}` in the parameters file{default})"
-            ))
-        }
+        Some(text) if text.contains("${") => match azd_defaults(text) {
+            Ok(filled) => Value::String(filled),
+            Err(name) => Value::Unknown(format!(
+                "is set from the environment at deployment (`{text}` in the parameters file: `{name}` has no default)"
+            )),
+        },
         _ => literal(json),
+    }
+}
+
+/// `text` with each `${NAME=default}` replaced by its default; the first name without one
+/// otherwise.
+fn azd_defaults(text: &str) -> Result<String, String> {
+    let mut filled = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        filled.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('}') else {
+            filled.push_str(&rest[start..]);
+            return Ok(filled);
+        };
+        let inner = &rest[start + 2..start + end];
+        match inner.split_once('=') {
+            Some((_, default)) => filled.push_str(default),
+            None => return Err(inner.to_string()),
+        }
+        rest = &rest[start + end + 1..];
+    }
+    filled.push_str(rest);
+    Ok(filled)
+}
+
+/// A parameters-file value as the parameter's declared type takes it: azd writes every
+/// placeholder as a string (`"${ENABLED=true}"`), which a `bool` or `int` parameter reads as
+/// `true` or `3`.
+pub fn as_declared_type(value: Value, declared: Option<&str>) -> Value {
+    let declared = declared.map(|t| t.trim_end_matches('?').to_ascii_lowercase());
+    match (declared.as_deref(), value) {
+        (Some("bool"), Value::String(text)) if text == "true" || text == "false" => {
+            Value::Bool(text == "true")
+        }
+        (Some("int"), Value::String(text)) => match text.parse::<f64>() {
+            Ok(number) => Value::Number(number),
+            Err(_) => Value::String(text),
+        },
+        (_, value) => value,
     }
 }
 
@@ -247,8 +281,11 @@ impl<'a> Template<'a> {
                 .value
                 .get("nullable")
                 .is_some_and(|n| n.kind == json::JsonKind::Bool(true));
+            let declared = property.value.get("type").and_then(Json::as_str);
             let param = match (given(&name), property.value.get("defaultValue")) {
-                (Some((value, origin)), _) => Param::Given(value, origin),
+                (Some((value, origin)), _) => {
+                    Param::Given(as_declared_type(value, declared), origin)
+                }
                 (None, Some(default)) => Param::Default(default),
                 (None, None) if nullable => Param::Null,
                 (None, None) => Param::Missing,

@@ -117,6 +117,7 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
         }
         for (name, (value, span)) in json_params.into_iter().flatten() {
             if let Some((&declared, _)) = params.get_key_value(name.as_str()) {
+                let value = arm::as_declared_type(value, param_type(template, declared));
                 params.insert(declared, ParamValue::Passed(value, Some(span)));
             }
         }
@@ -158,6 +159,20 @@ struct Call {
     callers: Vec<FileId>,
     /// `--location`.
     location: Option<String>,
+}
+
+/// A parameter's declared type as written (`bool`, `string?`).
+fn param_type<'t>(template: &'t BicepFile, param: &str) -> Option<&'t str> {
+    template
+        .program
+        .statements
+        .iter()
+        .find_map(|statement| match &statement.kind {
+            StatementKind::Param {
+                name, type_text, ..
+            } if name == param => type_text.as_deref(),
+            _ => None,
+        })
 }
 
 fn declared_params(template: &BicepFile) -> HashMap<&str, ParamValue<'_>> {
