@@ -234,7 +234,10 @@ impl BodyReader<'_> {
                 span,
                 state: AttrState::Explicit {
                     value: converted,
-                    shown: value.shown(),
+                    shown: match via.as_ref().and_then(|via| via.note.as_deref()) {
+                        Some(note) => format!("{} ({note})", value.shown()),
+                        None => value.shown(),
+                    },
                     via,
                 },
             },

@@ -5,6 +5,8 @@ use crate::source::Span;
 pub struct Via {
     pub span: Span,
     pub label: &'static str,
+    /// What the value shown in messages rests on, when a reader should know it.
+    pub note: Option<String>,
 }
 
 impl Via {
@@ -13,6 +15,17 @@ impl Via {
         Via {
             span,
             label: "the value comes from here",
+            note: None,
+        }
+    }
+
+    /// A default that decides the value because no linted caller passes one (a directory or
+    /// template nobody calls is deployed with its defaults); `name` is the variable or param.
+    pub fn caller_default(span: Span, name: &str) -> Via {
+        Via {
+            span,
+            label: "this default applies: no linted caller sets it",
+            note: Some(format!("the default of `{name}`; a caller can override it")),
         }
     }
 
@@ -22,6 +35,7 @@ impl Via {
         Via {
             span,
             label: "the configuration uses it here",
+            note: None,
         }
     }
 
@@ -31,6 +45,7 @@ impl Via {
         Via {
             span,
             label: "the module uses it here",
+            note: None,
         }
     }
 }

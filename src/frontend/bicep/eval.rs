@@ -27,13 +27,16 @@ pub enum ParamValue<'a> {
     Expr(Located<'a>),
     /// Evaluated by the template that calls this one as a module; `via` is the argument.
     Passed(Value, Option<Span>),
-    /// A default in a template linted as a module: its caller sets the value.
+    /// A default in a template that is not a root (not main.bicep, no targetScope, no
+    /// parameters file) and that no linted template calls: deployed with it, but a caller
+    /// could set another value.
     CallerSets(Located<'a>),
-    /// A nullable parameter (`param x string?`) without a default: null when not passed.
-    Null,
-    /// A nullable parameter without a default in a template linted as a module: its caller
-    /// may set it, and it is null when the caller does not.
-    CallerSetsOrNull,
+    /// A nullable parameter (`param x string?`) without a default: null when not passed. The
+    /// span is its declaration.
+    Null(Span),
+    /// A nullable parameter without a default in a template that is not a root: null, but a
+    /// caller could set it.
+    CallerSetsOrNull(Span),
     Missing,
 }
 
@@ -77,11 +80,16 @@ pub struct Evaluator<'a> {
     /// The templates that call this one as a module, innermost first: a value read from one of
     /// them is its argument, where a finding is fixed.
     callers: Vec<FileId>,
+    /// The first param default of a template nobody calls that the value being evaluated read
+    /// (see [`Evaluated::caller_default`]).
+    caller_default: RefCell<Option<String>>,
 }
 
 pub struct Evaluated {
     pub value: Value,
     pub via: Option<Span>,
+    /// The param whose default decided the value because no linted caller sets it.
+    pub caller_default: Option<String>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -92,6 +100,7 @@ impl<'a> Evaluator<'a> {
             depth: Cell::new(0),
             locals: Vec::new(),
             callers: Vec::new(),
+            caller_default: RefCell::new(None),
         }
     }
 
@@ -111,6 +120,7 @@ impl<'a> Evaluator<'a> {
             depth: Cell::new(0),
             locals,
             callers: self.callers.clone(),
+            caller_default: RefCell::new(None),
         }
     }
 
@@ -127,7 +137,12 @@ impl<'a> Evaluator<'a> {
     pub fn eval(&self, expr: &Expr) -> Evaluated {
         let mut via = None;
         let value = self.eval_in(expr, self.file, &mut via);
-        Evaluated { value, via }
+        let caller_default = self.caller_default.take();
+        Evaluated {
+            value,
+            via,
+            caller_default,
+        }
     }
 
     /// [`Evaluator::eval`] keeping what is known of a value known in part: for properties a
@@ -135,7 +150,19 @@ impl<'a> Evaluator<'a> {
     pub fn eval_partial(&self, expr: &Expr) -> Evaluated {
         let mut via = None;
         let value = self.eval_raw(expr, self.file, &mut via);
-        Evaluated { value, via }
+        let caller_default = self.caller_default.take();
+        Evaluated {
+            value,
+            via,
+            caller_default,
+        }
+    }
+
+    /// Notes that the value being evaluated rests on the default of `param`.
+    fn assume_caller_default(&self, param: &str) {
+        self.caller_default
+            .borrow_mut()
+            .get_or_insert_with(|| param.to_string());
     }
 
     /// A value for an operation that does not keep partial knowledge.
@@ -338,16 +365,17 @@ impl<'a> Evaluator<'a> {
                     value.clone()
                 }
                 ParamValue::CallerSets(default) => {
-                    let default = self.guarded(default.expr, default.file, name, &mut None);
-                    Value::Unknown(format!(
-                        "depends on param `{name}`, which the template's caller sets (a template that is not main.bicep, declares no targetScope and has no .bicepparam is linted as a module; the default is {})",
-                        default.shown()
-                    ))
+                    self.assume_caller_default(name);
+                    self.follow(*default, name, via)
                 }
-                ParamValue::Null => Value::Null,
-                ParamValue::CallerSetsOrNull => Value::Unknown(format!(
-                    "depends on param `{name}`, which the template's caller sets (a template that is not main.bicep, declares no targetScope and has no .bicepparam is linted as a module; it is null when the caller does not set it)"
-                )),
+                ParamValue::Null(_) => Value::Null,
+                ParamValue::CallerSetsOrNull(declaration) => {
+                    self.assume_caller_default(name);
+                    if via.is_none() {
+                        *via = Some(declaration.clone());
+                    }
+                    Value::Null
+                }
                 ParamValue::Missing => Value::Unknown(format!(
                     "depends on param `{name}`, which has no default value (set it in a .bicepparam file)"
                 )),
@@ -599,7 +627,13 @@ impl<'a> Evaluator<'a> {
                         (via, Some(Via::module_use(span)))
                     }
                     Some(via) if self.is_value_file(via.file) => (via, Some(Via::value_use(span))),
-                    via => (span, via.map(Via::source)),
+                    via => {
+                        let source = |via: Span| match &evaluated.caller_default {
+                            Some(name) => Via::caller_default(via, name),
+                            None => Via::source(via),
+                        };
+                        (span, via.map(source))
+                    }
                 };
                 Node {
                     span,

@@ -92,7 +92,7 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
             for value in params.values_mut() {
                 match value {
                     ParamValue::Expr(default) => *value = ParamValue::CallerSets(*default),
-                    ParamValue::Null => *value = ParamValue::CallerSetsOrNull,
+                    ParamValue::Null(span) => *value = ParamValue::CallerSetsOrNull(span.clone()),
                     _ => {}
                 }
             }
@@ -190,7 +190,9 @@ fn declared_params(template: &BicepFile) -> HashMap<&str, ParamValue<'_>> {
                     expr,
                     file: template.id,
                 }),
-                None if nullable => ParamValue::Null,
+                None if nullable => {
+                    ParamValue::Null(Span::new(template.id, statement.header.clone()))
+                }
                 None => ParamValue::Missing,
             };
             params.insert(name.as_str(), value);

@@ -30,10 +30,15 @@ const MAX_DEPTH: usize = 32;
 pub struct Evaluated {
     pub value: Value,
     pub via: Option<Span>,
+    /// The variable whose default decided the value because no linted caller sets it.
+    pub caller_default: Option<String>,
 }
 
 /// A module instance and a name in it (`var.x`, `local.y`).
 type NamedKey = (usize, String);
+
+/// A named value once computed: where it is written, and the caller default it rests on.
+type Named = (Value, Option<Span>, Option<String>);
 
 pub struct Evaluator<'m> {
     configuration: &'m Configuration<'m>,
@@ -44,7 +49,10 @@ pub struct Evaluator<'m> {
     bindings: RefCell<Vec<(String, Value)>>,
     /// `var.x` and `local.x` values once computed (by instance), with where they are written:
     /// a module's resources refer to the same few names many times.
-    named: RefCell<HashMap<NamedKey, (Value, Option<Span>)>>,
+    named: RefCell<HashMap<NamedKey, Named>>,
+    /// The first variable of a directory nobody calls whose default the value being evaluated
+    /// read (see [`Evaluated::caller_default`]).
+    caller_default: RefCell<Option<String>>,
 }
 
 impl<'m> Evaluator<'m> {
@@ -55,6 +63,7 @@ impl<'m> Evaluator<'m> {
             depth: Cell::new(0),
             bindings: RefCell::new(Vec::new()),
             named: RefCell::new(HashMap::new()),
+            caller_default: RefCell::new(None),
         }
     }
 
@@ -83,7 +92,12 @@ impl<'m> Evaluator<'m> {
     pub fn eval(&self, expr: &Expression) -> Evaluated {
         let mut via = None;
         let value = self.eval_inner(expr, &mut via).settle();
-        Evaluated { value, via }
+        let caller_default = self.caller_default.take();
+        Evaluated {
+            value,
+            via,
+            caller_default,
+        }
     }
 
     /// [`Evaluator::eval`] keeping what is known of a value known in part: for attributes a rule
@@ -91,7 +105,12 @@ impl<'m> Evaluator<'m> {
     pub fn eval_partial(&self, expr: &Expression) -> Evaluated {
         let mut via = None;
         let value = self.eval_raw(expr, &mut via).settle();
-        Evaluated { value, via }
+        let caller_default = self.caller_default.take();
+        Evaluated {
+            value,
+            via,
+            caller_default,
+        }
     }
 
     /// A value for an operation that does not keep partial knowledge.
@@ -407,20 +426,28 @@ impl<'m> Evaluator<'m> {
         compute: impl FnOnce(&mut Option<Span>) -> Value,
     ) -> Value {
         let key = (self.current.get(), key.to_string());
-        if let Some((value, found_via)) = self.named.borrow().get(&key) {
+        if let Some((value, found_via, default)) = self.named.borrow().get(&key) {
             if via.is_none() {
                 *via = found_via.clone();
+            }
+            if let Some(default) = default {
+                self.caller_default
+                    .borrow_mut()
+                    .get_or_insert_with(|| default.clone());
             }
             return value.clone();
         }
         let mut own_via = None;
+        let outer_default = self.caller_default.borrow_mut().take();
         let value = compute(&mut own_via);
+        let own_default = self.caller_default.borrow().clone();
+        *self.caller_default.borrow_mut() = outer_default.or_else(|| own_default.clone());
         let cut_short =
             matches!(&value, Value::Unknown(reason) if reason.contains("too deep or circular"));
         if !cut_short {
             self.named
                 .borrow_mut()
-                .insert(key, (value.clone(), own_via.clone()));
+                .insert(key, (value.clone(), own_via.clone(), own_default));
         }
         if via.is_none() {
             *via = own_via;
@@ -450,13 +477,13 @@ impl<'m> Evaluator<'m> {
                     self.follow(file, attribute, &format!("var.{name}"), via)
                 }
                 None => match variable.default {
+                    // A directory nobody calls is deployed with its defaults, as a reader
+                    // assumes; the value says a caller could set another.
                     Some(default) if !self.module().is_root() => {
-                        let default =
-                            self.follow(variable.file, default, &format!("var.{name}"), &mut None);
-                        return Value::Unknown(format!(
-                            "depends on `var.{name}`, which the module's caller sets (this directory configures no provider or backend, so it is linted as a module; the default is {})",
-                            default.settle().shown()
-                        ));
+                        self.caller_default
+                            .borrow_mut()
+                            .get_or_insert_with(|| format!("var.{name}"));
+                        self.follow(variable.file, default, &format!("var.{name}"), via)
                     }
                     Some(default) => {
                         self.follow(variable.file, default, &format!("var.{name}"), via)

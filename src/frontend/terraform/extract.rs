@@ -813,7 +813,13 @@ impl Converter<'_> {
                     Some(via) if self.configuration.is_value_file(instance, via.file) => {
                         (via, Some(Via::value_use(span)))
                     }
-                    via => (span, via.map(Via::source)),
+                    via => {
+                        let source = |via: Span| match &evaluated.caller_default {
+                            Some(name) => Via::caller_default(via, name),
+                            None => Via::source(via),
+                        };
+                        (span, via.map(source))
+                    }
                 };
                 Node {
                     span,

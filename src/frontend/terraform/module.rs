@@ -217,8 +217,8 @@ impl<'a> ModuleIndex<'a> {
     }
 
     /// A root module configures a provider or a backend, or has variable values (`.tfvars`,
-    /// `--var`, `--var-file`). Any other directory is a child module: its caller sets its
-    /// variables, so their defaults are not assumed.
+    /// `--var`, `--var-file`). Any other directory looks like a child module: linted on its
+    /// own, its defaults apply, and values resting on them say a caller could set others.
     pub fn is_root(&self) -> bool {
         self.root
     }
