@@ -786,3 +786,33 @@ fn config_next_to_the_linted_path_wins_over_the_working_directory() {
         .unwrap();
     assert!(findings_of(&output).is_empty());
 }
+
+/// A Bicep loop over a known list is checked per element: the element that differs in a
+/// checked value is reported with its index, and a loop whose elements agree is reported once.
+#[test]
+fn bicep_loops_are_checked_per_element() {
+    let fail = Path::new(ROOT).join("fixtures/rules/AOAI005-approved-region/bicep/fail/loops");
+    let output = aoai_lint(&fail)
+        .args(["--format", "json", "--approved-regions", "swedencentral"])
+        .output()
+        .unwrap();
+    let resources: Vec<String> = findings_of(&output)
+        .iter()
+        .filter(|f| f["rule"] == "AOAI005")
+        .map(|f| f["resource"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(resources, ["accounts[1]", "mapped[1]"]);
+    // Names differ per element (`'oai-${i}'`), which no check tells apart: reported once.
+    let agree = "resource accounts 'Microsoft.CognitiveServices/accounts@2024-10-01' = [for i in range(0, 3): {\n  name: 'oai-${i}'\n  location: 'swedencentral'\n  kind: 'OpenAI'\n  properties: {\n    customSubDomainName: 'oai-${i}'\n  }\n}]\n";
+    let dir = tree(&[("main.bicep", agree)]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let aoai001: Vec<String> = findings_of(&output)
+        .iter()
+        .filter(|f| f["rule"] == "AOAI001")
+        .map(|f| f["resource"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(aoai001, ["accounts"]);
+}

@@ -149,6 +149,68 @@ pub fn call(name: &str, values: &[Value]) -> Option<Value> {
             }
             _ => return None,
         },
+        "range" => {
+            let (Value::Number(start), Value::Number(count)) = (values.first()?, values.get(1)?)
+            else {
+                return None;
+            };
+            if *count < 0.0 || *count > 10_000.0 {
+                return None;
+            }
+            Value::List(
+                (0..*count as i64)
+                    .map(|i| Value::Number(start + i as f64))
+                    .collect(),
+            )
+        }
+        // An object's entries as `{ key, value }` objects, in key order.
+        "items" => match values.first()? {
+            Value::Object(map) => Value::List(
+                map.iter()
+                    .map(|(key, value)| {
+                        Value::Object(BTreeMap::from([
+                            ("key".to_string(), Value::String(key.clone())),
+                            ("value".to_string(), value.clone()),
+                        ]))
+                    })
+                    .collect(),
+            ),
+            _ => return None,
+        },
+        "flatten" => match values.first()? {
+            Value::List(lists) => {
+                let mut items = Vec::new();
+                for list in lists {
+                    let Value::List(list) = list else {
+                        return None;
+                    };
+                    items.extend(list.iter().cloned());
+                }
+                Value::List(items)
+            }
+            _ => return None,
+        },
+        "take" | "skip" => {
+            let Value::Number(n) = values.get(1)? else {
+                return None;
+            };
+            let n = n.max(0.0) as usize;
+            let cut = |len: usize| {
+                if name == "take" {
+                    0..n.min(len)
+                } else {
+                    n.min(len)..len
+                }
+            };
+            match values.first()? {
+                Value::List(items) => Value::List(items[cut(items.len())].to_vec()),
+                Value::String(s) => {
+                    let chars: Vec<char> = s.chars().collect();
+                    Value::String(chars[cut(chars.len())].iter().collect())
+                }
+                _ => return None,
+            }
+        }
         "first" => match values.first()? {
             Value::List(items) => items.first().cloned().unwrap_or(Value::Null),
             Value::String(s) => {
@@ -215,6 +277,34 @@ mod tests {
 
     fn s(text: &str) -> Value {
         Value::String(text.into())
+    }
+
+    #[test]
+    fn collections_for_loops() {
+        let n = |x: f64| Value::Number(x);
+        assert_eq!(
+            call("range", &[n(1.0), n(3.0)]),
+            Some(Value::List(vec![n(1.0), n(2.0), n(3.0)]))
+        );
+        let object = Value::Object(BTreeMap::from([("b".into(), n(2.0)), ("a".into(), n(1.0))]));
+        let Some(Value::List(entries)) = call("items", &[object]) else {
+            panic!("items");
+        };
+        assert_eq!(
+            entries[0],
+            Value::Object(BTreeMap::from([
+                ("key".into(), s("a")),
+                ("value".into(), n(1.0))
+            ]))
+        );
+        let nested = Value::List(vec![Value::List(vec![s("x")]), Value::List(vec![s("y")])]);
+        assert_eq!(
+            call("flatten", &[nested]),
+            Some(Value::List(vec![s("x"), s("y")]))
+        );
+        assert_eq!(call("take", &[s("abcdef"), n(3.0)]), Some(s("abc")));
+        assert_eq!(call("skip", &[s("abcdef"), n(4.0)]), Some(s("ef")));
+        assert_eq!(call("take", &[s("ab"), n(9.0)]), Some(s("ab")));
     }
 
     #[test]

@@ -266,6 +266,59 @@ impl Model {
             .chain(exposures)
     }
 
+    /// The models of a looped declaration's instances (`count`, `for_each`, a Bicep `for`),
+    /// each with its index or key (`[1]`, `["weu"]`): checked once, under the declaration's
+    /// name, when no check can tell them apart; else each under its own.
+    pub fn from_instances(mut instances: Vec<(String, Model)>) -> Model {
+        let Some((_, first)) = instances.first() else {
+            return Model::default();
+        };
+        let first = first.as_checked();
+        if instances
+            .iter()
+            .all(|(_, model)| model.as_checked() == first)
+        {
+            let mut keys: Vec<String> = instances
+                .iter()
+                .flat_map(|(_, model)| model.accounts.iter().flat_map(|a| a.link_keys.clone()))
+                .collect();
+            keys.sort();
+            keys.dedup();
+            let mut model = instances.swap_remove(0).1;
+            model
+                .accounts
+                .iter_mut()
+                .for_each(|a| a.link_keys = keys.clone());
+            return model;
+        }
+        let mut all = Model::default();
+        for (suffix, mut model) in instances {
+            for declared in model.declarations_mut() {
+                declared.address.push_str(&suffix);
+            }
+            all.extend(model);
+        }
+        all
+    }
+
+    /// The model as the rules see it: names differ per instance (`"oai-${count.index}"`)
+    /// without changing a check, and a subdomain is only checked for being set.
+    fn as_checked(&self) -> Model {
+        let mut model = self.clone();
+        for account in &mut model.accounts {
+            account.link_keys.clear();
+            let subdomain = &mut account.custom_subdomain.state;
+            if let AttrState::Explicit { value, shown, .. } | AttrState::Default { value, shown } =
+                subdomain
+                && !value.trim().is_empty()
+            {
+                *value = "(set)".into();
+                *shown = "(set)".into();
+            }
+        }
+        model
+    }
+
     pub fn resource_count(&self) -> usize {
         self.accounts.len()
             + self.private_endpoints.len()

@@ -71,12 +71,19 @@ impl<'a> Symbols<'a> {
     }
 }
 
+/// Most elements a `for` expression or lambda function is evaluated over; past it, the result
+/// is unknown.
+const MAX_ELEMENTS: usize = 256;
+
 pub struct Evaluator<'a> {
     pub file: FileId,
     pub symbols: &'a Symbols<'a>,
     depth: Cell<usize>,
-    /// Loop and lambda variables in scope: their values are not known.
+    /// Loop and lambda variables in scope whose values are not known.
     locals: Vec<String>,
+    /// Loop and lambda variables in scope with their values (one element of a known
+    /// collection), innermost last.
+    bound: Vec<(String, Value)>,
     /// The templates that call this one as a module, innermost first: a value read from one of
     /// them is its argument, where a finding is fixed.
     callers: Vec<FileId>,
@@ -99,6 +106,7 @@ impl<'a> Evaluator<'a> {
             symbols,
             depth: Cell::new(0),
             locals: Vec::new(),
+            bound: Vec::new(),
             callers: Vec::new(),
             caller_default: RefCell::new(None),
         }
@@ -112,13 +120,28 @@ impl<'a> Evaluator<'a> {
 
     /// The same template inside a loop body, whose variables are not known.
     pub fn with_locals(&self, names: impl IntoIterator<Item = String>) -> Evaluator<'a> {
-        let mut locals = self.locals.clone();
-        locals.extend(names);
+        let mut inner = self.inner();
+        inner.locals.extend(names);
+        inner
+    }
+
+    /// The same template inside a loop body or lambda, its variables bound to known values.
+    pub fn with_bindings(
+        &self,
+        bindings: impl IntoIterator<Item = (String, Value)>,
+    ) -> Evaluator<'a> {
+        let mut inner = self.inner();
+        inner.bound.extend(bindings);
+        inner
+    }
+
+    fn inner(&self) -> Evaluator<'a> {
         Evaluator {
             file: self.file,
             symbols: self.symbols,
-            depth: Cell::new(0),
-            locals,
+            depth: Cell::new(self.depth.get()),
+            locals: self.locals.clone(),
+            bound: self.bound.clone(),
             callers: self.callers.clone(),
             caller_default: RefCell::new(None),
         }
@@ -342,15 +365,21 @@ impl<'a> Evaluator<'a> {
                 ),
                 other => Value::Unknown(format!("has a condition that is {}", other.shown())),
             },
-            ExprKind::For { .. } => {
-                Value::Unknown("uses a `for` expression, which is not evaluated yet".into())
-            }
+            ExprKind::For {
+                item,
+                index,
+                iterable,
+                body,
+            } => self.for_expression(item, index.as_deref(), iterable, body, file, via),
             ExprKind::If { .. } => Value::Unknown("is conditional".into()),
             ExprKind::Lambda { .. } => Value::Unknown("is a lambda".into()),
         }
     }
 
     fn ident(&self, name: &str, via: &mut Option<Span>) -> Value {
+        if let Some((_, value)) = self.bound.iter().rev().find(|(bound, _)| bound == name) {
+            return value.clone();
+        }
         if self.locals.iter().any(|local| local == name) {
             return Value::Unknown(format!("depends on the loop variable `{name}`"));
         }
@@ -498,6 +527,167 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// `[for x in coll: body]` and `[for (x, i) in coll: if (cond) body]` over a known list: the
+    /// body evaluated for each element.
+    fn for_expression(
+        &self,
+        item: &str,
+        index: Option<&str>,
+        iterable: &Expr,
+        body: &Expr,
+        file: FileId,
+        via: &mut Option<Span>,
+    ) -> Value {
+        let items = match self.elements(iterable, file, via) {
+            Ok(items) => items,
+            Err(unknown) => return unknown,
+        };
+        let (cond, body) = match &body.kind {
+            ExprKind::If { cond, body } => (Some(cond.as_ref()), body.as_ref()),
+            _ => (None, body),
+        };
+        let mut out = Vec::new();
+        for (i, element) in items.into_iter().enumerate() {
+            let mut bindings = vec![(item.to_string(), element)];
+            bindings.extend(index.map(|index| (index.to_string(), Value::Number(i as f64))));
+            let inner = self.with_bindings(bindings);
+            let keep = cond.map_or(Value::Bool(true), |cond| inner.eval_in(cond, file, via));
+            match keep {
+                Value::Bool(true) => out.push(inner.eval_in(body, file, via)),
+                Value::Bool(false) => {}
+                Value::Unknown(reason) => return Value::Unknown(reason),
+                other => {
+                    return Value::Unknown(format!(
+                        "filters with a condition that is {}",
+                        other.shown()
+                    ));
+                }
+            }
+            self.absorb(&inner);
+        }
+        Value::List(out)
+    }
+
+    /// The elements of a collection a loop or lambda runs over; the unknown when not known.
+    fn elements(
+        &self,
+        expr: &Expr,
+        file: FileId,
+        via: &mut Option<Span>,
+    ) -> Result<Vec<Value>, Value> {
+        match self.eval_in(expr, file, via) {
+            Value::List(items) if items.len() <= MAX_ELEMENTS => Ok(items),
+            Value::List(items) => Err(Value::Unknown(format!(
+                "loops over {} elements, more than the {MAX_ELEMENTS} evaluated",
+                items.len()
+            ))),
+            unknown @ Value::Unknown(_) => Err(unknown),
+            other => Err(Value::Unknown(format!(
+                "loops over {}, which is not a list",
+                other.shown()
+            ))),
+        }
+    }
+
+    /// What an inner evaluator noted (a caller default) belongs to the value being evaluated.
+    fn absorb(&self, inner: &Evaluator<'_>) {
+        if let Some(param) = inner.caller_default.take() {
+            self.assume_caller_default(&param);
+        }
+    }
+
+    /// `map`, `filter`, `toObject` and `reduce` over a known list, with a lambda; `None` when
+    /// the arguments are not of that shape.
+    fn lambda_call(
+        &self,
+        name: &str,
+        args: &[Expr],
+        file: FileId,
+        via: &mut Option<Span>,
+    ) -> Option<Value> {
+        fn lambda(expr: &Expr) -> Option<(Vec<String>, &Expr)> {
+            match &expr.kind {
+                ExprKind::Lambda { params, body } => Some((params.clone(), body.as_ref())),
+                _ => None,
+            }
+        }
+        // Evaluates a lambda's body with its parameters bound to `values`, in order.
+        let apply =
+            |(params, body): &(Vec<String>, &Expr), values: Vec<Value>, via: &mut Option<Span>| {
+                let inner = self.with_bindings(params.iter().cloned().zip(values));
+                let value = inner.eval_in(body, file, via);
+                self.absorb(&inner);
+                value
+            };
+        let items = match self.elements(args.first()?, file, via) {
+            Ok(items) => items,
+            Err(unknown) => return Some(unknown),
+        };
+        let indexed = items
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, item)| (item, Value::Number(i as f64)));
+        let result = match (name, args) {
+            ("map", [_, f]) => {
+                let f = lambda(f)?;
+                Value::List(
+                    indexed
+                        .map(|(item, i)| apply(&f, vec![item, i], via))
+                        .collect(),
+                )
+            }
+            ("filter", [_, f]) => {
+                let f = lambda(f)?;
+                let mut kept = Vec::new();
+                for (item, i) in indexed {
+                    match apply(&f, vec![item.clone(), i], via) {
+                        Value::Bool(true) => kept.push(item),
+                        Value::Bool(false) => {}
+                        Value::Unknown(reason) => return Some(Value::Unknown(reason)),
+                        other => {
+                            return Some(Value::Unknown(format!(
+                                "filters with a condition that is {}",
+                                other.shown()
+                            )));
+                        }
+                    }
+                }
+                Value::List(kept)
+            }
+            ("toObject", [_, key, rest @ ..]) if rest.len() <= 1 => {
+                let key = lambda(key)?;
+                let value = match rest.first() {
+                    Some(f) => Some(lambda(f)?),
+                    None => None,
+                };
+                let mut object = BTreeMap::new();
+                for item in items {
+                    let k = match apply(&key, vec![item.clone()], via).to_template_string() {
+                        Ok(k) => k,
+                        Err(reason) => return Some(Value::Unknown(reason)),
+                    };
+                    let v = match &value {
+                        Some(value) => apply(value, vec![item], via),
+                        None => item,
+                    };
+                    object.insert(k, v);
+                }
+                Value::Object(object)
+            }
+            ("reduce", [_, initial, f]) => {
+                let f = lambda(f)?;
+                let mut acc = self.eval_in(initial, file, via);
+                for (item, i) in indexed {
+                    acc = apply(&f, vec![acc, item, i], via);
+                }
+                acc
+            }
+            _ => return None,
+        };
+        Some(result)
+    }
+
     fn call(&self, callee: &Expr, args: &[Expr], file: FileId, via: &mut Option<Span>) -> Value {
         let name = match &callee.kind {
             ExprKind::Ident(name) => name.as_str(),
@@ -528,6 +718,11 @@ impl<'a> Evaluator<'a> {
                     return value;
                 }
                 return functions(name, vec![value.demote()]);
+            }
+            "map" | "filter" | "toObject" | "reduce" => {
+                if let Some(value) = self.lambda_call(name, args, file, via) {
+                    return value;
+                }
             }
             _ => {}
         }

@@ -302,9 +302,10 @@ fn evaluate_module<'a>(
     let StatementKind::Module { name, path, value } = &statement.kind else {
         return None;
     };
-    let (body, existence, locals) = unwrap_declaration(eval, value)?;
-    let existence = combine(&call.existence, existence);
-    let eval = eval.with_locals(locals);
+    let (body, instances) = unwrap_declaration(eval, value)?;
+    let instance = checked_once(instances);
+    let existence = combine(&call.existence, instance.existence.clone());
+    let eval = instance.evaluator(eval);
     let source = path.as_literal_str().unwrap_or_default();
     let declared = Declared {
         address: format!("{}{name}", call.prefix),
@@ -502,15 +503,50 @@ struct Parent<'a> {
     type_name: String,
 }
 
-/// Unwraps `[for ...: ...]` and `if (...)` around a declaration's object: the body is
-/// checked once, on the declaration. `None` when it is never deployed (or not an object).
+/// One deployment of a declaration: the values its loops bind and whether it is deployed.
+#[derive(Clone)]
+struct Instance {
+    /// `[1]` for the second element of a loop; empty when there is no loop.
+    suffix: String,
+    bindings: Vec<(String, Value)>,
+    /// Loop variables over collections that are not known.
+    locals: Vec<String>,
+    existence: Existence,
+}
+
+impl Instance {
+    fn evaluator<'a>(&self, eval: &Evaluator<'a>) -> Evaluator<'a> {
+        eval.with_locals(self.locals.clone())
+            .with_bindings(self.bindings.clone())
+    }
+
+    /// The same, unknown loop variables named, for a loop checked once.
+    fn looped_once(mut self, names: &[String], existence: Option<Existence>) -> Instance {
+        self.locals.extend(names.iter().cloned());
+        if let Some(existence) = existence {
+            self.existence = existence;
+        }
+        self
+    }
+}
+
+/// Most instances a looped declaration is checked as; past it, it is checked once.
+const MAX_INSTANCES: usize = 64;
+
+/// Unwraps `[for ...: ...]` and `if (...)` around a declaration's object: one instance per
+/// element of a loop over a known list, else one. `None` when it is never deployed (or not an
+/// object).
 fn unwrap_declaration<'e>(
     eval: &Evaluator<'_>,
     value: &'e Expr,
-) -> Option<(&'e Expr, Existence, Vec<String>)> {
+) -> Option<(&'e Expr, Vec<Instance>)> {
     let mut value = value;
-    let mut existence = Existence::Always;
-    let mut locals = Vec::new();
+    let mut instances = vec![Instance {
+        suffix: String::new(),
+        bindings: Vec::new(),
+        locals: Vec::new(),
+        existence: Existence::Always,
+    }];
     loop {
         match &value.kind {
             ExprKind::For {
@@ -519,40 +555,73 @@ fn unwrap_declaration<'e>(
                 iterable,
                 body,
             } => {
-                match eval.eval(iterable).value {
-                    Value::List(items) if items.is_empty() => return None,
-                    Value::Unknown(reason) => {
-                        existence = Existence::Conditional {
-                            reason: format!("its `for` loop {reason}"),
+                let names: Vec<String> =
+                    std::iter::once(item.clone()).chain(index.clone()).collect();
+                let mut next = Vec::new();
+                for instance in instances {
+                    match instance.evaluator(eval).eval(iterable).value {
+                        Value::List(items) if items.len() <= MAX_INSTANCES => {
+                            for (i, element) in items.into_iter().enumerate() {
+                                let mut each = instance.clone();
+                                each.suffix.push_str(&format!("[{i}]"));
+                                each.bindings.push((item.clone(), element));
+                                each.bindings.extend(
+                                    index.clone().map(|index| (index, Value::Number(i as f64))),
+                                );
+                                next.push(each);
+                            }
                         }
+                        Value::Unknown(reason) => next.push(instance.looped_once(
+                            &names,
+                            Some(Existence::Conditional {
+                                reason: format!("its `for` loop {reason}"),
+                            }),
+                        )),
+                        _ => next.push(instance.looped_once(&names, None)),
                     }
-                    _ => {}
                 }
-                locals.push(item.clone());
-                locals.extend(index.clone());
+                instances = next;
                 value = body;
             }
             ExprKind::If { cond, body } => {
-                match eval.with_locals(locals.clone()).eval(cond).value {
-                    Value::Bool(false) => return None,
-                    Value::Bool(true) => {}
-                    Value::Unknown(reason) => {
-                        existence = Existence::Conditional {
-                            reason: format!("its condition {reason}"),
-                        }
-                    }
-                    other => {
-                        existence = Existence::Conditional {
-                            reason: format!("its condition is {}", other.shown()),
-                        }
-                    }
-                }
+                instances.retain_mut(|instance| {
+                    let existence = match instance.evaluator(eval).eval(cond).value {
+                        Value::Bool(false) => return false,
+                        Value::Bool(true) => return true,
+                        Value::Unknown(reason) => format!("its condition {reason}"),
+                        other => format!("its condition is {}", other.shown()),
+                    };
+                    instance.existence = Existence::Conditional { reason: existence };
+                    true
+                });
                 value = body;
             }
-            ExprKind::Object(_) => return Some((value, existence, locals)),
+            ExprKind::Object(_) if instances.is_empty() => return None,
+            ExprKind::Object(_) => return Some((value, instances)),
             _ => return None,
         }
     }
+}
+
+/// A module looped over a known list is checked once (its loop variables unknown), as a
+/// module's outputs are one value.
+fn checked_once(mut instances: Vec<Instance>) -> Instance {
+    if instances.len() == 1 {
+        return instances.remove(0);
+    }
+    let first = instances.remove(0);
+    let names: Vec<String> = first
+        .bindings
+        .iter()
+        .map(|(name, _)| name.clone())
+        .collect();
+    let existence = first.existence.clone();
+    Instance {
+        suffix: String::new(),
+        bindings: Vec::new(),
+        ..first
+    }
+    .looped_once(&names, Some(existence))
 }
 
 fn map_resource(
@@ -573,11 +642,61 @@ fn map_resource(
         }
         _ => written_type.to_string(),
     };
-    let Some((value, existence, locals)) = unwrap_declaration(eval, &resource.value) else {
+    let Some((value, instances)) = unwrap_declaration(eval, &resource.value) else {
         return;
     };
-    let body_eval = eval.with_locals(locals);
-    let eval = &body_eval;
+    let declaration = Declaration {
+        statement,
+        resource,
+        parent,
+        call,
+        full_type,
+        value,
+    };
+    let models = instances
+        .iter()
+        .map(|instance| {
+            let mut instance_model = Model::default();
+            let body_eval = instance.evaluator(eval);
+            map_instance(
+                &declaration,
+                &body_eval,
+                &instance.existence,
+                &mut instance_model,
+            );
+            (instance.suffix.clone(), instance_model)
+        })
+        .collect();
+    model.extend(Model::from_instances(models));
+}
+
+/// A resource declaration of a template, as written.
+struct Declaration<'d> {
+    statement: &'d Statement,
+    resource: &'d Resource,
+    parent: Option<&'d Parent<'d>>,
+    call: &'d Call,
+    full_type: String,
+    /// The body, inside its loops and conditions.
+    value: &'d Expr,
+}
+
+/// One instance of a resource declaration, with its evaluator (loop variables bound).
+fn map_instance(
+    declaration: &Declaration<'_>,
+    eval: &Evaluator<'_>,
+    existence: &Existence,
+    model: &mut Model,
+) {
+    let Declaration {
+        statement,
+        resource,
+        parent,
+        call,
+        value,
+        ..
+    } = *declaration;
+    let full_type = declaration.full_type.clone();
     let file = eval.file;
     let header = Span::new(file, statement.header.clone());
     let symbol = format!("{}{}", call.prefix, resource.name);
@@ -586,7 +705,7 @@ fn map_resource(
         header: header.clone(),
         extent: Span::new(file, statement.span.clone()),
         language: Language::Bicep,
-        existence: combine(&call.existence, existence),
+        existence: combine(&call.existence, existence.clone()),
     };
     let root = eval.node(value);
     let reader = BodyReader {

@@ -567,7 +567,7 @@ impl Converter<'_> {
             }
             Repetition::Instances(instances) => instances,
         };
-        let mut models: Vec<(String, Model)> = instances
+        let models: Vec<(String, Model)> = instances
             .into_iter()
             .map(|(suffix, binding)| {
                 let model = self
@@ -576,35 +576,7 @@ impl Converter<'_> {
                 (suffix, model)
             })
             .collect();
-        // Names differ per instance (`"oai-${count.index}"`) without changing any check.
-        let without_keys = |model: &Model| {
-            let mut model = model.clone();
-            model.accounts.iter_mut().for_each(|a| a.link_keys.clear());
-            model
-        };
-        let first = without_keys(&models[0].1);
-        if models.iter().all(|(_, model)| without_keys(model) == first) {
-            let mut keys: Vec<String> = models
-                .iter()
-                .flat_map(|(_, model)| model.accounts.iter().flat_map(|a| a.link_keys.clone()))
-                .collect();
-            keys.sort();
-            keys.dedup();
-            let mut model = models.swap_remove(0).1;
-            model
-                .accounts
-                .iter_mut()
-                .for_each(|a| a.link_keys = keys.clone());
-            return model;
-        }
-        let mut all = Model::default();
-        for (suffix, mut model) in models {
-            for declared in model.declarations_mut() {
-                declared.address.push_str(&suffix);
-            }
-            all.extend(model);
-        }
-        all
+        Model::from_instances(models)
     }
 
     fn model(&self, address: &str, existence: Existence) -> Model {
