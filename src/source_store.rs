@@ -45,7 +45,7 @@ const UNCOUNTED: u32 = u32::MAX;
 /// most repositories fit and are read once, while a huge tree's memory stays bounded (files
 /// past the budget are read again by their scope). Measured: at 5,000 generated modules each
 /// MiB kept here costs about two of peak RSS.
-const SCAN_BUDGET: usize = 8 << 20;
+const SCAN_BUDGET: usize = 4 << 20;
 
 /// Bytes kept once uses are counted: module files that several scopes load, between loads.
 const SHARED_BUDGET: usize = 32 << 20;

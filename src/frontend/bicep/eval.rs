@@ -54,7 +54,14 @@ pub struct Symbols<'a> {
     pub modules: HashMap<&'a str, RefCell<Value>>,
     /// `--location`: what `resourceGroup().location` and `deployment().location` are.
     pub location: Option<String>,
+    /// Params and vars once evaluated, with where they are written and the caller default
+    /// they rest on: a template refers to the same few names many times, from every element
+    /// of its loops.
+    pub named: RefCell<HashMap<String, Named>>,
 }
+
+/// A param or var once evaluated (see [`Symbols::named`]).
+pub type Named = (Value, Option<Span>, Option<String>);
 
 impl<'a> Symbols<'a> {
     pub fn add_module(&mut self, name: &'a str) {
@@ -65,6 +72,8 @@ impl<'a> Symbols<'a> {
     }
 
     pub fn set_module_outputs(&self, name: &str, value: Value) {
+        // Names evaluated before may read these outputs.
+        self.named.borrow_mut().clear();
         if let Some(slot) = self.modules.get(name) {
             *slot.borrow_mut() = value;
         }
@@ -386,7 +395,7 @@ impl<'a> Evaluator<'a> {
         let symbols = self.symbols;
         if let Some(value) = symbols.params.get(name) {
             return match value {
-                ParamValue::Expr(located) => self.follow(*located, name, via),
+                ParamValue::Expr(located) => self.named_value(name, *located, via),
                 ParamValue::Passed(value, passed_via) => {
                     if via.is_none() {
                         *via = passed_via.clone();
@@ -395,7 +404,7 @@ impl<'a> Evaluator<'a> {
                 }
                 ParamValue::CallerSets(default) => {
                     self.assume_caller_default(name);
-                    self.follow(*default, name, via)
+                    self.named_value(name, *default, via)
                 }
                 ParamValue::Null(_) => Value::Null,
                 ParamValue::CallerSetsOrNull(declaration) => {
@@ -411,7 +420,7 @@ impl<'a> Evaluator<'a> {
             };
         }
         if let Some(located) = symbols.vars.get(name) {
-            return self.follow(*located, name, via);
+            return self.named_value(name, *located, via);
         }
         if let Some((key, _, _)) = symbols.resources.get(name) {
             return Value::ResourceAttr {
@@ -426,6 +435,40 @@ impl<'a> Evaluator<'a> {
         Value::Unknown(format!(
             "refers to `{name}`, which is not declared in this file"
         ))
+    }
+
+    /// A param or var, evaluated once. Its expression sees the template's names only, not the
+    /// loop variables around the reference.
+    fn named_value(&self, name: &str, located: Located<'_>, via: &mut Option<Span>) -> Value {
+        let cached = self.symbols.named.borrow().get(name).cloned();
+        let (value, own_via, default) = match cached {
+            Some(named) => named,
+            None => {
+                let top = Evaluator {
+                    locals: Vec::new(),
+                    bound: Vec::new(),
+                    ..self.inner()
+                };
+                let mut own_via = None;
+                let value = top.follow(located, name, &mut own_via);
+                let default = top.caller_default.take();
+                let cut_short = matches!(&value, Value::Unknown(reason) if reason.contains("too deep or circular"));
+                if !cut_short {
+                    self.symbols.named.borrow_mut().insert(
+                        name.to_string(),
+                        (value.clone(), own_via.clone(), default.clone()),
+                    );
+                }
+                (value, own_via, default)
+            }
+        };
+        if via.is_none() {
+            *via = own_via;
+        }
+        if let Some(default) = default {
+            self.assume_caller_default(&default);
+        }
+        value
     }
 
     /// The value of a param or var, remembering where it is written.
