@@ -43,10 +43,40 @@ fn index<'a>(keys: impl Iterator<Item = (usize, &'a Vec<String>)>) -> HashMap<St
     by_key
 }
 
+/// Accounts by link key. An `existing` account that shares a key (its type and name) with one
+/// declared in the same deployment is that account: what refers to it, refers to the declared
+/// one.
+fn account_index(model: &Model) -> HashMap<String, usize> {
+    let declared = || {
+        model
+            .accounts
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.existing)
+    };
+    let mut by_key = index(declared().map(|(i, a)| (i, &a.link_keys)));
+    for (i, account) in model
+        .accounts
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.existing)
+    {
+        let same = account
+            .link_keys
+            .iter()
+            .find_map(|key| by_key.get(key).copied())
+            .unwrap_or(i);
+        for key in &account.link_keys {
+            by_key.entry(key.clone()).or_insert(same);
+        }
+    }
+    by_key
+}
+
 impl Links {
     pub fn new(model: &Model) -> Self {
         Links {
-            accounts: index(model.accounts.iter().map(|a| &a.link_keys).enumerate()),
+            accounts: account_index(model),
             vaults: index(model.key_vaults.iter().map(|v| &v.link_keys).enumerate()),
             keys: index(
                 model

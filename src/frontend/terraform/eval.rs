@@ -401,10 +401,15 @@ impl<'m> Evaluator<'m> {
                     Value::Unknown("refers to `local` as a whole, which is not evaluated".into())
                 }
             },
-            "data" => Value::Unknown(format!(
-                "depends on `{}`, which is only known when Terraform reads the data source",
-                path(2)
-            )),
+            "data" => match (attr_name(0), attr_name(1)) {
+                (Some("azurerm_cognitive_account"), Some(name)) => {
+                    self.account_data_source(name, attr_name(2), &path(2))
+                }
+                _ => Value::Unknown(format!(
+                    "depends on `{}`, which is only known when Terraform reads the data source",
+                    path(2)
+                )),
+            },
             "module" => self.module_output(ops, via),
             "each" | "count" => Value::Unknown(format!(
                 "depends on `{}`, which differs per instance and is not known here",
@@ -690,6 +695,34 @@ impl<'m> Evaluator<'m> {
                 )
             }
             (value, _) => value,
+        }
+    }
+
+    /// `data.azurerm_cognitive_account.<name>.<attr>`: the account the data source reads, by
+    /// its name (a declared account of that name is that account; links find it); what it reads
+    /// is only known when Terraform reads it.
+    fn account_data_source(&self, name: &str, attr: Option<&str>, shown: &str) -> Value {
+        let unknown = || {
+            Value::Unknown(format!(
+                "depends on `{shown}`, which is only known when Terraform reads the data source"
+            ))
+        };
+        let Some(block) = self.module().data_block("azurerm_cognitive_account", name) else {
+            return unknown();
+        };
+        let Some(account) = block.body.get_attribute("name") else {
+            return unknown();
+        };
+        match self.eval_inner(&account.value, &mut None) {
+            Value::String(account) => Value::ResourceAttr {
+                key: crate::frontend::node::name_key(
+                    crate::frontend::azure::ACCOUNT_TYPE,
+                    &account,
+                ),
+                shown: shown.to_string(),
+                attr: attr.unwrap_or_default().to_string(),
+            },
+            _ => unknown(),
         }
     }
 
