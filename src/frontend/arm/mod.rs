@@ -600,7 +600,7 @@ impl<'a> Template<'a> {
                         .properties()
                         .iter()
                         .find(|p| p.key.eq_ignore_ascii_case(name))?;
-                    Some((self.value(property.value.get("value")?), None))
+                    Some((self.value_partial(property.value.get("value")?), None))
                 },
                 None,
             )

@@ -344,6 +344,22 @@ impl<'m> Evaluator<'m> {
                 Some(_) => Value::Bool(true),
                 None => Value::Error("`can()` needs an argument".into()),
             },
+            // The first argument that is neither null nor empty: a non-empty string known in
+            // part, when one comes before any unknown.
+            "coalesce" => {
+                for arg in &args {
+                    match self.eval_raw(arg, via) {
+                        Value::Null => continue,
+                        Value::String(s) if s.is_empty() => continue,
+                        partial @ Value::Partial(_) if partial.is_non_empty_string() => {
+                            return partial;
+                        }
+                        _ => break,
+                    }
+                }
+                let values: Vec<Value> = args.iter().map(|arg| self.eval_inner(arg, via)).collect();
+                functions::call(name, values)
+            }
             // Changing the case of a string keeps it non-empty.
             "lower" | "upper" | "title" if args.len() == 1 => match self.eval_raw(args[0], via) {
                 partial @ Value::Partial(_) if partial.is_non_empty_string() => partial,
