@@ -344,8 +344,8 @@ impl<'m> Evaluator<'m> {
                 Some(_) => Value::Bool(true),
                 None => Value::Error("`can()` needs an argument".into()),
             },
-            // The first argument that is neither null nor empty: a non-empty string known in
-            // part, when one comes before any unknown.
+            // The first argument that is neither null nor an empty string, whatever the later
+            // ones are; a non-empty string known in part counts.
             "coalesce" => {
                 for arg in &args {
                     match self.eval_raw(arg, via) {
@@ -354,11 +354,16 @@ impl<'m> Evaluator<'m> {
                         partial @ Value::Partial(_) if partial.is_non_empty_string() => {
                             return partial;
                         }
-                        _ => break,
+                        unknown @ (Value::Partial(_)
+                        | Value::Unknown(_)
+                        | Value::Error(_)
+                        | Value::ResourceAttr { .. }) => {
+                            return functions::call(name, vec![unknown.demote()]);
+                        }
+                        known => return known,
                     }
                 }
-                let values: Vec<Value> = args.iter().map(|arg| self.eval_inner(arg, via)).collect();
-                functions::call(name, values)
+                functions::call(name, Vec::new())
             }
             // Changing the case of a string keeps it non-empty.
             "lower" | "upper" | "title" if args.len() == 1 => match self.eval_raw(args[0], via) {

@@ -1,0 +1,84 @@
+//! The verdicts a careful reader reaches on real repositories (`../shared/corpus/real/`), read
+//! from the IaC by hand and written down with the reason in `tests/data/corpus-verdicts.json`:
+//! the linter must reach the same ones. The file is the oracle: it is never produced by the
+//! linter, and a difference is fixed in the linter or, with a reason, in the file.
+//!
+//! Each deployment is linted on its own, as the directory (or template) someone deploys, with
+//! the rules whose verdicts are recorded. An account with no finding for a rule passes it. A
+//! verdict is `[outcome, reason]`, or `[outcome, reason, resource]` when the finding is reported
+//! on another resource (AOAI006: the role assignment).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+mod common;
+use common::*;
+
+const RULES: &str = "AOAI001,AOAI002,AOAI003,AOAI004,AOAI005,AOAI006,AOAI008";
+
+fn corpus() -> std::path::PathBuf {
+    Path::new(ROOT).join("../shared/corpus/real")
+}
+
+/// `(resource, rule) -> outcome` for one deployment, `pass` where nothing was reported.
+fn outcomes(target: &Path) -> BTreeMap<(String, String), String> {
+    let output = aoai_lint(&corpus())
+        .arg(target)
+        .args(["--format", "json", "--select", RULES])
+        .output()
+        .unwrap();
+    findings_of(&output)
+        .iter()
+        .map(|f| {
+            let key = (
+                f["resource"].as_str().unwrap_or_default().to_string(),
+                f["rule"].as_str().unwrap_or_default().to_string(),
+            );
+            (key, f["outcome"].as_str().unwrap_or_default().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_linter_reaches_the_verdicts_a_reader_reaches_on_real_repositories() {
+    assert!(
+        corpus().is_dir(),
+        "{} is missing: clone ../shared beside the project",
+        corpus().display()
+    );
+    let text = std::fs::read_to_string(Path::new(ROOT).join("tests/data/corpus-verdicts.json"))
+        .expect("tests/data/corpus-verdicts.json");
+    let oracle: Value = serde_json::from_str(&text).expect("valid JSON");
+    let mut differences = Vec::new();
+    let mut checked = 0;
+    for deployment in oracle["deployments"].as_array().expect("deployments") {
+        let target = deployment["target"].as_str().expect("target");
+        let found = outcomes(Path::new(target));
+        for account in deployment["accounts"].as_array().expect("accounts") {
+            let resource = account["resource"].as_str().expect("resource");
+            for (rule, verdict) in account["verdicts"].as_object().expect("verdicts") {
+                let expected = verdict[0].as_str().expect("verdict");
+                let reason = verdict[1].as_str().expect("reason");
+                // A role is reported on the role assignment, named third.
+                let reported_on = verdict[2].as_str().unwrap_or(resource);
+                let key = (reported_on.to_string(), rule.clone());
+                let actual = found.get(&key).map_or("pass", String::as_str);
+                checked += 1;
+                if actual != expected {
+                    differences.push(format!(
+                        "{target} {resource} {rule}: reader {expected}, linter {actual} ({reason})"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no verdicts");
+    assert!(
+        differences.is_empty(),
+        "{} of {checked} verdicts differ:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
+}
