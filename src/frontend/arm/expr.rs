@@ -240,12 +240,15 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Names, written: &str) -> Val
         return match eval(&args[0], cx, written) {
             Value::Bool(true) => eval_partial(&args[1], cx, written),
             Value::Bool(false) => eval_partial(&args[2], cx, written),
-            // A reader knows the result is one of the branches.
-            Value::Unknown(reason) => Value::either(
-                reason,
-                eval_partial(&args[1], cx, written),
-                eval_partial(&args[2], cx, written),
-            ),
+            // A reader knows the result is one of the branches, and that `x` is not empty in
+            // `if(not(empty(x)), x, ...)`.
+            Value::Unknown(reason) => {
+                let branch = |i: usize| {
+                    let value = eval_partial(&args[i], cx, written);
+                    non_empty_when(&args[0], &args[i], i == 1, value)
+                };
+                Value::either(reason, branch(1), branch(2))
+            }
             other => Value::Unknown(format!(
                 "has a condition that is {} in `{written}`",
                 other.shown()
@@ -287,6 +290,30 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Names, written: &str) -> Val
         _ => crate::frontend::arm_functions::call(name, &values),
     };
     result.unwrap_or_else(|| Value::Unknown(format!("uses `{written}`, which is not evaluated")))
+}
+
+/// A branch's value, knowing the condition chose it: the `x` of `if(not(empty(x)), x, y)` (or of
+/// `if(empty(x), y, x)`) is not empty there, even when its text is not known.
+fn non_empty_when(cond: &Expr, branch: &Expr, is_then: bool, value: Value) -> Value {
+    let Value::Unknown(reason) = value else {
+        return value;
+    };
+    let call = |expr: &Expr, function: &str| match expr {
+        Expr::Call { name, args } if name.eq_ignore_ascii_case(function) && args.len() == 1 => {
+            args.first().cloned()
+        }
+        _ => None,
+    };
+    let (negated, tested) = match call(cond, "not") {
+        Some(inner) => (true, inner),
+        None => (false, cond.clone()),
+    };
+    let guarded = call(&tested, "empty").is_some_and(|arg| arg == *branch);
+    if guarded && negated == is_then {
+        Value::partial(reason, crate::frontend::value::Known::NonEmpty)
+    } else {
+        Value::Unknown(reason)
+    }
 }
 
 /// What a reader knows of a call whose result is not known whole: a generated name is never

@@ -366,12 +366,14 @@ impl<'a> Evaluator<'a> {
             } => match self.eval_in(cond, file, via) {
                 Value::Bool(true) => self.eval_raw(then, file, via),
                 Value::Bool(false) => self.eval_raw(otherwise, file, via),
-                // A reader knows the result is one of the branches.
-                Value::Unknown(reason) => Value::either(
-                    reason,
-                    self.eval_raw(then, file, via),
-                    self.eval_raw(otherwise, file, via),
-                ),
+                // A reader knows the result is one of the branches, and that `x` is not empty
+                // in `!empty(x) ? x : ...`.
+                Value::Unknown(reason) => {
+                    let then = non_empty_when(cond, then, true, self.eval_raw(then, file, via));
+                    let otherwise =
+                        non_empty_when(cond, otherwise, false, self.eval_raw(otherwise, file, via));
+                    Value::either(reason, then, otherwise)
+                }
                 other => Value::Unknown(format!("has a condition that is {}", other.shown())),
             },
             ExprKind::For {
@@ -880,6 +882,56 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+    }
+}
+
+/// A branch's value, knowing the condition chose it: the `x` of `!empty(x) ? x : y` (or of
+/// `empty(x) ? y : x`) is not empty there, even when its text is not known.
+fn non_empty_when(cond: &Expr, branch: &Expr, is_then: bool, value: Value) -> Value {
+    let Value::Unknown(reason) = value else {
+        return value;
+    };
+    let (negated, tested) = match &cond.kind {
+        ExprKind::Unary {
+            op: UnaryOp::Not,
+            expr,
+        } => (true, expr.as_ref()),
+        _ => (false, cond),
+    };
+    let guarded = match &tested.kind {
+        ExprKind::Call { callee, args } if matches!(&callee.kind, ExprKind::Ident(f) if f == "empty") =>
+        {
+            matches!(args.as_slice(), [arg] if same_value(arg, branch))
+        }
+        _ => false,
+    };
+    if guarded && negated == is_then {
+        Value::partial(reason, crate::frontend::value::Known::NonEmpty)
+    } else {
+        Value::Unknown(reason)
+    }
+}
+
+/// Whether two expressions read the same value: names and member chains, whatever their
+/// safe access (`.?`) or non-null assertions (`!`).
+fn same_value(a: &Expr, b: &Expr) -> bool {
+    fn strip(mut e: &Expr) -> &Expr {
+        while let ExprKind::NonNull(inner) | ExprKind::Paren(inner) = &e.kind {
+            e = inner;
+        }
+        e
+    }
+    match (&strip(a).kind, &strip(b).kind) {
+        (ExprKind::Ident(x), ExprKind::Ident(y)) => x == y,
+        (
+            ExprKind::Member {
+                base: x, name: n, ..
+            },
+            ExprKind::Member {
+                base: y, name: m, ..
+            },
+        ) => n == m && same_value(x, y),
+        _ => false,
     }
 }
 
