@@ -172,6 +172,30 @@ impl Parser<'_> {
     }
 }
 
+/// `if(c, createObject('value', a), createObject('value', b))` as `if(c, a, b)`: the value of a
+/// parameter object chosen by a condition.
+pub fn value_of_parameter_object(expr: &Expr) -> Option<Expr> {
+    let Expr::Call { name, args } = expr else {
+        return None;
+    };
+    let value = |e: &Expr| match e {
+        Expr::Call { name, args } if name.eq_ignore_ascii_case("createObject") => {
+            match args.as_slice() {
+                [Expr::String(key), value] if key == "value" => Some(value.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    match args.as_slice() {
+        [cond, then, otherwise] if name.eq_ignore_ascii_case("if") => Some(Expr::Call {
+            name: name.clone(),
+            args: vec![cond.clone(), value(then)?, value(otherwise)?],
+        }),
+        _ => None,
+    }
+}
+
 /// What an expression's names refer to.
 pub trait Names {
     fn parameter(&self, name: &str) -> Value;

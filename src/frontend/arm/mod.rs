@@ -572,6 +572,29 @@ impl<'a> Template<'a> {
         self.resources(json, Some(&parent), model, nesting);
     }
 
+    /// A parameter an inner-scope deployment passes: `{ "value": ... }`, or an expression for
+    /// that object, as compiled Bicep writes a conditional argument
+    /// (`[if(c, createObject('value', a), createObject('value', b))]`: `a` or `b`).
+    fn passed_parameter(&self, passed: &Json) -> Option<Value> {
+        if let Some(value) = passed.get("value") {
+            return Some(self.value_partial(value));
+        }
+        let text = passed.as_str()?;
+        let inner = expr::expression_text(text)?;
+        let parsed = expr::parse(inner)?;
+        let unwrapped = expr::value_of_parameter_object(&parsed);
+        match expr::eval_partial(unwrapped.as_ref().unwrap_or(&parsed), self, inner) {
+            Value::Object(mut map) if unwrapped.is_none() => {
+                Some(map.remove("value").unwrap_or(Value::Null))
+            }
+            value if unwrapped.is_some() => Some(value),
+            other => Some(Value::Unknown(format!(
+                "is passed as {} in `{inner}`",
+                other.shown()
+            ))),
+        }
+    }
+
     /// A `Microsoft.Resources/deployments` with an inline template: its resources are part of
     /// this deployment, with the parameters it passes (inner scope) or this template's names
     /// (outer scope, the default).
@@ -600,7 +623,7 @@ impl<'a> Template<'a> {
                         .properties()
                         .iter()
                         .find(|p| p.key.eq_ignore_ascii_case(name))?;
-                    Some((self.value_partial(property.value.get("value")?), None))
+                    Some((self.passed_parameter(&property.value)?, None))
                 },
                 None,
             )
