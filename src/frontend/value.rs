@@ -114,6 +114,16 @@ impl Value {
         Value::Unknown(reason)
     }
 
+    /// The link keys of the resources this value refers to, anywhere inside it.
+    pub fn resource_keys(&self) -> Vec<String> {
+        match self {
+            Value::ResourceAttr { key, .. } => vec![key.clone()],
+            Value::List(items) => items.iter().flat_map(Value::resource_keys).collect(),
+            Value::Object(map) => map.values().flat_map(Value::resource_keys).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The value as a user would write it, for messages.
     pub fn shown(&self) -> String {
         match self {

@@ -206,6 +206,9 @@ pub struct UnfollowedModule {
     pub declared: Declared,
     pub source: String,
     pub reason: String,
+    /// Link keys of the resources its arguments refer to: an account passed to a module that
+    /// is not followed may get its private endpoint there.
+    pub receives: Vec<String>,
 }
 
 /// Everything one scope (a Terraform module directory) declares.

@@ -88,6 +88,11 @@ impl Links {
         }
     }
 
+    /// The account a link key names, if it is one of this scope.
+    pub fn account(&self, key: &str) -> Option<usize> {
+        self.accounts.get(key).copied()
+    }
+
     pub fn target<'m>(&self, reference: &'m Reference) -> Target<'m> {
         match &reference.state {
             AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => self

@@ -63,6 +63,22 @@ impl Rule for PrivateEndpoint {
             if connected {
                 continue;
             }
+            // A module that is not followed and is passed the account may create its endpoint.
+            for module in &cx.model.unfollowed_modules {
+                let passed = module
+                    .receives
+                    .iter()
+                    .any(|key| cx.links.account(key) == Some(index));
+                if passed {
+                    possible.push((
+                        module.declared.header.clone(),
+                        format!(
+                            "`{}` is passed this account and may create its private endpoint, but {}",
+                            module.declared.address, module.reason
+                        ),
+                    ));
+                }
+            }
             let header = account.declared.header.clone();
             if let Some((span, reason)) = possible.first() {
                 let message = format!(

@@ -494,6 +494,7 @@ impl<'a> Template<'a> {
                     declared,
                     reason: format!("its linked template {source} is not fetched"),
                     source,
+                    receives: Vec::new(),
                 });
                 return;
             }

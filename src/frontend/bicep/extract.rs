@@ -338,10 +338,15 @@ fn evaluate_module<'a>(
                 ));
             }
             None => {
+                let receives = body
+                    .property("params")
+                    .map(|params| eval.eval(&params.value).value.resource_keys())
+                    .unwrap_or_default();
                 model.unfollowed_modules.push(UnfollowedModule {
                     declared,
                     reason: format!("`{source}` is a registry module, which is not downloaded"),
                     source,
+                    receives,
                 });
                 return None;
             }
@@ -356,6 +361,7 @@ fn evaluate_module<'a>(
             declared,
             reason: format!("`{source}` cannot be read"),
             source,
+            receives: Vec::new(),
         });
         return None;
     };
@@ -364,6 +370,7 @@ fn evaluate_module<'a>(
             declared,
             reason: "modules nest too deep (or call each other in a cycle)".into(),
             source,
+            receives: Vec::new(),
         });
         return None;
     }

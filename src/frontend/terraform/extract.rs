@@ -76,10 +76,17 @@ pub fn extract(configuration: &Configuration<'_>) -> Model {
             };
             match configuration.child(i, call.name) {
                 Some(Child::NotFollowed(reason)) => {
+                    let receives = call
+                        .block
+                        .body
+                        .attributes()
+                        .flat_map(|attribute| eval.eval(&attribute.value).value.resource_keys())
+                        .collect();
                     instance_model.unfollowed_modules.push(UnfollowedModule {
                         declared: declared(Existence::Always),
                         source: call.source.clone().unwrap_or_default(),
                         reason: reason.clone(),
+                        receives,
                     });
                 }
                 Some(Child::Registry(module)) => {
@@ -743,6 +750,12 @@ impl Converter<'_> {
                     None => Node::value(Value::Null, span),
                 }
             }
+            // `{ for k, v in { ... } : k => v if v != null }` (the Azure Verified Modules' way
+            // to leave unset properties out of an azapi body) is its object: a null entry
+            // already counts as not set.
+            Expression::ForExpr(for_expr) if drops_nulls(for_expr) => {
+                self.expr(&for_expr.intro.collection_expr, span)
+            }
             Expression::Object(object) => {
                 let mut entries = Vec::new();
                 for (key, value) in object.iter() {
@@ -801,6 +814,25 @@ impl Converter<'_> {
             }
         }
     }
+}
+
+/// Whether a `for` expression is `{ for k, v in { ... } : k => v if v != null }`.
+fn drops_nulls(for_expr: &hcl_edit::expr::ForExpr) -> bool {
+    let intro = &for_expr.intro;
+    let is_var = |expr: Option<&Expression>, name: Option<&str>| matches!((expr, name), (Some(Expression::Variable(v)), Some(n)) if v.as_str() == n);
+    let key = intro.key_var.as_ref().map(|k| k.as_str());
+    let value = Some(intro.value_var.as_str());
+    let not_null = for_expr.cond.as_ref().is_some_and(|cond| {
+        matches!(&cond.expr, Expression::BinaryOp(op)
+            if *op.operator.value() == hcl_edit::expr::BinaryOperator::NotEq
+                && is_var(Some(&op.lhs_expr), value)
+                && matches!(op.rhs_expr, Expression::Null(_)))
+    });
+    matches!(intro.collection_expr, Expression::Object(_))
+        && !for_expr.grouping
+        && is_var(for_expr.key_expr.as_ref(), key)
+        && is_var(Some(&for_expr.value_expr), value)
+        && not_null
 }
 
 /// The literal text of a template before its first interpolation.
