@@ -2,7 +2,7 @@
 //! module. Those are linted through their callers, with the values the callers pass, and not a
 //! second time on their own with unresolved inputs.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -38,6 +38,13 @@ pub fn called_modules(store: &SourceStore<'_>) -> CalledModules {
         .collect();
     let started = std::time::Instant::now();
     let graphs = [Language::Terraform, Language::Bicep].map(|language| {
+        if !edges.iter().any(|(l, _, _)| *l == language) {
+            return CallGraph {
+                language,
+                nodes: BTreeSet::new(),
+                calls: BTreeMap::new(),
+            };
+        }
         let nodes: BTreeSet<PathBuf> = discovered
             .files
             .iter()
@@ -111,7 +118,16 @@ fn calls_of(store: &SourceStore<'_>, id: FileId) -> Vec<(Language, PathBuf, Path
 fn count_uses(store: &SourceStore<'_>, called: &CalledModules, graphs: &[CallGraph]) {
     let discovered = store.discovered();
     let mut uses = vec![0u32; discovered.files.len()];
-    let mut ids_of_node: BTreeMap<(Language, &Path), Vec<FileId>> = BTreeMap::new();
+    for id in discovered.scopes.iter().flat_map(|scope| &scope.files) {
+        uses[id.0 as usize] += 1;
+    }
+    if graphs.iter().all(|graph| graph.calls.is_empty()) {
+        for (i, uses) in uses.into_iter().enumerate() {
+            store.expect_uses(FileId(i as u32), uses);
+        }
+        return;
+    }
+    let mut ids_of_node: HashMap<(Language, &Path), Vec<FileId>> = HashMap::new();
     for (i, file) in discovered.files.iter().enumerate() {
         if let Some(language) = Language::of_node(file) {
             ids_of_node
@@ -121,9 +137,6 @@ fn count_uses(store: &SourceStore<'_>, called: &CalledModules, graphs: &[CallGra
         }
     }
     for scope in &discovered.scopes {
-        for id in &scope.files {
-            uses[id.0 as usize] += 1;
-        }
         let dir = lexical_normalize(&scope.dir);
         for graph in graphs {
             let language = graph.language;
@@ -189,7 +202,7 @@ fn may_declare_modules(text: &str) -> bool {
 
 /// The two languages whose files call local modules. A Terraform module is a directory of
 /// `.tf` files; a Bicep module is one `.bicep` template.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Language {
     Terraform,
     Bicep,
