@@ -25,16 +25,7 @@ pub fn call(name: &str, values: &[Value]) -> Option<Value> {
     };
     Some(match name.as_str() {
         "concat" => match values.first() {
-            Some(Value::List(_)) => {
-                let mut items = Vec::new();
-                for value in values {
-                    let Value::List(list) = value else {
-                        return None;
-                    };
-                    items.extend(list.iter().cloned());
-                }
-                Value::List(items)
-            }
+            Some(Value::List(_)) => joined_lists(values)?,
             _ => Value::String(strings()?.concat()),
         },
         "format" => {
@@ -178,16 +169,7 @@ pub fn call(name: &str, values: &[Value]) -> Option<Value> {
             _ => return None,
         },
         "flatten" => match values.first()? {
-            Value::List(lists) => {
-                let mut items = Vec::new();
-                for list in lists {
-                    let Value::List(list) = list else {
-                        return None;
-                    };
-                    items.extend(list.iter().cloned());
-                }
-                Value::List(items)
-            }
+            Value::List(lists) => joined_lists(lists)?,
             _ => return None,
         },
         "take" | "skip" => {
@@ -227,6 +209,18 @@ pub fn call(name: &str, values: &[Value]) -> Option<Value> {
         },
         _ => return None,
     })
+}
+
+/// The items of lists, one after the other; `None` when one is not a list.
+fn joined_lists(lists: &[Value]) -> Option<Value> {
+    let mut items = Vec::new();
+    for list in lists {
+        let Value::List(list) = list else {
+            return None;
+        };
+        items.extend(list.iter().cloned());
+    }
+    Some(Value::List(items))
 }
 
 /// ARM's `equals` compares strings case-sensitively, but a number equals its text.

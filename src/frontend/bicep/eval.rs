@@ -167,14 +167,9 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn eval(&self, expr: &Expr) -> Evaluated {
-        let mut via = None;
-        let value = self.eval_in(expr, self.file, &mut via);
-        let caller_default = self.caller_default.take();
-        Evaluated {
-            value,
-            via,
-            caller_default,
-        }
+        let mut evaluated = self.eval_partial(expr);
+        evaluated.value = evaluated.value.demote();
+        evaluated
     }
 
     /// [`Evaluator::eval`] keeping what is known of a value known in part: for properties a

@@ -90,14 +90,9 @@ impl<'m> Evaluator<'m> {
     }
 
     pub fn eval(&self, expr: &Expression) -> Evaluated {
-        let mut via = None;
-        let value = self.eval_inner(expr, &mut via).settle();
-        let caller_default = self.caller_default.take();
-        Evaluated {
-            value,
-            via,
-            caller_default,
-        }
+        let mut evaluated = self.eval_partial(expr);
+        evaluated.value = evaluated.value.demote();
+        evaluated
     }
 
     /// [`Evaluator::eval`] keeping what is known of a value known in part: for attributes a rule
