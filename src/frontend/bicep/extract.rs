@@ -398,10 +398,28 @@ fn evaluate_module<'a>(
         callers: std::iter::once(template.id)
             .chain(call.callers.iter().copied())
             .collect(),
-        location: call.location.clone(),
+        location: scope_location(&eval, body).or_else(|| call.location.clone()),
     };
     let outputs = evaluate(files, callee, params, &call, model);
     Some(Value::Object([("outputs".to_string(), outputs)].into()))
+}
+
+/// `scope: rg`, a resource group declared in the calling template: its location is what
+/// `resourceGroup().location` is inside the module.
+fn scope_location(eval: &Evaluator<'_>, body: &Expr) -> Option<String> {
+    let ExprKind::Ident(symbol) = &body.property("scope")?.value.kind else {
+        return None;
+    };
+    let (_, Some(group), Some(type_name)) = eval.symbols.resources.get(symbol.as_str())? else {
+        return None;
+    };
+    if !type_name.eq_ignore_ascii_case("Microsoft.Resources/resourceGroups") {
+        return None;
+    }
+    match eval.eval(&group.property("location")?.value).value {
+        Value::String(location) => Some(crate::model::normalize_region(&location)),
+        _ => None,
+    }
 }
 
 fn combine(outer: &Existence, inner: Existence) -> Existence {
