@@ -240,6 +240,20 @@ fn items(list: Option<&Expr>) -> impl Iterator<Item = &Expr> {
     })
 }
 
+/// Whether an account's `kind` serves Azure OpenAI, or is not known.
+fn serves_openai(resource: &super::syntax::Resource) -> bool {
+    let kind = resource
+        .value
+        .declaration_body()
+        .and_then(|body| body.property("kind"))
+        .and_then(|kind| kind.value.as_literal_str());
+    kind.is_none_or(|kind| {
+        azure::ACCOUNT_KINDS
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(&kind))
+    })
+}
+
 struct Finder<'t, 'a> {
     template: &'t Template<'a>,
 }
@@ -312,7 +326,8 @@ impl Finder<'_, '_> {
         found
     }
 
-    /// Whether a symbol is a Cognitive Services account resource of the template.
+    /// Whether a symbol is a Cognitive Services account resource of the template whose keys are
+    /// Azure OpenAI keys: its `kind` is OpenAI or AIServices, or not a literal (then it may be).
     fn is_account(&self, symbol: &str) -> bool {
         self.template
             .program
@@ -326,6 +341,7 @@ impl Finder<'_, '_> {
                                 .next()
                                 .is_some_and(|t| t.eq_ignore_ascii_case(azure::ACCOUNT_TYPE))
                         })
+                        && serves_openai(resource)
                 }
                 _ => false,
             })

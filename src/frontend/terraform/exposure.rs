@@ -254,7 +254,9 @@ impl Visit for Finder<'_> {
                 .collect();
             match (root.as_str(), names.as_slice()) {
                 (type_name, [name, attr, ..])
-                    if ACCOUNT_TYPES.contains(&type_name) && KEY_ATTRIBUTES.contains(attr) =>
+                    if ACCOUNT_TYPES.contains(&type_name)
+                        && KEY_ATTRIBUTES.contains(attr)
+                        && self.serves_openai(type_name, name) =>
                 {
                     self.found = Some((format!("{type_name}.{name}.{attr}"), self.path.clone()));
                     return;
@@ -291,6 +293,25 @@ impl Visit for Finder<'_> {
 }
 
 impl Finder<'_> {
+    /// Whether an account's keys are Azure OpenAI keys (this rule's business): its `kind` is
+    /// OpenAI or AIServices, or not written as a literal (then it may be).
+    fn serves_openai(&self, type_name: &str, name: &str) -> bool {
+        let Some(resource) = self.index.resource(&format!("{type_name}.{name}")) else {
+            return true;
+        };
+        match resource
+            .block
+            .body
+            .get_attribute("kind")
+            .map(|kind| &kind.value)
+        {
+            Some(Expression::String(kind)) => crate::frontend::azure::ACCOUNT_KINDS
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(kind.value())),
+            _ => true,
+        }
+    }
+
     /// An `azapi_resource_action` (resource or `data`) that calls `listKeys` on an account: its
     /// `output` holds keys (`sensitive_output` does not expose them).
     fn lists_keys(&self, name: &str, data: bool) -> bool {
