@@ -342,7 +342,7 @@ impl<'m> Evaluator<'m> {
             // The first argument that is neither null nor an empty string, whatever the later
             // ones are; a non-empty string known in part counts.
             "coalesce" => {
-                for arg in &args {
+                for (i, arg) in args.iter().enumerate() {
                     match self.eval_raw(arg, via) {
                         Value::Null => continue,
                         Value::String(s) if s.is_empty() => continue,
@@ -353,7 +353,18 @@ impl<'m> Evaluator<'m> {
                         | Value::Unknown(_)
                         | Value::Error(_)
                         | Value::ResourceAttr { .. }) => {
-                            return functions::call(name, vec![unknown.demote()]);
+                            let unknown = functions::call(name, vec![unknown.demote()]);
+                            // It is returned only when it is a non-empty string itself;
+                            // otherwise a later non-empty string is.
+                            let fallback = args[i + 1..]
+                                .iter()
+                                .any(|arg| self.eval_raw(arg, &mut None).is_non_empty_string());
+                            return match unknown {
+                                Value::Unknown(reason) if fallback => {
+                                    Value::partial(reason, crate::frontend::value::Known::NonEmpty)
+                                }
+                                other => other,
+                            };
                         }
                         known => return known,
                     }
