@@ -415,6 +415,14 @@ mod tests {
     }
 
     #[test]
+    fn a_conditional_parameter_object_is_its_conditional_value() {
+        let text = "if(equals(parameters('name'), 'oai'), createObject('value', 'a'), createObject('value', 'b'))";
+        let unwrapped = value_of_parameter_object(&parse(text).unwrap()).unwrap();
+        assert_eq!(eval(&unwrapped, &Params, text), Value::String("a".into()));
+        assert!(value_of_parameter_object(&parse("createObject('value', 'a')").unwrap()).is_none());
+    }
+
+    #[test]
     fn evaluates_the_common_functions() {
         assert_eq!(
             run("[concat(parameters('name'), '-pe')]"),

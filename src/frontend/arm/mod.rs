@@ -586,7 +586,9 @@ impl<'a> Template<'a> {
         let unwrapped = expr::value_of_parameter_object(&parsed);
         match expr::eval_partial(unwrapped.as_ref().unwrap_or(&parsed), self, inner) {
             Value::Object(mut map) if unwrapped.is_none() => {
-                Some(map.remove("value").unwrap_or(Value::Null))
+                Some(map.remove("value").unwrap_or_else(|| {
+                    Value::Unknown(format!("is passed without a `value` in `{inner}`"))
+                }))
             }
             value if unwrapped.is_some() => Some(value),
             other => Some(Value::Unknown(format!(
