@@ -54,6 +54,8 @@ fn the_linter_reaches_the_verdicts_a_reader_reaches_on_real_repositories() {
     let oracle: Value = serde_json::from_str(&text).expect("valid JSON");
     let mut differences = Vec::new();
     let mut checked = 0;
+    // (reader, linter) for every verdict, gaps included: agreement, recall and precision.
+    let mut pairs: Vec<(String, String)> = Vec::new();
     for deployment in oracle["deployments"].as_array().expect("deployments") {
         let target = deployment["target"].as_str().expect("target");
         let found = outcomes(Path::new(target));
@@ -74,6 +76,7 @@ fn the_linter_reaches_the_verdicts_a_reader_reaches_on_real_repositories() {
                 let key = (reported_on.to_string(), rule.clone());
                 let actual = found.get(&key).map_or("pass", String::as_str);
                 checked += 1;
+                pairs.push((expected.to_string(), actual.to_string()));
                 if actual != expected {
                     differences.push(format!(
                         "{target} {resource} {rule}: reader {expected}, linter {actual} ({reason})"
@@ -93,6 +96,8 @@ fn the_linter_reaches_the_verdicts_a_reader_reaches_on_real_repositories() {
         let found = outcomes(Path::new(target));
         let actual = found.get(&key).map_or("pass", String::as_str);
         let recorded = gap["linter"].as_str().expect("linter");
+        let reader = gap["reader"].as_str().unwrap_or_default();
+        pairs.push((reader.to_string(), actual.to_string()));
         if actual != recorded {
             differences.push(format!(
                 "{target} {} {}: the gap changed (linter {actual}, recorded {recorded}; reader {}): move it to the deployments if it is closed",
@@ -103,6 +108,16 @@ fn the_linter_reaches_the_verdicts_a_reader_reaches_on_real_repositories() {
         }
     }
     assert!(checked > 0, "no verdicts");
+    let count = |f: &dyn Fn(&(String, String)) -> bool| pairs.iter().filter(|p| f(p)).count();
+    let both = count(&|(r, l)| r == "fail" && l == "fail");
+    eprintln!(
+        "{} verdicts: {} agree; reader fails {}, linter fails {}, both {}",
+        pairs.len(),
+        count(&|(r, l)| r == l),
+        count(&|(r, _)| r == "fail"),
+        count(&|(_, l)| l == "fail"),
+        both
+    );
     assert!(
         differences.is_empty(),
         "{} of {checked} verdicts differ:\n{}",
