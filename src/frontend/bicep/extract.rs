@@ -79,48 +79,15 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
         {
             continue;
         }
-        // With several parameter files for one template, the first (by path) is used.
-        let params_file = files.iter().find(|file| {
-            file.is_params() && file.using_target().as_deref() == Some(target.as_path())
-        });
-        let json_params = match params_file {
-            Some(_) => None,
-            None => arm::parameters_for(inputs.json_files, &template.path),
-        };
-        let mut params = declared_params(template);
-        if !is_root(template, params_file.is_some() || json_params.is_some()) {
-            for value in params.values_mut() {
-                match value {
-                    ParamValue::Expr(default) => *value = ParamValue::CallerSets(*default),
-                    ParamValue::Null(span) => *value = ParamValue::CallerSetsOrNull(span.clone()),
-                    _ => {}
-                }
-            }
-        }
-        if let Some(params_file) = params_file {
-            for statement in &params_file.program.statements {
-                if let StatementKind::Param {
-                    name,
-                    default: Some(value),
-                    ..
-                } = &statement.kind
-                {
-                    params.insert(
-                        name.as_str(),
-                        ParamValue::Expr(Located {
-                            expr: value,
-                            file: params_file.id,
-                        }),
-                    );
-                }
-            }
-        }
-        for (name, (value, span)) in json_params.into_iter().flatten() {
-            if let Some((&declared, _)) = params.get_key_value(name.as_str()) {
-                let value = arm::as_declared_type(value, param_type(template, declared));
-                params.insert(declared, ParamValue::Passed(value, Some(span)));
-            }
-        }
+        // Each parameters file that `using`s the template is a deployment of its own: reported
+        // once when they agree, per file (`account[prod.bicepparam]`) when a check tells them
+        // apart.
+        let params_files: Vec<&BicepFile> = files
+            .iter()
+            .filter(|file| {
+                file.is_params() && file.using_target().as_deref() == Some(target.as_path())
+            })
+            .collect();
         let call = Call {
             prefix: String::new(),
             existence: Existence::Always,
@@ -128,9 +95,76 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
             callers: Vec::new(),
             location: inputs.location.map(str::to_string),
         };
-        evaluate(files, template, params, &call, &mut model);
+        if params_files.len() <= 1 {
+            let params = deployment_params(template, params_files.first().copied(), inputs);
+            evaluate(files, template, params, &call, &mut model);
+            continue;
+        }
+        let deployments = params_files
+            .iter()
+            .map(|params_file| {
+                let mut deployment = Model::default();
+                let params = deployment_params(template, Some(params_file), inputs);
+                evaluate(files, template, params, &call, &mut deployment);
+                let name = params_file
+                    .path
+                    .file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                (format!("[{name}]"), deployment)
+            })
+            .collect();
+        model.extend(Model::from_instances(deployments));
     }
     model
+}
+
+/// A template's params for one deployment: its `.bicepparam` file's values, else those of its
+/// parameters JSON, over its defaults (which only a root template's deployment takes as given).
+fn deployment_params<'a>(
+    template: &'a BicepFile,
+    params_file: Option<&'a BicepFile>,
+    inputs: &Inputs<'a>,
+) -> HashMap<&'a str, ParamValue<'a>> {
+    let json_params = match params_file {
+        Some(_) => None,
+        None => arm::parameters_for(inputs.json_files, &template.path),
+    };
+    let mut params = declared_params(template);
+    if !is_root(template, params_file.is_some() || json_params.is_some()) {
+        for value in params.values_mut() {
+            match value {
+                ParamValue::Expr(default) => *value = ParamValue::CallerSets(*default),
+                ParamValue::Null(span) => *value = ParamValue::CallerSetsOrNull(span.clone()),
+                _ => {}
+            }
+        }
+    }
+    if let Some(params_file) = params_file {
+        for statement in &params_file.program.statements {
+            if let StatementKind::Param {
+                name,
+                default: Some(value),
+                ..
+            } = &statement.kind
+            {
+                params.insert(
+                    name.as_str(),
+                    ParamValue::Expr(Located {
+                        expr: value,
+                        file: params_file.id,
+                    }),
+                );
+            }
+        }
+    }
+    for (name, (value, span)) in json_params.into_iter().flatten() {
+        if let Some((&declared, _)) = params.get_key_value(name.as_str()) {
+            let value = arm::as_declared_type(value, param_type(template, declared));
+            params.insert(declared, ParamValue::Passed(value, Some(span)));
+        }
+    }
+    params
 }
 
 /// A template deployed on its own: `main.bicep`, one that declares its `targetScope`, or one a
