@@ -72,13 +72,6 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
         .filter(|file| !file.is_params() && !file.module_only)
     {
         let target = lexical_normalize(&template.path);
-        if called.contains(&target)
-            || inputs
-                .called_elsewhere
-                .is_some_and(|called| called.contains(&target))
-        {
-            continue;
-        }
         // Each parameters file that `using`s the template is a deployment of its own: reported
         // once when they agree, per file (`account[prod.bicepparam]`) when a check tells them
         // apart.
@@ -88,6 +81,17 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
                 file.is_params() && file.using_target().as_deref() == Some(target.as_path())
             })
             .collect();
+        // A template another one calls is checked through its callers; with a parameters file
+        // of its own (a test harness calling `main.bicep`), it is also that deployment.
+        let is_called = called.contains(&target)
+            || inputs
+                .called_elsewhere
+                .is_some_and(|called| called.contains(&target));
+        let own_params = !params_files.is_empty()
+            || arm::parameters_for(inputs.json_files, &template.path).is_some();
+        if is_called && !own_params {
+            continue;
+        }
         let call = Call {
             prefix: String::new(),
             existence: Existence::Always,
