@@ -21,14 +21,13 @@ pub struct Template<'a> {
     pub prefix: &'a str,
 }
 
-/// Adds the key exposures of one template to `model`. `callee` gives the program a module
-/// statement calls (to read which of its params are secure), when it is a local template.
-pub fn find<'a>(
-    template: &Template<'a>,
-    callee: impl Fn(&Statement) -> Option<&'a Program>,
-    model: &mut Model,
-) {
-    let finder = Finder { template };
+/// The template a module statement calls, when it is a local one: its file and program.
+pub type Callee<'c, 'a> = &'c dyn Fn(&Statement) -> Option<(FileId, &'a Program)>;
+
+/// Adds the key exposures of one template to `model`. `callee` gives the template a module
+/// statement calls (to read which of its params are secure, and which outputs carry a key).
+pub fn find<'a>(template: &Template<'a>, callee: Callee<'_, 'a>, model: &mut Model) {
+    let finder = Finder { template, callee };
     let mut report = |statement: &Statement,
                       address: String,
                       at: &Expr,
@@ -76,7 +75,7 @@ pub fn find<'a>(
                 }
             }
             StatementKind::Module { name, value, .. } => {
-                let Some(program) = callee(statement) else {
+                let Some((_, program)) = callee(statement) else {
                     continue;
                 };
                 let Some(params) = value.declaration_body().and_then(|b| b.property("params"))
@@ -256,9 +255,64 @@ fn serves_openai(resource: &super::syntax::Resource) -> bool {
 
 struct Finder<'t, 'a> {
     template: &'t Template<'a>,
+    callee: Callee<'t, 'a>,
 }
 
 impl Finder<'_, '_> {
+    /// `m.outputs.x` of a local module whose output `x` carries a key: the key, through it.
+    fn module_output(
+        &self,
+        expr: &Expr,
+        path: &mut Vec<(String, Span)>,
+    ) -> Option<(String, Vec<(String, Span)>)> {
+        let ExprKind::Member {
+            base, name: output, ..
+        } = &expr.kind
+        else {
+            return None;
+        };
+        let ExprKind::Member {
+            base: module,
+            name: outputs,
+            ..
+        } = &base.kind
+        else {
+            return None;
+        };
+        let ExprKind::Ident(module) = &module.kind else {
+            return None;
+        };
+        if outputs != "outputs" || path.len() >= MAX_DEPTH {
+            return None;
+        }
+        let statement =
+            self.template.program.statements.iter().find(
+                |s| matches!(&s.kind, StatementKind::Module { name, .. } if name == module),
+            )?;
+        let (file, program) = (self.callee)(statement)?;
+        let value = program.statements.iter().find_map(|s| match &s.kind {
+            StatementKind::Output { name, value } if name == output => Some(value),
+            _ => None,
+        })?;
+        let callee = Template {
+            file,
+            program,
+            prefix: "",
+        };
+        // One module deep: the callee's own modules are not followed from here.
+        let inner = Finder {
+            template: &callee,
+            callee: &|_| None,
+        };
+        path.push((
+            format!("{module}.outputs.{output}"),
+            Span::new(self.template.file, expr.span.clone()),
+        ));
+        let found = inner.key_in(value, path);
+        path.pop();
+        found
+    }
+
     /// A key read in `expr`: its source as written and the variables it went through.
     fn key_in(
         &self,
@@ -294,6 +348,11 @@ impl Finder<'_, '_> {
                     .find_map(|e| self.key_in(e, path))
             }
             ExprKind::Ident(name) => self.follow_var(name, path),
+            ExprKind::Member { .. } => self.module_output(expr, path).or_else(|| {
+                children(expr)
+                    .into_iter()
+                    .find_map(|e| self.key_in(e, path))
+            }),
             _ => children(expr)
                 .into_iter()
                 .find_map(|e| self.key_in(e, path)),

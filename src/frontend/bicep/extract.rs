@@ -307,14 +307,14 @@ fn evaluate<'a>(
         files
             .iter()
             .find(|f| !f.is_params() && lexical_normalize(&f.path) == target)
-            .map(|f| f.program.as_ref())
+            .map(|f| (f.id, f.program.as_ref()))
     };
     let exposing = super::exposure::Template {
         file: template.id,
         program: &template.program,
         prefix: &call.prefix,
     };
-    super::exposure::find(&exposing, callee, model);
+    super::exposure::find(&exposing, &callee, model);
     let outputs = template
         .program
         .statements
