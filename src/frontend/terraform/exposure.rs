@@ -30,13 +30,27 @@ const MAX_DEPTH: usize = 8;
 pub fn find(configuration: &Configuration<'_>, instance: usize, model: &mut Model) {
     let this = &configuration.instances[instance];
     let index = &this.index;
-    // Keys are read where an account (or a listKeys action) is declared; a key passed in from
-    // the caller is reported where the caller reads it.
-    if !index.declares_any(&KEY_SOURCE_TYPES) {
+    // Keys are read where an account (or a listKeys action) is declared, or come out of a
+    // followed module as an output; a key passed in from the caller is reported where the
+    // caller reads it.
+    let children = || {
+        index.calls().iter().any(|call| {
+            matches!(
+                configuration.child(instance, call.name),
+                Some(Child::Local(_))
+            )
+        })
+    };
+    if !index.declares_any(&KEY_SOURCE_TYPES) && !children() {
         return;
     }
     let prefix = &this.prefix;
-    let mut sinks = Sinks { index, model };
+    let mut sinks = Sinks {
+        configuration,
+        instance,
+        index,
+        model,
+    };
     for output in index.output_blocks() {
         if is_sensitive(&output.block.body) {
             continue;
@@ -144,6 +158,8 @@ fn literal(body: &Body, name: &str) -> String {
 }
 
 struct Sinks<'a, 'm> {
+    configuration: &'a Configuration<'a>,
+    instance: usize,
     index: &'a ModuleIndex<'a>,
     model: &'m mut Model,
 }
@@ -200,6 +216,8 @@ impl Sinks<'_, '_> {
         sink: &str,
     ) {
         let mut finder = Finder {
+            configuration: self.configuration,
+            instance: self.instance,
             index: self.index,
             path: Vec::new(),
             found: None,
@@ -225,6 +243,9 @@ impl Sinks<'_, '_> {
 
 /// Looks for a key read in an expression, following `local` values.
 struct Finder<'a> {
+    configuration: &'a Configuration<'a>,
+    /// The module instance whose expressions are visited, with its index.
+    instance: usize,
     index: &'a ModuleIndex<'a>,
     path: Vec<(String, Span)>,
     found: Option<(String, Vec<(String, Span)>)>,
@@ -285,6 +306,7 @@ impl Visit for Finder<'_> {
                     return;
                 }
                 ("local", [name, ..]) => self.follow_local(name),
+                ("module", [name, output, ..]) => self.follow_output(name, output),
                 _ => {}
             }
         }
@@ -337,6 +359,33 @@ impl Finder<'_> {
                 "{}@",
                 crate::frontend::azure::ACCOUNT_TYPE.to_ascii_lowercase()
             ))
+    }
+
+    /// `module.<name>.<output>` of a followed module: the output's value, in that module.
+    fn follow_output(&mut self, name: &str, output: &str) {
+        let step = format!("module.{name}.{output}");
+        if self.depth >= MAX_DEPTH || self.path.iter().any(|(seen, _)| *seen == step) {
+            return;
+        }
+        let Some(Child::Local(child)) = self.configuration.child(self.instance, name) else {
+            return;
+        };
+        let child = *child;
+        let index = &self.configuration.instances[child].index;
+        let Some((file, attribute)) = index.output(output) else {
+            return;
+        };
+        let span = attribute
+            .span()
+            .map_or_else(|| Span::new(file, 0..0), |range| Span::new(file, range));
+        let (outer_instance, outer_index) = (self.instance, self.index);
+        (self.instance, self.index) = (child, index);
+        self.path.push((step, span));
+        self.depth += 1;
+        self.visit_expr(&attribute.value);
+        self.depth -= 1;
+        self.path.pop();
+        (self.instance, self.index) = (outer_instance, outer_index);
     }
 
     fn follow_local(&mut self, name: &str) {
