@@ -422,28 +422,13 @@ fn load_file(
     };
     let parsed = parse_file(file, id, &loaded)?;
     let mut source = SourceFile::new(id, loaded.text);
-    match &parsed {
-        // Only files that mention a directive are lexed for comments.
-        Ok(Parsed::Terraform(parsed))
-            if parsed.role == terraform::FileRole::Config
-                && suppress::may_contain_directives(&source.text) =>
-        {
-            let comments = terraform::comments(&source.text);
-            source.read_directives(&comments, catalog);
-        }
-        Ok(Parsed::Bicep(parsed)) => source.read_directives(&parsed.program.comments, catalog),
-        _ => {}
+    // Value files (`.tfvars`) hold no resources to suppress findings on.
+    let values_file =
+        matches!(&parsed, Ok(Parsed::Terraform(p)) if p.role != terraform::FileRole::Config);
+    if let (Some(Ok(syntax)), false) = (&loaded.syntax, values_file) {
+        source.read_directives_of(syntax, catalog);
     }
-    let parsed = parsed.map_err(|SyntaxError { offset, message }| {
-        let position = source.line_col(offset);
-        FileError {
-            file: file.display.clone(),
-            line: position.line,
-            column: position.column,
-            message: capped_message(format!("syntax error: {message}")),
-            offset: Some(offset),
-        }
-    });
+    let parsed = parsed.map_err(|error| source.syntax_error(&file.display, &error));
     Some((source, parsed))
 }
 

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::discover::Discovered;
-use crate::finding::Location;
+use crate::finding::{FileError, Location, capped_message};
 use crate::frontend::{FileKind, SyntaxError, bicep, terraform};
 use crate::policy::Catalog;
 use crate::source::{FileId, LineIndex, Span, lexical_normalize};
@@ -253,6 +253,31 @@ impl SourceFile {
             if let Some(directive) = suppress::parse(comment, range.clone(), line, catalog) {
                 self.directives.push(directive);
             }
+        }
+    }
+
+    /// Reads the suppression directives of this file, parsed: a Terraform file is lexed for
+    /// comments only when it mentions a directive.
+    pub fn read_directives_of(&mut self, syntax: &Syntax, catalog: &'static Catalog) {
+        match syntax {
+            Syntax::Terraform(_) if suppress::may_contain_directives(&self.text) => {
+                let comments = terraform::comments(&self.text);
+                self.read_directives(&comments, catalog);
+            }
+            Syntax::Terraform(_) => {}
+            Syntax::Bicep(program) => self.read_directives(&program.comments, catalog),
+        }
+    }
+
+    /// This file's syntax error as reported, under its displayed path.
+    pub fn syntax_error(&self, display: &Arc<str>, error: &SyntaxError) -> FileError {
+        let position = self.line_col(error.offset);
+        FileError {
+            file: display.clone(),
+            line: position.line,
+            column: position.column,
+            message: capped_message(format!("syntax error: {}", error.message)),
+            offset: Some(error.offset),
         }
     }
 

@@ -9,12 +9,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::discover::DiscoveredFile;
-use crate::finding::{FileError, capped_message};
+use crate::finding::FileError;
 use crate::frontend::{FileKind, SyntaxError, bicep, terraform};
 use crate::policy::catalog;
 use crate::source::{FileId, display_path, lexical_normalize};
 use crate::source_store::{self, Loaded, SourceFile, SourceStore, Syntax, read_source};
-use crate::suppress;
 
 #[derive(Debug, Default)]
 pub struct CalledModules {
@@ -121,12 +120,21 @@ fn count_uses(store: &SourceStore<'_>, called: &CalledModules, graphs: &[CallGra
     for id in discovered.scopes.iter().flat_map(|scope| &scope.files) {
         uses[id.0 as usize] += 1;
     }
-    if graphs.iter().all(|graph| graph.calls.is_empty()) {
-        for (i, uses) in uses.into_iter().enumerate() {
-            store.expect_uses(FileId(i as u32), uses);
-        }
-        return;
+    if graphs.iter().any(|graph| !graph.calls.is_empty()) {
+        add_module_uses(discovered, called, graphs, &mut uses);
     }
+    for (i, uses) in uses.into_iter().enumerate() {
+        store.expect_uses(FileId(i as u32), uses);
+    }
+}
+
+/// One use of each file of a module for every scope whose module calls lead to it.
+fn add_module_uses(
+    discovered: &crate::discover::Discovered,
+    called: &CalledModules,
+    graphs: &[CallGraph],
+    uses: &mut [u32],
+) {
     let mut ids_of_node: HashMap<(Language, &Path), Vec<FileId>> = HashMap::new();
     for (i, file) in discovered.files.iter().enumerate() {
         if let Some(language) = Language::of_node(file) {
@@ -169,9 +177,6 @@ fn count_uses(store: &SourceStore<'_>, called: &CalledModules, graphs: &[CallGra
                 }
             }
         }
-    }
-    for (i, uses) in uses.into_iter().enumerate() {
-        store.expect_uses(FileId(i as u32), uses);
     }
 }
 
@@ -328,22 +333,10 @@ impl<'a> ModuleFiles<'a> {
         let syntax = loaded.syntax?;
         let mut file = SourceFile::new(id, loaded.text);
         match &syntax {
-            Ok(Syntax::Terraform(_)) if suppress::may_contain_directives(&file.text) => {
-                let comments = terraform::comments(&file.text);
-                file.read_directives(&comments, catalog());
-            }
-            Ok(Syntax::Bicep(program)) => file.read_directives(&program.comments, catalog()),
-            Ok(_) => {}
+            Ok(syntax) => file.read_directives_of(syntax, catalog()),
             // Files of the scanned tree report their own syntax errors.
             Err(error) if id.0 as usize >= discovered.files.len() && target => {
-                let position = file.line_col(error.offset);
-                self.errors.push(FileError {
-                    file: display.clone(),
-                    line: position.line,
-                    column: position.column,
-                    message: capped_message(format!("syntax error: {}", error.message)),
-                    offset: Some(error.offset),
-                });
+                self.errors.push(file.syntax_error(&display, error));
             }
             Err(_) => {}
         }

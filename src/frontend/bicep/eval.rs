@@ -592,16 +592,10 @@ impl<'a> Evaluator<'a> {
             bindings.extend(index.map(|index| (index.to_string(), Value::Number(i as f64))));
             let inner = self.with_bindings(bindings);
             let keep = cond.map_or(Value::Bool(true), |cond| inner.eval_in(cond, file, via));
-            match keep {
-                Value::Bool(true) => out.push(inner.eval_in(body, file, via)),
-                Value::Bool(false) => {}
-                Value::Unknown(reason) => return Value::Unknown(reason),
-                other => {
-                    return Value::Unknown(format!(
-                        "filters with a condition that is {}",
-                        other.shown()
-                    ));
-                }
+            match kept(keep) {
+                Ok(true) => out.push(inner.eval_in(body, file, via)),
+                Ok(false) => {}
+                Err(unknown) => return unknown,
             }
             self.absorb(&inner);
         }
@@ -679,21 +673,15 @@ impl<'a> Evaluator<'a> {
             }
             ("filter", [_, f]) => {
                 let f = lambda(f)?;
-                let mut kept = Vec::new();
+                let mut chosen = Vec::new();
                 for (item, i) in indexed {
-                    match apply(&f, vec![item.clone(), i], via) {
-                        Value::Bool(true) => kept.push(item),
-                        Value::Bool(false) => {}
-                        Value::Unknown(reason) => return Some(Value::Unknown(reason)),
-                        other => {
-                            return Some(Value::Unknown(format!(
-                                "filters with a condition that is {}",
-                                other.shown()
-                            )));
-                        }
+                    match kept(apply(&f, vec![item.clone(), i], via)) {
+                        Ok(true) => chosen.push(item),
+                        Ok(false) => {}
+                        Err(unknown) => return Some(unknown),
                     }
                 }
-                Value::List(kept)
+                Value::List(chosen)
             }
             ("toObject", [_, key, rest @ ..]) if rest.len() <= 1 => {
                 let key = lambda(key)?;
@@ -877,6 +865,18 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+    }
+}
+
+/// Whether a filter keeps an element; the unknown when its condition is not a known bool.
+fn kept(condition: Value) -> Result<bool, Value> {
+    match condition {
+        Value::Bool(keep) => Ok(keep),
+        unknown @ Value::Unknown(_) => Err(unknown),
+        other => Err(Value::Unknown(format!(
+            "filters with a condition that is {}",
+            other.shown()
+        ))),
     }
 }
 

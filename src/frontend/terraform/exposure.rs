@@ -375,17 +375,27 @@ impl Finder<'_> {
         let Some((file, attribute)) = index.output(output) else {
             return;
         };
+        let (outer_instance, outer_index) = (self.instance, self.index);
+        (self.instance, self.index) = (child, index);
+        self.visit_step(step, file, attribute);
+        (self.instance, self.index) = (outer_instance, outer_index);
+    }
+
+    /// Visits the value of a name a key may go through, recording the step.
+    fn visit_step(
+        &mut self,
+        step: String,
+        file: FileId,
+        attribute: &hcl_edit::structure::Attribute,
+    ) {
         let span = attribute
             .span()
             .map_or_else(|| Span::new(file, 0..0), |range| Span::new(file, range));
-        let (outer_instance, outer_index) = (self.instance, self.index);
-        (self.instance, self.index) = (child, index);
         self.path.push((step, span));
         self.depth += 1;
         self.visit_expr(&attribute.value);
         self.depth -= 1;
         self.path.pop();
-        (self.instance, self.index) = (outer_instance, outer_index);
     }
 
     fn follow_local(&mut self, name: &str) {
@@ -396,13 +406,6 @@ impl Finder<'_> {
         let Some((file, attribute)) = self.index.local(name) else {
             return;
         };
-        let span = attribute
-            .span()
-            .map_or_else(|| Span::new(file, 0..0), |range| Span::new(file, range));
-        self.path.push((step, span));
-        self.depth += 1;
-        self.visit_expr(&attribute.value);
-        self.depth -= 1;
-        self.path.pop();
+        self.visit_step(step, file, attribute);
     }
 }
