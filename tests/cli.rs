@@ -816,3 +816,23 @@ fn bicep_loops_are_checked_per_element() {
         .collect();
     assert_eq!(aoai001, ["accounts"]);
 }
+
+/// Loops within loops over known lists multiply; past a budget per template, what they build
+/// is unknown, saying so, rather than evaluated for ever.
+#[test]
+fn nested_bicep_loops_past_the_element_budget_are_unknown() {
+    let template = "var cube = [for a in range(0, 256): [for b in range(0, 256): [for c in range(0, 256): c]]]\n\nresource openai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  location: 'swedencentral'\n  kind: 'OpenAI'\n  properties: {\n    publicNetworkAccess: cube[255][0][0] == 0 ? 'Enabled' : 'Disabled'\n  }\n}\n";
+    let dir = tree(&[("main.bicep", template)]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI001"])
+        .output()
+        .unwrap();
+    let findings = findings_of(&output);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["outcome"], "unknown");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("elements evaluated in one template"),
+        "{message}"
+    );
+}

@@ -58,6 +58,9 @@ pub struct Symbols<'a> {
     /// they rest on: a template refers to the same few names many times, from every element
     /// of its loops.
     pub named: RefCell<HashMap<String, Named>>,
+    /// Loop and lambda elements evaluated so far in this template: nested loops over known
+    /// lists multiply, and past [`MAX_TEMPLATE_ELEMENTS`] they are unknown.
+    pub elements_evaluated: Cell<usize>,
 }
 
 /// A param or var once evaluated (see [`Symbols::named`]).
@@ -83,6 +86,9 @@ impl<'a> Symbols<'a> {
 /// Most elements a `for` expression or lambda function is evaluated over; past it, the result
 /// is unknown.
 const MAX_ELEMENTS: usize = 256;
+
+/// Most loop and lambda elements evaluated in one template, all loops together.
+const MAX_TEMPLATE_ELEMENTS: usize = 100_000;
 
 pub struct Evaluator<'a> {
     pub file: FileId,
@@ -609,8 +615,17 @@ impl<'a> Evaluator<'a> {
         file: FileId,
         via: &mut Option<Span>,
     ) -> Result<Vec<Value>, Value> {
+        let evaluated = &self.symbols.elements_evaluated;
         match self.eval_in(expr, file, via) {
-            Value::List(items) if items.len() <= MAX_ELEMENTS => Ok(items),
+            Value::List(items) if evaluated.get() + items.len() > MAX_TEMPLATE_ELEMENTS => {
+                Err(Value::Unknown(format!(
+                    "loops within loops over more than the {MAX_TEMPLATE_ELEMENTS} elements evaluated in one template"
+                )))
+            }
+            Value::List(items) if items.len() <= MAX_ELEMENTS => {
+                evaluated.set(evaluated.get() + items.len());
+                Ok(items)
+            }
             Value::List(items) => Err(Value::Unknown(format!(
                 "loops over {} elements, more than the {MAX_ELEMENTS} evaluated",
                 items.len()

@@ -623,7 +623,8 @@ fn unwrap_declaration<'e>(
                 let mut next = Vec::new();
                 for instance in instances {
                     match instance.evaluator(eval).eval(iterable).value {
-                        Value::List(items) if items.len() <= MAX_INSTANCES => {
+                        // Nested loops multiply: the instances of all of them together.
+                        Value::List(items) if next.len() + items.len() <= MAX_INSTANCES => {
                             for (i, element) in items.into_iter().enumerate() {
                                 let mut each = instance.clone();
                                 each.suffix.push_str(&format!("[{i}]"));
