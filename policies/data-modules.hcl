@@ -130,3 +130,26 @@ registry_module "br/public:avm/res/cognitive-services/account" {
   diagnostic_log_default    = ["allLogs"]
   diagnostic_log_default_unless = "metricCategories"
 }
+
+# Registry modules that deploy a private endpoint. Each connection names the resource it
+# connects to (`target`) and the sub-resources it reaches (`group_ids`), read within each entry
+# of the `connection_lists` inputs, or from the module's own inputs when it has one connection.
+
+# main.bicep: the params mirror the resource's `properties`: each entry of either list is
+# `{ name, properties: { privateLinkServiceId, groupIds } }`.
+private_endpoint_module "br/public:avm/res/network/private-endpoint" {
+  language         = "bicep"
+  docs             = "https://github.com/Azure/bicep-registry-modules/tree/main/avm/res/network/private-endpoint"
+  connection_lists = ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"]
+  target           = "properties.privateLinkServiceId"
+  group_ids        = "properties.groupIds"
+}
+
+# main.tf: one `private_service_connection` from `private_connection_resource_id` and
+# `subresource_names`.
+private_endpoint_module "Azure/avm-res-network-privateendpoint/azurerm" {
+  language  = "terraform"
+  docs      = "https://registry.terraform.io/modules/Azure/avm-res-network-privateendpoint/azurerm/latest"
+  target    = "private_connection_resource_id"
+  group_ids = "subresource_names"
+}

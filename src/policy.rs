@@ -99,6 +99,41 @@ pub struct Role {
 #[serde(deny_unknown_fields)]
 pub struct RegistryModules {
     pub registry_module: BTreeMap<String, RegistryModule>,
+    #[serde(default)]
+    pub private_endpoint_module: BTreeMap<String, PrivateEndpointModule>,
+}
+
+/// What a registry module deploys, as far as aoai-lint maps it.
+#[derive(Debug, Clone, Copy)]
+pub enum RegistryMapping<'a> {
+    Account(&'a RegistryModule),
+    PrivateEndpoint(&'a PrivateEndpointModule),
+}
+
+impl RegistryMapping<'_> {
+    /// Outputs that are the deployed account's resource id.
+    pub fn id_outputs(&self) -> &[String] {
+        match self {
+            RegistryMapping::Account(module) => &module.id_outputs,
+            RegistryMapping::PrivateEndpoint(_) => &[],
+        }
+    }
+}
+
+/// How a registry module that deploys a private endpoint names what it connects to (see
+/// `policies/data-modules.hcl`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateEndpointModule {
+    pub language: ModuleLanguage,
+    pub docs: String,
+    /// Inputs that list connections; none when the module's inputs are one connection.
+    #[serde(default)]
+    pub connection_lists: Vec<String>,
+    /// The connected resource's id, within a connection.
+    pub target: String,
+    /// The sub-resources (group ids) reached, within a connection.
+    pub group_ids: String,
 }
 
 /// How a registry module's inputs map onto an account (see `policies/data-modules.hcl`).
@@ -280,7 +315,7 @@ impl Catalog {
         &self,
         language: ModuleLanguage,
         source: &str,
-    ) -> Option<&RegistryModule> {
+    ) -> Option<RegistryMapping<'_>> {
         let source = match language {
             ModuleLanguage::Terraform => source
                 .strip_prefix("registry.terraform.io/")
@@ -301,13 +336,20 @@ impl Catalog {
                 }
             }
         };
-        self.modules
+        let named = |name: &String| name.eq_ignore_ascii_case(&source);
+        let modules = &self.modules;
+        let account = modules
             .registry_module
             .iter()
-            .find(|(name, module)| {
-                module.language == language && name.eq_ignore_ascii_case(&source)
-            })
-            .map(|(_, module)| module)
+            .find(|(name, module)| module.language == language && named(name));
+        if let Some((_, module)) = account {
+            return Some(RegistryMapping::Account(module));
+        }
+        modules
+            .private_endpoint_module
+            .iter()
+            .find(|(name, module)| module.language == language && named(name))
+            .map(|(_, module)| RegistryMapping::PrivateEndpoint(module))
     }
 
     /// A role by name or GUID (also accepted inside a full role definition id).
@@ -362,6 +404,11 @@ mod tests {
         let mcr = "br:mcr.microsoft.com/bicep/avm/res/cognitive-services/account:0.7.0";
         assert!(catalog.registry_module(bicep, mcr).is_some());
         assert!(catalog.registry_module(tf, avm).is_none());
+        let endpoint = "br/public:avm/res/network/private-endpoint:0.11.0";
+        assert!(matches!(
+            catalog.registry_module(bicep, endpoint),
+            Some(RegistryMapping::PrivateEndpoint(_))
+        ));
     }
 
     #[test]

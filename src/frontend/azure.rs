@@ -233,13 +233,32 @@ pub fn private_endpoint(
     body: &str,
     declared: Declared,
 ) -> PrivateEndpoint {
+    let lists = [
+        format!("{body}properties.privateLinkServiceConnections"),
+        format!("{body}properties.manualPrivateLinkServiceConnections"),
+    ];
+    PrivateEndpoint {
+        declared,
+        connections: listed_connections(
+            reader,
+            &lists,
+            "properties.privateLinkServiceId",
+            "properties.groupIds",
+        ),
+    }
+}
+
+/// The private link connections listed by the inputs at `lists` (absent ones list none), each
+/// naming its resource at `target` and its group ids at `group_ids`.
+pub fn listed_connections(
+    reader: &BodyReader<'_>,
+    lists: &[String],
+    target: &str,
+    group_ids: &str,
+) -> Vec<PrivateLinkConnection> {
     let mut connections = Vec::new();
-    for list in [
-        "privateLinkServiceConnections",
-        "manualPrivateLinkServiceConnections",
-    ] {
-        let path = format!("{body}properties.{list}");
-        let items = match reader.root.find(&path) {
+    for path in lists {
+        let items = match reader.root.find(path) {
             Lookup::Missing => continue,
             Lookup::Found(node) => node.items().map_err(|reason| (reason, node.span.clone())),
             Lookup::Unresolved { reason, span } => Err((reason, span)),
@@ -252,27 +271,21 @@ pub fn private_endpoint(
                         header: item.span.clone(),
                     };
                     connections.push(PrivateLinkConnection {
-                        target: prefixed(
-                            &format!("{path}[]"),
-                            item_reader.reference("properties.privateLinkServiceId"),
-                        ),
+                        target: prefixed(&format!("{path}[]"), item_reader.reference(target)),
                         group_ids: prefixed(
                             &format!("{path}[]"),
-                            item_reader.string_list("properties.groupIds"),
+                            item_reader.string_list(group_ids),
                         ),
                     });
                 }
             }
             Err((reason, span)) => connections.push(PrivateLinkConnection {
                 target: Attr::unresolved(path.clone(), span.clone(), reason.clone()),
-                group_ids: Attr::unresolved(path, span, reason),
+                group_ids: Attr::unresolved(path.clone(), span, reason),
             }),
         }
     }
-    PrivateEndpoint {
-        declared,
-        connections,
-    }
+    connections
 }
 
 /// A role assignment; `scope` is where the language puts it (Bicep/ARM `scope`, azapi

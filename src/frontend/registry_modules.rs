@@ -1,20 +1,63 @@
-//! Registry modules that deploy an account (the Azure Verified Modules for Cognitive Services):
-//! not downloaded, but recognized by source and mapped onto the model from the inputs their
-//! caller writes, with the defaults in `policies/data-modules.hcl`. Shared by Terraform `module`
-//! blocks and Bicep `module` declarations.
+//! Registry modules that deploy an account (the Azure Verified Modules for Cognitive Services)
+//! or a private endpoint: not downloaded, but recognized by source and mapped onto the model
+//! from the inputs their caller writes, with the defaults in `policies/data-modules.hcl`. Shared
+//! by Terraform `module` blocks and Bicep `module` declarations.
 
+use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, map_attr, prefixed};
 use crate::frontend::value::Value;
 use crate::model::{
     AiAccount, Attr, Declared, DiagnosticSetting, Existence, Identity, Model, NetworkAcls,
     Outbound, PrivateEndpoint, PrivateLinkConnection, RoleAssignment,
 };
-use crate::policy::{AccessForm, RegistryModule};
+use crate::policy::{AccessForm, PrivateEndpointModule, RegistryMapping, RegistryModule};
+
+/// Adds what a registry module deploys: see [`map_module`] and [`map_private_endpoint`].
+pub fn map_registry_module(
+    mapping: RegistryMapping<'_>,
+    reader: &BodyReader<'_>,
+    declared: Declared,
+    key: String,
+    model: &mut Model,
+) {
+    match mapping {
+        RegistryMapping::Account(module) => map_module(module, reader, declared, key, model),
+        RegistryMapping::PrivateEndpoint(module) => {
+            let endpoint = map_private_endpoint(module, reader, declared);
+            model.private_endpoints.push(endpoint);
+        }
+    }
+}
+
+/// The private endpoint a registry module deploys, with the connections its inputs name.
+fn map_private_endpoint(
+    module: &PrivateEndpointModule,
+    reader: &BodyReader<'_>,
+    declared: Declared,
+) -> PrivateEndpoint {
+    let connections = if module.connection_lists.is_empty() {
+        vec![PrivateLinkConnection {
+            target: reader.reference(&module.target),
+            group_ids: reader.string_list(&module.group_ids),
+        }]
+    } else {
+        azure::listed_connections(
+            reader,
+            &module.connection_lists,
+            &module.target,
+            &module.group_ids,
+        )
+    };
+    PrivateEndpoint {
+        declared,
+        connections,
+    }
+}
 
 /// Adds the account a registry module deploys, and the private endpoints and role assignments
 /// its inputs ask for. `reader` reads the module's inputs; `key` is how references to the
 /// module's id outputs find the account.
-pub fn map_module(
+fn map_module(
     module: &RegistryModule,
     reader: &BodyReader<'_>,
     declared: Declared,

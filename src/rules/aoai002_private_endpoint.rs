@@ -25,6 +25,11 @@ impl Rule for PrivateEndpoint {
                     match cx.links.target(&connection.target) {
                         Target::Account(i) if i == index => {}
                         Target::Account(_) | Target::Other => continue,
+                        // Whatever it targets, an endpoint to other sub-resources does not
+                        // reach an account's `account` sub-resource.
+                        Target::Unresolved(_) if reaches_no_account(&connection.group_ids) => {
+                            continue;
+                        }
                         Target::Unresolved(reason) => {
                             possible.push((
                                 connection.target.span.clone(),
@@ -38,11 +43,8 @@ impl Rule for PrivateEndpoint {
                             connection.group_ids.span.clone(),
                             format!("`{}` of `{address}` {reason}", connection.group_ids.name),
                         )),
-                        AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => {
-                            if !value
-                                .iter()
-                                .any(|group| group.eq_ignore_ascii_case("account"))
-                            {
+                        AttrState::Explicit { .. } | AttrState::Default { .. } => {
+                            if reaches_no_account(&connection.group_ids) {
                                 wrong_group.push((
                                     connection.group_ids.span.clone(),
                                     format!("`{address}` targets this account without the `account` sub-resource"),
@@ -97,4 +99,13 @@ impl Rule for PrivateEndpoint {
             }
         }
     }
+}
+
+/// Whether known group ids leave out the `account` sub-resource.
+fn reaches_no_account(group_ids: &crate::model::Attr<Vec<String>>) -> bool {
+    group_ids.value().is_some_and(|groups| {
+        !groups
+            .iter()
+            .any(|group| group.eq_ignore_ascii_case("account"))
+    })
 }

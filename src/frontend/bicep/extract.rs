@@ -16,7 +16,7 @@ use crate::frontend::node::{BodyReader, name_key};
 use crate::frontend::registry_modules;
 use crate::frontend::value::Value;
 use crate::model::{Attr, Declared, Existence, Language, Model, UnfollowedModule};
-use crate::policy::{ModuleLanguage, catalog};
+use crate::policy::{ModuleLanguage, RegistryMapping, catalog};
 use crate::source::{FileId, Span, lexical_normalize};
 
 pub struct BicepFile {
@@ -328,7 +328,8 @@ fn evaluate<'a>(
 }
 
 /// A `module` declaration: a local template evaluated with the params passed (its outputs
-/// returned), a registry module mapped onto an account, or a module that is not followed.
+/// returned), a registry module mapped onto an account or private endpoints, or a module that
+/// is not followed.
 fn evaluate_module<'a>(
     files: &'a [BicepFile],
     template: &'a BicepFile,
@@ -341,54 +342,58 @@ fn evaluate_module<'a>(
         return None;
     };
     let (body, instances) = unwrap_declaration(eval, value)?;
-    let instance = checked_once(instances);
-    let existence = combine(&call.existence, instance.existence.clone());
-    let eval = instance.evaluator(eval);
     let source = path.as_literal_str().unwrap_or_default();
-    let declared = Declared {
-        address: format!("{}{name}", call.prefix),
+    let declared_for = |instance: &Instance| Declared {
+        address: format!("{}{name}{}", call.prefix, instance.suffix),
         header: Span::new(template.id, statement.header.clone()),
         extent: Span::new(template.id, statement.span.clone()),
         language: Language::Bicep,
-        existence: existence.clone(),
+        existence: combine(&call.existence, instance.existence.clone()),
     };
-    if source.contains(':') {
-        match catalog().registry_module(ModuleLanguage::Bicep, &source) {
-            Some(module) => {
-                let params = body
-                    .property("params")
-                    .map(|passed| eval.node(&passed.value));
-                let empty = Node::object(Vec::new(), declared.header.clone());
-                let reader = BodyReader {
-                    root: params.as_ref().unwrap_or(&empty),
-                    header: declared.header.clone(),
-                };
-                let key = resource_key(template.id, &declared.address);
-                registry_modules::map_module(module, &reader, declared, key.clone(), model);
-                let id = Value::ResourceAttr {
-                    key,
-                    shown: name.to_string(),
-                    attr: "id".into(),
-                };
-                let outputs = module.id_outputs.iter().map(|o| (o.clone(), id.clone()));
-                return Some(Value::Object(
-                    [("outputs".to_string(), Value::Object(outputs.collect()))].into(),
-                ));
-            }
-            None => {
-                let receives = body
-                    .property("params")
-                    .map(|params| eval.eval(&params.value).value.resource_keys())
-                    .unwrap_or_default();
-                model.unfollowed_modules.push(UnfollowedModule {
-                    declared,
-                    reason: format!("`{source}` is a registry module, which is not downloaded"),
-                    source,
-                    receives,
-                });
-                return None;
-            }
+    let mapping = if source.contains(':') {
+        catalog().registry_module(ModuleLanguage::Bicep, &source)
+    } else {
+        None
+    };
+    if let Some(mapping @ RegistryMapping::PrivateEndpoint(_)) = mapping {
+        // Each endpoint of a loop connects what its own element names.
+        for instance in &instances {
+            let eval = instance.evaluator(eval);
+            map_registry_call(
+                template,
+                &eval,
+                body,
+                mapping,
+                declared_for(instance),
+                model,
+            );
         }
+        return None;
+    }
+    let instance = Instance {
+        suffix: String::new(),
+        ..checked_once(instances)
+    };
+    let existence = combine(&call.existence, instance.existence.clone());
+    let eval = instance.evaluator(eval);
+    let declared = declared_for(&instance);
+    if let Some(mapping) = mapping {
+        return Some(map_registry_call(
+            template, &eval, body, mapping, declared, model,
+        ));
+    }
+    if source.contains(':') {
+        let receives = body
+            .property("params")
+            .map(|params| eval.eval(&params.value).value.resource_keys())
+            .unwrap_or_default();
+        model.unfollowed_modules.push(UnfollowedModule {
+            declared,
+            reason: format!("`{source}` is a registry module, which is not downloaded"),
+            source,
+            receives,
+        });
+        return None;
     }
     let target = local_module(template, path)?;
     let Some(callee) = files
@@ -665,6 +670,41 @@ fn unwrap_declaration<'e>(
             _ => return None,
         }
     }
+}
+
+/// Maps a registry module call from the params it is passed; its value is the module's id
+/// outputs.
+fn map_registry_call(
+    template: &BicepFile,
+    eval: &Evaluator<'_>,
+    body: &Expr,
+    mapping: RegistryMapping<'_>,
+    declared: Declared,
+    model: &mut Model,
+) -> Value {
+    let params = body
+        .property("params")
+        .map(|passed| eval.node(&passed.value));
+    let empty = Node::object(Vec::new(), declared.header.clone());
+    let reader = BodyReader {
+        root: params.as_ref().unwrap_or(&empty),
+        header: declared.header.clone(),
+    };
+    let key = resource_key(template.id, &declared.address);
+    let shown = declared
+        .address
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    registry_modules::map_registry_module(mapping, &reader, declared, key.clone(), model);
+    let id = Value::ResourceAttr {
+        key,
+        shown,
+        attr: "id".into(),
+    };
+    let outputs = mapping.id_outputs().iter().map(|o| (o.clone(), id.clone()));
+    Value::Object([("outputs".to_string(), Value::Object(outputs.collect()))].into())
 }
 
 /// A module looped over a known list is checked once (its loop variables unknown), as a

@@ -7,7 +7,7 @@ use std::path::Path;
 use hcl_edit::structure::Block;
 
 use super::module::{ModuleIndex, ParsedFile, is_local_source, literal_source};
-use crate::policy::{ModuleLanguage, RegistryModule, catalog};
+use crate::policy::{ModuleLanguage, RegistryMapping, catalog};
 use crate::source::lexical_normalize;
 
 /// How deep local modules are followed, and how many module instances one root may have:
@@ -131,7 +131,7 @@ pub enum Child {
     /// A followed local module: the instance index.
     Local(usize),
     /// A registry module mapped onto an account from its inputs (see [`crate::frontend::registry_modules`]).
-    Registry(&'static RegistryModule),
+    Registry(RegistryMapping<'static>),
     /// Not followed: why (remote source, cycle, missing directory, ...).
     NotFollowed(String),
 }
@@ -176,7 +176,7 @@ impl<'a> Configuration<'a> {
                     }
                     (Some(source), None) => {
                         match catalog().registry_module(ModuleLanguage::Terraform, source) {
-                            Some(module) => Child::Registry(module),
+                            Some(mapping) => Child::Registry(mapping),
                             None => Child::NotFollowed(format!(
                                 "`{source}` is a remote module, which is not downloaded"
                             )),

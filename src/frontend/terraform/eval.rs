@@ -636,7 +636,7 @@ impl<'m> Evaluator<'m> {
                 );
                 self.apply_operators(value, &ops[next + 1..], via)
             }
-            Some(Child::Registry(module)) if module.id_outputs.iter().any(|o| o == output) => {
+            Some(Child::Registry(mapping)) if mapping.id_outputs().iter().any(|o| o == output) => {
                 let prefix = &self.configuration.instances[self.current.get()].prefix;
                 Value::ResourceAttr {
                     key: format!("{prefix}module.{name}"),

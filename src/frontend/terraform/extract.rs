@@ -89,7 +89,7 @@ pub fn extract(configuration: &Configuration<'_>) -> Model {
                         receives,
                     });
                 }
-                Some(Child::Registry(module)) => {
+                Some(Child::Registry(mapping)) => {
                     let existence = match count_or_for_each(&eval, &call.block.body) {
                         Repetition::Never => continue,
                         Repetition::Unknown(reason) => Existence::Conditional { reason },
@@ -113,8 +113,8 @@ pub fn extract(configuration: &Configuration<'_>) -> Model {
                         header,
                     };
                     let key = address.clone();
-                    registry_modules::map_module(
-                        module,
+                    registry_modules::map_registry_module(
+                        *mapping,
                         &reader,
                         declared(existence),
                         key,
