@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::callers::SharedFindings;
 use crate::config::UnknownLevel;
 use crate::discover::{Discovered, DiscoveredFile, Scope, discover, exclude_set};
 use crate::error::Error;
@@ -140,9 +141,9 @@ pub fn lint_streaming(
     let called = pool.install(|| called_modules(&store));
 
     let mut summary = Summary::default();
-    // A module called from several roots is checked once per caller; a finding that does not
-    // depend on the caller (same rule, place and message) is reported for the first only.
-    let mut reported: std::collections::HashSet<(&'static str, Arc<str>, usize, String)> =
+    let mut shared = SharedFindings::default();
+    // A module's checks (for JUnit) are listed for its first caller.
+    let mut checked: std::collections::HashSet<(&'static str, Arc<str>, usize, String)> =
         std::collections::HashSet::new();
     let mut baseline = options.baseline.clone();
     let mut emit = |mut scope: ScopeReport| -> Result<(), Error> {
@@ -150,23 +151,17 @@ pub fn lint_streaming(
             summary.baselined += baseline.remove_accepted(&mut scope.findings);
         }
         if !options.per_caller && !scope.module_files.is_empty() {
+            shared.take_from(&mut scope);
             let module_files = &scope.module_files;
-            // Only what lies in a module file can repeat; it is kept the first time.
-            let mut first = |rule, location: &Location, text: &str| {
-                !module_files.contains(&location.file)
-                    || reported.insert((
-                        rule,
-                        location.file.clone(),
-                        location.offset,
-                        text.to_string(),
+            scope.checks.retain(|c| {
+                !module_files.contains(&c.location.file)
+                    || checked.insert((
+                        c.rule,
+                        c.location.file.clone(),
+                        c.location.offset,
+                        c.resource.clone(),
                     ))
-            };
-            scope
-                .findings
-                .retain(|f| first(f.rule, &f.location, &f.message));
-            scope
-                .checks
-                .retain(|c| first(c.rule, &c.location, &c.resource));
+            });
         }
         summary.add(&scope);
         report(scope).map_err(Error::Output)
@@ -187,6 +182,10 @@ pub fn lint_streaming(
         for scope in reports {
             emit(scope)?;
         }
+    }
+    for held in shared.into_reports() {
+        summary.add(&held);
+        report(held).map_err(Error::Output)?;
     }
     summary.baseline_fixed = baseline.map_or(0, |left| left.unmatched());
     summary
@@ -596,6 +595,7 @@ fn report_findings(
             help: policy.remediation_for(finding.language),
             url: &policy.references.learn,
             resource: finding.resource,
+            also_for: Vec::new(),
             attribute: finding.attribute,
             location,
             label: finding.label,

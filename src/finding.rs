@@ -76,6 +76,9 @@ pub struct Finding {
     pub url: &'static str,
     /// Address of the resource the finding is about.
     pub resource: String,
+    /// The other callers of a shared module the same finding holds for: each one's resource
+    /// address and root (`module.b.azurerm_cognitive_account.this in prod`).
+    pub also_for: Vec<String>,
     /// The attribute the finding is about, as written in the source language; empty when the
     /// finding is about the resource as a whole.
     pub attribute: String,
@@ -88,6 +91,15 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The resource, and the other callers the finding holds for, for one-line outputs.
+    pub fn resources_shown(&self) -> std::borrow::Cow<'_, str> {
+        if self.also_for.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.resource);
+        }
+        let others = self.also_for.join(", ");
+        std::borrow::Cow::Owned(format!("{}; also for {others}", self.resource))
+    }
+
     /// Identifies the finding across runs while lines move: rule, file, resource and attribute
     /// (FNV-1a, 64 bits, hex). Used by SARIF `partialFingerprints` and baselines.
     pub fn fingerprint(&self) -> String {

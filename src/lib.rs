@@ -5,6 +5,7 @@
 //! [`policy`]) -> [`report`]. [`engine`] runs it; [`cli`] is the command line over it.
 
 pub mod baseline;
+pub mod callers;
 pub mod cli;
 pub mod config;
 pub mod discover;

@@ -262,6 +262,7 @@ pub fn invalid(
         }),
         url: policy.map_or("", |p| p.references.learn.as_str()),
         resource: String::new(),
+        also_for: Vec::new(),
         attribute: String::new(),
         location,
         label: "this suppression".into(),

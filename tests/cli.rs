@@ -523,16 +523,17 @@ fn a_module_at_the_working_directory_is_followed_from_its_examples() {
 }
 
 #[test]
-fn a_module_finding_shared_by_callers_is_reported_once_unless_per_caller() {
+fn a_module_finding_shared_by_callers_is_reported_once_naming_them_unless_per_caller() {
     let module = "resource \"azurerm_cognitive_account\" \"this\" {\n  name     = \"oai\"\n  location = \"swedencentral\"\n  kind     = \"OpenAI\"\n}\n";
     let example =
         "provider \"azurerm\" {}\nmodule \"test\" {\n  source = \"../../modules/oai\"\n}\n";
+    let twice = format!("{example}module \"again\" {{\n  source = \"../../modules/oai\"\n}}\n");
     let dir = tree(&[
         ("modules/oai/main.tf", module),
         ("examples/a/main.tf", example),
-        ("examples/b/main.tf", example),
+        ("examples/b/main.tf", &twice),
     ]);
-    let count = |extra: &[&str]| {
+    let found = |extra: &[&str]| {
         let output = aoai_lint(dir.path())
             .args(["--format", "json", "--select", "AOAI001"])
             .args(extra)
@@ -540,10 +541,34 @@ fn a_module_finding_shared_by_callers_is_reported_once_unless_per_caller() {
             .unwrap();
         let found = findings_of(&output);
         assert!(found.iter().all(|f| f["file"] == "modules/oai/main.tf"));
-        found.len()
+        found
     };
-    assert_eq!(count(&[]), 1);
-    assert_eq!(count(&["--per-caller"]), 2);
+    let once = found(&[]);
+    assert_eq!(once.len(), 1);
+    assert_eq!(
+        once[0]["resource"],
+        "module.test.azurerm_cognitive_account.this"
+    );
+    assert_eq!(
+        once[0]["also_for"],
+        serde_json::json!([
+            "module.again.azurerm_cognitive_account.this in examples/b",
+            "module.test.azurerm_cognitive_account.this in examples/b",
+        ])
+    );
+    let each = found(&["--per-caller"]);
+    assert_eq!(each.len(), 3);
+    assert!(each.iter().all(|f| f.get("also_for").is_none()));
+
+    let output = aoai_lint(dir.path())
+        .args(["--format", "compact", "--select", "AOAI001"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("[module.test.azurerm_cognitive_account.this; also for module.again.azurerm_cognitive_account.this in examples/b, module.test"),
+        "{stdout}"
+    );
 }
 
 #[test]

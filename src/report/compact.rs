@@ -33,7 +33,7 @@ impl Reporter for Compact<'_> {
             let resource = if finding.resource.is_empty() {
                 String::new()
             } else {
-                format!(" [{}]", finding.resource)
+                format!(" [{}]", finding.resources_shown())
             };
             writeln!(
                 self.out,

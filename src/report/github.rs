@@ -64,7 +64,9 @@ impl Reporter for Github<'_> {
                 escape_property(&format!("{} {}", finding.rule, finding.name)),
                 escape_data(&format!(
                     "{unknown}{} [{}]\n{}",
-                    finding.message, finding.resource, finding.help
+                    finding.message,
+                    finding.resources_shown(),
+                    finding.help
                 )),
             )?;
         }

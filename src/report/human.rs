@@ -194,7 +194,7 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let finding = self.finding;
-        write!(f, "{} ({})", finding.message, finding.resource)
+        write!(f, "{} ({})", finding.message, finding.resources_shown())
     }
 }
 

@@ -21,6 +21,9 @@ struct JsonFinding<'a> {
     help: &'a str,
     url: &'a str,
     resource: &'a str,
+    /// The other callers of a shared module the finding holds for (absent when none).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    also_for: &'a [String],
     attribute: &'a str,
     file: &'a str,
     line: usize,
@@ -82,6 +85,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         help: f.help,
         url: f.url,
         resource: &f.resource,
+        also_for: &f.also_for,
         attribute: &f.attribute,
         file: &f.location.file,
         line: f.location.start.line,

@@ -151,7 +151,7 @@ fn result(finding: &Finding, fingerprint: String) -> Value {
         "ruleIndex": rule_index,
         "kind": kind,
         "level": level,
-        "message": { "text": format!("{} ({})", finding.message, finding.resource) },
+        "message": { "text": format!("{} ({})", finding.message, finding.resources_shown()) },
         "locations": [location(&finding.location)],
         "partialFingerprints": { "aoaiLint/v1": fingerprint },
         "properties": {
@@ -161,6 +161,9 @@ fn result(finding: &Finding, fingerprint: String) -> Value {
             "configuredLevel": finding.level.as_str(),
         },
     });
+    if !finding.also_for.is_empty() {
+        result["properties"]["alsoFor"] = json!(finding.also_for);
+    }
     if !related.is_empty() {
         result["relatedLocations"] = Value::Array(related);
     }
