@@ -26,6 +26,14 @@
 #                      `diagnostic_log_lists` the fields of an entry that list log categories or
 #                      groups, `diagnostic_log_default` what an entry that lists none enables, and
 #                      `diagnostic_log_presence` fields whose presence enables a category.
+#   Pattern modules that set a value themselves say so instead of naming an input:
+#   `location_fallback` (the input used when `location` is absent), `public_access_disabled_with`
+#   (inputs that, all set, disable public access; enabled otherwise) or
+#   `public_access_default_flipped_by` (a bool input that, when true, turns the default around),
+#   `private_endpoints_form = "bool"` (one endpoint when the input is true) or
+#   `private_endpoints_with` (one endpoint when all these inputs are set), and `identity_fixed`,
+#   `outbound_fixed`, `network_acls_fixed_default_action`; no `customer_managed_key` input means
+#   the module never sets one.
 # A setting a module does not map is unknown, never assumed.
 
 registry_module "Azure/avm-res-cognitiveservices-account/azurerm" {
@@ -129,6 +137,80 @@ registry_module "br/public:avm/res/cognitive-services/account" {
   diagnostic_log_lists      = ["logCategoriesAndGroups"]
   diagnostic_log_default    = ["allLogs"]
   diagnostic_log_default_unless = "metricCategories"
+}
+
+# The AI Foundry pattern: one AIServices account (main.foundry.tf, an azapi_resource) with
+# its private endpoint, role assignments and diagnostic settings.
+registry_module "Azure/avm-ptn-aiml-ai-foundry/azurerm" {
+  language                 = "terraform"
+  docs                     = "https://registry.terraform.io/modules/Azure/avm-ptn-aiml-ai-foundry/azurerm/latest"
+  kind_fixed               = "AIServices"
+  location                 = "location"
+  # locals.foundry.tf: null means "Disabled" when create_private_endpoints, "Enabled" otherwise.
+  public_access            = "ai_foundry.public_network_access_enabled"
+  public_access_form       = "bool"
+  public_access_default    = true
+  public_access_default_flipped_by = "create_private_endpoints"
+  # variables.foundry.tf: `disable_local_auth = optional(bool, false)`.
+  local_auth               = "ai_foundry.disable_local_auth"
+  local_auth_inverted      = true
+  local_auth_default       = true
+  customer_managed_key     = "ai_foundry.customer_managed_key"
+  # main.foundry.tf: one endpoint (`account`) when `create_private_endpoints` (default false).
+  private_endpoints        = "create_private_endpoints"
+  private_endpoints_form   = "bool"
+  role_assignments         = "ai_foundry.role_assignments"
+  role_key                 = "role_definition_id_or_name"
+  id_outputs               = ["ai_foundry_id"]
+  # locals.tf: `coalesce(var.ai_foundry.name, "aif-${var.base_name}-${local.resource_token}")`.
+  custom_subdomain           = "ai_foundry.name"
+  custom_subdomain_generated = true
+  # locals.foundry.tf: null means `defaultAction = "Allow"` with no rules.
+  network_acls               = "ai_foundry.network_acls"
+  network_acls_default_action = "default_action"
+  network_acls_ip_rules      = "ip_rules"
+  # variables.foundry.tf: `managed_identities` defaults to `{ system_assigned = true }`.
+  identity_system_assigned   = "ai_foundry.managed_identities.system_assigned"
+  identity_system_assigned_default = true
+  identity_user_assigned     = "ai_foundry.managed_identities.user_assigned_resource_ids"
+  # main.foundry.tf: the body sets no restrictOutboundNetworkAccess, so the platform's false.
+  outbound_fixed             = false
+  # main.diagnostics.tf: `log_groups = optional(set(string), ["allLogs"])`, `log_categories` [].
+  diagnostic_settings        = "diagnostic_settings"
+  diagnostic_log_lists       = ["log_groups", "log_categories"]
+  diagnostic_log_default     = ["allLogs"]
+}
+
+# The AI Foundry pattern: one AIServices account through the AVM account module
+# (modules/account.bicep), private when both the endpoint subnet and the DNS zones are given.
+registry_module "br/public:avm/ptn/ai-ml/ai-foundry" {
+  language                  = "bicep"
+  docs                      = "https://github.com/Azure/bicep-registry-modules/tree/main/avm/ptn/ai-ml/ai-foundry"
+  kind_fixed                = "AIServices"
+  # main.bicep: `aiFoundryConfiguration.?location`, else `location` (default resourceGroup().location).
+  location                  = "aiFoundryConfiguration.location"
+  location_fallback         = "location"
+  # modules/account.bicep: `publicNetworkAccess: privateNetworkingEnabled ? 'Disabled' : 'Enabled'`,
+  # where main.bicep passes DNS zones only with `aiFoundryConfiguration.networking`.
+  public_access_disabled_with = ["privateEndpointSubnetResourceId", "aiFoundryConfiguration.networking"]
+  private_endpoints_with    = ["privateEndpointSubnetResourceId", "aiFoundryConfiguration.networking"]
+  # main.bicep: `disableLocalAuth: aiFoundryConfiguration.?disableLocalAuth ?? true`.
+  local_auth                = "aiFoundryConfiguration.disableLocalAuth"
+  local_auth_inverted       = true
+  local_auth_default        = false
+  role_assignments          = "aiFoundryConfiguration.roleAssignments"
+  role_key                  = "roleDefinitionIdOrName"
+  # main.bicep outputs names only.
+  id_outputs                = []
+  # main.bicep: `accountName`, else 'ai${resourcesName}'.
+  custom_subdomain          = "aiFoundryConfiguration.accountName"
+  custom_subdomain_generated = true
+  # modules/account.bicep: `networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices' }`,
+  # `managedIdentities: { systemAssigned: true }`; restrictOutboundNetworkAccess is left to the
+  # account module's default (true, no FQDNs).
+  network_acls_fixed_default_action = "Allow"
+  identity_fixed            = "SystemAssigned"
+  outbound_fixed            = true
 }
 
 # Registry modules that deploy a private endpoint. Each connection names the resource it

@@ -147,17 +147,39 @@ pub struct RegistryModule {
     #[serde(default)]
     pub kind_fixed: Option<String>,
     pub location: String,
-    pub public_access: String,
+    /// The input used when `location` is not set (before the resource group's location).
+    #[serde(default)]
+    pub location_fallback: Option<String>,
+    /// The public access input; a module without one decides it from `public_access_disabled_with`.
+    #[serde(default)]
+    pub public_access: Option<String>,
+    #[serde(default = "AccessForm::bool")]
     pub public_access_form: AccessForm,
+    #[serde(default)]
     pub public_access_default: bool,
     #[serde(default)]
     pub public_access_default_with: Option<String>,
+    /// A bool input that, when true, turns `public_access_default` around.
+    #[serde(default)]
+    pub public_access_default_flipped_by: Option<String>,
+    /// Inputs that, all set, make the module disable public access (and enable it otherwise).
+    #[serde(default)]
+    pub public_access_disabled_with: Vec<String>,
     pub local_auth: String,
     #[serde(default)]
     pub local_auth_inverted: bool,
     pub local_auth_default: bool,
-    pub customer_managed_key: String,
-    pub private_endpoints: String,
+    /// None when the module never sets a customer-managed key.
+    #[serde(default)]
+    pub customer_managed_key: Option<String>,
+    /// The input whose entries each create a private endpoint (`bool` form: one when true).
+    #[serde(default)]
+    pub private_endpoints: Option<String>,
+    #[serde(default)]
+    pub private_endpoints_form: EndpointsForm,
+    /// Inputs that, all set, make the module create one private endpoint.
+    #[serde(default)]
+    pub private_endpoints_with: Vec<String>,
     #[serde(default)]
     pub role_assignments: Option<String>,
     #[serde(default)]
@@ -175,14 +197,25 @@ pub struct RegistryModule {
     pub network_acls_ip_rules: Option<String>,
     #[serde(default)]
     pub identity_type: Option<String>,
+    /// The identity type the module always sets (no input).
+    #[serde(default)]
+    pub identity_fixed: Option<String>,
     #[serde(default)]
     pub identity_system_assigned: Option<String>,
+    #[serde(default)]
+    pub identity_system_assigned_default: bool,
     #[serde(default)]
     pub identity_user_assigned: Option<String>,
     #[serde(default)]
     pub outbound_restricted: Option<String>,
     #[serde(default)]
     pub outbound_restricted_default: bool,
+    /// Whether the module always restricts outbound access (no input, no allowed FQDNs).
+    #[serde(default)]
+    pub outbound_fixed: Option<bool>,
+    /// The default action of the network ACLs the module always sets (no input).
+    #[serde(default)]
+    pub network_acls_fixed_default_action: Option<String>,
     #[serde(default)]
     pub allowed_fqdns: Option<String>,
     /// The input whose entries each create a diagnostic setting on the account.
@@ -217,6 +250,23 @@ pub enum AccessForm {
     Bool,
     /// `"Enabled"` / `"Disabled"`.
     Enabled,
+}
+
+impl AccessForm {
+    fn bool() -> Self {
+        AccessForm::Bool
+    }
+}
+
+/// How a module's private endpoint input creates endpoints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EndpointsForm {
+    /// A list or map: one endpoint per entry.
+    #[default]
+    Entries,
+    /// A bool: one endpoint when true.
+    Bool,
 }
 
 #[derive(Debug)]

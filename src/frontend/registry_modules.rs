@@ -7,10 +7,12 @@ use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, map_attr, prefixed};
 use crate::frontend::value::Value;
 use crate::model::{
-    AiAccount, Attr, Declared, DiagnosticSetting, Existence, Identity, Model, NetworkAcls,
-    Outbound, PrivateEndpoint, PrivateLinkConnection, RoleAssignment,
+    AiAccount, Attr, AttrState, Declared, DiagnosticSetting, Existence, Identity, Model,
+    NetworkAcls, Outbound, PrivateEndpoint, PrivateLinkConnection, RoleAssignment,
 };
-use crate::policy::{AccessForm, PrivateEndpointModule, RegistryMapping, RegistryModule};
+use crate::policy::{
+    AccessForm, EndpointsForm, PrivateEndpointModule, RegistryMapping, RegistryModule,
+};
 
 /// Adds what a registry module deploys: see [`map_module`] and [`map_private_endpoint`].
 pub fn map_registry_module(
@@ -72,29 +74,6 @@ fn map_module(
         (None, Some(input)) => reader.string(input, None),
         (None, None) => Attr::unresolved("kind", header.clone(), "is not an input of the module"),
     };
-    let location = match reader.root.find(&module.location) {
-        Lookup::Missing => Attr::unresolved(
-            module.location.as_str(),
-            header.clone(),
-            "is not set: the module then uses the resource group's location, known only at deployment",
-        ),
-        _ => reader.location(&module.location),
-    };
-    let public_access_default = match &module.public_access_default_with {
-        Some(input) if reader.present(input).value() == Some(&true) => true,
-        _ => module.public_access_default,
-    };
-    let public_network_access = match module.public_access_form {
-        AccessForm::Bool => reader.bool(&module.public_access, Some(public_access_default)),
-        AccessForm::Enabled => reader.enabled(
-            &module.public_access,
-            if public_access_default {
-                "Enabled"
-            } else {
-                "Disabled"
-            },
-        ),
-    };
     let local_auth = if module.local_auth_inverted {
         let disabled = reader.bool(&module.local_auth, Some(!module.local_auth_default));
         map_attr(disabled, |disabled| !disabled)
@@ -103,83 +82,273 @@ fn map_module(
     };
     let account = AiAccount {
         kind,
-        location,
-        public_network_access,
+        location: location(module, reader),
+        public_network_access: public_access(module, reader),
         local_auth,
-        inline_cmk: reader.present(&module.customer_managed_key),
+        inline_cmk: match &module.customer_managed_key {
+            Some(input) => reader.present(input),
+            None => fixed_by_module("properties.encryption", &header, false, "not set"),
+        },
         inline_key: None,
         custom_subdomain: custom_subdomain(module, reader),
         network_acls: network_acls(module, reader),
         identity: identity(module, reader),
-        outbound: match (&module.outbound_restricted, &module.allowed_fqdns) {
-            (Some(restricted), Some(fqdns)) => Outbound {
-                restricted: reader.bool(restricted, Some(module.outbound_restricted_default)),
-                allowed_fqdns: reader.string_list(fqdns),
-            },
-            _ => Outbound {
-                restricted: not_mapped("outbound network access", &header),
-                allowed_fqdns: not_mapped("outbound network access", &header),
-            },
-        },
+        outbound: outbound(module, reader),
         link_keys: vec![key.clone()],
         existing: false,
         declared: declared.clone(),
     };
     model.accounts.push(Box::new(account));
-
-    if let Some(endpoints) = entries(reader, &module.private_endpoints) {
-        let (span, existence) = match endpoints {
-            Entries::Known(items) if items.is_empty() => (None, None),
-            Entries::Known(items) => (
-                Some(items[0].1.span.clone()),
-                Some(declared.existence.clone()),
-            ),
-            Entries::Unknown(span, reason) => (Some(span), Some(Existence::Conditional { reason })),
-        };
-        if let (Some(span), Some(existence)) = (span, existence) {
-            let input = module.private_endpoints.as_str();
-            model.private_endpoints.push(PrivateEndpoint {
-                declared: Declared {
-                    address: format!("{}.{input}", declared.address),
-                    header: span.clone(),
-                    extent: declared.extent.clone(),
-                    language: declared.language,
-                    existence,
-                },
-                connections: vec![PrivateLinkConnection {
-                    target: Attr::explicit(
-                        input,
-                        span.clone(),
-                        key.clone(),
-                        "the module's account",
-                    ),
-                    group_ids: Attr::explicit(
-                        input,
-                        span,
-                        vec!["account".to_string()],
-                        "[\"account\"]",
-                    ),
-                }],
-            });
-        }
+    if let Some(endpoint) = private_endpoint(module, reader, &declared, &key) {
+        model.private_endpoints.push(endpoint);
     }
-
     if let Some(input) = &module.diagnostic_settings {
         model
             .diagnostic_settings
             .extend(diagnostic_settings(module, reader, input, &declared, &key));
     }
+    if let (Some(input), Some(role_key)) = (&module.role_assignments, &module.role_key) {
+        model
+            .role_assignments
+            .extend(role_assignments(reader, input, role_key, &declared, &key));
+    }
+}
 
-    let (Some(input), Some(role_key)) = (&module.role_assignments, &module.role_key) else {
-        return;
+/// A setting the module makes itself, whatever its caller passes: `property` is the account's
+/// property it writes (or leaves out).
+fn fixed_by_module<T>(
+    property: &str,
+    header: &crate::source::Span,
+    value: T,
+    shown: &str,
+) -> Attr<T> {
+    let shown = format!("{shown} in the module, whatever its caller passes");
+    Attr::explicit(property, header.clone(), value, shown)
+}
+
+fn location(module: &RegistryModule, reader: &BodyReader<'_>) -> Attr<String> {
+    let inputs = std::iter::once(&module.location).chain(&module.location_fallback);
+    for input in inputs {
+        if !matches!(reader.root.find(input), Lookup::Missing) {
+            return reader.location(input);
+        }
+    }
+    Attr::unresolved(
+        module.location.as_str(),
+        reader.header.clone(),
+        "is not set: the module then uses the resource group's location, known only at deployment",
+    )
+}
+
+fn public_access(module: &RegistryModule, reader: &BodyReader<'_>) -> Attr<bool> {
+    let Some(input) = &module.public_access else {
+        return disabled_with(reader, &module.public_access_disabled_with);
     };
-    if let Some(Entries::Known(items)) = entries(reader, input) {
-        for (name, item) in items {
+    let mut default = match &module.public_access_default_with {
+        Some(with) if reader.present(with).value() == Some(&true) => true,
+        _ => module.public_access_default,
+    };
+    if let Some(flag) = &module.public_access_default_flipped_by {
+        let flipped = reader.bool(flag, Some(false));
+        match flipped.value() {
+            Some(true) => default = !default,
+            Some(false) => {}
+            // The default is unknown; it only matters when the input is not set.
+            None if matches!(reader.root.find(input), Lookup::Missing) => return flipped,
+            None => {}
+        }
+    }
+    match module.public_access_form {
+        AccessForm::Bool => reader.bool(input, Some(default)),
+        AccessForm::Enabled => reader.enabled(input, if default { "Enabled" } else { "Disabled" }),
+    }
+}
+
+/// Public access of a module that disables it when every input that sets up private
+/// networking is set, and enables it otherwise.
+fn disabled_with(reader: &BodyReader<'_>, inputs: &[String]) -> Attr<bool> {
+    let all = all_set(reader, inputs);
+    if all.value() != Some(&false) {
+        return map_attr(all, |all| !all);
+    }
+    let inputs: Vec<String> = inputs.iter().map(|i| format!("`{i}`")).collect();
+    let shown = format!(
+        "\"Enabled\" (the module disables it only when {} are set, and `{}` is not)",
+        inputs.join(" and "),
+        all.name
+    );
+    let name = "publicNetworkAccess";
+    match all.is_default() {
+        true => Attr::default(name, all.span, true, shown),
+        false => Attr::explicit(name, all.span, true, shown),
+    }
+}
+
+/// Whether every input is set to something that is not empty (`""`, `[]`, `{}`); true when
+/// there are none.
+fn all_set(reader: &BodyReader<'_>, inputs: &[String]) -> Attr<bool> {
+    let mut last = Attr::default("", reader.header.clone(), true, "set");
+    for input in inputs {
+        let set = match reader.root.find(input) {
+            Lookup::Missing => {
+                Attr::default(input.as_str(), reader.header.clone(), false, "absent")
+            }
+            Lookup::Unresolved { reason, span } => Attr::unresolved(input.as_str(), span, reason),
+            Lookup::Found(node) => {
+                let value = node.to_value();
+                let span = node.span.clone();
+                match &value {
+                    Value::Unknown(reason) => {
+                        Attr::unresolved(input.as_str(), span, reason.clone())
+                    }
+                    Value::Partial(_) if value.is_non_empty_string() => {
+                        Attr::explicit(input.as_str(), span, true, "set")
+                    }
+                    Value::Partial(partial) => {
+                        Attr::unresolved(input.as_str(), span, partial.reason.clone())
+                    }
+                    Value::String(text) => {
+                        Attr::explicit(input.as_str(), span, !text.is_empty(), value.shown())
+                    }
+                    Value::List(items) => {
+                        Attr::explicit(input.as_str(), span, !items.is_empty(), "a list")
+                    }
+                    Value::Object(map) => {
+                        Attr::explicit(input.as_str(), span, !map.is_empty(), "an object")
+                    }
+                    _ => Attr::explicit(input.as_str(), span, true, "set"),
+                }
+            }
+        };
+        match set.value() {
+            Some(true) => last = set,
+            // One input not set decides; an unknown one leaves it unknown.
+            Some(false) | None => return set,
+        }
+    }
+    last
+}
+
+fn outbound(module: &RegistryModule, reader: &BodyReader<'_>) -> Outbound {
+    let header = &reader.header;
+    if let Some(restricted) = module.outbound_fixed {
+        return Outbound {
+            restricted: fixed_by_module(
+                "properties.restrictOutboundNetworkAccess",
+                header,
+                restricted,
+                if restricted {
+                    "true"
+                } else {
+                    "not set (false)"
+                },
+            ),
+            allowed_fqdns: fixed_by_module(
+                "properties.allowedFqdnList",
+                header,
+                Vec::new(),
+                "not set",
+            ),
+        };
+    }
+    match (&module.outbound_restricted, &module.allowed_fqdns) {
+        (Some(restricted), Some(fqdns)) => Outbound {
+            restricted: reader.bool(restricted, Some(module.outbound_restricted_default)),
+            allowed_fqdns: reader.string_list(fqdns),
+        },
+        _ => Outbound {
+            restricted: not_mapped("outbound network access", header),
+            allowed_fqdns: not_mapped("outbound network access", header),
+        },
+    }
+}
+
+/// The private endpoints (group `account`) a module creates on its account, as one endpoint.
+fn private_endpoint(
+    module: &RegistryModule,
+    reader: &BodyReader<'_>,
+    declared: &Declared,
+    key: &str,
+) -> Option<PrivateEndpoint> {
+    let (input, span, existence) = match (&module.private_endpoints, module.private_endpoints_form)
+    {
+        (Some(input), EndpointsForm::Entries) => match entries(reader, input)? {
+            Entries::Known(items) if items.is_empty() => return None,
+            Entries::Known(items) => (
+                input.clone(),
+                items[0].1.span.clone(),
+                declared.existence.clone(),
+            ),
+            Entries::Unknown(span, reason) => {
+                (input.clone(), span, Existence::Conditional { reason })
+            }
+        },
+        (Some(input), EndpointsForm::Bool) => {
+            created_when(reader.bool(input, Some(false)), declared)?
+        }
+        (None, _) if module.private_endpoints_with.is_empty() => return None,
+        (None, _) => created_when(all_set(reader, &module.private_endpoints_with), declared)?,
+    };
+    Some(PrivateEndpoint {
+        declared: Declared {
+            address: format!("{}.{input}", declared.address),
+            header: span.clone(),
+            extent: declared.extent.clone(),
+            language: declared.language,
+            existence,
+        },
+        connections: vec![PrivateLinkConnection {
+            target: Attr::explicit(
+                input.as_str(),
+                span.clone(),
+                key.to_string(),
+                "the module's account",
+            ),
+            group_ids: Attr::explicit(
+                input.as_str(),
+                span,
+                vec!["account".to_string()],
+                "[\"account\"]",
+            ),
+        }],
+    })
+}
+
+/// Where and whether an endpoint that exists when `condition` holds is created.
+fn created_when(
+    condition: Attr<bool>,
+    declared: &Declared,
+) -> Option<(String, crate::source::Span, Existence)> {
+    let existence = match &condition.state {
+        AttrState::Explicit { value: false, .. } | AttrState::Default { value: false, .. } => {
+            return None;
+        }
+        AttrState::Explicit { .. } | AttrState::Default { .. } => declared.existence.clone(),
+        AttrState::Unresolved { reason, .. } => Existence::Conditional {
+            reason: format!("`{}` {reason}", condition.name),
+        },
+    };
+    Some((condition.name, condition.span, existence))
+}
+
+fn role_assignments(
+    reader: &BodyReader<'_>,
+    input: &str,
+    role_key: &str,
+    declared: &Declared,
+    key: &str,
+) -> Vec<RoleAssignment> {
+    let Some(Entries::Known(items)) = entries(reader, input) else {
+        return Vec::new();
+    };
+    items
+        .into_iter()
+        .map(|(name, item)| {
             let item_reader = BodyReader {
                 root: &item,
                 header: item.span.clone(),
             };
-            model.role_assignments.push(RoleAssignment {
+            RoleAssignment {
                 declared: Declared {
                     address: format!("{}.{input}[{name}]", declared.address),
                     header: item.span.clone(),
@@ -188,15 +357,15 @@ fn map_module(
                     existence: declared.existence.clone(),
                 },
                 scope: Attr::explicit(
-                    input.as_str(),
+                    input,
                     item.span.clone(),
-                    key.clone(),
+                    key.to_string(),
                     "the module's account",
                 ),
                 role: item_reader.string(role_key, None),
-            });
-        }
-    }
+            }
+        })
+        .collect()
 }
 
 enum Entries {
@@ -253,6 +422,18 @@ fn custom_subdomain(module: &RegistryModule, reader: &BodyReader<'_>) -> Attr<St
 
 fn network_acls(module: &RegistryModule, reader: &BodyReader<'_>) -> NetworkAcls {
     let header = &reader.header;
+    if let Some(action) = &module.network_acls_fixed_default_action {
+        return NetworkAcls {
+            present: fixed_by_module("properties.networkAcls", header, true, "set"),
+            default_action: fixed_by_module(
+                "properties.networkAcls.defaultAction",
+                header,
+                action.clone(),
+                &format!("{action:?}"),
+            ),
+            ip_rules: fixed_by_module("properties.networkAcls.ipRules", header, Vec::new(), "[]"),
+        };
+    }
     let (Some(input), Some(action), Some(ip_rules)) = (
         &module.network_acls,
         &module.network_acls_default_action,
@@ -312,10 +493,26 @@ fn identity(module: &RegistryModule, reader: &BodyReader<'_>) -> Identity {
         Some(input) => reader.resource_list(input),
         None => not_mapped("managed identity", header),
     };
+    if let Some(fixed) = &module.identity_fixed {
+        return Identity {
+            kind: fixed_by_module(
+                "identity.type",
+                header,
+                fixed.clone(),
+                &format!("{fixed:?}"),
+            ),
+            user_assigned: fixed_by_module(
+                "identity.userAssignedIdentities",
+                header,
+                Vec::new(),
+                "not set",
+            ),
+        };
+    }
     let kind = match (&module.identity_type, &module.identity_system_assigned) {
         (Some(input), _) => reader.string(input, Some("None")),
         (None, Some(input)) => {
-            let system = reader.bool(input, Some(false));
+            let system = reader.bool(input, Some(module.identity_system_assigned_default));
             match (system.value(), user_assigned.value()) {
                 (Some(enabled), Some(users)) => {
                     let kind = match (*enabled, !users.is_empty()) {
