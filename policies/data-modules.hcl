@@ -213,9 +213,10 @@ registry_module "br/public:avm/ptn/ai-ml/ai-foundry" {
   outbound_fixed            = true
 }
 
-# Registry modules that deploy a private endpoint. Each connection names the resource it
-# connects to (`target`) and the sub-resources it reaches (`group_ids`), read within each entry
-# of the `connection_lists` inputs, or from the module's own inputs when it has one connection.
+# Registry modules that deploy private endpoints. Each connection names the resource it
+# connects to (`target` within each entry, or `target_input` of the module for all) and the
+# sub-resources it reaches (`group_ids`: a list or one name), read within each entry of the
+# `connection_lists` inputs, or from the module's own inputs when it has one connection.
 
 # main.bicep: the params mirror the resource's `properties`: each entry of either list is
 # `{ name, properties: { privateLinkServiceId, groupIds } }`.
@@ -234,4 +235,16 @@ private_endpoint_module "Azure/avm-res-network-privateendpoint/azurerm" {
   docs      = "https://registry.terraform.io/modules/Azure/avm-res-network-privateendpoint/azurerm/latest"
   target    = "private_connection_resource_id"
   group_ids = "subresource_names"
+}
+
+# The AVM interfaces utility builds the private endpoints of `private_endpoints` (a map) on
+# the resource `private_endpoints_scope`, one per entry with its `subresource_name`, as the
+# `private_endpoints_azapi` bodies its caller deploys (the AVM resource modules deploy them all,
+# main.privateendpoint.tf); the caller's `azapi_resource` over them has no type known here.
+private_endpoint_module "Azure/avm-utl-interfaces/azure" {
+  language         = "terraform"
+  docs             = "https://registry.terraform.io/modules/Azure/avm-utl-interfaces/azure/latest"
+  connection_lists = ["private_endpoints"]
+  target_input     = "private_endpoints_scope"
+  group_ids        = "subresource_name"
 }

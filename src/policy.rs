@@ -131,8 +131,12 @@ pub struct PrivateEndpointModule {
     #[serde(default)]
     pub connection_lists: Vec<String>,
     /// The connected resource's id, within a connection.
-    pub target: String,
-    /// The sub-resources (group ids) reached, within a connection.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// ... or a module input naming it for every connection.
+    #[serde(default)]
+    pub target_input: Option<String>,
+    /// The sub-resources (group ids) reached, within a connection: a list, or one name.
     pub group_ids: String,
 }
 

@@ -250,7 +250,7 @@ pub fn private_endpoint(
 
 /// The private link connections listed by the inputs at `lists` (absent ones list none), each
 /// naming its resource at `target` and its group ids at `group_ids`.
-pub fn listed_connections(
+fn listed_connections(
     reader: &BodyReader<'_>,
     lists: &[String],
     target: &str,

@@ -375,6 +375,16 @@ impl BodyReader<'_> {
         self.strings(path, Some(field))
     }
 
+    /// A list of strings, or one string as a list of one; empty when missing.
+    pub fn strings_or_one(&self, path: &str) -> Attr<Vec<String>> {
+        match self.root.find(path) {
+            Lookup::Found(node) if matches!(node.to_value(), Value::String(_)) => {
+                map_attr(self.string(path, None), |one| vec![one.clone()])
+            }
+            _ => self.string_list(path),
+        }
+    }
+
     fn strings(&self, path: &str, field: Option<&str>) -> Attr<Vec<String>> {
         self.read(
             path,

@@ -3,7 +3,6 @@
 //! from the inputs their caller writes, with the defaults in `policies/data-modules.hcl`. Shared
 //! by Terraform `module` blocks and Bicep `module` declarations.
 
-use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, map_attr, prefixed};
 use crate::frontend::value::Value;
 use crate::model::{
@@ -31,25 +30,46 @@ pub fn map_registry_module(
     }
 }
 
-/// The private endpoint a registry module deploys, with the connections its inputs name.
+/// The private endpoints a registry module deploys, with the connections its inputs name.
 fn map_private_endpoint(
     module: &PrivateEndpointModule,
     reader: &BodyReader<'_>,
     declared: Declared,
 ) -> PrivateEndpoint {
-    let connections = if module.connection_lists.is_empty() {
-        vec![PrivateLinkConnection {
-            target: reader.reference(&module.target),
-            group_ids: reader.string_list(&module.group_ids),
-        }]
-    } else {
-        azure::listed_connections(
-            reader,
-            &module.connection_lists,
-            &module.target,
-            &module.group_ids,
-        )
+    let target = |entry: &BodyReader<'_>| match (&module.target_input, &module.target) {
+        (Some(input), _) => reader.reference(input),
+        (None, Some(target)) => entry.reference(target),
+        (None, None) => Attr::unresolved("target", entry.header.clone(), "is not mapped"),
     };
+    let mut connections = Vec::new();
+    if module.connection_lists.is_empty() {
+        connections.push(PrivateLinkConnection {
+            target: target(reader),
+            group_ids: reader.strings_or_one(&module.group_ids),
+        });
+    }
+    for list in &module.connection_lists {
+        match entries(reader, list) {
+            None => {}
+            Some(Entries::Unknown(span, reason)) => connections.push(PrivateLinkConnection {
+                target: Attr::unresolved(list.as_str(), span.clone(), reason.clone()),
+                group_ids: Attr::unresolved(list.as_str(), span, reason),
+            }),
+            Some(Entries::Known(items)) => {
+                for (_, item) in items {
+                    let entry = BodyReader {
+                        root: &item,
+                        header: item.span.clone(),
+                    };
+                    let shown = format!("{list}[]");
+                    connections.push(PrivateLinkConnection {
+                        target: prefixed(&shown, target(&entry)),
+                        group_ids: prefixed(&shown, entry.strings_or_one(&module.group_ids)),
+                    });
+                }
+            }
+        }
+    }
     PrivateEndpoint {
         declared,
         connections,
