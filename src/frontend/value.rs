@@ -46,6 +46,9 @@ pub enum Known {
     NonEmpty,
     /// One of these known values, all different.
     OneOf(Vec<Value>),
+    /// The name of the resource with this link key (so not empty): an `existing` resource named
+    /// by it is that resource.
+    NameOf(String),
 }
 
 impl Value {
@@ -69,7 +72,7 @@ impl Value {
         match self {
             Value::String(s) => !s.is_empty(),
             Value::Partial(partial) => match &partial.known {
-                Known::NonEmpty => true,
+                Known::NonEmpty | Known::NameOf(_) => true,
                 Known::OneOf(values) => values.iter().all(Value::is_non_empty_string),
             },
             _ => false,
@@ -81,7 +84,7 @@ impl Value {
         match self {
             Value::Partial(partial) => match &partial.known {
                 Known::OneOf(values) => Some(values.clone()),
-                Known::NonEmpty => None,
+                Known::NonEmpty | Known::NameOf(_) => None,
             },
             value
                 if value.is_comparable() && !matches!(value, Value::List(_) | Value::Object(_)) =>
@@ -145,6 +148,7 @@ impl Value {
                     format!("one of {}", values.join(", "))
                 }
                 Known::NonEmpty => "(a non-empty string)".into(),
+                Known::NameOf(_) => "(a resource's name)".into(),
             },
             Value::Error(_) => "(error)".into(),
         }

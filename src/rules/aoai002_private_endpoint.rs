@@ -30,6 +30,13 @@ impl Rule for PrivateEndpoint {
                         Target::Unresolved(_) if reaches_no_account(&connection.group_ids) => {
                             continue;
                         }
+                        // Another language is another deployment (a compiled `main.json` beside
+                        // `main.bicep`): only an endpoint that names the account reaches it.
+                        Target::Unresolved(_)
+                            if endpoint.declared.language != account.declared.language =>
+                        {
+                            continue;
+                        }
                         Target::Unresolved(reason) => {
                             possible.push((
                                 connection.target.span.clone(),

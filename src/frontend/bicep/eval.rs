@@ -8,7 +8,7 @@ use super::syntax::{
     ArrayItem, BinaryOp, Expr, ExprKind, ObjectItem, PropertyKey, StringPart, UnaryOp,
 };
 use crate::frontend::node::{Node, NodeKind, name_key, resource_id};
-use crate::frontend::value::Value;
+use crate::frontend::value::{Known, Value};
 use crate::model::Via;
 use crate::source::{FileId, Span};
 
@@ -54,6 +54,8 @@ pub struct Symbols<'a> {
     pub modules: HashMap<&'a str, RefCell<Value>>,
     /// `--location`: what `resourceGroup().location` and `deployment().location` are.
     pub location: Option<String>,
+    /// Whether the template deploys to its root's own resource group (see `Known::NameOf`).
+    pub own_group: bool,
     /// Params and vars once evaluated, with where they are written and the caller default
     /// they rest on: a template refers to the same few names many times, from every element
     /// of its loops.
@@ -519,7 +521,17 @@ impl<'a> Evaluator<'a> {
                 };
                 let property = |key: &str| body.and_then(|body| body.property(key));
                 match (name, property(name), type_name) {
-                    // A resource's own `name`, `location` and `kind` are what its body says.
+                    // A resource's own `name`, `location` and `kind` are what its body says; a
+                    // name not known whole is still known to be that resource's.
+                    ("name", Some(property), _) if self.symbols.own_group => {
+                        match self.guarded(&property.value, file, &shown, via) {
+                            Value::Unknown(reason) => Value::partial(reason, Known::NameOf(key)),
+                            Value::Partial(partial) => {
+                                Value::partial(partial.reason, Known::NameOf(key))
+                            }
+                            known => known,
+                        }
+                    }
                     ("name" | "location" | "kind", Some(property), _) => {
                         self.guarded(&property.value, file, &shown, via)
                     }

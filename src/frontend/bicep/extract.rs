@@ -11,10 +11,10 @@ use super::syntax::{
 };
 use crate::frontend::arm::{self, ArmFile};
 use crate::frontend::azure;
-use crate::frontend::node::Node;
 use crate::frontend::node::{BodyReader, name_key};
+use crate::frontend::node::{Lookup, Node};
 use crate::frontend::registry_modules;
-use crate::frontend::value::Value;
+use crate::frontend::value::{Known, Value};
 use crate::model::{Attr, Declared, Existence, Language, Model, UnfollowedModule};
 use crate::policy::{ModuleLanguage, RegistryMapping, catalog};
 use crate::source::{FileId, Span, lexical_normalize};
@@ -98,6 +98,7 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
             depth: 0,
             callers: Vec::new(),
             location: inputs.location.map(str::to_string),
+            own_group: true,
         };
         if params_files.len() <= 1 {
             let params = deployment_params(template, params_files.first().copied(), inputs);
@@ -197,6 +198,9 @@ struct Call {
     callers: Vec<FileId>,
     /// `--location`.
     location: Option<String>,
+    /// Whether the template deploys to its root's own resource group: no module on the way
+    /// sets a `scope:` other than `resourceGroup()`.
+    own_group: bool,
 }
 
 /// A parameter's declared type as written (`bool`, `string?`).
@@ -286,6 +290,7 @@ fn evaluate<'a>(
 ) -> Value {
     let mut symbols = symbols(template, params, &call.prefix);
     symbols.location = call.location.clone();
+    symbols.own_group = call.own_group;
     let eval = Evaluator::new(template.id, &symbols).called_by(call.callers.clone());
     for statement in &template.program.statements {
         if let StatementKind::Module { name, .. } = &statement.kind
@@ -320,7 +325,10 @@ fn evaluate<'a>(
         .statements
         .iter()
         .filter_map(|statement| match &statement.kind {
-            StatementKind::Output { name, value } => Some((name.clone(), eval.eval(value).value)),
+            // What is known in part (a name generated, or another resource's) goes out too.
+            StatementKind::Output { name, value } => {
+                Some((name.clone(), eval.eval_partial(value).value))
+            }
             _ => None,
         })
         .collect();
@@ -442,6 +450,7 @@ fn evaluate_module<'a>(
             .chain(call.callers.iter().copied())
             .collect(),
         location: scope_location(&eval, body).or_else(|| call.location.clone()),
+        own_group: call.own_group && in_own_group(body),
     };
     let outputs = evaluate(files, callee, params, &call, model);
     Some(Value::Object([("outputs".to_string(), outputs)].into()))
@@ -785,6 +794,38 @@ struct Declaration<'d> {
     value: &'d Expr,
 }
 
+/// The resource an `existing` declaration names with another resource's `name` (passed on
+/// through module params and outputs) in the same resource group: it is that resource.
+fn existing_named_after(
+    resource: &Resource,
+    body: &Expr,
+    root: &Node,
+    call: &Call,
+) -> Option<String> {
+    if !resource.existing || !call.own_group || !in_own_group(body) {
+        return None;
+    }
+    let Lookup::Found(name) = root.find("name") else {
+        return None;
+    };
+    match name.to_value() {
+        Value::Partial(partial) => match partial.known {
+            Known::NameOf(key) => Some(key),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a declaration's `scope:` (none, or `resourceGroup()`) is its template's own group.
+fn in_own_group(body: &Expr) -> bool {
+    match body.property("scope") {
+        None => true,
+        Some(scope) => matches!(&scope.value.kind, ExprKind::Call { callee, args }
+            if args.is_empty() && matches!(&callee.kind, ExprKind::Ident(f) if f == "resourceGroup")),
+    }
+}
+
 /// One instance of a resource declaration, with its evaluator (loop variables bound).
 fn map_instance(
     declaration: &Declaration<'_>,
@@ -821,6 +862,7 @@ fn map_instance(
     if let Some(name) = reader.string("name", None).value() {
         keys.push(name_key(&full_type, name));
     }
+    keys.extend(existing_named_after(resource, value, &root, call));
     if !resource.existing
         && let Some(version) = api_version(resource)
     {
