@@ -273,6 +273,50 @@ pub enum EndpointsForm {
     Bool,
 }
 
+/// What the platform's content filters do (see `policies/data-content-filters.hcl`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentFilters {
+    pub default_policy: String,
+    pub builtin_prefix: String,
+    pub harm_categories: Vec<String>,
+    pub severity_order: Vec<String>,
+    pub default_threshold: String,
+    pub prompt_shields: Vec<String>,
+    pub protected_material: Vec<String>,
+    pub asynchronous_mode: String,
+}
+
+impl ContentFilters {
+    /// Whether a filter name is one of `names` (ignoring case, spaces, `_` and `-`).
+    pub fn is_one_of(name: &str, names: &[String]) -> bool {
+        let key = |text: &str| -> String {
+            text.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let name = key(name);
+        names.iter().any(|known| key(known) == name)
+    }
+
+    pub fn is_builtin(&self, policy: &str) -> bool {
+        policy
+            .to_ascii_lowercase()
+            .starts_with(&self.builtin_prefix.to_ascii_lowercase())
+    }
+
+    /// Whether a threshold lets through what the default blocks; `None` for an unknown name.
+    pub fn is_weaker_threshold(&self, threshold: &str) -> Option<bool> {
+        let rank = |name: &str| {
+            self.severity_order
+                .iter()
+                .position(|known| known.eq_ignore_ascii_case(name))
+        };
+        Some(rank(threshold)? > rank(&self.default_threshold)?)
+    }
+}
+
 #[derive(Debug)]
 pub struct Catalog {
     pub policies: Vec<Policy>,
@@ -280,6 +324,7 @@ pub struct Catalog {
     pub roles: Roles,
     pub modules: RegistryModules,
     pub api_versions: ApiVersions,
+    pub content_filters: ContentFilters,
 }
 
 /// The embedded catalog, parsed once. The files are part of the build and checked by tests, so a
@@ -295,6 +340,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
     let mut roles = None;
     let mut modules = None;
     let mut api_versions = None;
+    let mut content_filters = None;
     for (name, text) in files {
         let context = |e: hcl::Error| format!("{name}: {e}");
         match *name {
@@ -302,6 +348,9 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
             "data-roles.hcl" => roles = Some(hcl::from_str(text).map_err(context)?),
             "data-modules.hcl" => modules = Some(hcl::from_str(text).map_err(context)?),
             "data-api-versions.hcl" => api_versions = Some(hcl::from_str(text).map_err(context)?),
+            "data-content-filters.hcl" => {
+                content_filters = Some(hcl::from_str(text).map_err(context)?)
+            }
             _ => {
                 let mut policy: Policy = hcl::from_str(text).map_err(context)?;
                 for field in [
@@ -328,6 +377,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
         roles: roles.ok_or("data-roles.hcl is missing")?,
         modules: modules.ok_or("data-modules.hcl is missing")?,
         api_versions: api_versions.ok_or("data-api-versions.hcl is missing")?,
+        content_filters: content_filters.ok_or("data-content-filters.hcl is missing")?,
     })
 }
 

@@ -4,13 +4,14 @@
 
 use super::node::{BodyReader, Lookup, map_attr, prefixed};
 use crate::model::{
-    AiAccount, ApiVersionUse, Attr, CmkKey, Declared, DiagnosticSetting, Identity, KeyVault,
-    KeyVaultKey, Model, ModelDeployment, NetworkAcls, Outbound, PrivateEndpoint,
-    PrivateLinkConnection, Reference, RoleAssignment,
+    AiAccount, ApiVersionUse, Attr, CmkKey, ContentFilter, Declared, DiagnosticSetting, Identity,
+    KeyVault, KeyVaultKey, Model, ModelDeployment, NetworkAcls, Outbound, PrivateEndpoint,
+    PrivateLinkConnection, RaiPolicy, Reference, RoleAssignment,
 };
 
 pub const ACCOUNT_TYPE: &str = "Microsoft.CognitiveServices/accounts";
 pub const DEPLOYMENT_TYPE: &str = "Microsoft.CognitiveServices/accounts/deployments";
+pub const RAI_POLICY_TYPE: &str = "Microsoft.CognitiveServices/accounts/raiPolicies";
 pub const PRIVATE_ENDPOINT_TYPE: &str = "Microsoft.Network/privateEndpoints";
 pub const ROLE_ASSIGNMENT_TYPE: &str = "Microsoft.Authorization/roleAssignments";
 pub const KEY_VAULT_TYPE: &str = "Microsoft.KeyVault/vaults";
@@ -26,6 +27,7 @@ pub fn canonical_type(type_name: &str) -> Option<&'static str> {
     [
         ACCOUNT_TYPE,
         DEPLOYMENT_TYPE,
+        RAI_POLICY_TYPE,
         PRIVATE_ENDPOINT_TYPE,
         ROLE_ASSIGNMENT_TYPE,
         KEY_VAULT_TYPE,
@@ -328,7 +330,118 @@ pub fn model_deployment(
         account,
         // A deployment without a SKU is a regional Standard deployment.
         sku: reader.string(&format!("{body}sku.name"), Some("Standard")),
+        rai_policy: rai_policy_name(reader, &format!("{body}properties.raiPolicyName")),
     }
+}
+
+/// The content filter policy a deployment names; none named, the platform default.
+pub fn rai_policy_name(reader: &BodyReader<'_>, path: &str) -> Attr<String> {
+    reader.string(path, Some(DEFAULT_RAI_POLICY))
+}
+
+/// What a deployment that names no content filter policy uses.
+pub const DEFAULT_RAI_POLICY: &str = "Microsoft.DefaultV2";
+
+/// Where a language writes a content filter policy's fields.
+pub struct RaiPolicyFields {
+    pub name: &'static str,
+    pub base_policy: &'static str,
+    pub mode: &'static str,
+    /// The filter entries: a list of objects, or repeated blocks.
+    pub filters: &'static str,
+    pub filters_are_blocks: bool,
+    pub filter_name: &'static str,
+    pub enabled: &'static str,
+    pub blocking: &'static str,
+    pub severity_threshold: &'static str,
+    pub source: &'static str,
+}
+
+/// `Microsoft.CognitiveServices/accounts/raiPolicies` in Bicep, ARM and azapi bodies.
+pub const RAI_POLICY_PROPERTIES: RaiPolicyFields = RaiPolicyFields {
+    name: "name",
+    base_policy: "properties.basePolicyName",
+    mode: "properties.mode",
+    filters: "properties.contentFilters",
+    filters_are_blocks: false,
+    filter_name: "name",
+    enabled: "enabled",
+    blocking: "blocking",
+    severity_threshold: "severityThreshold",
+    source: "source",
+};
+
+/// A content filter policy read with `fields`; `body` prefixes the body's fields (azapi).
+pub fn rai_policy(
+    reader: &BodyReader<'_>,
+    body: &str,
+    fields: &RaiPolicyFields,
+    declared: Declared,
+    account: Reference,
+) -> RaiPolicy {
+    let name = map_attr(reader.string(fields.name, None), |name| {
+        // ARM writes a child's name as `account/policy`.
+        name.rsplit('/').next().unwrap_or(name).to_string()
+    });
+    RaiPolicy {
+        account,
+        name,
+        base_policy: reader.string(&format!("{body}{}", fields.base_policy), None),
+        mode: reader.string(&format!("{body}{}", fields.mode), Some("Default")),
+        filters: content_filters(reader, &format!("{body}{}", fields.filters), fields),
+        declared,
+    }
+}
+
+fn content_filters(
+    reader: &BodyReader<'_>,
+    path: &str,
+    fields: &RaiPolicyFields,
+) -> Attr<Vec<ContentFilter>> {
+    let items = match reader.root.find(path) {
+        Lookup::Missing => return Attr::default(path, reader.header.clone(), Vec::new(), "[]"),
+        Lookup::Unresolved { reason, span } => return Attr::unresolved(path, span, reason),
+        // Repeated Terraform blocks are found one by one.
+        Lookup::Found(node) => match node.items() {
+            Ok(items) => items,
+            Err(_) if matches!(node.kind, crate::frontend::node::NodeKind::Object(_)) => {
+                reader.root.get_all(path)
+            }
+            Err(reason) => return Attr::unresolved(path, node.span.clone(), reason),
+        },
+    };
+    let span = items
+        .first()
+        .map_or_else(|| reader.header.clone(), |item| item.span.clone());
+    let filters = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let entry = BodyReader {
+                root: item,
+                header: item.span.clone(),
+            };
+            // Entries of a list are named by index; repeated blocks by their name.
+            let at = match fields.filters_are_blocks {
+                true => path.to_string(),
+                false => format!("{path}[{i}]"),
+            };
+            let read = |field: &str| prefixed(&at, entry.string(field, None));
+            ContentFilter {
+                span: item.span.clone(),
+                name: read(fields.filter_name),
+                enabled: prefixed(&at, entry.bool(fields.enabled, None)),
+                blocking: prefixed(&at, entry.bool(fields.blocking, None)),
+                // Not every category has one (prompt shields, protected material).
+                severity_threshold: prefixed(
+                    &at,
+                    entry.string(fields.severity_threshold, Some("")),
+                ),
+                source: read(fields.source),
+            }
+        })
+        .collect();
+    Attr::explicit(path, span, filters, "the listed filters")
 }
 
 /// Adds a Bicep or ARM declaration of `type_name` to the model. `link_keys` are how others find
@@ -362,6 +475,13 @@ pub fn add_declaration(
                 .deployments
                 .push(model_deployment(reader, "", declared, parent()))
         }
+        Some(RAI_POLICY_TYPE) => model.rai_policies.push(rai_policy(
+            reader,
+            "",
+            &RAI_POLICY_PROPERTIES,
+            declared,
+            parent(),
+        )),
         Some(DIAGNOSTIC_SETTING_TYPE) => {
             let target = deployment_scope(reader, "scope");
             model

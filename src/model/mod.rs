@@ -197,6 +197,32 @@ pub struct ModelDeployment {
     pub declared: Declared,
     pub account: Reference,
     pub sku: Attr<String>,
+    /// The content filter policy it uses; not set, the platform default.
+    pub rai_policy: Attr<String>,
+}
+
+/// A content filter policy (`raiPolicies`) of an account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RaiPolicy {
+    pub declared: Declared,
+    pub account: Reference,
+    pub name: Attr<String>,
+    /// The policy it starts from: filters it does not list keep the base's settings.
+    pub base_policy: Attr<String>,
+    pub mode: Attr<String>,
+    pub filters: Attr<Vec<ContentFilter>>,
+}
+
+/// One entry of a content filter policy: a category on prompts or completions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentFilter {
+    /// The entry as written.
+    pub span: Span,
+    pub name: Attr<String>,
+    pub enabled: Attr<bool>,
+    pub blocking: Attr<bool>,
+    pub severity_threshold: Attr<String>,
+    pub source: Attr<String>,
 }
 
 /// A `module` call whose content is not read: a remote source that is not downloaded (and not
@@ -220,6 +246,7 @@ pub struct Model {
     pub role_assignments: Vec<RoleAssignment>,
     pub cmk_bindings: Vec<CmkBinding>,
     pub deployments: Vec<ModelDeployment>,
+    pub rai_policies: Vec<RaiPolicy>,
     pub unfollowed_modules: Vec<UnfollowedModule>,
     pub key_vaults: Vec<KeyVault>,
     pub key_vault_keys: Vec<KeyVaultKey>,
@@ -235,6 +262,7 @@ impl Model {
         append(&mut self.role_assignments, other.role_assignments);
         append(&mut self.cmk_bindings, other.cmk_bindings);
         append(&mut self.deployments, other.deployments);
+        append(&mut self.rai_policies, other.rai_policies);
         append(&mut self.unfollowed_modules, other.unfollowed_modules);
         append(&mut self.key_vaults, other.key_vaults);
         append(&mut self.key_vault_keys, other.key_vault_keys);
@@ -250,6 +278,7 @@ impl Model {
         let roles = self.role_assignments.iter_mut().map(|r| &mut r.declared);
         let bindings = self.cmk_bindings.iter_mut().map(|r| &mut r.declared);
         let deployments = self.deployments.iter_mut().map(|r| &mut r.declared);
+        let policies = self.rai_policies.iter_mut().map(|r| &mut r.declared);
         let modules = self.unfollowed_modules.iter_mut().map(|r| &mut r.declared);
         let vaults = self.key_vaults.iter_mut().map(|r| &mut r.declared);
         let keys = self.key_vault_keys.iter_mut().map(|r| &mut r.declared);
@@ -261,6 +290,7 @@ impl Model {
             .chain(roles)
             .chain(bindings)
             .chain(deployments)
+            .chain(policies)
             .chain(modules)
             .chain(vaults)
             .chain(keys)
@@ -328,6 +358,7 @@ impl Model {
             + self.role_assignments.len()
             + self.cmk_bindings.len()
             + self.deployments.len()
+            + self.rai_policies.len()
             + self.key_vaults.len()
             + self.key_vault_keys.len()
             + self.diagnostic_settings.len()

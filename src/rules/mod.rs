@@ -16,6 +16,7 @@ mod aoai012_preview_api_version;
 mod aoai013_diagnostic_logs;
 mod aoai014_cmk_key_vault_protection;
 mod aoai015_key_exposure;
+mod aoai016_content_filter;
 mod aoai900_module_not_followed;
 
 use crate::finding::{Level, Outcome};
@@ -140,6 +141,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &aoai013_diagnostic_logs::DiagnosticLogs,
         &aoai014_cmk_key_vault_protection::CmkKeyVaultProtection,
         &aoai015_key_exposure::KeyExposure,
+        &aoai016_content_filter::ContentFilterPolicy,
         &aoai900_module_not_followed::ModuleNotFollowed,
     ]
 }

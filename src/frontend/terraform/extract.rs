@@ -24,7 +24,7 @@ use crate::model::{
 use crate::source::Span;
 
 /// The resource types the model reads; all others are skipped before any evaluation.
-const MODELED_TYPES: [&str; 11] = [
+const MODELED_TYPES: [&str; 12] = [
     "azurerm_cognitive_account",
     "azurerm_ai_services",
     "azapi_resource",
@@ -33,10 +33,25 @@ const MODELED_TYPES: [&str; 11] = [
     "azurerm_role_assignment",
     "azurerm_cognitive_account_customer_managed_key",
     "azurerm_cognitive_deployment",
+    "azurerm_cognitive_account_rai_policy",
     "azurerm_key_vault",
     "azurerm_key_vault_key",
     "azurerm_monitor_diagnostic_setting",
 ];
+
+/// `azurerm_cognitive_account_rai_policy`: one `content_filter` block per entry.
+const RAI_POLICY_BLOCKS: azure::RaiPolicyFields = azure::RaiPolicyFields {
+    name: "name",
+    base_policy: "base_policy_name",
+    mode: "mode",
+    filters: "content_filter",
+    filters_are_blocks: true,
+    filter_name: "name",
+    enabled: "filter_enabled",
+    blocking: "block_enabled",
+    severity_threshold: "severity_threshold",
+    source: "source",
+};
 
 /// More instances than this are checked once, as if `count`/`for_each` were unknown.
 const MAX_INSTANCES: usize = 64;
@@ -361,6 +376,12 @@ fn map_resource(
                     .deployments
                     .push(azure::model_deployment(reader, "body.", declared, account));
             }
+            Some(azure::RAI_POLICY_TYPE) => {
+                let account = reader.reference("parent_id");
+                let fields = &azure::RAI_POLICY_PROPERTIES;
+                let policy = azure::rai_policy(reader, "body.", fields, declared, account);
+                model.rai_policies.push(policy);
+            }
             _ => {}
         },
         "azapi_update_resource" if azapi_type == Some(azure::ACCOUNT_TYPE) => {
@@ -422,8 +443,14 @@ fn map_resource(
                 (Lookup::Missing, Lookup::Found(_)) => reader.string("scale.type", None),
                 _ => reader.string("sku.name", None),
             },
+            rai_policy: azure::rai_policy_name(reader, "rai_policy_name"),
             declared,
         }),
+        "azurerm_cognitive_account_rai_policy" => {
+            let account = reader.reference("cognitive_account_id");
+            let policy = azure::rai_policy(reader, "", &RAI_POLICY_BLOCKS, declared, account);
+            model.rai_policies.push(policy);
+        }
         _ => {}
     }
 }
