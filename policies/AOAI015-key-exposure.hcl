@@ -4,14 +4,15 @@ title    = "Azure OpenAI account keys are not exposed"
 severity = "error"
 category = "identity"
 
-summary = "Account keys (`primary_access_key`, `secondary_access_key`, `listKeys()`) do not flow into outputs, app settings, container environment variables or parameters that are not secure."
+summary = "Account keys (`primary_access_key`, `secondary_access_key`, `listKeys()`) do not flow into outputs, app settings, container environment variables, AI Foundry connections or parameters that are not secure."
 
 rationale = <<-EOT
   An account key grants full use of every model on the account to whoever holds it. Outputs
   are stored in plain text in the Terraform state and in the deployment history that anyone with
   read access to the resource group can list; app settings and environment variables are
   readable by everyone who can read the app's configuration, and end up in logs and crash
-  dumps. Keys belong in Key Vault (referenced from app settings) or, better, nowhere: disable
+  dumps; a key in an AI Foundry connection is used by everyone who can use the connection
+  (AOAI017 reports the connection itself). Keys belong in Key Vault (referenced from app settings) or, better, nowhere: disable
   local authentication and use managed identities. The finding points at the use and names every
   local, variable or parameter the key went through. Terraform outputs with `sensitive = true`,
   Bicep `@secure()` outputs and parameters, ARM `securestring` ones, Key Vault secrets and

@@ -317,6 +317,14 @@ impl ContentFilters {
     }
 }
 
+/// Which connections AOAI017 reads (see `policies/data-connections.hcl`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Connections {
+    pub categories: Vec<String>,
+    pub keyed_auth_types: Vec<String>,
+}
+
 #[derive(Debug)]
 pub struct Catalog {
     pub policies: Vec<Policy>,
@@ -325,6 +333,7 @@ pub struct Catalog {
     pub modules: RegistryModules,
     pub api_versions: ApiVersions,
     pub content_filters: ContentFilters,
+    pub connections: Connections,
 }
 
 /// The embedded catalog, parsed once. The files are part of the build and checked by tests, so a
@@ -341,6 +350,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
     let mut modules = None;
     let mut api_versions = None;
     let mut content_filters = None;
+    let mut connections = None;
     for (name, text) in files {
         let context = |e: hcl::Error| format!("{name}: {e}");
         match *name {
@@ -348,6 +358,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
             "data-roles.hcl" => roles = Some(hcl::from_str(text).map_err(context)?),
             "data-modules.hcl" => modules = Some(hcl::from_str(text).map_err(context)?),
             "data-api-versions.hcl" => api_versions = Some(hcl::from_str(text).map_err(context)?),
+            "data-connections.hcl" => connections = Some(hcl::from_str(text).map_err(context)?),
             "data-content-filters.hcl" => {
                 content_filters = Some(hcl::from_str(text).map_err(context)?)
             }
@@ -378,6 +389,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
         modules: modules.ok_or("data-modules.hcl is missing")?,
         api_versions: api_versions.ok_or("data-api-versions.hcl is missing")?,
         content_filters: content_filters.ok_or("data-content-filters.hcl is missing")?,
+        connections: connections.ok_or("data-connections.hcl is missing")?,
     })
 }
 

@@ -18,6 +18,13 @@ impl Span {
     pub fn new(file: FileId, range: Range<usize>) -> Self {
         Span { file, range }
     }
+
+    /// Whether `other` lies within this span.
+    pub fn contains(&self, other: &Span) -> bool {
+        self.file == other.file
+            && self.range.start <= other.range.start
+            && other.range.end <= self.range.end
+    }
 }
 
 /// A 1-based line and column (columns count characters, not bytes).

@@ -4,14 +4,26 @@
 
 use super::node::{BodyReader, Lookup, map_attr, prefixed};
 use crate::model::{
-    AiAccount, ApiVersionUse, Attr, CmkKey, ContentFilter, Declared, DiagnosticSetting, Identity,
-    KeyVault, KeyVaultKey, Model, ModelDeployment, NetworkAcls, Outbound, PrivateEndpoint,
-    PrivateLinkConnection, RaiPolicy, Reference, RoleAssignment,
+    AiAccount, ApiVersionUse, Attr, CmkKey, Connection, ContentFilter, Declared, DiagnosticSetting,
+    Identity, KeyVault, KeyVaultKey, Model, ModelDeployment, NetworkAcls, Outbound,
+    PrivateEndpoint, PrivateLinkConnection, RaiPolicy, Reference, RoleAssignment,
 };
 
 pub const ACCOUNT_TYPE: &str = "Microsoft.CognitiveServices/accounts";
 pub const DEPLOYMENT_TYPE: &str = "Microsoft.CognitiveServices/accounts/deployments";
 pub const RAI_POLICY_TYPE: &str = "Microsoft.CognitiveServices/accounts/raiPolicies";
+/// Connections of AI Foundry accounts, their projects, and hubs (ML workspaces).
+pub const CONNECTION_TYPES: [&str; 3] = [
+    "Microsoft.CognitiveServices/accounts/connections",
+    "Microsoft.CognitiveServices/accounts/projects/connections",
+    "Microsoft.MachineLearningServices/workspaces/connections",
+];
+
+pub fn is_connection_type(type_name: &str) -> bool {
+    CONNECTION_TYPES
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(type_name))
+}
 pub const PRIVATE_ENDPOINT_TYPE: &str = "Microsoft.Network/privateEndpoints";
 pub const ROLE_ASSIGNMENT_TYPE: &str = "Microsoft.Authorization/roleAssignments";
 pub const KEY_VAULT_TYPE: &str = "Microsoft.KeyVault/vaults";
@@ -28,6 +40,9 @@ pub fn canonical_type(type_name: &str) -> Option<&'static str> {
         ACCOUNT_TYPE,
         DEPLOYMENT_TYPE,
         RAI_POLICY_TYPE,
+        CONNECTION_TYPES[0],
+        CONNECTION_TYPES[1],
+        CONNECTION_TYPES[2],
         PRIVATE_ENDPOINT_TYPE,
         ROLE_ASSIGNMENT_TYPE,
         KEY_VAULT_TYPE,
@@ -334,6 +349,25 @@ pub fn model_deployment(
     }
 }
 
+/// A connection as ARM writes it; `body` prefixes the body's fields (azapi).
+pub fn connection_of(reader: &BodyReader<'_>, body: &str, declared: Declared) -> Connection {
+    let field = |name: &str| format!("{body}properties.{name}");
+    Connection {
+        category: reader.string(&field("category"), None),
+        auth_type: reader.string(&field("authType"), None),
+        target: connection_target(reader, &field("metadata.ResourceId"), &field("target")),
+        declared,
+    }
+}
+
+/// What a connection connects to: its resource id when written, else its target endpoint.
+pub fn connection_target(reader: &BodyReader<'_>, resource_id: &str, target: &str) -> Reference {
+    match reader.root.find(resource_id) {
+        Lookup::Missing => reader.reference(target),
+        _ => reader.reference(resource_id),
+    }
+}
+
 /// The content filter policy a deployment names; none named, the platform default.
 pub fn rai_policy_name(reader: &BodyReader<'_>, path: &str) -> Attr<String> {
     reader.string(path, Some(DEFAULT_RAI_POLICY))
@@ -474,6 +508,9 @@ pub fn add_declaration(
             model
                 .deployments
                 .push(model_deployment(reader, "", declared, parent()))
+        }
+        Some(connection) if is_connection_type(connection) => {
+            model.connections.push(connection_of(reader, "", declared));
         }
         Some(RAI_POLICY_TYPE) => model.rai_policies.push(rai_policy(
             reader,

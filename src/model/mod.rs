@@ -201,6 +201,18 @@ pub struct ModelDeployment {
     pub rai_policy: Attr<String>,
 }
 
+/// A connection of an AI Foundry account, project or hub to another service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connection {
+    pub declared: Declared,
+    /// What it connects to (`AzureOpenAI`, `AIServices`, `CognitiveSearch`, ...).
+    pub category: Attr<String>,
+    /// How it authenticates (`ApiKey`, `AAD`, `ManagedIdentity`, ...).
+    pub auth_type: Attr<String>,
+    /// The resource it connects to: `metadata.ResourceId`, else `target`.
+    pub target: Reference,
+}
+
 /// A content filter policy (`raiPolicies`) of an account.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RaiPolicy {
@@ -247,6 +259,7 @@ pub struct Model {
     pub cmk_bindings: Vec<CmkBinding>,
     pub deployments: Vec<ModelDeployment>,
     pub rai_policies: Vec<RaiPolicy>,
+    pub connections: Vec<Connection>,
     pub unfollowed_modules: Vec<UnfollowedModule>,
     pub key_vaults: Vec<KeyVault>,
     pub key_vault_keys: Vec<KeyVaultKey>,
@@ -263,6 +276,7 @@ impl Model {
         append(&mut self.cmk_bindings, other.cmk_bindings);
         append(&mut self.deployments, other.deployments);
         append(&mut self.rai_policies, other.rai_policies);
+        append(&mut self.connections, other.connections);
         append(&mut self.unfollowed_modules, other.unfollowed_modules);
         append(&mut self.key_vaults, other.key_vaults);
         append(&mut self.key_vault_keys, other.key_vault_keys);
@@ -279,6 +293,7 @@ impl Model {
         let bindings = self.cmk_bindings.iter_mut().map(|r| &mut r.declared);
         let deployments = self.deployments.iter_mut().map(|r| &mut r.declared);
         let policies = self.rai_policies.iter_mut().map(|r| &mut r.declared);
+        let connections = self.connections.iter_mut().map(|r| &mut r.declared);
         let modules = self.unfollowed_modules.iter_mut().map(|r| &mut r.declared);
         let vaults = self.key_vaults.iter_mut().map(|r| &mut r.declared);
         let keys = self.key_vault_keys.iter_mut().map(|r| &mut r.declared);
@@ -291,6 +306,7 @@ impl Model {
             .chain(bindings)
             .chain(deployments)
             .chain(policies)
+            .chain(connections)
             .chain(modules)
             .chain(vaults)
             .chain(keys)
@@ -359,6 +375,7 @@ impl Model {
             + self.cmk_bindings.len()
             + self.deployments.len()
             + self.rai_policies.len()
+            + self.connections.len()
             + self.key_vaults.len()
             + self.key_vault_keys.len()
             + self.diagnostic_settings.len()

@@ -17,6 +17,7 @@ mod aoai013_diagnostic_logs;
 mod aoai014_cmk_key_vault_protection;
 mod aoai015_key_exposure;
 mod aoai016_content_filter;
+mod aoai017_keyless_connections;
 mod aoai900_module_not_followed;
 
 use crate::finding::{Level, Outcome};
@@ -142,6 +143,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &aoai014_cmk_key_vault_protection::CmkKeyVaultProtection,
         &aoai015_key_exposure::KeyExposure,
         &aoai016_content_filter::ContentFilterPolicy,
+        &aoai017_keyless_connections::KeylessConnections,
         &aoai900_module_not_followed::ModuleNotFollowed,
     ]
 }

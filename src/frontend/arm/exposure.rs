@@ -131,6 +131,10 @@ fn resource_sinks<'j>(type_name: &str, resource: &'j Json) -> Vec<(&'j Json, Str
                 named(container.get("env"), "value", "environment variable");
             }
         }
+    } else if crate::frontend::azure::is_connection_type(&lower) {
+        if let Some(key) = path(properties, &["credentials", "key"]) {
+            sinks.push((key, "connection credentials".to_string()));
+        }
     } else if lower == "microsoft.containerinstance/containergroups" {
         for container in array(path(properties, &["containers"])) {
             named(

@@ -214,6 +214,10 @@ fn resource_sinks<'e>(type_name: &str, body: &'e Expr) -> Vec<(&'e Expr, String)
                 );
             }
         }
+    } else if crate::frontend::azure::is_connection_type(&lower) {
+        if let Some(key) = path(properties, &["credentials", "key"]) {
+            sinks.push((key, "connection credentials".to_string()));
+        }
     } else if lower == "microsoft.containerinstance/containergroups" {
         for container in items(path(properties, &["containers"])) {
             named_items(

@@ -100,6 +100,12 @@ pub fn find(configuration: &Configuration<'_>, instance: usize, model: &mut Mode
                 }
             }
         }
+        // A key in a connection is handed to everyone who can use the connection (AOAI017).
+        if type_name == "azurerm_cognitive_account_connection_api_key"
+            && let Some(value) = body.get_attribute("api_key")
+        {
+            sinks.check(file, &value.value, &declared, "connection credentials");
+        }
         if type_name == "azurerm_container_group" {
             for container in body.get_blocks("container") {
                 sinks.check_map(

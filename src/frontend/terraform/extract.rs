@@ -17,14 +17,14 @@ use super::syntax::{block_extent, block_header};
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, name_key, prefixed};
 use crate::frontend::{azure, registry_modules};
 use crate::model::{
-    AiAccount, Attr, AttrState, CmkBinding, CmkKey, Declared, DiagnosticSetting, Existence,
-    Identity, KeyVault, KeyVaultKey, Language, Model, ModelDeployment, NetworkAcls, Outbound,
-    PrivateEndpoint, PrivateLinkConnection, RoleAssignment, UnfollowedModule, Via,
+    AiAccount, Attr, AttrState, CmkBinding, CmkKey, Connection, Declared, DiagnosticSetting,
+    Existence, Identity, KeyVault, KeyVaultKey, Language, Model, ModelDeployment, NetworkAcls,
+    Outbound, PrivateEndpoint, PrivateLinkConnection, RoleAssignment, UnfollowedModule, Via,
 };
 use crate::source::Span;
 
 /// The resource types the model reads; all others are skipped before any evaluation.
-const MODELED_TYPES: [&str; 12] = [
+const MODELED_TYPES: [&str; 15] = [
     "azurerm_cognitive_account",
     "azurerm_ai_services",
     "azapi_resource",
@@ -34,10 +34,38 @@ const MODELED_TYPES: [&str; 12] = [
     "azurerm_cognitive_account_customer_managed_key",
     "azurerm_cognitive_deployment",
     "azurerm_cognitive_account_rai_policy",
+    "azurerm_cognitive_account_connection_api_key",
+    "azurerm_cognitive_account_connection_entra_id",
+    "azurerm_cognitive_account_connection_account_managed_identity",
     "azurerm_key_vault",
     "azurerm_key_vault_key",
     "azurerm_monitor_diagnostic_setting",
 ];
+
+/// An `azurerm_cognitive_account_connection_*`: the resource type says how it authenticates.
+fn azurerm_connection(reader: &BodyReader<'_>, type_name: &str, declared: Declared) -> Connection {
+    let header = declared.header.clone();
+    let auth_type = match type_name.trim_start_matches("azurerm_cognitive_account_connection_") {
+        "api_key" => {
+            let key = reader.present("api_key");
+            let shown = "set";
+            Attr::explicit("api_key", key.span, "ApiKey".to_string(), shown)
+        }
+        "entra_id" => Attr::default("type", header, "AAD".to_string(), "Entra ID"),
+        _ => Attr::default(
+            "type",
+            header,
+            "ManagedIdentity".to_string(),
+            "a managed identity",
+        ),
+    };
+    Connection {
+        category: reader.string("category", None),
+        auth_type,
+        target: azure::connection_target(reader, "metadata.ResourceId", "target"),
+        declared,
+    }
+}
 
 /// `azurerm_cognitive_account_rai_policy`: one `content_filter` block per entry.
 const RAI_POLICY_BLOCKS: azure::RaiPolicyFields = azure::RaiPolicyFields {
@@ -376,6 +404,11 @@ fn map_resource(
                     .deployments
                     .push(azure::model_deployment(reader, "body.", declared, account));
             }
+            Some(connection) if azure::is_connection_type(connection) => {
+                model
+                    .connections
+                    .push(azure::connection_of(reader, "body.", declared));
+            }
             Some(azure::RAI_POLICY_TYPE) => {
                 let account = reader.reference("parent_id");
                 let fields = &azure::RAI_POLICY_PROPERTIES;
@@ -446,6 +479,11 @@ fn map_resource(
             rai_policy: azure::rai_policy_name(reader, "rai_policy_name"),
             declared,
         }),
+        connection if connection.starts_with("azurerm_cognitive_account_connection_") => {
+            model
+                .connections
+                .push(azurerm_connection(reader, connection, declared));
+        }
         "azurerm_cognitive_account_rai_policy" => {
             let account = reader.reference("cognitive_account_id");
             let policy = azure::rai_policy(reader, "", &RAI_POLICY_BLOCKS, declared, account);
