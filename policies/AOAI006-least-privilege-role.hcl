@@ -4,7 +4,7 @@ title    = "Role assignments on Azure OpenAI accounts use the data-plane OpenAI 
 severity = "warning"
 category = "identity"
 
-summary = "Role assignments scoped to the account grant Cognitive Services OpenAI User or Contributor, not roles that can read keys or change the account."
+summary = "Role assignments scoped to the account, or to the resource group or subscription that holds it, grant Cognitive Services OpenAI User or Contributor, not roles that can read keys or change the account."
 
 rationale = <<-EOT
   Owner, Contributor, User Access Administrator, Cognitive Services Contributor and Cognitive
@@ -12,11 +12,15 @@ rationale = <<-EOT
   settings, or can grant access to others. A workload that only needs to call the models should
   have Cognitive Services OpenAI User; one that also manages deployments, fine-tuning or files,
   Cognitive Services OpenAI Contributor. Broad roles on the account quietly undo disabling key
-  authentication, since a key can be read back.
+  authentication, since a key can be read back. A role on the resource group that holds the
+  account (a Bicep or ARM role assignment without `scope:` is one), or on its subscription,
+  grants the same access to every account inside: those are judged the same way, naming the
+  accounts they reach; a group whose accounts cannot be known, or a subscription named by an id
+  that may not be the accounts', is unknown.
 EOT
 
 remediation {
-  terraform = "Use `role_definition_name = \"Cognitive Services OpenAI User\"` (or \"Cognitive Services OpenAI Contributor\") for assignments whose `scope` is the account."
+  terraform = "Use `role_definition_name = \"Cognitive Services OpenAI User\"` (or \"Cognitive Services OpenAI Contributor\") for assignments whose `scope` is the account, and keep broad roles off the resource group and subscription that hold it."
   bicep     = "Use `subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '5e0bd9bd-7b93-4f28-af87-19fc36ad61bd')` (Cognitive Services OpenAI User) as `roleDefinitionId`."
   arm       = "Use the Cognitive Services OpenAI User role (`5e0bd9bd-7b93-4f28-af87-19fc36ad61bd`) as `roleDefinitionId`."
 }

@@ -6,11 +6,12 @@ use super::node::{BodyReader, Lookup, map_attr, prefixed};
 use crate::model::{
     AiAccount, ApiVersionUse, Attr, CmkKey, Connection, ContentFilter, Declared, DiagnosticSetting,
     Identity, KeyVault, KeyVaultKey, Model, ModelDeployment, NetworkAcls, Outbound,
-    PrivateEndpoint, PrivateLinkConnection, RaiPolicy, Reference, RoleAssignment,
+    PrivateEndpoint, PrivateLinkConnection, RaiPolicy, Reference, ResourceGroup, RoleAssignment,
 };
 
 pub const ACCOUNT_TYPE: &str = "Microsoft.CognitiveServices/accounts";
 pub const DEPLOYMENT_TYPE: &str = "Microsoft.CognitiveServices/accounts/deployments";
+pub const RESOURCE_GROUP_TYPE: &str = "Microsoft.Resources/resourceGroups";
 pub const RAI_POLICY_TYPE: &str = "Microsoft.CognitiveServices/accounts/raiPolicies";
 /// Connections of AI Foundry accounts, their projects, and hubs (ML workspaces).
 pub const CONNECTION_TYPES: [&str; 3] = [
@@ -40,6 +41,7 @@ pub fn canonical_type(type_name: &str) -> Option<&'static str> {
         ACCOUNT_TYPE,
         DEPLOYMENT_TYPE,
         RAI_POLICY_TYPE,
+        RESOURCE_GROUP_TYPE,
         CONNECTION_TYPES[0],
         CONNECTION_TYPES[1],
         CONNECTION_TYPES[2],
@@ -61,7 +63,7 @@ pub fn account(
     body: &str,
     declared: Declared,
     link_keys: Vec<String>,
-    existing: bool,
+    placement: &Placement,
 ) -> Option<AiAccount> {
     let kind = reader.string(&format!("{body}kind"), None);
     if kind.value().is_some_and(|k| {
@@ -128,7 +130,8 @@ pub fn account(
             allowed_fqdns: reader.string_list(&properties("allowedFqdnList")),
         },
         link_keys,
-        existing,
+        resource_group: placement.group.clone(),
+        existing: placement.existing,
         declared,
     })
 }
@@ -478,6 +481,18 @@ fn content_filters(
     Attr::explicit(path, span, filters, "the listed filters")
 }
 
+/// Where a declaration is deployed.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    /// Declared elsewhere and only referenced here (Bicep `existing`).
+    pub existing: bool,
+    /// The resource group it deploys to (see [`crate::model::AiAccount::resource_group`]).
+    pub group: Reference,
+    /// What a role assignment without a `scope:` is scoped to: the deployment's resource group
+    /// or subscription.
+    pub deployment_scope: Reference,
+}
+
 /// Adds a Bicep or ARM declaration of `type_name` to the model. `link_keys` are how others find
 /// it if it is an account or a vault; `parent` names the account of a model deployment or the
 /// vault of a key.
@@ -485,15 +500,20 @@ pub fn add_declaration(
     type_name: &str,
     reader: &BodyReader<'_>,
     declared: Declared,
-    existing: bool,
+    placement: &Placement,
     link_keys: Vec<String>,
     parent: impl FnOnce() -> Reference,
     model: &mut Model,
 ) {
+    let existing = placement.existing;
     match canonical_type(type_name) {
         Some(ACCOUNT_TYPE) => model
             .accounts
-            .extend(account(reader, "", declared, link_keys, existing).map(Box::new)),
+            .extend(account(reader, "", declared, link_keys, placement).map(Box::new)),
+        Some(RESOURCE_GROUP_TYPE) => model.resource_groups.push(ResourceGroup {
+            link_keys,
+            name: reader.string("name", None),
+        }),
         Some(KEY_VAULT_TYPE) => model
             .key_vaults
             .push(key_vault(reader, "", declared, link_keys, existing)),
@@ -529,7 +549,10 @@ pub fn add_declaration(
             .private_endpoints
             .push(private_endpoint(reader, "", declared)),
         Some(ROLE_ASSIGNMENT_TYPE) => {
-            let scope = deployment_scope(reader, "scope");
+            let scope = match reader.root.find("scope") {
+                Lookup::Missing => placement.deployment_scope.clone(),
+                _ => reader.reference("scope"),
+            };
             model
                 .role_assignments
                 .push(role_assignment(reader, "", declared, scope));

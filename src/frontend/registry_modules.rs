@@ -115,6 +115,7 @@ fn map_module(
         identity: identity(module, reader),
         outbound: outbound(module, reader),
         link_keys: vec![key.clone()],
+        resource_group: registry_group(module, reader),
         existing: false,
         declared: declared.clone(),
     };
@@ -131,6 +132,21 @@ fn map_module(
         model
             .role_assignments
             .extend(role_assignments(reader, input, role_key, &declared, &key));
+    }
+}
+
+/// The resource group a module deploys its account to: its Terraform `resource_group_name` or
+/// `parent_id` input; a Bicep module deploys to its caller's group (set by the caller).
+fn registry_group(module: &RegistryModule, reader: &BodyReader<'_>) -> Attr<String> {
+    let inputs = ["resource_group_name", "parent_id"];
+    match inputs
+        .iter()
+        .find(|i| !matches!(reader.root.find(i), Lookup::Missing))
+    {
+        Some(input) if module.language == crate::policy::ModuleLanguage::Terraform => {
+            crate::frontend::terraform::resource_group_of(reader, input)
+        }
+        _ => Attr::unresolved("resource group", reader.header.clone(), "is the caller's"),
     }
 }
 

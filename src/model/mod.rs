@@ -65,6 +65,9 @@ pub struct AiAccount {
     pub outbound: Outbound,
     /// Keys by which other resources refer to this account (see [`Reference`]).
     pub link_keys: Vec<String>,
+    /// The resource group that holds it, as a reference (a group key, an ARM id, a group
+    /// resource): a role assigned on the group reaches the account.
+    pub resource_group: Reference,
     /// Declared elsewhere and only referenced here (Bicep `existing`): a link target for
     /// role assignments and endpoints, but its settings are not checked here.
     pub existing: bool,
@@ -201,6 +204,25 @@ pub struct ModelDeployment {
     pub rai_policy: Attr<String>,
 }
 
+/// A resource group declared in the scope (Terraform `azurerm_resource_group` and its data
+/// source, Bicep `Microsoft.Resources/resourceGroups`): how role scopes name it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceGroup {
+    pub link_keys: Vec<String>,
+    pub name: Attr<String>,
+}
+
+/// The key of the resource group named `name`.
+pub fn group_key(name: &str) -> String {
+    format!("group:{}", name.to_ascii_lowercase())
+}
+
+/// The resource group a Bicep or ARM deployment deploys to: where resources without a
+/// `scope:` go, and what a role assignment without one is scoped to.
+pub const DEPLOYMENT_GROUP: &str = "group:(the deployment's resource group)";
+/// The subscription a deployment (or the Terraform provider) deploys to.
+pub const DEPLOYMENT_SUBSCRIPTION: &str = "subscription:(the deployment's subscription)";
+
 /// A connection of an AI Foundry account, project or hub to another service.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Connection {
@@ -260,6 +282,7 @@ pub struct Model {
     pub deployments: Vec<ModelDeployment>,
     pub rai_policies: Vec<RaiPolicy>,
     pub connections: Vec<Connection>,
+    pub resource_groups: Vec<ResourceGroup>,
     pub unfollowed_modules: Vec<UnfollowedModule>,
     pub key_vaults: Vec<KeyVault>,
     pub key_vault_keys: Vec<KeyVaultKey>,
@@ -277,6 +300,7 @@ impl Model {
         append(&mut self.deployments, other.deployments);
         append(&mut self.rai_policies, other.rai_policies);
         append(&mut self.connections, other.connections);
+        append(&mut self.resource_groups, other.resource_groups);
         append(&mut self.unfollowed_modules, other.unfollowed_modules);
         append(&mut self.key_vaults, other.key_vaults);
         append(&mut self.key_vault_keys, other.key_vault_keys);

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{AttrState, Model, Reference};
+use crate::model::{AttrState, DEPLOYMENT_SUBSCRIPTION, Model, Reference, group_key};
 
 /// What a reference points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +31,19 @@ pub struct Links {
     accounts: HashMap<String, usize>,
     vaults: HashMap<String, usize>,
     keys: HashMap<String, usize>,
+    /// Resource groups declared in the scope, by link key: their group key.
+    groups: HashMap<String, String>,
+}
+
+/// What a role assignment's scope names when it is not an account: a resource group (by group
+/// key) or the deployment's subscription. Either may hold accounts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Container {
+    Group(String),
+    /// The subscription the deployment deploys to.
+    Subscription,
+    /// A subscription named by id: the accounts' own is not known.
+    SubscriptionId(String),
 }
 
 fn index<'a>(keys: impl Iterator<Item = (usize, &'a Vec<String>)>) -> HashMap<String, usize> {
@@ -75,7 +88,16 @@ fn account_index(model: &Model) -> HashMap<String, usize> {
 
 impl Links {
     pub fn new(model: &Model) -> Self {
+        let mut groups = HashMap::new();
+        for group in &model.resource_groups {
+            if let Some(name) = group.name.value() {
+                for key in &group.link_keys {
+                    groups.entry(key.clone()).or_insert_with(|| group_key(name));
+                }
+            }
+        }
         Links {
+            groups,
             accounts: account_index(model),
             vaults: index(model.key_vaults.iter().map(|v| &v.link_keys).enumerate()),
             keys: index(
@@ -103,6 +125,30 @@ impl Links {
         }
     }
 
+    /// The resource group or subscription a reference names, when it names one.
+    pub fn container(&self, reference: &Reference) -> Option<Container> {
+        let value = reference.value()?;
+        if value == DEPLOYMENT_SUBSCRIPTION {
+            return Some(Container::Subscription);
+        }
+        if is_subscription_id(value) {
+            return Some(Container::SubscriptionId(value.to_string()));
+        }
+        self.group(value).map(Container::Group)
+    }
+
+    /// The group key of a reference to a resource group: a group key, a declared group's link
+    /// key, or a resource group id.
+    pub fn group(&self, value: &str) -> Option<String> {
+        if value.starts_with("group:") {
+            return Some(value.to_string());
+        }
+        if let Some(key) = self.groups.get(value) {
+            return Some(key.clone());
+        }
+        group_id_name(value).map(group_key)
+    }
+
     /// The vault of a key reference: the vault itself (`keyVaultUri`), or the vault of a key
     /// resource of the scope (`azurerm_key_vault_key.k.id`).
     pub fn key_vault<'m>(&self, model: &'m Model, key: &'m Reference) -> VaultTarget<'m> {
@@ -123,5 +169,44 @@ impl Links {
                 .map_or(VaultTarget::NotFound, |&vault| VaultTarget::Vault(vault)),
             AttrState::Unresolved { reason, .. } => VaultTarget::Unresolved(reason),
         }
+    }
+}
+
+/// `/subscriptions/<id>`, nothing after it.
+fn is_subscription_id(value: &str) -> bool {
+    let segments: Vec<&str> = value.trim_matches('/').split('/').collect();
+    segments.len() == 2 && segments[0].eq_ignore_ascii_case("subscriptions")
+}
+
+/// The name in `/subscriptions/<id>/resourceGroups/<name>`, nothing after it.
+fn group_id_name(value: &str) -> Option<&str> {
+    let segments: Vec<&str> = value.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        [subscriptions, _, groups, name]
+            if subscriptions.eq_ignore_ascii_case("subscriptions")
+                && groups.eq_ignore_ascii_case("resourceGroups") =>
+        {
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_and_subscription_ids_are_recognized() {
+        assert_eq!(
+            group_id_name("/subscriptions/s/resourceGroups/rg-ai"),
+            Some("rg-ai")
+        );
+        assert_eq!(
+            group_id_name("/subscriptions/s/resourceGroups/rg/providers/X/y/z"),
+            None
+        );
+        assert!(is_subscription_id("/subscriptions/0000"));
+        assert!(!is_subscription_id("/subscriptions/0000/resourceGroups/rg"));
     }
 }

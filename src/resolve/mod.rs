@@ -5,4 +5,4 @@
 pub mod links;
 pub mod modules;
 
-pub use links::{Links, Target, VaultTarget};
+pub use links::{Container, Links, Target, VaultTarget};

@@ -1,14 +1,15 @@
-//! AOAI006 least-privilege-role: role assignments on an account grant the data-plane OpenAI
-//! roles, not roles that can read keys or change the account.
+//! AOAI006 least-privilege-role: role assignments on an account, or on the resource group or
+//! subscription that holds it, grant the data-plane OpenAI roles, not roles that can read keys
+//! or change the account.
 //!
-//! Only assignments whose scope is known to be an account of the scope are checked: a role
-//! assignment with an unresolved scope is far more often about something else, and reporting
-//! each one as unknown would bury the real findings.
+//! Only assignments whose scope is known to be an account, a resource group or the
+//! subscription are checked: a role assignment with an unresolved scope is far more often about
+//! something else, and reporting each one as unknown would bury the real findings.
 
 use super::{Context, Findings, Rule};
 use crate::finding::Outcome;
-use crate::model::{AttrState, Declared};
-use crate::resolve::Target;
+use crate::model::{AiAccount, AttrState, Declared, Existence, RoleAssignment};
+use crate::resolve::{Container, Target};
 
 pub struct LeastPrivilegeRole;
 
@@ -19,59 +20,211 @@ impl Rule for LeastPrivilegeRole {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for assignment in &cx.model.role_assignments {
-            let Target::Account(index) = cx.links.target(&assignment.scope) else {
-                continue;
-            };
-            let account = &cx.model.accounts[index];
-            let role = &assignment.role;
-            match &role.state {
-                AttrState::Unresolved { .. } => {
-                    let message = format!(
-                        "cannot tell whether the role granted on `{}` is least-privilege: {}",
-                        account.declared.address,
-                        role.describe()
-                    );
-                    out.push(
-                        &assignment.declared,
-                        Outcome::Unknown,
-                        role.span.clone(),
-                        &role.name,
-                        message,
-                    );
+            match cx.links.target(&assignment.scope) {
+                Target::Account(index) => {
+                    let account = &cx.model.accounts[index];
+                    check_on_account(cx, assignment, account, out);
                 }
-                AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => {
-                    let Some((name, found)) = cx.catalog.find_role(value) else {
-                        continue;
-                    };
-                    if found.broad {
-                        let message = format!(
-                            "`{name}` on `{}` can read its keys or change its settings; grant Cognitive Services OpenAI User or Contributor instead",
-                            account.declared.address
-                        );
-                        let finding = out.fail_on(
-                            account,
-                            &assignment.declared,
-                            role.span.clone(),
-                            &role.name,
-                            message,
-                        );
-                        finding.related.push((
-                            assignment.scope.span.clone(),
-                            "scoped to the account here".into(),
-                        ));
+                _ => {
+                    if let Some(container) = cx.links.container(&assignment.scope) {
+                        check_on_container(cx, assignment, &container, out);
                     }
                 }
             }
         }
     }
 
-    /// Role assignments scoped to an account of the scope.
+    /// Role assignments scoped to an account of the scope, or to a group or subscription that
+    /// holds one.
     fn subjects<'m>(&self, cx: &Context<'m>) -> Vec<&'m Declared> {
         cx.model
             .role_assignments
             .iter()
-            .filter(|a| matches!(cx.links.target(&a.scope), Target::Account(_)))
+            .filter(|a| match cx.links.target(&a.scope) {
+                Target::Account(_) => true,
+                _ => cx
+                    .links
+                    .container(&a.scope)
+                    .is_some_and(|c| !accounts_in(cx, &c).0.is_empty()),
+            })
             .map(|a| &a.declared)
             .collect()
+    }
+}
+
+/// The role's name and whether it is broad; `None` when it is not a known role.
+fn broad_role(cx: &Context<'_>, role: &str) -> Option<(String, bool)> {
+    let (name, found) = cx.catalog.find_role(role)?;
+    Some((name.to_string(), found.broad))
+}
+
+fn check_on_account(
+    cx: &Context<'_>,
+    assignment: &RoleAssignment,
+    account: &AiAccount,
+    out: &mut Findings,
+) {
+    let role = &assignment.role;
+    match &role.state {
+        AttrState::Unresolved { .. } => {
+            let message = format!(
+                "cannot tell whether the role granted on `{}` is least-privilege: {}",
+                account.declared.address,
+                role.describe()
+            );
+            let span = role.span.clone();
+            out.push(
+                &assignment.declared,
+                Outcome::Unknown,
+                span,
+                &role.name,
+                message,
+            );
+        }
+        AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => {
+            let Some((name, true)) = broad_role(cx, value) else {
+                return;
+            };
+            let message = format!(
+                "`{name}` on `{}` can read its keys or change its settings; grant Cognitive Services OpenAI User or Contributor instead",
+                account.declared.address
+            );
+            let span = role.span.clone();
+            let finding = out.fail_on(account, &assignment.declared, span, &role.name, message);
+            finding.related.push((
+                assignment.scope.span.clone(),
+                "scoped to the account here".into(),
+            ));
+        }
+    }
+}
+
+/// The declared accounts a group or subscription holds, and those that may be in it (their
+/// group not known) with the reason.
+fn accounts_in<'m>(
+    cx: &'m Context<'m>,
+    container: &Container,
+) -> (Vec<&'m AiAccount>, Vec<(&'m AiAccount, String)>) {
+    let mut held = Vec::new();
+    let mut maybe = Vec::new();
+    for (_, account) in cx.declared_accounts() {
+        let group = &account.resource_group;
+        match (container, group.value()) {
+            (Container::Subscription, _) => held.push(account),
+            (Container::SubscriptionId(id), _) => maybe.push((
+                account,
+                format!(
+                    "subscription is not known to be `{id}` (the deployment's is set at deployment)"
+                ),
+            )),
+            (Container::Group(key), Some(value)) => {
+                if cx.links.group(value).as_ref() == Some(key) {
+                    held.push(account);
+                }
+            }
+            (Container::Group(_), None) => maybe.push((account, group.describe())),
+        }
+    }
+    (held, maybe)
+}
+
+/// A role on a resource group or subscription reaches every account it holds.
+fn check_on_container(
+    cx: &Context<'_>,
+    assignment: &RoleAssignment,
+    container: &Container,
+    out: &mut Findings,
+) {
+    let (held, maybe) = accounts_in(cx, container);
+    if held.is_empty() && maybe.is_empty() {
+        return;
+    }
+    let role = &assignment.role;
+    let Some(value) = role.value() else {
+        if !held.is_empty() {
+            let message = format!(
+                "cannot tell whether the role granted on {} is least-privilege: {}",
+                where_(container, &held),
+                role.describe()
+            );
+            let span = role.span.clone();
+            out.push(
+                &assignment.declared,
+                Outcome::Unknown,
+                span,
+                &role.name,
+                message,
+            );
+        }
+        return;
+    };
+    let Some((name, true)) = broad_role(cx, value) else {
+        return;
+    };
+    let span = role.span.clone();
+    let scoped = (assignment.scope.span.clone(), scoped_here(container));
+    if let Some(first) = held.first() {
+        let message = format!(
+            "`{name}` on {} can read the keys of its Azure OpenAI accounts or change their settings; grant Cognitive Services OpenAI User or Contributor on the account instead",
+            where_(container, &held)
+        );
+        let finding = match &assignment.declared.existence {
+            // A group-wide assignment is often one branch of a choice of scopes.
+            Existence::Conditional { reason } => {
+                let message = format!("{message}, if it is created: {reason}");
+                out.push(
+                    &assignment.declared,
+                    Outcome::Unknown,
+                    span,
+                    &role.name,
+                    message,
+                )
+            }
+            Existence::Always => {
+                out.fail_on(first, &assignment.declared, span, &role.name, message)
+            }
+        };
+        finding.related.push(scoped);
+    } else if let Some((account, reason)) = maybe.first() {
+        let message = format!(
+            "`{name}` on {} reaches `{}` if it holds it: its {reason}",
+            where_(container, &[]),
+            account.declared.address
+        );
+        let finding = out.push(
+            &assignment.declared,
+            Outcome::Unknown,
+            span,
+            &role.name,
+            message,
+        );
+        finding.related.push(scoped);
+    }
+}
+
+fn scoped_here(container: &Container) -> String {
+    match container {
+        Container::Group(_) => "scoped to the resource group here".into(),
+        Container::Subscription | Container::SubscriptionId(_) => {
+            "scoped to the subscription here".into()
+        }
+    }
+}
+
+/// "the resource group that holds `a`, `b`" / "the subscription, which holds `a`".
+fn where_(container: &Container, held: &[&AiAccount]) -> String {
+    let names: Vec<String> = held
+        .iter()
+        .map(|a| format!("`{}`", a.declared.address))
+        .collect();
+    match (container, names.is_empty()) {
+        (Container::Group(_), true) => "the resource group".into(),
+        (Container::Group(_), false) => {
+            format!("the resource group that holds {}", names.join(", "))
+        }
+        (Container::Subscription | Container::SubscriptionId(_), true) => "the subscription".into(),
+        (Container::Subscription | Container::SubscriptionId(_), false) => {
+            format!("the subscription that holds {}", names.join(", "))
+        }
     }
 }

@@ -16,7 +16,10 @@ use crate::frontend::SyntaxError;
 use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, Node, NodeKind, name_key};
 use crate::frontend::value::Value;
-use crate::model::{Attr, Declared, Existence, Language, Model, UnfollowedModule, Via};
+use crate::model::{
+    Attr, DEPLOYMENT_GROUP, DEPLOYMENT_SUBSCRIPTION, Declared, Existence, Language, Model,
+    UnfollowedModule, Via,
+};
 use crate::source::{FileId, Span};
 
 /// Nested inline deployments followed at most this deep.
@@ -95,6 +98,15 @@ pub fn build_model(files: &[ArmFile], location: Option<&str>) -> Model {
             None,
         );
         scope.location = location.map(str::to_string);
+        scope.subscription = template
+            .root
+            .get("$schema")
+            .and_then(Json::as_str)
+            .is_some_and(|schema| {
+                schema
+                    .to_ascii_lowercase()
+                    .contains("subscriptiondeploymenttemplate")
+            });
         scope.resources(&template.root, None, &mut model, 0);
         exposure::find(template.id, &template.root, &mut model);
     }
@@ -234,6 +246,8 @@ struct Template<'a> {
     depth: Cell<usize>,
     /// `--location`, shared by nested deployments.
     location: Option<String>,
+    /// A subscription-level template (`subscriptionDeploymentTemplate.json`).
+    subscription: bool,
     /// Where the first parameters-file value read by the value being evaluated is written:
     /// the finding on that value is fixed there.
     origin: RefCell<Option<Span>>,
@@ -268,6 +282,7 @@ impl<'a> Template<'a> {
                 depth: Cell::new(0),
                 origin: RefCell::new(None),
                 location: outer.location.clone(),
+                subscription: false,
             };
         }
         let mut params = HashMap::new();
@@ -305,6 +320,7 @@ impl<'a> Template<'a> {
             variables,
             depth: Cell::new(0),
             location: None,
+            subscription: false,
             origin: RefCell::new(None),
         }
     }
@@ -556,11 +572,12 @@ impl<'a> Template<'a> {
             ),
             (None, None) => Attr::unresolved("name", header.clone(), "does not name its account"),
         };
+        let placement = self.placement(existing, nesting, &header);
         azure::add_declaration(
             &full_type,
             &reader,
             declared,
-            existing,
+            &placement,
             vec![key.clone()],
             parent_account,
             model,
@@ -601,6 +618,47 @@ impl<'a> Template<'a> {
     /// A `Microsoft.Resources/deployments` with an inline template: its resources are part of
     /// this deployment, with the parameters it passes (inner scope) or this template's names
     /// (outer scope, the default).
+    /// Where a resource deploys: the template's own group (or subscription), unless a nested
+    /// deployment may move it elsewhere.
+    fn placement(&self, existing: bool, nesting: usize, header: &Span) -> azure::Placement {
+        let unknown = |name: &str| {
+            Attr::unresolved(
+                name,
+                header.clone(),
+                "is where a nested deployment deploys to",
+            )
+        };
+        let group = Attr::default(
+            "scope",
+            header.clone(),
+            DEPLOYMENT_GROUP.to_string(),
+            "not set",
+        );
+        let subscription = Attr::default(
+            "scope",
+            header.clone(),
+            DEPLOYMENT_SUBSCRIPTION.to_string(),
+            "not set",
+        );
+        match (nesting, self.subscription) {
+            (0, false) => azure::Placement {
+                existing,
+                group: group.clone(),
+                deployment_scope: group,
+            },
+            (0, true) => azure::Placement {
+                existing,
+                group: unknown("resource group"),
+                deployment_scope: subscription,
+            },
+            _ => azure::Placement {
+                existing,
+                group: unknown("resource group"),
+                deployment_scope: unknown("scope"),
+            },
+        }
+    }
+
     fn nested_deployment(&self, json: &Json, model: &mut Model, nesting: usize) {
         let Some(properties) = json.get("properties") else {
             return;

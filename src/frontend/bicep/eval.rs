@@ -56,6 +56,8 @@ pub struct Symbols<'a> {
     pub location: Option<String>,
     /// Whether the template deploys to its root's own resource group (see `Known::NameOf`).
     pub own_group: bool,
+    /// The template's `targetScope` (`resourceGroup` when not written).
+    pub target_scope: String,
     /// Params and vars once evaluated, with where they are written and the caller default
     /// they rest on: a template refers to the same few names many times, from every element
     /// of its loops.

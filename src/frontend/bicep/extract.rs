@@ -15,7 +15,10 @@ use crate::frontend::node::{BodyReader, name_key};
 use crate::frontend::node::{Lookup, Node};
 use crate::frontend::registry_modules;
 use crate::frontend::value::{Known, Value};
-use crate::model::{Attr, Declared, Existence, Language, Model, UnfollowedModule};
+use crate::model::{
+    Attr, DEPLOYMENT_GROUP, DEPLOYMENT_SUBSCRIPTION, Declared, Existence, Language, Model,
+    UnfollowedModule,
+};
 use crate::policy::{ModuleLanguage, RegistryMapping, catalog};
 use crate::source::{FileId, Span, lexical_normalize};
 
@@ -99,6 +102,8 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
             callers: Vec::new(),
             location: inputs.location.map(str::to_string),
             own_group: true,
+            group: (target_scope(template) == "resourceGroup")
+                .then(|| DEPLOYMENT_GROUP.to_string()),
         };
         if params_files.len() <= 1 {
             let params = deployment_params(template, params_files.first().copied(), inputs);
@@ -201,6 +206,22 @@ struct Call {
     /// Whether the template deploys to its root's own resource group: no module on the way
     /// sets a `scope:` other than `resourceGroup()`.
     own_group: bool,
+    /// The resource group the template deploys to, as a reference (see
+    /// [`crate::model::AiAccount::resource_group`]); `None` when a `scope:` hides it.
+    group: Option<String>,
+}
+
+/// A template's `targetScope` as written (`resourceGroup` when not written).
+fn target_scope(template: &BicepFile) -> String {
+    template
+        .program
+        .statements
+        .iter()
+        .find_map(|s| match &s.kind {
+            StatementKind::TargetScope(scope) => scope.as_literal_str(),
+            _ => None,
+        })
+        .unwrap_or_else(|| "resourceGroup".to_string())
 }
 
 /// A parameter's declared type as written (`bool`, `string?`).
@@ -291,6 +312,7 @@ fn evaluate<'a>(
     let mut symbols = symbols(template, params, &call.prefix);
     symbols.location = call.location.clone();
     symbols.own_group = call.own_group;
+    symbols.target_scope = target_scope(template);
     let eval = Evaluator::new(template.id, &symbols).called_by(call.callers.clone());
     for statement in &template.program.statements {
         if let StatementKind::Module { name, .. } = &statement.kind
@@ -386,9 +408,17 @@ fn evaluate_module<'a>(
     let eval = instance.evaluator(eval);
     let declared = declared_for(&instance);
     if let Some(mapping) = mapping {
-        return Some(map_registry_call(
-            template, &eval, body, mapping, declared, model,
-        ));
+        let header = declared.header.clone();
+        let before = model.accounts.len();
+        let outputs = map_registry_call(template, &eval, body, mapping, declared, model);
+        // A module without `scope:` deploys to its caller's resource group.
+        if in_own_group(body) {
+            let group = placement(false, call, &eval, &header).group;
+            for account in &mut model.accounts[before..] {
+                account.resource_group = group.clone();
+            }
+        }
+        return Some(outputs);
     }
     if source.contains(':') {
         let receives = body
@@ -451,6 +481,15 @@ fn evaluate_module<'a>(
             .collect(),
         location: scope_location(&eval, body).or_else(|| call.location.clone()),
         own_group: call.own_group && in_own_group(body),
+        group: match body.property("scope") {
+            _ if in_own_group(body) => call.group.clone(),
+            // `scope: rg`, a resource group declared in the caller.
+            Some(scope) => match eval.eval(&scope.value).value {
+                Value::ResourceAttr { key, attr, .. } if attr.is_empty() => Some(key),
+                _ => None,
+            },
+            None => None,
+        },
     };
     let outputs = evaluate(files, callee, params, &call, model);
     Some(Value::Object([("outputs".to_string(), outputs)].into()))
@@ -794,6 +833,32 @@ struct Declaration<'d> {
     value: &'d Expr,
 }
 
+/// Where a declaration of a template reached by `call` deploys: the template's resource group,
+/// and, for a role assignment without `scope:`, the template's target scope.
+fn placement(existing: bool, call: &Call, eval: &Evaluator<'_>, header: &Span) -> azure::Placement {
+    let reference = |key: &Option<String>, name: &str| match key {
+        Some(key) => Attr::default(name, header.clone(), key.clone(), "not set"),
+        None => Attr::unresolved(
+            name,
+            header.clone(),
+            "is where a module's `scope:` deploys to",
+        ),
+    };
+    let group = reference(&call.group, "resource group");
+    let deployment_scope = match eval.symbols.target_scope.as_str() {
+        "subscription" if call.depth == 0 => {
+            reference(&Some(DEPLOYMENT_SUBSCRIPTION.to_string()), "scope")
+        }
+        "resourceGroup" => reference(&call.group, "scope"),
+        _ => reference(&None, "scope"),
+    };
+    azure::Placement {
+        existing,
+        group,
+        deployment_scope,
+    }
+}
+
 /// The resource an `existing` declaration names with another resource's `name` (passed on
 /// through module params and outputs) in the same resource group: it is that resource.
 fn existing_named_after(
@@ -874,11 +939,12 @@ fn map_instance(
         Some(parent) => Attr::explicit("parent", header.clone(), parent.key.clone(), parent.symbol),
         None => reader.reference("parent"),
     };
+    let placement = placement(resource.existing, call, eval, &header);
     azure::add_declaration(
         &full_type,
         &reader,
         declared,
-        resource.existing,
+        &placement,
         keys,
         parent_account,
         model,

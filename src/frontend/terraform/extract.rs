@@ -19,12 +19,13 @@ use crate::frontend::{azure, registry_modules};
 use crate::model::{
     AiAccount, Attr, AttrState, CmkBinding, CmkKey, Connection, Declared, DiagnosticSetting,
     Existence, Identity, KeyVault, KeyVaultKey, Language, Model, ModelDeployment, NetworkAcls,
-    Outbound, PrivateEndpoint, PrivateLinkConnection, RoleAssignment, UnfollowedModule, Via,
+    Outbound, PrivateEndpoint, PrivateLinkConnection, Reference, ResourceGroup, RoleAssignment,
+    UnfollowedModule, Via,
 };
 use crate::source::Span;
 
 /// The resource types the model reads; all others are skipped before any evaluation.
-const MODELED_TYPES: [&str; 15] = [
+const MODELED_TYPES: [&str; 16] = [
     "azurerm_cognitive_account",
     "azurerm_ai_services",
     "azapi_resource",
@@ -37,6 +38,7 @@ const MODELED_TYPES: [&str; 15] = [
     "azurerm_cognitive_account_connection_api_key",
     "azurerm_cognitive_account_connection_entra_id",
     "azurerm_cognitive_account_connection_account_managed_identity",
+    "azurerm_resource_group",
     "azurerm_key_vault",
     "azurerm_key_vault_key",
     "azurerm_monitor_diagnostic_setting",
@@ -306,6 +308,7 @@ fn map_resource(
                 identity: identity(reader),
                 outbound: outbound(reader),
                 link_keys: link_keys(reader, &declared),
+                resource_group: resource_group_of(reader, "resource_group_name"),
                 existing: false,
                 declared,
             }));
@@ -329,9 +332,14 @@ fn map_resource(
             identity: identity(reader),
             outbound: outbound(reader),
             link_keys: link_keys(reader, &declared),
+            resource_group: resource_group_of(reader, "resource_group_name"),
             existing: false,
             declared,
         })),
+        "azurerm_resource_group" => model.resource_groups.push(ResourceGroup {
+            link_keys: vec![declared.address.clone()],
+            name: reader.string("name", None),
+        }),
         "azurerm_key_vault" => model.key_vaults.push(KeyVault {
             // key_vault.md: purge protection is optional and off unless set.
             purge_protection: reader.bool("purge_protection_enabled", Some(false)),
@@ -359,7 +367,16 @@ fn map_resource(
         "azapi_resource" => match azapi_type {
             Some(azure::ACCOUNT_TYPE) => {
                 let keys = link_keys(reader, &declared);
-                let account = azure::account(reader, "body.", declared, keys, false);
+                let placement = azure::Placement {
+                    existing: false,
+                    group: resource_group_of(reader, "parent_id"),
+                    deployment_scope: Attr::unresolved(
+                        "scope",
+                        declared.header.clone(),
+                        "is not set",
+                    ),
+                };
+                let account = azure::account(reader, "body.", declared, keys, &placement);
                 // azapi >= 1.13 reads the identity from its own block; older bodies carry it.
                 let in_body = reader.root.find("body.identity") != Lookup::Missing
                     && reader.root.find("identity") == Lookup::Missing;
@@ -495,6 +512,21 @@ fn map_resource(
 
 /// An account is found by its address, and by its name when that is known (so that a literal
 /// ARM resource id links to it too).
+/// The resource group an account is in, from its `resource_group_name` (a name, or a group
+/// resource's `name`) or azapi `parent_id` (a group id).
+pub(crate) fn resource_group_of(reader: &BodyReader<'_>, path: &str) -> Reference {
+    let by_name = path.ends_with("_name");
+    reader.read(path, None, "a resource group", |value| match value {
+        Value::String(name) if by_name => Some(crate::model::group_key(name)),
+        Value::String(id) => Some(id.clone()),
+        // `azurerm_resource_group.rg.name` or `.id` of a group whose name is not known.
+        Value::ResourceAttr { key, attr, .. } if attr == "name" || attr == "id" => {
+            Some(key.clone())
+        }
+        _ => None,
+    })
+}
+
 fn link_keys(reader: &BodyReader<'_>, declared: &Declared) -> Vec<String> {
     let mut keys = vec![declared.address.clone()];
     if let Some(name) = reader.string("name", None).value() {
