@@ -501,7 +501,16 @@ impl<'m> Evaluator<'m> {
             Some((caller.instance, caller.file, argument))
         });
         let value = if let Some((caller, file, argument)) = argument {
-            self.follow_in(caller, file, argument, &format!("var.{name}"), via)
+            let saved = self.current.replace(caller);
+            // A `module` block with one instance binds its `each` / `count` for its arguments.
+            let bindings = instance
+                .caller
+                .map(|call| single_instance(self, &call.block.body))
+                .unwrap_or_default();
+            let name = format!("var.{name}");
+            let value = self.follow_with(file, argument, &name, via, bindings);
+            self.current.set(saved);
+            value
         } else {
             match self.module().value(name) {
                 Some(SetValue::Cli(text)) => Value::String(text),
@@ -557,13 +566,25 @@ impl<'m> Evaluator<'m> {
         name: &str,
         via: &mut Option<Span>,
     ) -> Value {
+        self.follow_with(file, attribute, name, via, Vec::new())
+    }
+
+    /// [`Evaluator::follow`] with `bindings` as the only names bound in the referenced value.
+    fn follow_with(
+        &self,
+        file: FileId,
+        attribute: &hcl_edit::structure::Attribute,
+        name: &str,
+        via: &mut Option<Span>,
+        bindings: Vec<(String, Value)>,
+    ) -> Value {
         if self.depth.get() >= MAX_DEPTH {
             return Value::Unknown(format!(
                 "depends on `{name}` through a reference chain that is too deep or circular"
             ));
         }
         // Names inside the referenced value are not the `for` variables of this expression.
-        let saved = std::mem::take(&mut *self.bindings.borrow_mut());
+        let saved = std::mem::replace(&mut *self.bindings.borrow_mut(), bindings);
         self.depth.set(self.depth.get() + 1);
         let mut origin = None;
         let value = self.eval_raw(&attribute.value, &mut origin);
@@ -969,5 +990,16 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Value {
             op.as_str(),
             rhs.shown()
         )),
+    }
+}
+
+/// The `each` / `count` binding of a block with exactly one instance; none otherwise (one
+/// instance of several is not known here).
+fn single_instance(eval: &Evaluator<'_>, body: &hcl_edit::structure::Body) -> Vec<(String, Value)> {
+    match super::extract::count_or_for_each(eval, body) {
+        super::extract::Repetition::Instances(mut instances) if instances.len() == 1 => {
+            vec![instances.remove(0).1]
+        }
+        _ => Vec::new(),
     }
 }

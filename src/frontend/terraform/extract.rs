@@ -213,7 +213,7 @@ fn module_existence(
 }
 
 /// What `count`/`for_each` of a block say about its instances.
-enum Repetition {
+pub(super) enum Repetition {
     /// Neither is written.
     Once,
     Never,
@@ -222,7 +222,7 @@ enum Repetition {
     Instances(Vec<(String, (String, Value))>),
 }
 
-fn count_or_for_each(eval: &Evaluator<'_>, body: &Body) -> Repetition {
+pub(super) fn count_or_for_each(eval: &Evaluator<'_>, body: &Body) -> Repetition {
     let (name, attribute) = match (body.get_attribute("count"), body.get_attribute("for_each")) {
         (Some(count), _) => ("count", count),
         (None, Some(for_each)) => ("for_each", for_each),
