@@ -67,19 +67,8 @@ fn check_on_account(
     let role = &assignment.role;
     match &role.state {
         AttrState::Unresolved { .. } => {
-            let message = format!(
-                "cannot tell whether the role granted on `{}` is least-privilege: {}",
-                account.declared.address,
-                role.describe()
-            );
-            let span = role.span.clone();
-            out.push(
-                &assignment.declared,
-                Outcome::Unknown,
-                span,
-                &role.name,
-                message,
-            );
+            let on = format!("`{}`", account.declared.address);
+            unknown_role(assignment, &on, out);
         }
         AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => {
             let Some((name, true)) = broad_role(cx, value) else {
@@ -97,6 +86,16 @@ fn check_on_account(
             ));
         }
     }
+}
+
+/// A role that cannot be evaluated, granted `on` an account or a group holding accounts.
+fn unknown_role(assignment: &RoleAssignment, on: &str, out: &mut Findings) {
+    let role = &assignment.role;
+    let message = format!(
+        "cannot tell whether the role granted on {on} is least-privilege: {}",
+        role.describe()
+    );
+    out.unknown_on(&assignment.declared, role, message);
 }
 
 /// The declared accounts a group or subscription holds, and those that may be in it (their
@@ -142,19 +141,7 @@ fn check_on_container(
     let role = &assignment.role;
     let Some(value) = role.value() else {
         if !held.is_empty() {
-            let message = format!(
-                "cannot tell whether the role granted on {} is least-privilege: {}",
-                where_(container, &held),
-                role.describe()
-            );
-            let span = role.span.clone();
-            out.push(
-                &assignment.declared,
-                Outcome::Unknown,
-                span,
-                &role.name,
-                message,
-            );
+            unknown_role(assignment, &where_(container, &held), out);
         }
         return;
     };

@@ -30,13 +30,7 @@ impl Rule for ContentFilterPolicy {
                             "the deployment uses the content filter policy `{name}`, which is neither declared here nor a built-in `{}*` policy: cannot tell what it filters (lint the files that declare it with this one)",
                             data.builtin_prefix
                         );
-                        out.push(
-                            &deployment.declared,
-                            Outcome::Unknown,
-                            policy.span.clone(),
-                            &policy.name,
-                            message,
-                        );
+                        out.unknown_on(&deployment.declared, policy, message);
                     }
                     for index in used {
                         users[index].push(deployment);
@@ -47,13 +41,7 @@ impl Rule for ContentFilterPolicy {
                         "cannot tell which content filter policy the deployment uses: {}",
                         policy.describe()
                     );
-                    out.push(
-                        &deployment.declared,
-                        Outcome::Unknown,
-                        policy.span.clone(),
-                        &policy.name,
-                        message,
-                    );
+                    out.unknown_on(&deployment.declared, policy, message);
                 }
             }
         }

@@ -44,7 +44,6 @@ fn check_connection(cx: &Context<'_>, connection: &Connection, out: &mut Finding
     let (category, auth) = (&connection.category, &connection.auth_type);
     let keyed = auth.value().map(|a| is_one_of(a, &data.keyed_auth_types));
     let reaches = category.value().map(|c| is_one_of(c, &data.categories));
-    let at = (auth.span.clone(), auth.name.as_str());
     match (reaches, keyed) {
         (Some(false), _) | (_, Some(false)) => {}
         (Some(true), None) => {
@@ -52,7 +51,7 @@ fn check_connection(cx: &Context<'_>, connection: &Connection, out: &mut Finding
                 "cannot tell how the connection authenticates: {}",
                 auth.describe()
             );
-            out.push(&connection.declared, Outcome::Unknown, at.0, at.1, message);
+            out.unknown_on(&connection.declared, auth, message);
         }
         (None, Some(true)) => {
             let message = format!(
@@ -60,7 +59,7 @@ fn check_connection(cx: &Context<'_>, connection: &Connection, out: &mut Finding
                 auth.describe(),
                 category.describe()
             );
-            out.push(&connection.declared, Outcome::Unknown, at.0, at.1, message);
+            out.unknown_on(&connection.declared, auth, message);
         }
         (None, None) => {}
         (Some(true), Some(true)) => keyed_connection(cx, connection, out),

@@ -233,6 +233,17 @@ impl Findings {
         self.items.last_mut().expect("just pushed")
     }
 
+    /// An unknown about `attr` of `declared`, at the attribute.
+    pub fn unknown_on<T>(
+        &mut self,
+        declared: &Declared,
+        attr: &Attr<T>,
+        message: String,
+    ) -> &mut RawFinding {
+        let span = attr.span.clone();
+        self.push(declared, Outcome::Unknown, span, &attr.name, message)
+    }
+
     /// A failure on an account. When the account's kind is unresolved it may not be an Azure
     /// OpenAI account at all, so the failure is only a possibility: reported as unknown.
     pub fn account_fail(
