@@ -338,6 +338,21 @@ impl BodyReader<'_> {
         }
     }
 
+    /// The resource group a resource is in, from its `resource_group_name` (a name, or a
+    /// group resource's `name`) or azapi `parent_id` (a group id).
+    pub fn resource_group(&self, path: &str) -> Reference {
+        let by_name = path.ends_with("_name");
+        self.read(path, None, "a resource group", |value| match value {
+            Value::String(name) if by_name => Some(crate::model::group_key(name)),
+            Value::String(id) => Some(id.clone()),
+            // `azurerm_resource_group.rg.name` or `.id` of a group whose name is not known.
+            Value::ResourceAttr { key, attr, .. } if attr == "name" || attr == "id" => {
+                Some(key.clone())
+            }
+            _ => None,
+        })
+    }
+
     /// Which resource an id-valued property names, as a link key.
     pub fn reference(&self, path: &str) -> Reference {
         self.read(path, None, "a resource id", reference_key)

@@ -144,7 +144,7 @@ fn registry_group(module: &RegistryModule, reader: &BodyReader<'_>) -> Attr<Stri
         .find(|i| !matches!(reader.root.find(i), Lookup::Missing))
     {
         Some(input) if module.language == crate::policy::ModuleLanguage::Terraform => {
-            crate::frontend::terraform::resource_group_of(reader, input)
+            reader.resource_group(input)
         }
         _ => Attr::unresolved("resource group", reader.header.clone(), "is the caller's"),
     }

@@ -996,10 +996,76 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Value {
 /// The `each` / `count` binding of a block with exactly one instance; none otherwise (one
 /// instance of several is not known here).
 fn single_instance(eval: &Evaluator<'_>, body: &hcl_edit::structure::Body) -> Vec<(String, Value)> {
-    match super::extract::count_or_for_each(eval, body) {
-        super::extract::Repetition::Instances(mut instances) if instances.len() == 1 => {
+    match count_or_for_each(eval, body) {
+        Repetition::Instances(mut instances) if instances.len() == 1 => {
             vec![instances.remove(0).1]
         }
         _ => Vec::new(),
+    }
+}
+
+/// What `count`/`for_each` of a block say about its instances.
+pub enum Repetition {
+    /// Neither is written.
+    Once,
+    Never,
+    Unknown(String),
+    /// The `[key]` suffix of each instance and the `count`/`each` it binds.
+    Instances(Vec<(String, (String, Value))>),
+}
+
+pub fn count_or_for_each(eval: &Evaluator<'_>, body: &hcl_edit::structure::Body) -> Repetition {
+    let (name, attribute) = match (body.get_attribute("count"), body.get_attribute("for_each")) {
+        (Some(count), _) => ("count", count),
+        (None, Some(for_each)) => ("for_each", for_each),
+        (None, None) => return Repetition::Once,
+    };
+    let object = |pairs: [(&str, Value); 2]| {
+        Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    };
+    match (name, eval.eval(&attribute.value).value) {
+        (_, Value::Null) => Repetition::Never,
+        (_, Value::Unknown(reason)) => Repetition::Unknown(format!("`{name}` {reason}")),
+        ("count", Value::Number(n)) if n < 1.0 => Repetition::Never,
+        ("count", Value::Number(n)) => Repetition::Instances(
+            (0..n as usize)
+                .map(|i| {
+                    let index =
+                        Value::Object([("index".to_string(), Value::Number(i as f64))].into());
+                    (format!("[{i}]"), ("count".to_string(), index))
+                })
+                .collect(),
+        ),
+        ("for_each", Value::Object(map)) if map.is_empty() => Repetition::Never,
+        ("for_each", Value::Object(map)) => Repetition::Instances(
+            map.into_iter()
+                .map(|(key, value)| {
+                    let each = object([("key", Value::String(key.clone())), ("value", value)]);
+                    (format!("[{key:?}]"), ("each".to_string(), each))
+                })
+                .collect(),
+        ),
+        ("for_each", Value::List(items)) if items.is_empty() => Repetition::Never,
+        // A set of strings: each key is the string itself.
+        ("for_each", Value::List(items)) => {
+            let mut instances = Vec::new();
+            for item in items {
+                let Value::String(key) = &item else {
+                    return Repetition::Unknown(format!(
+                        "`for_each` is a list of {}, not a set of strings",
+                        item.shown()
+                    ));
+                };
+                let each = object([("key", item.clone()), ("value", item.clone())]);
+                instances.push((format!("[{key:?}]"), ("each".to_string(), each)));
+            }
+            instances.sort_by(|a, b| a.0.cmp(&b.0));
+            instances.dedup_by(|a, b| a.0 == b.0);
+            Repetition::Instances(instances)
+        }
+        (_, other) => Repetition::Unknown(format!(
+            "`{name}` is {}, which is not a valid {name}",
+            other.shown()
+        )),
     }
 }

@@ -11,7 +11,7 @@ use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Body, Structure};
 
 use super::configuration::{Child, Configuration};
-use super::eval::{Evaluator, Value};
+use super::eval::{Evaluator, Repetition, Value, count_or_for_each};
 use super::module::ResourceBlock;
 use super::syntax::{block_extent, block_header};
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, name_key, prefixed};
@@ -19,7 +19,7 @@ use crate::frontend::{azure, registry_modules};
 use crate::model::{
     AiAccount, Attr, AttrState, CmkBinding, CmkKey, Connection, Declared, DiagnosticSetting,
     Existence, Identity, KeyVault, KeyVaultKey, Language, Model, ModelDeployment, NetworkAcls,
-    Outbound, PrivateEndpoint, PrivateLinkConnection, Reference, ResourceGroup, RoleAssignment,
+    Outbound, PrivateEndpoint, PrivateLinkConnection, ResourceGroup, RoleAssignment,
     UnfollowedModule, Via,
 };
 use crate::source::Span;
@@ -212,72 +212,6 @@ fn module_existence(
     Some(existence)
 }
 
-/// What `count`/`for_each` of a block say about its instances.
-pub(super) enum Repetition {
-    /// Neither is written.
-    Once,
-    Never,
-    Unknown(String),
-    /// The `[key]` suffix of each instance and the `count`/`each` it binds.
-    Instances(Vec<(String, (String, Value))>),
-}
-
-pub(super) fn count_or_for_each(eval: &Evaluator<'_>, body: &Body) -> Repetition {
-    let (name, attribute) = match (body.get_attribute("count"), body.get_attribute("for_each")) {
-        (Some(count), _) => ("count", count),
-        (None, Some(for_each)) => ("for_each", for_each),
-        (None, None) => return Repetition::Once,
-    };
-    let object = |pairs: [(&str, Value); 2]| {
-        Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-    };
-    match (name, eval.eval(&attribute.value).value) {
-        (_, Value::Null) => Repetition::Never,
-        (_, Value::Unknown(reason)) => Repetition::Unknown(format!("`{name}` {reason}")),
-        ("count", Value::Number(n)) if n < 1.0 => Repetition::Never,
-        ("count", Value::Number(n)) => Repetition::Instances(
-            (0..n as usize)
-                .map(|i| {
-                    let index =
-                        Value::Object([("index".to_string(), Value::Number(i as f64))].into());
-                    (format!("[{i}]"), ("count".to_string(), index))
-                })
-                .collect(),
-        ),
-        ("for_each", Value::Object(map)) if map.is_empty() => Repetition::Never,
-        ("for_each", Value::Object(map)) => Repetition::Instances(
-            map.into_iter()
-                .map(|(key, value)| {
-                    let each = object([("key", Value::String(key.clone())), ("value", value)]);
-                    (format!("[{key:?}]"), ("each".to_string(), each))
-                })
-                .collect(),
-        ),
-        ("for_each", Value::List(items)) if items.is_empty() => Repetition::Never,
-        // A set of strings: each key is the string itself.
-        ("for_each", Value::List(items)) => {
-            let mut instances = Vec::new();
-            for item in items {
-                let Value::String(key) = &item else {
-                    return Repetition::Unknown(format!(
-                        "`for_each` is a list of {}, not a set of strings",
-                        item.shown()
-                    ));
-                };
-                let each = object([("key", item.clone()), ("value", item.clone())]);
-                instances.push((format!("[{key:?}]"), ("each".to_string(), each)));
-            }
-            instances.sort_by(|a, b| a.0.cmp(&b.0));
-            instances.dedup_by(|a, b| a.0 == b.0);
-            Repetition::Instances(instances)
-        }
-        (_, other) => Repetition::Unknown(format!(
-            "`{name}` is {}, which is not a valid {name}",
-            other.shown()
-        )),
-    }
-}
-
 fn map_resource(
     type_name: &str,
     azapi_type: Option<&'static str>,
@@ -308,7 +242,7 @@ fn map_resource(
                 identity: identity(reader),
                 outbound: outbound(reader),
                 link_keys: link_keys(reader, &declared),
-                resource_group: resource_group_of(reader, "resource_group_name"),
+                resource_group: reader.resource_group("resource_group_name"),
                 existing: false,
                 declared,
             }));
@@ -332,7 +266,7 @@ fn map_resource(
             identity: identity(reader),
             outbound: outbound(reader),
             link_keys: link_keys(reader, &declared),
-            resource_group: resource_group_of(reader, "resource_group_name"),
+            resource_group: reader.resource_group("resource_group_name"),
             existing: false,
             declared,
         })),
@@ -369,7 +303,7 @@ fn map_resource(
                 let keys = link_keys(reader, &declared);
                 let placement = azure::Placement {
                     existing: false,
-                    group: resource_group_of(reader, "parent_id"),
+                    group: reader.resource_group("parent_id"),
                     deployment_scope: Attr::unresolved(
                         "scope",
                         declared.header.clone(),
@@ -512,21 +446,6 @@ fn map_resource(
 
 /// An account is found by its address, and by its name when that is known (so that a literal
 /// ARM resource id links to it too).
-/// The resource group an account is in, from its `resource_group_name` (a name, or a group
-/// resource's `name`) or azapi `parent_id` (a group id).
-pub(crate) fn resource_group_of(reader: &BodyReader<'_>, path: &str) -> Reference {
-    let by_name = path.ends_with("_name");
-    reader.read(path, None, "a resource group", |value| match value {
-        Value::String(name) if by_name => Some(crate::model::group_key(name)),
-        Value::String(id) => Some(id.clone()),
-        // `azurerm_resource_group.rg.name` or `.id` of a group whose name is not known.
-        Value::ResourceAttr { key, attr, .. } if attr == "name" || attr == "id" => {
-            Some(key.clone())
-        }
-        _ => None,
-    })
-}
-
 fn link_keys(reader: &BodyReader<'_>, declared: &Declared) -> Vec<String> {
     let mut keys = vec![declared.address.clone()];
     if let Some(name) = reader.string("name", None).value() {

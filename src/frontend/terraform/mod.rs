@@ -11,7 +11,6 @@ mod syntax;
 
 pub use comments::comments;
 pub use configuration::ModuleLoader;
-pub(crate) use extract::resource_group_of;
 pub use module::{FileRole, ParsedFile, local_calls};
 
 use std::collections::HashMap;
