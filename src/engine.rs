@@ -15,7 +15,7 @@ use crate::finding::{
     Check, FileError, Finding, Level, Location, Outcome, Related, ScopeReport, Summary,
     capped_message,
 };
-use crate::frontend::{FileKind, SyntaxError, arm, bicep, terraform};
+use crate::frontend::{FileKind, SyntaxError, arm, bicep, plan, terraform};
 use crate::policy::{Catalog, catalog};
 use crate::resolve::modules::{CalledModules, ModuleFile, ModuleFiles, called_modules};
 use crate::rules;
@@ -201,6 +201,7 @@ enum Parsed {
     Terraform(terraform::ParsedFile),
     Bicep(bicep::BicepFile),
     Arm(arm::ArmFile),
+    Plan(plan::PlanFile),
     /// JSON that is not an ARM template or parameters file.
     NotIac,
 }
@@ -238,6 +239,15 @@ fn parse_file(
             module_only: false,
         })),
         Some(Err(error)) => Err(error.clone()),
+        None if plan::looks_like_plan(&loaded.text) => {
+            stats::timed(Stage::Parse, || plan::parse(&loaded.text)).map(|root| {
+                Parsed::Plan(plan::PlanFile {
+                    id,
+                    path: file.path.clone(),
+                    root,
+                })
+            })
+        }
         // Only JSON that names the ARM schemas can be a template; the rest is not read.
         None if !mentions_arm_schema(&loaded.text) => return None,
         None => {
@@ -346,6 +356,7 @@ struct Languages {
     terraform: Vec<terraform::ParsedFile>,
     bicep: Vec<bicep::BicepFile>,
     arm: Vec<arm::ArmFile>,
+    plans: Vec<plan::PlanFile>,
 }
 
 /// Reads and parses a scope's files (in parallel), counting them and reporting those that
@@ -383,6 +394,7 @@ fn parse_scope(
             Ok(Parsed::Terraform(file)) => parsed.languages.terraform.push(file),
             Ok(Parsed::Bicep(file)) => parsed.languages.bicep.push(file),
             Ok(Parsed::Arm(file)) => parsed.languages.arm.push(file),
+            Ok(Parsed::Plan(file)) => parsed.languages.plans.push(file),
             Ok(Parsed::NotIac) => {}
             Err(error) if target || target_kinds.contains(&discovered_file.kind) => {
                 output.errors.push(error)
@@ -420,7 +432,12 @@ fn load_file(
         }
     };
     let parsed = parse_file(file, id, &loaded)?;
-    let mut source = SourceFile::new(id, loaded.text);
+    let text = match &parsed {
+        // Snippets of a plan never show its sensitive values.
+        Ok(Parsed::Plan(plan)) => Arc::new(plan::masked(&loaded.text, &plan.root)),
+        _ => loaded.text,
+    };
+    let mut source = SourceFile::new(id, text);
     // Value files (`.tfvars`) hold no resources to suppress findings on.
     let values_file =
         matches!(&parsed, Ok(Parsed::Terraform(p)) if p.role != terraform::FileRole::Config);
@@ -455,7 +472,10 @@ fn build_scope_model<'a>(
         .terraform
         .iter()
         .any(|file| file.role == terraform::FileRole::Config);
-    if is_terraform_module && !terraform_called {
+    // A plan is what Terraform will deploy from the directory's configuration: it replaces it.
+    if !languages.plans.is_empty() {
+        model = stats::timed(Stage::Build, || plan::build_model(&languages.plans));
+    } else if is_terraform_module && !terraform_called {
         let mut files = std::mem::take(&mut languages.terraform);
         files.extend(var_files.parsed.iter().map(|file| terraform::ParsedFile {
             id: file.id,

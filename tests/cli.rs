@@ -861,3 +861,107 @@ fn nested_bicep_loops_past_the_element_budget_are_unknown() {
         "{message}"
     );
 }
+
+#[test]
+fn a_terraform_plan_is_linted_without_showing_its_sensitive_values() {
+    let plan = r#"{
+  "format_version": "1.2",
+  "variables": {"subdomain": {"value": "s3cr3t-subdomain"}},
+  "planned_values": {"root_module": {"resources": [{
+    "address": "azurerm_cognitive_account.oai",
+    "mode": "managed",
+    "type": "azurerm_cognitive_account",
+    "name": "oai",
+    "values": {
+      "name": "oai-plan",
+      "location": "swedencentral",
+      "kind": "OpenAI",
+      "custom_subdomain_name": "s3cr3t-subdomain",
+      "public_network_access_enabled": true
+    },
+    "sensitive_values": {"custom_subdomain_name": true}
+  }]}},
+  "configuration": {"root_module": {"variables": {"subdomain": {"sensitive": true}}}}
+}
+"#;
+    let dir = tree(&[
+        ("main.tf", "# the configuration of the plan\n"),
+        ("tfplan.json", plan),
+    ]);
+    for format in ["human", "json", "sarif", "compact", "github"] {
+        let output = aoai_lint(dir.path())
+            .args([
+                "tfplan.json",
+                "--format",
+                format,
+                "--select",
+                "AOAI001,AOAI008",
+            ])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}: {stdout}");
+        assert!(stdout.contains("AOAI001"), "{format}: {stdout}");
+        assert!(
+            !stdout.contains("s3cr3t"),
+            "{format} shows a sensitive value: {stdout}"
+        );
+    }
+    let output = aoai_lint(dir.path())
+        .args(["tfplan.json", "--format", "json", "--select", "AOAI008"])
+        .output()
+        .unwrap();
+    let found = findings_of(&output);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["outcome"], "unknown");
+    assert!(found[0]["message"].as_str().unwrap().contains("sensitive"));
+}
+
+#[test]
+fn a_broken_or_unsupported_plan_is_a_located_error_and_other_json_is_skipped() {
+    let dir = tree(&[
+        (
+            "truncated.json",
+            "{\"format_version\": \"1.2\", \"planned_values\": {\"root_module\": {",
+        ),
+        (
+            "future.json",
+            "{\n  \"format_version\": \"2.0\",\n  \"planned_values\": {}\n}\n",
+        ),
+        (
+            "package.json",
+            "{\"name\": \"app\", \"version\": \"1.0.0\"}\n",
+        ),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let errors: Vec<(String, u64)> = document["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap().to_string(),
+                e["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("future.json".to_string(), 2),
+            ("truncated.json".to_string(), 1)
+        ]
+    );
+    assert!(
+        document["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2.0")
+    );
+}

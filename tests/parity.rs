@@ -1,5 +1,6 @@
-//! The same deployment written in Terraform, Bicep and ARM gives the same (rule, outcome) set:
-//! `fixtures/parity/<scenario>/{terraform,bicep,arm}/`, expected set in `expected.txt`.
+//! The same deployment written in Terraform, Bicep and ARM (and as a Terraform plan, where a
+//! scenario has one) gives the same (rule, outcome) set:
+//! `fixtures/parity/<scenario>/{terraform,bicep,arm,plan}/`, expected set in `expected.txt`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -49,7 +50,10 @@ fn every_scenario_gives_the_same_outcomes_in_every_language() {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(String::from)
             .collect();
-        for language in ["terraform", "bicep", "arm"] {
+        // A Terraform plan of the scenario, where there is one, gives the same set too.
+        let plan = scenario.join("plan");
+        let plan = plan.is_dir().then_some("plan");
+        for language in ["terraform", "bicep", "arm"].into_iter().chain(plan) {
             let found = outcomes(&scenario.join(language));
             assert_eq!(found, expected, "{}/{language}", scenario.display());
         }

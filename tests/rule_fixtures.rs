@@ -15,6 +15,8 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 const APPROVED_REGIONS: [&str; 3] = ["swedencentral", "eastus", "westeurope"];
 const LANGUAGES: [&str; 3] = ["terraform", "bicep", "arm"];
+/// Inputs some rules also have fixtures for: Terraform plans in JSON.
+const OPTIONAL_INPUTS: [&str; 1] = ["plan"];
 
 fn rule_dirs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
@@ -138,7 +140,10 @@ fn main() {
     for dir in rule_dirs() {
         let rule = rule_id(&dir);
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        for language in LANGUAGES {
+        let optional = OPTIONAL_INPUTS
+            .into_iter()
+            .filter(|input| dir.join(input).is_dir());
+        for language in LANGUAGES.into_iter().chain(optional) {
             let pass = dir.join(language).join("pass");
             let fail = dir.join(language).join("fail");
             trials.push(Trial::test(format!("{name}/{language}/pass"), move || {

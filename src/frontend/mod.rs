@@ -6,6 +6,7 @@ pub mod arm_functions;
 pub mod azure;
 pub mod bicep;
 pub mod node;
+pub mod plan;
 pub mod registry_modules;
 pub mod terraform;
 pub mod value;

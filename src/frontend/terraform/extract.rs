@@ -212,7 +212,9 @@ fn module_existence(
     Some(existence)
 }
 
-fn map_resource(
+/// One resource's model from its arguments (read by `reader`), whether they come from HCL or
+/// from a plan's values.
+pub(crate) fn map_resource(
     type_name: &str,
     azapi_type: Option<&'static str>,
     reader: &BodyReader<'_>,
@@ -399,10 +401,18 @@ fn map_resource(
             });
         }
         "azurerm_role_assignment" => {
-            let role = if reader.root.get_all("role_definition_id").is_empty() {
-                reader.string("role_definition_name", None)
-            } else {
-                reader.string("role_definition_id", None)
+            // Either names the role; a plan also has the one Terraform computes, unknown.
+            let by_id = reader.string("role_definition_id", None);
+            let role = match (
+                reader.root.get_all("role_definition_id").is_empty(),
+                by_id.value(),
+            ) {
+                (false, Some(_)) => by_id,
+                (true, _) => reader.string("role_definition_name", None),
+                (false, None) => match reader.string("role_definition_name", None) {
+                    by_name if by_name.value().is_some() => by_name,
+                    _ => by_id,
+                },
             };
             model.role_assignments.push(RoleAssignment {
                 scope: reader.reference("scope"),

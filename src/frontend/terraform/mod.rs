@@ -11,6 +11,7 @@ mod syntax;
 
 pub use comments::comments;
 pub use configuration::ModuleLoader;
+pub(crate) use extract::map_resource;
 pub use module::{FileRole, ParsedFile, local_calls};
 
 use std::collections::HashMap;
