@@ -965,3 +965,41 @@ fn a_broken_or_unsupported_plan_is_a_located_error_and_other_json_is_skipped() {
             .contains("2.0")
     );
 }
+
+#[test]
+fn plan_names_a_plan_of_any_name_and_refuses_other_files() {
+    let plan = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/rules/AOAI001-public-network-access/plan/fail/plan.json"),
+    )
+    .unwrap();
+    let dir = tree(&[
+        ("out/plan.out.json", &plan),
+        (
+            "main.tf",
+            "resource \"azurerm_cognitive_account\" \"x\" {\n  kind = \"OpenAI\"\n}\n",
+        ),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args([
+            "--plan",
+            "out/plan.out.json",
+            "--format",
+            "json",
+            "--select",
+            "AOAI001",
+        ])
+        .output()
+        .unwrap();
+    let files: Vec<String> = findings_of(&output)
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(files, ["out/plan.out.json"]);
+    let output = aoai_lint(dir.path())
+        .args(["--plan", "main.tf"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a Terraform plan"));
+}

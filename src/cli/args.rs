@@ -70,6 +70,10 @@ pub(super) struct CheckArgs {
     /// sibling files read as the same module.
     #[arg(default_value = ".")]
     pub(super) paths: Vec<PathBuf>,
+    /// A Terraform plan in JSON (`terraform show -json plan.out > plan.json`) to lint, whatever
+    /// its name (repeatable). With no other path, only the plans are linted.
+    #[arg(long = "plan", value_name = "FILE")]
+    pub(super) plans: Vec<PathBuf>,
     /// Output format (repeatable: each may be followed by its own --output).
     #[arg(long = "format", value_enum, value_name = "FORMAT")]
     pub(super) formats: Vec<Format>,

@@ -47,9 +47,32 @@ pub(super) fn fail_on(args: &CheckArgs, config: &Config) -> FailOn {
     }
 }
 
+/// The paths to lint: the arguments, and the `--plan` files (each checked to be a plan); with
+/// plans and no other path, only the plans.
+fn paths(args: &CheckArgs) -> Result<Vec<PathBuf>, Error> {
+    for plan in &args.plans {
+        let text = std::fs::read_to_string(plan).map_err(|source| Error::Io {
+            path: plan.display().to_string(),
+            source,
+        })?;
+        if !crate::frontend::plan::looks_like_plan(&text) {
+            return Err(Error::Usage(format!(
+                "`{}` is not a Terraform plan in JSON (make one with `terraform show -json plan.out`)",
+                plan.display()
+            )));
+        }
+    }
+    let mut paths = args.paths.clone();
+    if !args.plans.is_empty() && paths == [PathBuf::from(".")] {
+        paths.clear();
+    }
+    paths.extend(args.plans.iter().cloned());
+    Ok(paths)
+}
+
 /// The engine's options from the flags and the configuration.
 pub(super) fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result<Options, Error> {
-    let mut options = Options::new(args.paths.clone(), cwd);
+    let mut options = Options::new(paths(args)?, cwd);
     options.jobs = args.jobs;
     options.var_files = args.var_files.clone();
     options.vars = args.vars.iter().cloned().collect();
