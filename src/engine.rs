@@ -474,7 +474,15 @@ fn build_scope_model<'a>(
         .any(|file| file.role == terraform::FileRole::Config);
     // A plan is what Terraform will deploy from the directory's configuration: it replaces it.
     if !languages.plans.is_empty() {
-        model = stats::timed(Stage::Build, || plan::build_model(&languages.plans));
+        // Findings land in the `.tf` files when those are reported on too.
+        let reported: Vec<terraform::ParsedFile> = std::mem::take(&mut languages.terraform)
+            .into_iter()
+            .filter(|file| store.discovered().file(file.id).target)
+            .collect();
+        let written = terraform::resource_blocks(&reported);
+        model = stats::timed(Stage::Build, || {
+            plan::build_model(&languages.plans, &written)
+        });
     } else if is_terraform_module && !terraform_called {
         let mut files = std::mem::take(&mut languages.terraform);
         files.extend(var_files.parsed.iter().map(|file| terraform::ParsedFile {

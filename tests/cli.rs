@@ -1003,3 +1003,34 @@ fn plan_names_a_plan_of_any_name_and_refuses_other_files() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a Terraform plan"));
 }
+
+#[test]
+fn plan_findings_point_at_the_tf_source_beside_it_and_its_suppressions_apply() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/parity/quickstart-defaults");
+    let hcl = fs::read_to_string(root.join("terraform/main.tf")).unwrap();
+    let hcl = hcl.replace(
+        "resource \"azurerm_cognitive_account\" \"openai\" {",
+        "# aoai-lint:ignore[AOAI008] the subdomain comes with the network work\nresource \"azurerm_cognitive_account\" \"openai\" {",
+    );
+    let plan = fs::read_to_string(root.join("plan/tfplan.json")).unwrap();
+    let dir = tree(&[("main.tf", &hcl), ("tfplan.json", &plan)]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI001,AOAI006,AOAI008"])
+        .output()
+        .unwrap();
+    let found: Vec<String> = findings_of(&output)
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                f["file"].as_str().unwrap(),
+                f["line"],
+                f["rule"].as_str().unwrap()
+            )
+        })
+        .collect();
+    // The account's header (public access is the provider's default) and the role argument.
+    assert_eq!(found, ["main.tf:7 AOAI001", "main.tf:17 AOAI006"]);
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["summary"]["suppressed"], 1);
+}

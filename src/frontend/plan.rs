@@ -3,8 +3,9 @@
 //! The resources of `planned_values` go through the Terraform front-end's own resource mapping;
 //! a value known only after apply is unresolved ("known after apply"), and the configuration's
 //! `references` link what ids cannot. Sensitive values are never read, so never shown.
-//! Findings point into the plan JSON. Format: Terraform's "JSON Output Format", `format_version`
-//! 1.x (`../shared/reference/terraform-json/json-format.mdx`).
+//! Findings on root module resources point at their `.tf` blocks when those are linted too,
+//! else into the plan JSON. Format: Terraform's "JSON Output Format", `format_version` 1.x
+//! (`../shared/reference/terraform-json/json-format.mdx`).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -132,11 +133,13 @@ fn sensitive_ranges(value: &Json, marks: Option<&Json>, ranges: &mut Vec<std::op
     }
 }
 
-/// The model of every resource each plan will deploy.
-pub fn build_model(plans: &[PlanFile]) -> Model {
+/// The model of every resource each plan will deploy. `written` are the `resource` blocks of
+/// the root module the plan comes from, when its `.tf` files are reported on with it: findings
+/// on a root module resource then point at its block (and at the argument, where written).
+pub fn build_model(plans: &[PlanFile], written: &HashMap<String, terraform::Written>) -> Model {
     let mut model = Model::default();
     for plan in plans {
-        let reader = PlanReader::new(plan);
+        let reader = PlanReader::new(plan, written);
         if let Some(root) = plan
             .root
             .get("planned_values")
@@ -156,10 +159,11 @@ struct PlanReader<'a> {
     file: FileId,
     /// `resource_changes` by address.
     changes: HashMap<&'a str, &'a Json>,
+    written: &'a HashMap<String, terraform::Written>,
 }
 
 impl<'a> PlanReader<'a> {
-    fn new(plan: &'a PlanFile) -> Self {
+    fn new(plan: &'a PlanFile, written: &'a HashMap<String, terraform::Written>) -> Self {
         let changes = items(plan.root.get("resource_changes"))
             .iter()
             .filter_map(|c| Some((c.get("address")?.as_str()?, c.get("change")?)))
@@ -167,6 +171,7 @@ impl<'a> PlanReader<'a> {
         PlanReader {
             file: plan.id,
             changes,
+            written,
         }
     }
 
@@ -242,11 +247,21 @@ impl<'a> PlanReader<'a> {
             kind: JsonKind::Object(Vec::new()),
         };
         let values = resource.get("values").unwrap_or(&empty);
-        let root = self.block(values, &marks, prefix, config);
-        let header = resource.property("address").map_or_else(
-            || self.span(resource),
-            |p| Span::new(self.file, p.span.clone()),
-        );
+        let written = match prefix {
+            "" => self.written.get(&format!("{type_name}.{name}")),
+            _ => None,
+        };
+        let root = self.block(values, &marks, prefix, config, written);
+        let (header, extent) = match written {
+            Some(written) => (written.header.clone(), written.extent.clone()),
+            None => (
+                resource.property("address").map_or_else(
+                    || self.span(resource),
+                    |p| Span::new(self.file, p.span.clone()),
+                ),
+                self.span(resource),
+            ),
+        };
         let reader = BodyReader {
             root: &root,
             header: header.clone(),
@@ -254,7 +269,7 @@ impl<'a> PlanReader<'a> {
         let declared = Declared {
             address: address.to_string(),
             header,
-            extent: self.span(resource),
+            extent,
             language: Language::Terraform,
             existence: Existence::Always,
         };
@@ -281,7 +296,18 @@ impl<'a> PlanReader<'a> {
         marks: &Marks<'a>,
         prefix: &str,
         config: Option<&'a Json>,
+        written: Option<&terraform::Written>,
     ) -> Node {
+        // Where a value is shown: the argument in the `.tf` file when written there, the
+        // block's header when not (a default), the plan JSON without the configuration.
+        let at = |key: &str, json: &Json| match written {
+            Some(written) => written
+                .attributes
+                .get(key)
+                .unwrap_or(&written.header)
+                .clone(),
+            None => self.span(json),
+        };
         let mut entries = Vec::new();
         for property in values.properties() {
             let key = property.key.as_str();
@@ -289,10 +315,8 @@ impl<'a> PlanReader<'a> {
             match &property.value.kind {
                 _ if marks.is_sensitive() => {
                     let value = Value::Unknown("is sensitive in the plan, not shown".into());
-                    entries.push((
-                        key.to_string(),
-                        Node::value(value, self.span(&property.value)),
-                    ));
+                    let node = Node::value(value, at(key, &property.value));
+                    entries.push((key.to_string(), node));
                 }
                 JsonKind::Null => {}
                 JsonKind::Array(elements)
@@ -301,14 +325,23 @@ impl<'a> PlanReader<'a> {
                             .iter()
                             .all(|e| matches!(e.kind, JsonKind::Object(_))) =>
                 {
+                    let nested = written.and_then(|w| w.blocks.get(key));
                     for (i, element) in elements.iter().enumerate() {
                         let marks = marks.index(i);
-                        entries
-                            .push((key.to_string(), self.block(element, &marks, prefix, config)));
+                        let written = nested.and_then(|blocks| blocks.get(i)).or(written);
+                        let node = self.block(element, &marks, prefix, config, written);
+                        entries.push((key.to_string(), node));
                     }
                 }
                 JsonKind::Array(elements) if elements.is_empty() => {}
-                _ => entries.push((key.to_string(), self.value(&property.value, &marks))),
+                _ => {
+                    let node = self.value(&property.value, &marks);
+                    let node = match written {
+                        Some(_) => relocate(node, &at(key, &property.value)),
+                        None => node,
+                    };
+                    entries.push((key.to_string(), node));
+                }
             }
         }
         // Values known only after apply are absent from `values`.
@@ -321,11 +354,12 @@ impl<'a> PlanReader<'a> {
                 let value = self.after_apply(&marks.child(key), prefix, config);
                 entries.push((
                     key.to_string(),
-                    Node::value(value, self.span(&property.value)),
+                    Node::value(value, at(key, &property.value)),
                 ));
             }
         }
-        Node::object(entries, self.span(values))
+        let span = written.map_or_else(|| self.span(values), |w| w.extent.clone());
+        Node::object(entries, span)
     }
 
     /// A value as a node, structure and spans kept; unknown and sensitive leaves marked.
@@ -416,6 +450,24 @@ impl<'a> PlanReader<'a> {
         }
         Value::Unknown("is known after apply".into())
     }
+}
+
+/// A node and everything in it placed at `span` (an argument as written in a `.tf` file).
+fn relocate(mut node: Node, span: &Span) -> Node {
+    node.span = span.clone();
+    node.kind = match node.kind {
+        NodeKind::Object(entries) => NodeKind::Object(
+            entries
+                .into_iter()
+                .map(|(k, n)| (k, relocate(n, span)))
+                .collect(),
+        ),
+        NodeKind::Array(items) => {
+            NodeKind::Array(items.into_iter().map(|n| relocate(n, span)).collect())
+        }
+        value => value,
+    };
+    node
 }
 
 /// Where a value is in the plan's parallel structures: `after_unknown`, `sensitive_values`

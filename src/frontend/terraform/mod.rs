@@ -13,6 +13,7 @@ pub use comments::comments;
 pub use configuration::ModuleLoader;
 pub(crate) use extract::map_resource;
 pub use module::{FileRole, ParsedFile, local_calls};
+pub use syntax::{Written, resource_blocks};
 
 use std::collections::HashMap;
 use std::path::Path;

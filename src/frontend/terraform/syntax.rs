@@ -25,3 +25,60 @@ pub fn block_header(file: FileId, block: &hcl_edit::structure::Block) -> Span {
         .map_or(start, |s| s.end);
     Span::new(file, start..end)
 }
+
+/// Where a block's arguments are written: what a Terraform plan's values are found at in the
+/// configuration that produced them.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub header: Span,
+    pub extent: Span,
+    pub attributes: std::collections::HashMap<String, Span>,
+    /// Nested blocks by type, in order.
+    pub blocks: std::collections::HashMap<String, Vec<Written>>,
+}
+
+impl Written {
+    pub fn of(file: FileId, block: &hcl_edit::structure::Block) -> Written {
+        let mut written = Written {
+            header: block_header(file, block),
+            extent: block_extent(file, block),
+            attributes: Default::default(),
+            blocks: Default::default(),
+        };
+        for attribute in block.body.attributes() {
+            if let Some(range) = attribute.span() {
+                let key = attribute.key.as_str().to_string();
+                written.attributes.insert(key, Span::new(file, range));
+            }
+        }
+        for nested in block.body.blocks() {
+            let key = nested.ident.as_str().to_string();
+            written
+                .blocks
+                .entry(key)
+                .or_default()
+                .push(Written::of(file, nested));
+        }
+        written
+    }
+}
+
+/// The `resource` blocks of a module's files by `type.name`.
+pub fn resource_blocks(files: &[super::ParsedFile]) -> std::collections::HashMap<String, Written> {
+    let mut blocks = std::collections::HashMap::new();
+    for file in files {
+        for block in file
+            .body
+            .blocks()
+            .filter(|b| b.ident.as_str() == "resource")
+        {
+            if let [type_name, name] = block.labels.as_slice() {
+                let key = format!("{}.{}", type_name.as_str(), name.as_str());
+                blocks
+                    .entry(key)
+                    .or_insert_with(|| Written::of(file.id, block));
+            }
+        }
+    }
+    blocks
+}
