@@ -17,7 +17,9 @@ use crate::finding::{
 };
 use crate::frontend::{FileKind, SyntaxError, arm, bicep, plan, terraform};
 use crate::policy::{Catalog, catalog};
-use crate::resolve::modules::{CalledModules, ModuleFile, ModuleFiles, called_modules};
+use crate::resolve::modules::{
+    CalledModules, ModuleFile, ModuleFiles, called_modules, plan_sources,
+};
 use crate::rules;
 use crate::source::{FileId, LineIndex, Span, display_path, lexical_normalize};
 use crate::source_store::{Loaded, SourceFile, SourceStore, Syntax, read_text};
@@ -475,11 +477,8 @@ fn build_scope_model<'a>(
     // A plan is what Terraform will deploy from the directory's configuration: it replaces it.
     if !languages.plans.is_empty() {
         // Findings land in the `.tf` files when those are reported on too.
-        let reported: Vec<terraform::ParsedFile> = std::mem::take(&mut languages.terraform)
-            .into_iter()
-            .filter(|file| store.discovered().file(file.id).target)
-            .collect();
-        let written = terraform::resource_blocks(&reported);
+        let root_files = std::mem::take(&mut languages.terraform);
+        let written = plan_sources(&mut modules, &scope.dir, &root_files, &languages.plans);
         model = stats::timed(Stage::Build, || {
             plan::build_model(&languages.plans, &written)
         });

@@ -1034,3 +1034,37 @@ fn plan_findings_point_at_the_tf_source_beside_it_and_its_suppressions_apply() {
     let document: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(document["summary"]["suppressed"], 1);
 }
+
+#[test]
+fn plan_findings_in_a_local_module_point_at_the_module_source() {
+    let plan = r#"{"format_version": "1.2",
+  "planned_values": {"root_module": {"child_modules": [{"address": "module.app", "resources": [{
+    "address": "module.app.azurerm_cognitive_account.this", "mode": "managed",
+    "type": "azurerm_cognitive_account", "name": "this",
+    "values": {"name": "oai-app", "kind": "OpenAI", "public_network_access_enabled": true}}]}]}},
+  "configuration": {"root_module": {"module_calls": {"app": {"source": "./modules/app", "module": {}}}}}
+}"#;
+    let module = "resource \"azurerm_cognitive_account\" \"this\" {\n  name = \"oai-app\"\n  kind = \"OpenAI\"\n  public_network_access_enabled = true\n}\n";
+    let dir = tree(&[
+        (
+            "main.tf",
+            "module \"app\" {\n  source = \"./modules/app\"\n}\n",
+        ),
+        ("modules/app/main.tf", module),
+        ("tfplan.json", plan),
+    ]);
+    let located = |args: &[&str]| -> Vec<String> {
+        let output = aoai_lint(dir.path())
+            .args(args)
+            .args(["--format", "json", "--select", "AOAI001"])
+            .output()
+            .unwrap();
+        findings_of(&output)
+            .iter()
+            .map(|f| format!("{}:{}", f["file"].as_str().unwrap(), f["line"]))
+            .collect()
+    };
+    assert_eq!(located(&["."]), ["modules/app/main.tf:4"]);
+    // The plan given alone: its findings stay in it.
+    assert_eq!(located(&["tfplan.json"]), ["tfplan.json:5"]);
+}

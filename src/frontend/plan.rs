@@ -3,8 +3,8 @@
 //! The resources of `planned_values` go through the Terraform front-end's own resource mapping;
 //! a value known only after apply is unresolved ("known after apply"), and the configuration's
 //! `references` link what ids cannot. Sensitive values are never read, so never shown.
-//! Findings on root module resources point at their `.tf` blocks when those are linted too,
-//! else into the plan JSON. Format: Terraform's "JSON Output Format", `format_version` 1.x
+//! Findings point at the resources' `.tf` blocks (root and local modules) when those are linted
+//! too, else into the plan JSON. Format: Terraform's "JSON Output Format", `format_version` 1.x
 //! (`../shared/reference/terraform-json/json-format.mdx`).
 
 use std::collections::HashMap;
@@ -134,8 +134,9 @@ fn sensitive_ranges(value: &Json, marks: Option<&Json>, ranges: &mut Vec<std::op
 }
 
 /// The model of every resource each plan will deploy. `written` are the `resource` blocks of
-/// the root module the plan comes from, when its `.tf` files are reported on with it: findings
-/// on a root module resource then point at its block (and at the argument, where written).
+/// the configuration the plan comes from (by address without instance keys), where its `.tf`
+/// files are reported on with it: findings then point at the block (and at the argument, where
+/// written).
 pub fn build_model(plans: &[PlanFile], written: &HashMap<String, terraform::Written>) -> Model {
     let mut model = Model::default();
     for plan in plans {
@@ -247,10 +248,7 @@ impl<'a> PlanReader<'a> {
             kind: JsonKind::Object(Vec::new()),
         };
         let values = resource.get("values").unwrap_or(&empty);
-        let written = match prefix {
-            "" => self.written.get(&format!("{type_name}.{name}")),
-            _ => None,
-        };
+        let written = self.written.get(&format!("{prefix}{type_name}.{name}"));
         let root = self.block(values, &marks, prefix, config, written);
         let (header, extent) = match written {
             Some(written) => (written.header.clone(), written.extent.clone()),

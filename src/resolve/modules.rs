@@ -379,6 +379,80 @@ impl<'a> ModuleFiles<'a> {
     }
 }
 
+/// Where the resources of a Terraform plan are written: the `resource` blocks of the root module
+/// (`root_files`, in `dir`) and of the local modules the plan's configuration calls, loaded
+/// here, by address without instance keys (`module.app.azurerm_x.y`). Only files that are
+/// reported on count: a plan given alone keeps its findings in the plan.
+pub fn plan_sources(
+    modules: &mut ModuleFiles<'_>,
+    dir: &Path,
+    root_files: &[terraform::ParsedFile],
+    plans: &[crate::frontend::plan::PlanFile],
+) -> HashMap<String, terraform::Written> {
+    let discovered = modules.store.discovered();
+    let reported = |files: &[terraform::ParsedFile], modules: &ModuleFiles<'_>| {
+        let target = |id: FileId| match modules.files.iter().find(|m| m.file.id == id) {
+            Some(module) => module.target,
+            None => (id.0 as usize) < discovered.files.len() && discovered.file(id).target,
+        };
+        files
+            .iter()
+            .filter(|f| target(f.id))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let mut written = HashMap::new();
+    let mut pending: Vec<(String, PathBuf, &crate::frontend::arm::json::Json)> = Vec::new();
+    for plan in plans {
+        let config = plan
+            .root
+            .get("configuration")
+            .and_then(|c| c.get("root_module"));
+        if let Some(config) = config {
+            pending.push((String::new(), dir.to_path_buf(), config));
+        }
+    }
+    let mut root_done = false;
+    while let Some((prefix, module_dir, config)) = pending.pop() {
+        let files = match prefix.is_empty() {
+            true if root_done => continue,
+            true => {
+                root_done = true;
+                reported(root_files, modules)
+            }
+            false => match terraform::ModuleLoader::load(modules, &module_dir) {
+                Some(files) => reported(&files, modules),
+                None => Vec::new(),
+            },
+        };
+        for (address, block) in terraform::resource_blocks(&files) {
+            written.entry(format!("{prefix}{address}")).or_insert(block);
+        }
+        if pending.len() + written.len() > MAX_MODULE_FILES {
+            break;
+        }
+        let calls = config
+            .get("module_calls")
+            .map(|c| c.properties())
+            .unwrap_or_default();
+        for call in calls {
+            let source = call
+                .value
+                .get("source")
+                .and_then(|s| s.as_str())
+                .unwrap_or_default();
+            let Some(module) = call.value.get("module") else {
+                continue;
+            };
+            if source.starts_with("./") || source.starts_with("../") {
+                let child = lexical_normalize(&module_dir.join(source));
+                pending.push((format!("{prefix}module.{}.", call.key), child, module));
+            }
+        }
+    }
+    written
+}
+
 impl terraform::ModuleLoader for ModuleFiles<'_> {
     fn load(&mut self, dir: &Path) -> Option<Vec<terraform::ParsedFile>> {
         // `examples/x/../..` normalizes to the empty path: the working directory.

@@ -20,6 +20,7 @@ pub enum FileRole {
     NotLoaded,
 }
 
+#[derive(Clone)]
 pub struct ParsedFile {
     pub id: FileId,
     pub body: std::sync::Arc<Body>,
