@@ -64,6 +64,8 @@ pub struct Options {
     /// `--location`: the region deployments go to, for `resourceGroup().location` in Bicep and
     /// ARM (normalized: `swedencentral`).
     pub location: Option<String>,
+    /// `--plan-root`: the configuration a plan was made from, when it is not beside the plan.
+    pub plan_root: Option<PathBuf>,
 }
 
 impl Options {
@@ -80,6 +82,7 @@ impl Options {
             var_files: Vec::new(),
             vars: HashMap::new(),
             location: None,
+            plan_root: None,
             per_caller: false,
             list_checks: false,
             show_suppressed: false,
@@ -477,8 +480,13 @@ fn build_scope_model<'a>(
     // A plan is what Terraform will deploy from the directory's configuration: it replaces it.
     if !languages.plans.is_empty() {
         // Findings land in the `.tf` files when those are reported on too.
-        let root_files = std::mem::take(&mut languages.terraform);
-        let written = plan_sources(&mut modules, &scope.dir, &root_files, &languages.plans);
+        let mut root_files = std::mem::take(&mut languages.terraform);
+        let mut root = scope.dir.clone();
+        if let Some(plan_root) = &options.plan_root {
+            root_files = modules.load_reported(plan_root);
+            root = plan_root.clone();
+        }
+        let written = plan_sources(&mut modules, &root, &root_files, &languages.plans);
         model = stats::timed(Stage::Build, || {
             plan::build_model(&languages.plans, &written)
         });

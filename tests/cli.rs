@@ -1068,3 +1068,21 @@ fn plan_findings_in_a_local_module_point_at_the_module_source() {
     // The plan given alone: its findings stay in it.
     assert_eq!(located(&["tfplan.json"]), ["tfplan.json:5"]);
 }
+
+#[test]
+fn plan_root_names_the_configuration_of_a_plan_made_elsewhere() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/parity/quickstart-defaults");
+    let hcl = fs::read_to_string(root.join("terraform/main.tf")).unwrap();
+    let plan = fs::read_to_string(root.join("plan/tfplan.json")).unwrap();
+    let dir = tree(&[("infra/main.tf", &hcl), ("out/plan.json", &plan)]);
+    let output = aoai_lint(dir.path())
+        .args(["--plan", "out/plan.json", "--plan-root", "infra"])
+        .args(["--format", "json", "--select", "AOAI006"])
+        .output()
+        .unwrap();
+    let found: Vec<String> = findings_of(&output)
+        .iter()
+        .map(|f| format!("{}:{}", f["file"].as_str().unwrap(), f["line"]))
+        .collect();
+    assert_eq!(found, ["infra/main.tf:16"]);
+}

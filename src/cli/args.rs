@@ -74,6 +74,10 @@ pub(super) struct CheckArgs {
     /// its name (repeatable). With no other path, only the plans are linted.
     #[arg(long = "plan", value_name = "FILE")]
     pub(super) plans: Vec<PathBuf>,
+    /// The root module directory a plan was made from, when the plan is not in it: findings
+    /// then point at its `.tf` files (and those of its local modules).
+    #[arg(long, value_name = "DIR")]
+    pub(super) plan_root: Option<PathBuf>,
     /// Output format (repeatable: each may be followed by its own --output).
     #[arg(long = "format", value_enum, value_name = "FORMAT")]
     pub(super) formats: Vec<Format>,

@@ -77,6 +77,7 @@ pub(super) fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result
     options.var_files = args.var_files.clone();
     options.vars = args.vars.iter().cloned().collect();
     options.per_caller = args.per_caller;
+    options.plan_root = args.plan_root.clone();
     options.show_suppressed = args.show_suppressed;
     if let Some(path) = &args.stdin_filename {
         let mut text = String::new();

@@ -453,6 +453,20 @@ pub fn plan_sources(
     written
 }
 
+impl ModuleFiles<'_> {
+    /// The Terraform files of `dir`, reported on whatever was given: `--plan-root`, where a
+    /// plan's findings go.
+    pub fn load_reported(&mut self, dir: &Path) -> Vec<terraform::ParsedFile> {
+        let files = terraform::ModuleLoader::load(self, dir).unwrap_or_default();
+        for module in &mut self.files {
+            if files.iter().any(|f| f.id == module.file.id) {
+                module.target = true;
+            }
+        }
+        files
+    }
+}
+
 impl terraform::ModuleLoader for ModuleFiles<'_> {
     fn load(&mut self, dir: &Path) -> Option<Vec<terraform::ParsedFile>> {
         // `examples/x/../..` normalizes to the empty path: the working directory.
