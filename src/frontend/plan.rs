@@ -15,7 +15,7 @@ use super::azure;
 use super::node::{BodyReader, Node, NodeKind};
 use super::value::Value;
 use super::{SyntaxError, terraform};
-use crate::model::{Declared, Existence, Language, Model};
+use crate::model::{Declared, Existence, Language, Model, Via};
 use crate::source::{FileId, Span};
 
 pub struct PlanFile {
@@ -335,7 +335,11 @@ impl<'a> PlanReader<'a> {
                 _ => {
                     let node = self.value(&property.value, &marks);
                     let node = match written {
-                        Some(_) => relocate(node, &at(key, &property.value)),
+                        Some(_) => {
+                            let mut node = relocate(node, &at(key, &property.value));
+                            node.via = Some(Via::planned(self.span(&property.value)));
+                            node
+                        }
                         None => node,
                     };
                     entries.push((key.to_string(), node));

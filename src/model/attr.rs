@@ -39,6 +39,15 @@ impl Via {
         }
     }
 
+    /// The value a Terraform plan gives an argument whose finding points at the `.tf` source.
+    pub fn planned(span: Span) -> Via {
+        Via {
+            span,
+            label: "the planned value",
+            note: Some("as planned".into()),
+        }
+    }
+
     /// The attribute inside a module that uses the caller's argument (the finding points at
     /// the argument: that is where it is fixed).
     pub fn module_use(span: Span) -> Via {
