@@ -321,6 +321,7 @@ fn lint_scope(
         files: parsed.files,
         module_files: built.modules.files,
         var_files,
+        also_reported: built.also_reported,
     };
     let used = report_findings(raw, &located, options, catalog, &mut output);
     if options.rules.contains(suppress::INVALID_SUPPRESSION) {
@@ -457,6 +458,9 @@ fn load_file(
 struct BuiltScope<'a> {
     model: crate::model::Model,
     modules: ModuleFiles<'a>,
+    /// The scope's own files reported on though not given (the `.tf` files of a plan's
+    /// configuration, where its findings point).
+    also_reported: Vec<FileId>,
 }
 
 /// A directory is one Terraform module, with the local modules it calls (unless another
@@ -473,6 +477,7 @@ fn build_scope_model<'a>(
 ) -> BuiltScope<'a> {
     let mut modules = ModuleFiles::new(store, &options.cwd);
     let mut model = crate::model::Model::default();
+    let mut also_reported = Vec::new();
     let is_terraform_module = languages
         .terraform
         .iter()
@@ -486,7 +491,21 @@ fn build_scope_model<'a>(
             root_files = modules.load_reported(plan_root);
             root = plan_root.clone();
         }
-        let written = plan_sources(&mut modules, &root, &root_files, &languages.plans);
+        // A plan reported on reports on the configuration beside it.
+        let plan_reported = languages
+            .plans
+            .iter()
+            .any(|plan| store.discovered().file(plan.id).target);
+        if plan_reported {
+            also_reported.extend(root_files.iter().map(|file| file.id));
+        }
+        let written = plan_sources(
+            &mut modules,
+            &root,
+            &root_files,
+            &languages.plans,
+            plan_reported,
+        );
         model = stats::timed(Stage::Build, || {
             plan::build_model(&languages.plans, &written)
         });
@@ -514,7 +533,11 @@ fn build_scope_model<'a>(
         model.extend(bicep::build_model(&languages.bicep, &inputs));
         model.extend(arm::build_model(&languages.arm, location));
     });
-    BuiltScope { model, modules }
+    BuiltScope {
+        model,
+        modules,
+        also_reported,
+    }
 }
 
 /// Every file a scope's findings can point into: its own, the module files it read, the
@@ -524,6 +547,7 @@ struct ScopeFiles<'a> {
     files: Vec<SourceFile>,
     module_files: Vec<ModuleFile>,
     var_files: &'a VarFiles,
+    also_reported: Vec<FileId>,
 }
 
 impl ScopeFiles<'_> {
@@ -532,7 +556,8 @@ impl ScopeFiles<'_> {
     fn entries(&self) -> impl Iterator<Item = (&SourceFile, &Arc<str>, bool)> {
         let own = self.files.iter().map(|file| {
             let discovered = self.discovered.file(file.id);
-            (file, &discovered.display, discovered.target)
+            let reported = discovered.target || self.also_reported.contains(&file.id);
+            (file, &discovered.display, reported)
         });
         let modules = self
             .module_files

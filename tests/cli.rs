@@ -1065,8 +1065,8 @@ fn plan_findings_in_a_local_module_point_at_the_module_source() {
             .collect()
     };
     assert_eq!(located(&["."]), ["modules/app/main.tf:4"]);
-    // The plan given alone: its findings stay in it.
-    assert_eq!(located(&["tfplan.json"]), ["tfplan.json:5"]);
+    // The plan given alone sits in its root module: its findings go to the source too.
+    assert_eq!(located(&["tfplan.json"]), ["modules/app/main.tf:4"]);
 }
 
 #[test]

@@ -382,18 +382,28 @@ impl<'a> ModuleFiles<'a> {
 /// Where the resources of a Terraform plan are written: the `resource` blocks of the root module
 /// (`root_files`, in `dir`) and of the local modules the plan's configuration calls, loaded
 /// here, by address without instance keys (`module.app.azurerm_x.y`). Only files that are
-/// reported on count: a plan given alone keeps its findings in the plan.
+/// reported on count, all of them when `report_all` (the plan itself is reported on).
 pub fn plan_sources(
     modules: &mut ModuleFiles<'_>,
     dir: &Path,
     root_files: &[terraform::ParsedFile],
     plans: &[crate::frontend::plan::PlanFile],
+    report_all: bool,
 ) -> HashMap<String, terraform::Written> {
     let discovered = modules.store.discovered();
-    let reported = |files: &[terraform::ParsedFile], modules: &ModuleFiles<'_>| {
+    let reported = |files: &[terraform::ParsedFile], modules: &mut ModuleFiles<'_>| {
+        if report_all {
+            for module in &mut modules.files {
+                if files.iter().any(|f| f.id == module.file.id) {
+                    module.target = true;
+                }
+            }
+        }
         let target = |id: FileId| match modules.files.iter().find(|m| m.file.id == id) {
             Some(module) => module.target,
-            None => (id.0 as usize) < discovered.files.len() && discovered.file(id).target,
+            None => {
+                report_all || (id.0 as usize) < discovered.files.len() && discovered.file(id).target
+            }
         };
         files
             .iter()
