@@ -313,7 +313,7 @@ pub struct ReadError {
 pub fn read_source(path: &Path, stdin: Option<&(PathBuf, String)>) -> Result<String, ReadError> {
     match stdin {
         Some((buffer, text)) if lexical_normalize(buffer) == lexical_normalize(path) => {
-            Ok(text.clone())
+            Ok(text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string())
         }
         _ => read_text(path),
     }
@@ -326,6 +326,35 @@ pub fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
         message: format!("cannot read file: {e}"),
         position: None,
     })?;
+    decode(bytes)
+}
+
+/// A file's bytes as text: UTF-8 (a byte order mark dropped, as Terraform, Bicep and ARM accept
+/// one), or UTF-16 with its byte order mark (ARM templates saved by Windows tools).
+fn decode(mut bytes: Vec<u8>) -> Result<String, ReadError> {
+    let utf16 = |bytes: &[u8], big_endian: bool| {
+        let units = bytes.chunks(2).map(|pair| match (pair, big_endian) {
+            ([a, b], true) => u16::from_be_bytes([*a, *b]),
+            ([a, b], false) => u16::from_le_bytes([*a, *b]),
+            // An odd last byte is not UTF-16.
+            _ => 0xD800,
+        });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| ReadError {
+                message: "file is not valid UTF-16 (it starts with a UTF-16 byte order mark)"
+                    .into(),
+                position: None,
+            })
+    };
+    match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => return utf16(rest, false),
+        [0xFE, 0xFF, rest @ ..] => return utf16(rest, true),
+        [0xEF, 0xBB, 0xBF, ..] => {
+            bytes.drain(..3);
+        }
+        _ => {}
+    }
     String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
         let bytes = error.as_bytes();

@@ -1086,3 +1086,92 @@ fn plan_root_names_the_configuration_of_a_plan_made_elsewhere() {
         .collect();
     assert_eq!(found, ["infra/main.tf:16"]);
 }
+
+#[test]
+fn files_with_a_byte_order_mark_are_read_as_terraform_bicep_and_arm_read_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let bom = |text: &str| [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+    let tf = "resource \"azurerm_cognitive_account\" \"oai\" {\n  name     = \"oai\"\n  location = \"swedencentral\"\n  kind     = \"OpenAI\"\n  public_network_access_enabled = var.public\n}\nvariable \"public\" {\n  type = bool\n}\n";
+    fs::create_dir_all(dir.path().join("tf")).unwrap();
+    fs::write(dir.path().join("tf/main.tf"), bom(tf)).unwrap();
+    fs::write(
+        dir.path().join("tf/terraform.tfvars"),
+        bom("public = true\n"),
+    )
+    .unwrap();
+    let arm = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [{"type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01",
+    "name": "oai", "location": "swedencentral", "kind": "OpenAI"}]
+}
+"#;
+    fs::create_dir_all(dir.path().join("arm8")).unwrap();
+    fs::write(dir.path().join("arm8/azuredeploy.json"), bom(arm)).unwrap();
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(arm.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    fs::create_dir_all(dir.path().join("arm16")).unwrap();
+    fs::write(dir.path().join("arm16/azuredeploy.json"), utf16).unwrap();
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI001"])
+        .output()
+        .unwrap();
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["errors"], serde_json::json!([]));
+    let mut files: Vec<String> = findings_of(&output)
+        .iter()
+        .map(|f| format!("{}:{}", f["file"].as_str().unwrap(), f["line"]))
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "arm16/azuredeploy.json:4",
+            "arm8/azuredeploy.json:4",
+            "tf/terraform.tfvars:1"
+        ]
+    );
+}
+
+#[test]
+fn quiet_prints_only_findings_and_exit_zero_is_a_soft_fail_covering_parse_errors() {
+    let dir = tree(&[
+        (
+            "main.tf",
+            "resource \"azurerm_cognitive_account\" \"oai\" {\n  kind = \"OpenAI\"\n}\n",
+        ),
+        ("broken/main.tf", "resource \"x\" {\n"),
+    ]);
+    let run = |args: &[&str]| {
+        aoai_lint(dir.path())
+            .args(args)
+            .args(["--select", "AOAI001", "--color", "never"])
+            .output()
+            .unwrap()
+    };
+    let loud = run(&[]);
+    let quiet = run(&["--quiet"]);
+    let loud_out = String::from_utf8(loud.stdout).unwrap();
+    let quiet_out = String::from_utf8(quiet.stdout).unwrap();
+    assert!(loud_out.contains("checked"), "{loud_out}");
+    assert!(
+        quiet_out.contains("AOAI001") && !quiet_out.contains("checked"),
+        "{quiet_out}"
+    );
+    assert_eq!(quiet.status.code(), Some(2));
+    // Findings and a file that does not parse: still reported, exit 0.
+    let soft = run(&["--exit-zero", "--format", "compact"]);
+    let soft_out = String::from_utf8(soft.stdout).unwrap();
+    assert_eq!(soft.status.code(), Some(0));
+    assert!(
+        soft_out.contains("AOAI001") && soft_out.contains("broken/main.tf"),
+        "{soft_out}"
+    );
+    // A usage error is not softened.
+    assert_eq!(
+        run(&["--exit-zero", "--select", "AOAI999"]).status.code(),
+        Some(2)
+    );
+}

@@ -78,6 +78,13 @@ pub(super) struct CheckArgs {
     /// then point at its `.tf` files (and those of its local modules).
     #[arg(long, value_name = "DIR")]
     pub(super) plan_root: Option<PathBuf>,
+    /// Print findings and errors only: no summary line, no notes on standard error.
+    #[arg(long, short = 'q')]
+    pub(super) quiet: bool,
+    /// Exit 0 whatever was found, files that do not parse included (soft fail); usage,
+    /// configuration and output errors still exit 2.
+    #[arg(long)]
+    pub(super) exit_zero: bool,
     /// Output format (repeatable: each may be followed by its own --output).
     #[arg(long = "format", value_enum, value_name = "FORMAT")]
     pub(super) formats: Vec<Format>,

@@ -105,7 +105,7 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
         Some(path) => Some(open_or_discard(path, &mut pending)?),
         None => None,
     };
-    let mut reporters = open_reporters(&destinations, color, &cwd, &mut pending)?;
+    let mut reporters = open_reporters(&destinations, (color, args.quiet), &cwd, &mut pending)?;
     let mut baseline_findings = Vec::new();
     let summary = lint_streaming(&options, &mut |scope| {
         if baseline_file.is_some() {
@@ -142,9 +142,14 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
             for file in pending {
                 file.commit()?;
             }
-            note_outside_links(&summary.outside_links);
+            if !args.quiet {
+                note_outside_links(&summary.outside_links);
+            }
             print_stats();
-            Ok(exit_code(&summary, fail_on))
+            match args.exit_zero {
+                true => Ok(EXIT_CLEAN),
+                false => Ok(exit_code(&summary, fail_on)),
+            }
         }
         Err(error) => {
             pending.into_iter().for_each(ReportFile::discard);
@@ -200,7 +205,7 @@ fn note_outside_links(links: &[String]) {
 /// A reporter per destination; colors only on standard output.
 fn open_reporters(
     destinations: &[Destination],
-    color: bool,
+    (color, quiet): (bool, bool),
     cwd: &Path,
     pending: &mut Vec<ReportFile>,
 ) -> Result<Vec<Box<dyn report::Reporter>>, Error> {
@@ -220,6 +225,7 @@ fn open_reporters(
             color,
             cwd: cwd.to_path_buf(),
             azure_pipeline: report::AzurePipeline::from_env(),
+            quiet,
         };
         reporters.push(report::reporter(destination.format, out, render));
     }

@@ -19,6 +19,7 @@ pub struct Human<'w> {
     out: Box<dyn Write + 'w>,
     handler: GraphicalReportHandler,
     sources: Sources,
+    quiet: bool,
 }
 
 impl<'w> Human<'w> {
@@ -36,6 +37,7 @@ impl<'w> Human<'w> {
             out,
             handler,
             sources: Sources::default(),
+            quiet: options.quiet,
         }
     }
 
@@ -104,7 +106,9 @@ impl Reporter for Human<'_> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        writeln!(self.out, "{}", summary_line(summary))?;
+        if !self.quiet {
+            writeln!(self.out, "{}", summary_line(summary))?;
+        }
         self.out.flush()
     }
 }

@@ -37,6 +37,8 @@ pub struct RenderOptions {
     pub cwd: PathBuf,
     /// The Azure DevOps pipeline run this is, when it is one (SARIF `automationDetails`).
     pub azure_pipeline: Option<AzurePipeline>,
+    /// `--quiet`: findings and errors only, no summary line.
+    pub quiet: bool,
 }
 
 pub use sarif::AzurePipeline;
