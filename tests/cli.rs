@@ -1175,3 +1175,29 @@ fn quiet_prints_only_findings_and_exit_zero_is_a_soft_fail_covering_parse_errors
         Some(2)
     );
 }
+
+#[test]
+fn completions_are_printed_for_the_shells_people_use() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef aoai-lint"),
+        ("fish", "complete -c aoai-lint"),
+    ] {
+        let output = aoai_lint(dir.path())
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            script.contains(marker) && script.contains("approved-regions"),
+            "{shell}: {script}"
+        );
+    }
+    let output = aoai_lint(dir.path())
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}

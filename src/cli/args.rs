@@ -11,7 +11,7 @@ use crate::report::Format;
 #[command(
     name = "aoai-lint",
     version,
-    about = "Lints Terraform that declares Azure OpenAI resources: network isolation, keys, encryption, regions, roles.",
+    about = "Lints Terraform (and its plans), Bicep and ARM that declare Azure OpenAI resources: network isolation, keys, encryption, regions, roles, guardrails.",
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
@@ -39,6 +39,8 @@ pub(super) enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print a shell completion script (`aoai-lint completions bash > /etc/bash_completion.d/aoai-lint`).
+    Completions { shell: clap_complete::Shell },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

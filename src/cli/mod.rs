@@ -52,6 +52,12 @@ pub fn main() -> i32 {
         Some(Command::Rules) => print_quietly(&rules_table()),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Init { force }) => init(force),
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "aoai-lint", &mut script);
+            print_quietly(&String::from_utf8_lossy(&script))
+        }
     };
     match result {
         Ok(code) => code,
