@@ -676,7 +676,8 @@ fn baseline_round_trip_reports_only_new_findings_and_counts_fixed_ones() {
         .args(["--write-baseline", "baseline.json", "--format", "compact"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    // The findings are recorded, not failed on.
+    assert_eq!(output.status.code(), Some(0));
     let text = fs::read_to_string(&baseline).unwrap();
     assert!(
         text.starts_with("{\n  \"version\": 2,\n  \"findings\": [\n    {\"file\":\"main.tf\""),
@@ -1200,4 +1201,65 @@ fn completions_are_printed_for_the_shells_people_use() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn output_alone_takes_its_format_from_the_name_and_a_baseline_run_exits_zero() {
+    let dir = tree(&[(
+        "main.tf",
+        "resource \"azurerm_cognitive_account\" \"oai\" {\n  kind = \"OpenAI\"\n}\n",
+    )]);
+    let output = aoai_lint(dir.path())
+        .args([
+            "--output",
+            "report.sarif",
+            "--output",
+            "report.json",
+            "--select",
+            "AOAI001",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let sarif: Value =
+        serde_json::from_slice(&fs::read(dir.path().join("report.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let json: Value =
+        serde_json::from_slice(&fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["findings"][0]["rule"], "AOAI001");
+    let output = aoai_lint(dir.path())
+        .args(["--output", "report.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("give a --format"));
+    // Recording a baseline is not a failing run.
+    let output = aoai_lint(dir.path())
+        .args(["--write-baseline", "baseline.json", "--select", "AOAI001"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(dir.path().join("baseline.json").is_file());
+}
+
+#[test]
+fn colors_follow_term_dumb_and_clicolor_force() {
+    let dir = tree(&[(
+        "main.tf",
+        "resource \"azurerm_cognitive_account\" \"oai\" {\n  kind = \"OpenAI\"\n}\n",
+    )]);
+    let run = |env: &[(&str, &str)]| {
+        let mut command = aoai_lint(dir.path());
+        command
+            .args(["--select", "AOAI001"])
+            .env_remove("NO_COLOR")
+            .env_remove("TERM");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        String::from_utf8(command.output().unwrap().stdout).unwrap()
+    };
+    assert!(run(&[("CLICOLOR_FORCE", "1")]).contains('\u{1b}'));
+    assert!(!run(&[("CLICOLOR_FORCE", "1"), ("TERM", "dumb")]).contains('\u{1b}'));
+    assert!(!run(&[]).contains('\u{1b}'));
 }

@@ -275,7 +275,7 @@ fn baselines_match_from_another_working_directory() {
         ])
         .output()
         .unwrap();
-    assert_eq!(written.status.code(), Some(1), "{written:?}");
+    assert_eq!(written.status.code(), Some(0), "{written:?}");
     let text = fs::read_to_string(dir.path().join("ci/base.json")).unwrap();
     assert!(text.contains("\"file\":\"../infra/main.tf\""), "{text}");
     for (cwd, path, baseline) in [

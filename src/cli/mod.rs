@@ -82,8 +82,15 @@ fn print_error(error: &Error) {
     let _ = writeln!(io::stderr(), "{text}");
 }
 
+/// `NO_COLOR` set, or a terminal that says it has no colors (`TERM=dumb`).
 fn no_color_env() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || std::env::var_os("TERM").is_some_and(|term| term == "dumb")
+}
+
+/// `CLICOLOR_FORCE` (not `0`): colors even when not writing to a terminal.
+fn color_forced() -> bool {
+    std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 fn stderr_color() -> bool {
@@ -103,7 +110,7 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => !no_color_env() && io::stdout().is_terminal(),
+        ColorChoice::Auto => !no_color_env() && (color_forced() || io::stdout().is_terminal()),
     };
     // Files are opened before any work: a bad path fails fast, with nothing left behind.
     let mut pending = Vec::new();
@@ -152,6 +159,11 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
                 note_outside_links(&summary.outside_links);
             }
             print_stats();
+            // Writing a baseline records the findings: they do not fail that run.
+            let fail_on = match args.write_baseline {
+                Some(_) => FailOn::Never,
+                None => fail_on,
+            };
             match args.exit_zero {
                 true => Ok(EXIT_CLEAN),
                 false => Ok(exit_code(&summary, fail_on)),

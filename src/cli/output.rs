@@ -39,6 +39,24 @@ pub fn destinations(matches: &clap::ArgMatches) -> Result<Vec<Destination>, Erro
         (Some(indices), Some(values)) => indices.zip(values.cloned()).collect(),
         _ => Vec::new(),
     };
+    // `--output x.sarif` alone: the format is the file's.
+    if matches.indices_of("formats").is_none() && !outputs.is_empty() {
+        return outputs
+            .into_iter()
+            .map(|(_, file)| {
+                let format = format_of(&file).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "cannot tell the format of --output {} from its name: give a --format before it",
+                        file.display()
+                    ))
+                })?;
+                Ok(Destination {
+                    format,
+                    file: Some(file),
+                })
+            })
+            .collect();
+    }
     let mut destinations: Vec<Destination> = formats
         .iter()
         .map(|&(_, format)| Destination { format, file: None })
@@ -62,6 +80,20 @@ pub fn destinations(matches: &clap::ArgMatches) -> Result<Vec<Destination>, Erro
         ));
     }
     Ok(destinations)
+}
+
+/// The format a report file's name says: `.sarif` (also `.sarif.json`), `.json`, `.xml` (JUnit).
+fn format_of(file: &std::path::Path) -> Option<Format> {
+    let name = file.file_name()?.to_str()?.to_ascii_lowercase();
+    if name.ends_with(".sarif") || name.ends_with(".sarif.json") {
+        Some(Format::Sarif)
+    } else if name.ends_with(".json") {
+        Some(Format::Json)
+    } else if name.ends_with(".xml") {
+        Some(Format::Junit)
+    } else {
+        None
+    }
 }
 
 /// An opened `--output` (or `--write-baseline`) path.
