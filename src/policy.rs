@@ -411,6 +411,23 @@ impl Catalog {
         })
     }
 
+    /// The policies an ID, a name or a Checkov check ID names (a Checkov check can be the
+    /// equivalent of several): `--select`, `--ignore` and `explain` take all three.
+    pub fn find_all(&self, id_name_or_checkov: &str) -> Vec<&Policy> {
+        if let Some(policy) = self.find(id_name_or_checkov) {
+            return vec![policy];
+        }
+        self.policies
+            .iter()
+            .filter(|p| {
+                p.references
+                    .checkov
+                    .iter()
+                    .any(|check| check.eq_ignore_ascii_case(id_name_or_checkov))
+            })
+            .collect()
+    }
+
     /// The newest GA API version of a resource type, when known.
     pub fn latest_ga_api_version(&self, resource_type: &str) -> Option<&str> {
         self.api_versions

@@ -1263,3 +1263,41 @@ fn colors_follow_term_dumb_and_clicolor_force() {
     assert!(!run(&[("CLICOLOR_FORCE", "1"), ("TERM", "dumb")]).contains('\u{1b}'));
     assert!(!run(&[]).contains('\u{1b}'));
 }
+
+#[test]
+fn checkov_ids_select_ignore_and_explain_their_equivalent_rules() {
+    let output = repo()
+        .args([
+            "fixtures/demo",
+            "--format",
+            "json",
+            "--select",
+            "CKV_AZURE_134,CKV_AZURE_236",
+        ])
+        .output()
+        .unwrap();
+    let mut rules: Vec<String> = findings_of(&output)
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    rules.sort();
+    rules.dedup();
+    assert_eq!(rules, ["AOAI001", "AOAI004"]);
+    let output = repo()
+        .args([
+            "fixtures/demo",
+            "--format",
+            "json",
+            "--ignore",
+            "CKV_AZURE_134",
+        ])
+        .output()
+        .unwrap();
+    assert!(findings_of(&output).iter().all(|f| f["rule"] != "AOAI001"));
+    let output = repo().args(["explain", "ckv_azure_134"]).output().unwrap();
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .starts_with("AOAI001 public-network-access")
+    );
+}

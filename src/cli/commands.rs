@@ -39,10 +39,14 @@ pub fn rules_table() -> String {
 }
 
 pub(super) fn explain(rule: &str) -> Result<i32, Error> {
-    let policy = catalog()
-        .find(rule)
-        .ok_or_else(|| Error::Usage(format!("unknown rule `{rule}` (see `aoai-lint rules`)")))?;
-    print_quietly(&explanation(policy))
+    let policies = catalog().find_all(rule);
+    if policies.is_empty() {
+        return Err(Error::Usage(format!(
+            "unknown rule `{rule}` (see `aoai-lint rules`)"
+        )));
+    }
+    let text: Vec<String> = policies.into_iter().map(explanation).collect();
+    print_quietly(&text.join("\n"))
 }
 
 pub fn explanation(policy: &Policy) -> String {

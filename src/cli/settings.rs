@@ -156,12 +156,15 @@ pub(super) fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result
 }
 
 pub(super) fn rule_ids(names: &[String]) -> Result<BTreeSet<&'static str>, Error> {
-    names
-        .iter()
-        .filter(|name| !name.trim().is_empty())
-        .map(|name| {
-            let id = catalog().find(name.trim()).map(|policy| policy.id.as_str());
-            id.ok_or_else(|| Error::Usage(format!("unknown rule `{name}` (see `aoai-lint rules`)")))
-        })
-        .collect()
+    let mut ids = BTreeSet::new();
+    for name in names.iter().filter(|name| !name.trim().is_empty()) {
+        let found = catalog().find_all(name.trim());
+        if found.is_empty() {
+            return Err(Error::Usage(format!(
+                "unknown rule `{name}` (see `aoai-lint rules`; Checkov IDs of equivalent checks work too)"
+            )));
+        }
+        ids.extend(found.into_iter().map(|policy| policy.id.as_str()));
+    }
+    Ok(ids)
 }
