@@ -1301,3 +1301,34 @@ fn checkov_ids_select_ignore_and_explain_their_equivalent_rules() {
             .starts_with("AOAI001 public-network-access")
     );
 }
+
+#[test]
+fn reasons_of_modules_within_modules_read_as_one_sentence() {
+    let inner = "resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  location: 'swedencentral'\n  kind: 'OpenAI'\n}\nresource pe 'Microsoft.Network/privateEndpoints@2023-11-01' = {\n  name: 'pe'\n  location: 'swedencentral'\n  properties: {\n    privateLinkServiceConnections: [\n      { name: 'oai', properties: { privateLinkServiceId: oai.id, groupIds: ['account'] } }\n    ]\n  }\n}\n";
+    let dir = tree(&[
+        (
+            "main.bicep",
+            "param deploy bool\nmodule outer 'outer.bicep' = if (deploy) {\n  name: 'outer'\n}\n",
+        ),
+        (
+            "outer.bicep",
+            "module middle 'middle.bicep' = {\n  name: 'middle'\n}\n",
+        ),
+        (
+            "middle.bicep",
+            "module inner 'inner.bicep' = {\n  name: 'inner'\n}\n",
+        ),
+        ("inner.bicep", inner),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI002"])
+        .output()
+        .unwrap();
+    let found = findings_of(&output);
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("it is in a module whose its condition"),
+        "{message}"
+    );
+    assert!(!message.contains("whose it is in a module"), "{message}");
+}

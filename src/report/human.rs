@@ -218,8 +218,10 @@ impl Diagnostic for FindingDiagnostic<'_> {
             None => String::new(),
         };
         Some(Box::new(format!(
-            "{}[{}]{unknown}{suppressed}",
-            finding.rule, finding.name
+            "{}[{}] {}{unknown}{suppressed}",
+            finding.level.as_str(),
+            finding.rule,
+            finding.name
         )))
     }
 

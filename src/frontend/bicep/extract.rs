@@ -516,7 +516,11 @@ fn scope_location(eval: &Evaluator<'_>, body: &Expr) -> Option<String> {
 fn combine(outer: &Existence, inner: Existence) -> Existence {
     match (outer, inner) {
         (Existence::Conditional { reason }, Existence::Always) => Existence::Conditional {
-            reason: format!("it is in a module whose {reason}"),
+            // Modules within modules: one "in a module" says it.
+            reason: match reason.strip_prefix("it is in a module whose ") {
+                Some(inner) => format!("it is in a module whose {inner}"),
+                None => format!("it is in a module whose {reason}"),
+            },
         },
         (_, inner) => inner,
     }
