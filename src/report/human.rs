@@ -32,7 +32,9 @@ impl<'w> Human<'w> {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_links(options.color)
             .with_width(120)
-            .with_break_words(false);
+            .with_break_words(false)
+            // Related places under the finding, without an empty "Advice:" header of their own.
+            .with_show_related_as_nested(true);
         Human {
             out,
             handler,
