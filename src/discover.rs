@@ -95,9 +95,18 @@ pub fn exclude_set(patterns: &[String]) -> Result<GlobSet, Error> {
 }
 
 /// `buffer` is a file given on standard input (`--stdin-filename`): it need not exist on disk.
+/// What a walk leaves out.
+pub struct WalkFilters {
+    /// `--exclude` patterns.
+    pub excludes: GlobSet,
+    /// `.gitignore`, `.ignore`, `.git/info/exclude` and the global git excludes (off with
+    /// `--no-ignore`).
+    pub ignore_files: bool,
+}
+
 pub fn discover(
     paths: &[PathBuf],
-    excludes: &GlobSet,
+    filters: &WalkFilters,
     cwd: &Path,
     buffer: Option<&Path>,
 ) -> Result<Discovered, Error> {
@@ -121,7 +130,7 @@ pub fn discover(
         };
         if is_dir {
             roots.push(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
-            walk(path, excludes, cwd, &mut found, &mut errors, &mut outside);
+            walk(path, filters, cwd, &mut found, &mut errors, &mut outside);
         } else if FileKind::of(path).is_some() {
             // Explicit files are always linted; their siblings give them context.
             let root = explicit_root(path, cwd);
@@ -241,13 +250,13 @@ struct WalkState {
 
 fn walk(
     root: &Path,
-    excludes: &GlobSet,
+    filters: &WalkFilters,
     cwd: &Path,
     found: &mut BTreeMap<PathBuf, bool>,
     errors: &mut Vec<FileError>,
     outside: &mut Vec<PathBuf>,
 ) {
-    let excludes_for_filter = excludes.clone();
+    let excludes_for_filter = filters.excludes.clone();
     let cwd_for_filter = cwd.to_path_buf();
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let state = std::sync::Arc::new(std::sync::Mutex::new(WalkState::default()));
@@ -255,6 +264,11 @@ fn walk(
     let walk_root = root.to_path_buf();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
+        .git_ignore(filters.ignore_files)
+        .git_global(filters.ignore_files)
+        .git_exclude(filters.ignore_files)
+        .ignore(filters.ignore_files)
+        .parents(filters.ignore_files)
         .require_git(false)
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b))

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::callers::SharedFindings;
 use crate::config::UnknownLevel;
-use crate::discover::{Discovered, DiscoveredFile, Scope, discover, exclude_set};
+use crate::discover::{Discovered, DiscoveredFile, Scope, WalkFilters, discover, exclude_set};
 use crate::error::Error;
 use crate::finding::{
     Check, FileError, Finding, Level, Location, Outcome, Related, ScopeReport, Summary,
@@ -66,6 +66,8 @@ pub struct Options {
     pub location: Option<String>,
     /// `--plan-root`: the configuration a plan was made from, when it is not beside the plan.
     pub plan_root: Option<PathBuf>,
+    /// `--no-ignore`: walk what `.gitignore` and the git excludes hide too.
+    pub no_ignore: bool,
 }
 
 impl Options {
@@ -83,6 +85,7 @@ impl Options {
             vars: HashMap::new(),
             location: None,
             plan_root: None,
+            no_ignore: false,
             per_caller: false,
             list_checks: false,
             show_suppressed: false,
@@ -129,10 +132,13 @@ pub fn lint_streaming(
     options: &Options,
     report: &mut dyn FnMut(ScopeReport) -> std::io::Result<()>,
 ) -> Result<Summary, Error> {
-    let excludes = exclude_set(&options.exclude)?;
+    let filters = WalkFilters {
+        excludes: exclude_set(&options.exclude)?,
+        ignore_files: !options.no_ignore,
+    };
     let buffer = options.stdin.as_ref().map(|(path, _)| path.as_path());
     let discovered = stats::timed(Stage::Discover, || {
-        discover(&options.paths, &excludes, &options.cwd, buffer)
+        discover(&options.paths, &filters, &options.cwd, buffer)
     })?;
     let var_files = read_var_files(&options.var_files, &options.cwd)?;
     let pool = rayon::ThreadPoolBuilder::new()

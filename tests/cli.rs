@@ -1332,3 +1332,26 @@ fn reasons_of_modules_within_modules_read_as_one_sentence() {
     );
     assert!(!message.contains("whose it is in a module"), "{message}");
 }
+
+#[test]
+fn no_ignore_walks_what_gitignore_hides() {
+    let account = "resource \"azurerm_cognitive_account\" \"oai\" {\n  kind = \"OpenAI\"\n}\n";
+    let dir = tree(&[
+        (".gitignore", "generated/\n"),
+        ("generated/main.tf", account),
+        ("main.tf", account),
+    ]);
+    let files = |extra: &[&str]| -> Vec<String> {
+        let output = aoai_lint(dir.path())
+            .args(["--format", "json", "--select", "AOAI001"])
+            .args(extra)
+            .output()
+            .unwrap();
+        findings_of(&output)
+            .iter()
+            .map(|f| f["file"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(files(&[]), ["main.tf"]);
+    assert_eq!(files(&["--no-ignore"]), ["main.tf", "generated/main.tf"]);
+}

@@ -80,6 +80,10 @@ pub(super) struct CheckArgs {
     /// then point at its `.tf` files (and those of its local modules).
     #[arg(long, value_name = "DIR")]
     pub(super) plan_root: Option<PathBuf>,
+    /// Walk files that `.gitignore`, `.ignore` and the git excludes (global ones included)
+    /// hide too.
+    #[arg(long)]
+    pub(super) no_ignore: bool,
     /// Print findings and errors only: no summary line, no notes on standard error.
     #[arg(long, short = 'q')]
     pub(super) quiet: bool,

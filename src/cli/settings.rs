@@ -78,6 +78,7 @@ pub(super) fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result
     options.vars = args.vars.iter().cloned().collect();
     options.per_caller = args.per_caller;
     options.plan_root = args.plan_root.clone();
+    options.no_ignore = args.no_ignore;
     options.show_suppressed = args.show_suppressed;
     if let Some(path) = &args.stdin_filename {
         let mut text = String::new();
