@@ -1355,3 +1355,34 @@ fn no_ignore_walks_what_gitignore_hides() {
     assert_eq!(files(&[]), ["main.tf"]);
     assert_eq!(files(&["--no-ignore"]), ["main.tf", "generated/main.tf"]);
 }
+
+#[test]
+fn module_notes_say_why_and_collapse_calls_of_one_source() {
+    let main = "module a 'br/public:avm/res/web/site:0.1.0' = {\n  name: 'a'\n}\nmodule b 'br/public:avm/res/web/site:0.1.0' = {\n  name: 'b'\n}\nmodule arm 'nested.json' = {\n  name: 'arm'\n}\nmodule gone 'missing.bicep' = {\n  name: 'gone'\n}\n";
+    let nested = "{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\", \"contentVersion\": \"1.0.0.0\", \"resources\": []}\n";
+    let dir = tree(&[("main.bicep", main), ("nested.json", nested)]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI900"])
+        .output()
+        .unwrap();
+    let messages: Vec<String> = findings_of(&output)
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+    assert!(
+        messages[0].contains("`a` and 1 more calls of the same module"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[1].contains("is an ARM template, which is not followed"),
+        "{}",
+        messages[1]
+    );
+    assert!(
+        messages[2].contains("cannot be read (no such file)"),
+        "{}",
+        messages[2]
+    );
+}

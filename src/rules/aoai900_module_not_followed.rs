@@ -4,7 +4,7 @@
 
 use super::{Context, Findings, Rule};
 use crate::finding::Outcome;
-use crate::model::Declared;
+use crate::model::{Declared, UnfollowedModule};
 
 pub struct ModuleNotFollowed;
 
@@ -13,20 +13,40 @@ impl Rule for ModuleNotFollowed {
         "AOAI900"
     }
 
+    /// One note per source: many calls of one remote module are one thing to know, reported at
+    /// the first call with the others listed.
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        let mut groups: Vec<Vec<&UnfollowedModule>> = Vec::new();
         for module in &cx.model.unfollowed_modules {
-            let message = format!(
-                "the resources of `{}` are not checked: {}",
-                module.declared.address, module.reason
-            );
-            let finding = out.push(
-                &module.declared,
-                Outcome::Unknown,
-                module.declared.header.clone(),
-                "source",
-                message,
-            );
+            let same = |group: &&mut Vec<&UnfollowedModule>| {
+                group[0].source == module.source && group[0].reason == module.reason
+            };
+            match groups.iter_mut().find(same) {
+                Some(group) => group.push(module),
+                None => groups.push(vec![module]),
+            }
+        }
+        for group in groups {
+            let first = group[0];
+            let message = match group.len() {
+                1 => format!(
+                    "the resources of `{}` are not checked: {}",
+                    first.declared.address, first.reason
+                ),
+                n => format!(
+                    "the resources of `{}` and {} more calls of the same module are not checked: {}",
+                    first.declared.address,
+                    n - 1,
+                    first.reason
+                ),
+            };
+            let header = first.declared.header.clone();
+            let finding = out.push(&first.declared, Outcome::Unknown, header, "source", message);
             finding.label = "not followed".into();
+            for other in &group[1..] {
+                let label = format!("`{}` calls it too", other.declared.address);
+                finding.related.push((other.declared.header.clone(), label));
+            }
         }
     }
 

@@ -438,9 +438,19 @@ fn evaluate_module<'a>(
         .iter()
         .find(|f| !f.is_params() && lexical_normalize(&f.path) == target)
     else {
+        let is_json = target
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let reason = match (is_json, target.is_file()) {
+            (true, true) => {
+                format!("`{source}` is an ARM template, which is not followed from Bicep")
+            }
+            (_, true) => format!("`{source}` is not among the linted files"),
+            (_, false) => format!("`{source}` cannot be read (no such file)"),
+        };
         model.unfollowed_modules.push(UnfollowedModule {
             declared,
-            reason: format!("`{source}` cannot be read"),
+            reason,
             source,
             receives: Vec::new(),
         });
