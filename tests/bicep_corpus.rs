@@ -43,3 +43,19 @@ fn every_corpus_bicep_file_parses() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Constructs of the Bicep language that once failed to parse, one file each.
+#[test]
+fn every_grammar_fixture_parses() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bicep-grammar");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if let Err(error) = aoai_lint::frontend::bicep::parse(&text) {
+            panic!("{}: {} at {}", path.display(), error.message, error.offset);
+        }
+        count += 1;
+    }
+    assert!(count >= 4);
+}

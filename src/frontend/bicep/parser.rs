@@ -246,6 +246,35 @@ impl<'s> Parser<'s> {
         }
     }
 
+    /// `\u{...}` after its `\u` (at `{`): a code point, or a UTF-16 surrogate pair written as
+    /// two escapes (`\u{D801}\u{DC37}`), as Bicep reads them.
+    fn unicode_escape(&mut self) -> PResult<char> {
+        let code = |parser: &mut Self| -> PResult<u32> {
+            let close = parser.src[parser.pos..]
+                .find('}')
+                .ok_or_else(|| parser.error_at(parser.pos, "unterminated `\\u{` escape"))?;
+            let hex = &parser.src[parser.pos + 1..parser.pos + close];
+            let value = u32::from_str_radix(hex, 16)
+                .map_err(|_| parser.error_at(parser.pos, "invalid `\\u{...}` escape"))?;
+            parser.pos += close + 1;
+            Ok(value)
+        };
+        let start = self.pos;
+        let first = code(self)?;
+        if (0xD800..0xDC00).contains(&first) && self.src[self.pos..].starts_with("\\u{") {
+            self.pos += 2;
+            let second = code(self)?;
+            if (0xDC00..0xE000).contains(&second) {
+                let combined = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                if let Some(c) = char::from_u32(combined) {
+                    return Ok(c);
+                }
+            }
+            return Err(self.error_at(start, "invalid `\\u{...}` escape (an unpaired surrogate)"));
+        }
+        char::from_u32(first).ok_or_else(|| self.error_at(start, "invalid `\\u{...}` escape"))
+    }
+
     fn ident(&mut self) -> PResult<(String, Span)> {
         match self.peek()? {
             (Tok::Ident, len) => {
@@ -569,7 +598,11 @@ impl<'s> Parser<'s> {
                 if self.eat_punct("}")? {
                     break;
                 }
-                self.ident()?;
+                // A name that is not an identifier is quoted: `'not-an-identifier' as alias`.
+                match self.peek()?.0 {
+                    Tok::Str => drop(self.string()?),
+                    _ => drop(self.ident()?),
+                }
                 if self.eat_keyword("as")? {
                     self.ident()?;
                 }
@@ -624,10 +657,20 @@ impl<'s> Parser<'s> {
                     }
                     self.expect_punct("]")?;
                 }
-            } else if self.eat_punct("?")? {
+            } else if self.eat_punct("?")? || self.eat_punct("!")? {
+                // `T?` nullable, `T!` not null.
             } else if self.eat_punct(".")? {
                 if !self.eat_punct("*")? {
-                    self.ident()?;
+                    // `sys.resourceInput<'type@version'>`: a namespaced type function.
+                    let (word, _) = self.ident()?;
+                    if matches!(
+                        word.as_str(),
+                        "resourceInput" | "resourceOutput" | "resource"
+                    ) && self.eat_punct("<")?
+                    {
+                        self.string()?;
+                        self.expect_punct(">")?;
+                    }
                 }
             } else {
                 return Ok(());
@@ -1243,11 +1286,8 @@ impl<'s> Parser<'s> {
                         Some(b't') => literal.push('\t'),
                         Some(b'$') => literal.push('$'),
                         Some(b'u') if self.bytes.get(self.pos) == Some(&b'{') => {
-                            let close = self.src[self.pos..].find('}').ok_or_else(|| self.error_at(self.pos, "unterminated `\\u{` escape"))?;
-                            let hex = &self.src[self.pos + 1..self.pos + close];
-                            let c = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
-                            literal.push(c.ok_or_else(|| self.error_at(self.pos, "invalid `\\u{...}` escape"))?);
-                            self.pos += close + 1;
+                            let c = self.unicode_escape()?;
+                            literal.push(c);
                         }
                         _ => return Err(self.error_at(self.pos - 2, "invalid escape sequence")),
                     }

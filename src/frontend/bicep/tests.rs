@@ -29,6 +29,12 @@ fn strings_escape_and_interpolate() {
     assert_eq!(parts[4], StringPart::Literal("A".into()));
     let nested = value("'${'in${'ner'}'}'");
     assert!(matches!(nested.kind, ExprKind::String(_)));
+    // A UTF-16 surrogate pair written as two escapes is one character.
+    let pair = value(r"'\u{D801}\u{DC37}'");
+    assert!(
+        matches!(&pair.kind, ExprKind::String(parts) if parts == &[StringPart::Literal("\u{10437}".into())])
+    );
+    assert!(crate::frontend::bicep::parse(r"var s = '\u{D801}x'").is_err());
 }
 
 #[test]
