@@ -1386,3 +1386,22 @@ fn module_notes_say_why_and_collapse_calls_of_one_source() {
         messages[2]
     );
 }
+
+#[test]
+fn an_arm_template_whose_resources_are_not_a_list_is_a_located_error() {
+    let template = "{\n  \"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\n  \"contentVersion\": \"1.0.0.0\",\n  \"resources\": \"none\"\n}\n";
+    let dir = tree(&[("azuredeploy.json", template)]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["errors"][0]["line"], 4);
+    assert!(
+        document["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`resources` must be an array")
+    );
+}

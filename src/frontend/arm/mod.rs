@@ -49,11 +49,23 @@ pub fn parse(text: &str) -> Result<Option<(ArmKind, Json)>, SyntaxError> {
         Err(error) if schema_kind(text).is_some() => return Err(error),
         Err(_) => return Ok(None),
     };
-    Ok(root
+    let Some(kind) = root
         .get("$schema")
         .and_then(Json::as_str)
         .and_then(schema_kind)
-        .map(|kind| (kind, root)))
+    else {
+        return Ok(None);
+    };
+    // A template whose resources cannot be read is an error, not a template with none.
+    if let (ArmKind::Template, Some(resources)) = (kind, root.get("resources"))
+        && !matches!(resources.kind, JsonKind::Array(_) | JsonKind::Object(_))
+    {
+        return Err(SyntaxError {
+            offset: resources.span.start,
+            message: "`resources` must be an array (or, in languageVersion 2.0, an object of symbolic names)".into(),
+        });
+    }
+    Ok(Some((kind, root)))
 }
 
 fn schema_kind(schema: &str) -> Option<ArmKind> {
