@@ -131,13 +131,7 @@ impl Reader<'_> {
                     let value = &attr.value;
                     match key {
                         "approved_regions" => {
-                            let regions = self.strings(value)?;
-                            config.approved_regions = Some(
-                                regions
-                                    .iter()
-                                    .map(|r| crate::model::normalize_region(r))
-                                    .collect(),
-                            );
+                            config.approved_regions = Some(self.regions(value)?);
                         }
                         "exclude" => config.exclude = self.strings(value)?,
                         "location" => {
@@ -238,6 +232,25 @@ impl Reader<'_> {
                 item.as_str()
                     .map(str::to_string)
                     .ok_or_else(|| self.wrong_type(item, "a string"))
+            })
+            .collect()
+    }
+
+    /// Approved regions, each an Azure OpenAI region; the first that is not is located.
+    fn regions(&self, value: &Expression) -> Result<Vec<String>, Box<ConfigError>> {
+        let Some(array) = value.as_array() else {
+            return Err(self.wrong_type(value, "a list of strings"));
+        };
+        let known = &crate::policy::catalog().regions.openai_regions;
+        array
+            .iter()
+            .map(|item| {
+                let written = item
+                    .as_str()
+                    .ok_or_else(|| self.wrong_type(item, "a string"))?;
+                crate::model::approved_region(written, known).map_err(|why| {
+                    self.error(item.span().unwrap_or_default(), why.clone(), why, None)
+                })
             })
             .collect()
     }

@@ -1405,3 +1405,31 @@ fn an_arm_template_whose_resources_are_not_a_list_is_a_located_error() {
             .contains("`resources` must be an array")
     );
 }
+
+#[test]
+fn an_approved_region_azure_openai_does_not_have_is_an_error_with_the_nearest_suggested() {
+    let dir = tree(&[
+        (
+            ".aoai-lint.hcl",
+            "approved_regions = [\"swedencentral\", \"westeurop\"]\n",
+        ),
+        ("main.tf", ""),
+    ]);
+    let output = aoai_lint(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("did you mean `westeurope`") && stderr.contains(":1:38"),
+        "{stderr}"
+    );
+    let output = aoai_lint(dir.path())
+        .args([
+            "--no-config",
+            "--approved-regions",
+            "Sweden Central,swedencentrl",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean `swedencentral`"));
+}

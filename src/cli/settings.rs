@@ -112,12 +112,13 @@ pub(super) fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result
     options.settings.approved_regions = if args.approved_regions.is_empty() {
         config.approved_regions.clone()
     } else {
-        Some(
-            args.approved_regions
-                .iter()
-                .map(|r| crate::model::normalize_region(r))
-                .collect(),
-        )
+        let known = &catalog().regions.openai_regions;
+        let checked: Result<Vec<String>, String> = args
+            .approved_regions
+            .iter()
+            .map(|r| crate::model::approved_region(r, known))
+            .collect();
+        Some(checked.map_err(|why| Error::Usage(format!("--approved-regions: {why}")))?)
     };
     options.unknown_level = match args.unknown {
         Some(UnknownArg::Error) => UnknownLevel::Level(Level::Error),

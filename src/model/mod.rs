@@ -7,7 +7,7 @@ mod attr;
 mod region;
 
 pub use attr::{Attr, AttrState, Known, Via};
-pub use region::{DataResidency, normalize_region};
+pub use region::{DataResidency, approved_region, normalize_region};
 
 use crate::source::Span;
 

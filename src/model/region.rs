@@ -10,6 +10,25 @@ pub fn normalize_region(location: &str) -> String {
         .collect()
 }
 
+/// An approved region as written, if it is a region Azure OpenAI has; else what to say, with
+/// the nearest one suggested (`swedencentrl` -> `swedencentral`).
+pub fn approved_region(written: &str, known: &[String]) -> Result<String, String> {
+    let region = normalize_region(written);
+    if known.contains(&region) {
+        return Ok(region);
+    }
+    let nearest = known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&region, k), k))
+        .min()
+        .filter(|(distance, _)| *distance <= 3)
+        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default();
+    Err(format!(
+        "`{written}` is not an Azure OpenAI region{nearest}"
+    ))
+}
+
 /// Where model deployments may process data (`data_residency` in the configuration).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum DataResidency {
@@ -44,5 +63,26 @@ impl DataResidency {
             DataResidency::DatazoneEu => "datazone-eu",
             DataResidency::DatazoneUs => "datazone-us",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn approved_regions_are_checked_and_the_nearest_suggested() {
+        let known = ["swedencentral".to_string(), "eastus".to_string()];
+        assert_eq!(
+            approved_region("Sweden Central", &known).as_deref(),
+            Ok("swedencentral")
+        );
+        let error = approved_region("swedencentrl", &known).unwrap_err();
+        assert!(error.contains("did you mean `swedencentral`"), "{error}");
+        assert!(
+            !approved_region("mars", &known)
+                .unwrap_err()
+                .contains("did you mean")
+        );
     }
 }
