@@ -133,7 +133,7 @@ impl Reader<'_> {
                         "approved_regions" => {
                             config.approved_regions = Some(self.regions(value)?);
                         }
-                        "exclude" => config.exclude = self.strings(value)?,
+                        "exclude" => config.exclude = self.excludes(value)?,
                         "location" => {
                             let location = value
                                 .as_str()
@@ -236,6 +236,19 @@ impl Reader<'_> {
             .collect()
     }
 
+    /// Exclude patterns, each a valid glob; the first that is not is located.
+    fn excludes(&self, value: &Expression) -> Result<Vec<String>, Box<ConfigError>> {
+        let patterns = self.strings(value)?;
+        let items = value.as_array().into_iter().flat_map(|a| a.iter());
+        for (pattern, item) in patterns.iter().zip(items) {
+            if let Err(error) = exclude_globs(pattern) {
+                let why = format!("invalid exclude pattern `{pattern}`: {error}");
+                return Err(self.error(item.span().unwrap_or_default(), why.clone(), why, None));
+            }
+        }
+        Ok(patterns)
+    }
+
     /// Approved regions, each an Azure OpenAI region; the first that is not is located.
     fn regions(&self, value: &Expression) -> Result<Vec<String>, Box<ConfigError>> {
         let Some(array) = value.as_array() else {
@@ -333,6 +346,21 @@ pub const TEMPLATE: &str = r#"# aoai-lint configuration. Every key is optional.
 #   level   = "error"
 # }
 "#;
+
+/// The globs of an exclude pattern: one without `/` matches a name anywhere, and a directory
+/// matches everything below it.
+pub fn exclude_globs(pattern: &str) -> Result<Vec<globset::Glob>, globset::Error> {
+    let trimmed = pattern.trim_end_matches('/');
+    let base = if trimmed.contains('/') {
+        trimmed.to_string()
+    } else {
+        format!("**/{trimmed}")
+    };
+    [base.clone(), format!("{base}/**")]
+        .iter()
+        .map(|glob| globset::Glob::new(glob))
+        .collect()
+}
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobSet, GlobSetBuilder};
 
 use crate::error::Error;
 use crate::finding::FileError;
@@ -77,15 +77,9 @@ impl Discovered {
 pub fn exclude_set(patterns: &[String]) -> Result<GlobSet, Error> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        let trimmed = pattern.trim_end_matches('/');
-        let base = if trimmed.contains('/') {
-            trimmed.to_string()
-        } else {
-            format!("**/{trimmed}")
-        };
-        for glob in [base.clone(), format!("{base}/**")] {
-            let glob = Glob::new(&glob)
-                .map_err(|e| Error::Usage(format!("invalid exclude pattern `{pattern}`: {e}")))?;
+        let globs = crate::config::exclude_globs(pattern)
+            .map_err(|e| Error::Usage(format!("invalid exclude pattern `{pattern}`: {e}")))?;
+        for glob in globs {
             builder.add(glob);
         }
     }
@@ -94,7 +88,6 @@ pub fn exclude_set(patterns: &[String]) -> Result<GlobSet, Error> {
         .map_err(|e| Error::Usage(format!("invalid exclude patterns: {e}")))
 }
 
-/// `buffer` is a file given on standard input (`--stdin-filename`): it need not exist on disk.
 /// What a walk leaves out.
 pub struct WalkFilters {
     /// `--exclude` patterns.
@@ -104,6 +97,7 @@ pub struct WalkFilters {
     pub ignore_files: bool,
 }
 
+/// `buffer` is a file given on standard input (`--stdin-filename`): it need not exist on disk.
 pub fn discover(
     paths: &[PathBuf],
     filters: &WalkFilters,

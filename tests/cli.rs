@@ -1433,3 +1433,18 @@ fn an_approved_region_azure_openai_does_not_have_is_an_error_with_the_nearest_su
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean `swedencentral`"));
 }
+
+#[test]
+fn a_bad_exclude_glob_in_the_config_file_is_located() {
+    let dir = tree(&[
+        (".aoai-lint.hcl", "exclude = [\"ok/**\", \"[bad\"]\n"),
+        ("main.tf", ""),
+    ]);
+    let output = aoai_lint(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(":1:21") && stderr.contains("invalid exclude pattern `[bad`"),
+        "{stderr}"
+    );
+}
