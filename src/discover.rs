@@ -45,6 +45,8 @@ pub struct Discovered {
     /// The linted roots (canonical): the directories given, and for files given by name the
     /// working directory (or the file's directory outside it).
     roots: Vec<PathBuf>,
+    /// The `.aoai-lint.hcl` files the walks met: each configures the files below it.
+    pub config_files: Vec<PathBuf>,
     canonical_cwd: PathBuf,
 }
 
@@ -109,6 +111,7 @@ pub fn discover(
     let mut errors = Vec::new();
     let mut explicit_files = false;
     let mut outside = Vec::new();
+    let mut config_files = Vec::new();
     let mut roots = Vec::new();
     // Each directory of given files is listed once, however many of its files are given.
     let mut listed: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
@@ -124,7 +127,13 @@ pub fn discover(
         };
         if is_dir {
             roots.push(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
-            walk(path, filters, cwd, &mut found, &mut errors, &mut outside);
+            let mut walked = Walked {
+                found: &mut found,
+                errors: &mut errors,
+                outside: &mut outside,
+                configs: &mut config_files,
+            };
+            walk(path, filters, cwd, &mut walked);
         } else if FileKind::of(path).is_some() {
             // Explicit files are always linted; their siblings give them context.
             let root = explicit_root(path, cwd);
@@ -151,6 +160,7 @@ pub fn discover(
         explicit_files,
         outside_links: outside.iter().map(|link| display_path(link, cwd)).collect(),
         roots,
+        config_files,
         canonical_cwd: std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf()),
         ..Discovered::default()
     };
@@ -242,14 +252,15 @@ struct WalkState {
     outside: Vec<PathBuf>,
 }
 
-fn walk(
-    root: &Path,
-    filters: &WalkFilters,
-    cwd: &Path,
-    found: &mut BTreeMap<PathBuf, bool>,
-    errors: &mut Vec<FileError>,
-    outside: &mut Vec<PathBuf>,
-) {
+/// What a walk collects.
+struct Walked<'a> {
+    found: &'a mut BTreeMap<PathBuf, bool>,
+    errors: &'a mut Vec<FileError>,
+    outside: &'a mut Vec<PathBuf>,
+    configs: &'a mut Vec<PathBuf>,
+}
+
+fn walk(root: &Path, filters: &WalkFilters, cwd: &Path, walked: &mut Walked<'_>) {
     let excludes_for_filter = filters.excludes.clone();
     let cwd_for_filter = cwd.to_path_buf();
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -304,7 +315,7 @@ fn walk(
             // A link back to an ancestor: that directory is walked already.
             Err(error) if is_loop(&error) => continue,
             Err(error) => {
-                errors.push(FileError {
+                walked.errors.push(FileError {
                     file: display_path(root, cwd).into(),
                     line: 0,
                     column: 0,
@@ -314,12 +325,17 @@ fn walk(
                 continue;
             }
         };
-        if entry.file_type().is_some_and(|t| t.is_file()) && FileKind::of(entry.path()).is_some() {
-            found.insert(lexical_normalize(entry.path()), true);
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        if FileKind::of(entry.path()).is_some() {
+            walked.found.insert(lexical_normalize(entry.path()), true);
+        } else if entry.file_name() == crate::config::FILE_NAME {
+            walked.configs.push(lexical_normalize(entry.path()));
         }
     }
     if let Ok(mut state) = state.lock() {
-        outside.append(&mut state.outside);
+        walked.outside.append(&mut state.outside);
     }
 }
 

@@ -30,6 +30,11 @@ use crate::suppress;
 #[derive(Debug, Clone)]
 pub struct Options {
     pub paths: Vec<PathBuf>,
+    /// Reads another `.aoai-lint.hcl` into the options of the files below it (the flags still
+    /// win); `None` with `--config` or `--no-config`, where one configuration holds for all.
+    pub config_loader: Option<ConfigLoader>,
+    /// The configuration these options come from, if any (the working directory's nearest).
+    pub config_path: Option<PathBuf>,
     /// Paths in output are shown relative to this directory.
     pub cwd: PathBuf,
     pub exclude: Vec<String>,
@@ -86,6 +91,8 @@ impl Options {
             location: None,
             plan_root: None,
             no_ignore: false,
+            config_loader: None,
+            config_path: None,
             per_caller: false,
             list_checks: false,
             show_suppressed: false,
@@ -125,6 +132,85 @@ pub fn lint(options: &Options) -> Result<Report, Error> {
 /// that the findings waiting to be reported stay few.
 const SCOPES_PER_BATCH: usize = 256;
 
+/// How the command line turns a configuration file into options (see
+/// [`Options::config_loader`]).
+#[derive(Clone)]
+pub struct ConfigLoader(pub Arc<LoadConfig>);
+
+/// Options from a configuration file, or from none.
+pub type LoadConfig = dyn Fn(Option<&std::path::Path>) -> Result<Options, Error> + Send + Sync;
+
+impl std::fmt::Debug for ConfigLoader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConfigLoader")
+    }
+}
+
+/// The options of each directory that has a configuration of its own: the `.aoai-lint.hcl`
+/// files the walk met and the nearest above each path given, other than `options`' own. Every
+/// file then uses the nearest above it, whatever the order of the paths.
+fn nearest_configs(options: &Options, discovered: &Discovered) -> Result<NearestConfigs, Error> {
+    let Some(loader) = &options.config_loader else {
+        return Ok(NearestConfigs::default());
+    };
+    let absolute = |path: &std::path::Path| lexical_normalize(&options.cwd.join(path));
+    let mut files: BTreeSet<PathBuf> = discovered
+        .config_files
+        .iter()
+        .map(|f| absolute(f))
+        .collect();
+    for path in &options.paths {
+        if let Some(found) = crate::config::find(&absolute(path)) {
+            files.insert(absolute(&found));
+        }
+    }
+    if let Some(own) = &options.config_path {
+        files.remove(&absolute(own));
+    }
+    let mut nearest = NearestConfigs::default();
+    for file in files {
+        let dir = file
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        nearest.by_dir.insert(dir, Arc::new(loader.0(Some(&file))?));
+    }
+    nearest.none = Some(Arc::new(loader.0(None)?));
+    Ok(nearest)
+}
+
+/// The options of the directories with a configuration of their own, and of those with none.
+#[derive(Default)]
+struct NearestConfigs {
+    by_dir: BTreeMap<PathBuf, Arc<Options>>,
+    none: Option<Arc<Options>>,
+}
+
+/// The options of a scope: those of the nearest configuration above it.
+fn options_of<'o>(
+    options: &'o Options,
+    nearest: &'o NearestConfigs,
+    dir: &std::path::Path,
+) -> &'o Options {
+    let Some(none) = &nearest.none else {
+        return options;
+    };
+    let dir = lexical_normalize(&options.cwd.join(dir));
+    let own = options.config_path.as_ref().and_then(|p| {
+        let file = lexical_normalize(&options.cwd.join(p));
+        file.parent().map(std::path::Path::to_path_buf)
+    });
+    for ancestor in dir.ancestors() {
+        if let Some(nearer) = nearest.by_dir.get(ancestor) {
+            return nearer;
+        }
+        if own.as_deref() == Some(ancestor) {
+            return options;
+        }
+    }
+    none
+}
+
 /// Lints and hands each scope's report to `report`, in an order that does not depend on the
 /// number of threads: scopes by directory, then findings by file, position and rule. Stops at
 /// the first error `report` returns (e.g. a closed pipe).
@@ -141,6 +227,7 @@ pub fn lint_streaming(
         discover(&options.paths, &filters, &options.cwd, buffer)
     })?;
     let var_files = read_var_files(&options.var_files, &options.cwd)?;
+    let scoped = nearest_configs(options, &discovered)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         // Generous stacks: parsers and evaluation recurse on nested input.
@@ -187,7 +274,10 @@ pub fn lint_streaming(
         let reports: Vec<ScopeReport> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|scope| lint_scope(scope, &store, &called, options, &var_files, catalog))
+                .map(|scope| {
+                    let options = options_of(options, &scoped, &scope.dir);
+                    lint_scope(scope, &store, &called, options, &var_files, catalog)
+                })
                 .collect()
         });
         for scope in reports {

@@ -794,7 +794,7 @@ fn data_residency_modes_decide_which_deployment_skus_fail() {
 }
 
 #[test]
-fn config_next_to_the_linted_path_wins_over_the_working_directory() {
+fn config_next_to_the_linted_files_wins_over_the_working_directory() {
     let deployment = "resource \"azurerm_cognitive_deployment\" \"d\" {\n  cognitive_account_id = \"x\"\n  sku {\n    name = \"GlobalStandard\"\n  }\n}\n";
     let dir = tree(&[
         ("infra/main.tf", deployment),
@@ -806,11 +806,12 @@ fn config_next_to_the_linted_path_wins_over_the_working_directory() {
         .output()
         .unwrap();
     assert_eq!(findings_of(&output).len(), 1);
+    // Walked from above, the files of `infra` still use the configuration beside them.
     let output = aoai_lint(dir.path())
         .args(["--select", "AOAI011", "--format", "json"])
         .output()
         .unwrap();
-    assert!(findings_of(&output).is_empty());
+    assert_eq!(findings_of(&output).len(), 1);
 }
 
 /// A Bicep loop over a known list is checked per element: the element that differs in a
@@ -1447,4 +1448,53 @@ fn a_bad_exclude_glob_in_the_config_file_is_located() {
         stderr.contains(":1:21") && stderr.contains("invalid exclude pattern `[bad`"),
         "{stderr}"
     );
+}
+
+#[test]
+fn each_file_uses_the_nearest_config_above_it_whatever_the_argument_order() {
+    let account = "resource \"azurerm_cognitive_account\" \"oai\" {\n  name     = \"oai\"\n  location = \"westeurope\"\n  kind     = \"OpenAI\"\n}\n";
+    let dir = tree(&[
+        (".aoai-lint.hcl", "approved_regions = [\"swedencentral\"]\n"),
+        ("a/main.tf", account),
+        ("b/.aoai-lint.hcl", "approved_regions = [\"westeurope\"]\n"),
+        ("b/main.tf", account),
+    ]);
+    let files = |args: &[&str]| -> Vec<String> {
+        let output = aoai_lint(dir.path())
+            .args(args)
+            .args(["--format", "json", "--select", "AOAI005"])
+            .output()
+            .unwrap();
+        findings_of(&output)
+            .iter()
+            .map(|f| f["file"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for args in [
+        &["a", "b"][..],
+        &["b", "a"],
+        &["."],
+        &["b/main.tf", "a/main.tf"],
+    ] {
+        assert_eq!(files(args), ["a/main.tf"], "{args:?}");
+    }
+    // --config wins for everything.
+    assert_eq!(
+        files(&["--config", "b/.aoai-lint.hcl", "."]),
+        Vec::<String>::new()
+    );
+    // An editor's buffer uses the configuration of its file's directory.
+    let output = aoai_lint(dir.path())
+        .args([
+            "--stdin-filename",
+            "b/main.tf",
+            "--format",
+            "json",
+            "--select",
+            "AOAI005",
+        ])
+        .write_stdin(account)
+        .output()
+        .unwrap();
+    assert!(findings_of(&output).is_empty());
 }

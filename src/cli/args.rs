@@ -66,7 +66,7 @@ pub(super) enum UnknownArg {
     Ignore,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(super) struct CheckArgs {
     /// Files and directories to lint. Files given explicitly are always linted, with their
     /// sibling files read as the same module.

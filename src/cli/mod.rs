@@ -104,8 +104,13 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
     })?;
     let config = settings::config(&args, &cwd)?;
     let mut options = settings::options(&args, &config, cwd.clone())?;
+    options.config_path = config.path.clone();
     options.list_checks = destinations.iter().any(|d| d.format == Format::Junit);
     options.keep_sources = destinations.iter().any(|d| d.format == Format::Human);
+    // Last: the options of other configurations start from these.
+    if args.config.is_none() && !args.no_config {
+        options.config_loader = Some(settings::nearest_config_loader(&args, &options));
+    }
     let fail_on = settings::fail_on(&args, &config);
     let color = match args.color {
         ColorChoice::Always => true,

@@ -94,17 +94,48 @@ pub(super) fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result
         .as_deref()
         .map(|path| crate::baseline::read(path, &options.cwd))
         .transpose()?;
-    options.location = args
-        .location
-        .as_deref()
-        .map(crate::model::normalize_region)
-        .or_else(|| config.location.clone());
     options.exclude = config
         .exclude
         .iter()
         .chain(&args.exclude)
         .cloned()
         .collect();
+    apply_config(args, config, &mut options)?;
+    Ok(options)
+}
+
+/// Options for the files below another `.aoai-lint.hcl` (or below none): `base` with that
+/// configuration's settings, the flags still winning.
+pub(super) fn nearest_config_loader(
+    args: &CheckArgs,
+    base: &Options,
+) -> crate::engine::ConfigLoader {
+    let args = std::sync::Arc::new(args.clone());
+    let base = base.clone();
+    crate::engine::ConfigLoader(std::sync::Arc::new(move |path| {
+        let config = match path {
+            Some(path) => config::load(path)?,
+            None => Config::default(),
+        };
+        let mut options = base.clone();
+        options.config_path = config.path.clone();
+        apply_config(&args, &config, &mut options)?;
+        Ok(options)
+    }))
+}
+
+/// The settings a configuration file gives the files below it, the flags winning: rules and
+/// their levels, the rule settings, the unknown level and the location.
+pub(super) fn apply_config(
+    args: &CheckArgs,
+    config: &Config,
+    options: &mut Options,
+) -> Result<(), Error> {
+    options.location = args
+        .location
+        .as_deref()
+        .map(crate::model::normalize_region)
+        .or_else(|| config.location.clone());
     options.settings.data_residency = args
         .data_residency
         .or(config.data_residency)
@@ -154,7 +185,7 @@ pub(super) fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result
         .iter()
         .filter_map(|(id, setting)| Some((id.clone(), setting.level?)))
         .collect();
-    Ok(options)
+    Ok(())
 }
 
 pub(super) fn rule_ids(names: &[String]) -> Result<BTreeSet<&'static str>, Error> {
