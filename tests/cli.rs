@@ -960,12 +960,7 @@ fn a_broken_or_unsupported_plan_is_a_located_error_and_other_json_is_skipped() {
             ("truncated.json".to_string(), 1)
         ]
     );
-    assert!(
-        document["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("2.0")
-    );
+    assert!(error_message(&output, 0).contains("2.0"));
 }
 
 #[test]
@@ -1061,10 +1056,7 @@ fn plan_findings_in_a_local_module_point_at_the_module_source() {
             .args(["--format", "json", "--select", "AOAI001"])
             .output()
             .unwrap();
-        findings_of(&output)
-            .iter()
-            .map(|f| format!("{}:{}", f["file"].as_str().unwrap(), f["line"]))
-            .collect()
+        located(&output)
     };
     assert_eq!(located(&["."]), ["modules/app/main.tf:4"]);
     // The plan given alone sits in its root module: its findings go to the source too.
@@ -1082,10 +1074,7 @@ fn plan_root_names_the_configuration_of_a_plan_made_elsewhere() {
         .args(["--format", "json", "--select", "AOAI006"])
         .output()
         .unwrap();
-    let found: Vec<String> = findings_of(&output)
-        .iter()
-        .map(|f| format!("{}:{}", f["file"].as_str().unwrap(), f["line"]))
-        .collect();
+    let found: Vec<String> = located(&output);
     assert_eq!(found, ["infra/main.tf:16"]);
 }
 
@@ -1122,10 +1111,7 @@ fn files_with_a_byte_order_mark_are_read_as_terraform_bicep_and_arm_read_them() 
         .unwrap();
     let document: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(document["errors"], serde_json::json!([]));
-    let mut files: Vec<String> = findings_of(&output)
-        .iter()
-        .map(|f| format!("{}:{}", f["file"].as_str().unwrap(), f["line"]))
-        .collect();
+    let mut files: Vec<String> = located(&output);
     files.sort();
     assert_eq!(
         files,
@@ -1399,12 +1385,7 @@ fn an_arm_template_whose_resources_are_not_a_list_is_a_located_error() {
     assert_eq!(output.status.code(), Some(2));
     let document: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(document["errors"][0]["line"], 4);
-    assert!(
-        document["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("`resources` must be an array")
-    );
+    assert!(error_message(&output, 0).contains("`resources` must be an array"));
 }
 
 #[test]

@@ -30,6 +30,22 @@ pub fn findings_of(output: &std::process::Output) -> Vec<Value> {
         .clone()
 }
 
+/// Each finding as `file:line`.
+pub fn located(output: &std::process::Output) -> Vec<String> {
+    findings_of(output)
+        .iter()
+        .map(|f| format!("{}:{}", f["file"].as_str().unwrap_or_default(), f["line"]))
+        .collect()
+}
+
+/// The message of the report's `i`th file error.
+pub fn error_message(output: &std::process::Output, i: usize) -> String {
+    json(&output.stdout)["errors"][i]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
 pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in files {
