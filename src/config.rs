@@ -124,77 +124,90 @@ impl Reader<'_> {
 
     fn config(&self, body: &Body) -> Result<Config, Box<ConfigError>> {
         let mut config = Config::default();
-        for structure in body.iter() {
-            match structure {
-                Structure::Attribute(attr) => {
-                    let key = attr.key.as_str();
-                    let value = &attr.value;
-                    match key {
-                        "approved_regions" => {
-                            config.approved_regions = Some(self.regions(value)?);
-                        }
-                        "exclude" => config.exclude = self.excludes(value)?,
-                        "location" => {
-                            let location = value
-                                .as_str()
-                                .ok_or_else(|| self.wrong_type(value, "a string"))?;
-                            config.location = Some(crate::model::normalize_region(location));
-                        }
-                        "data_residency" => {
-                            config.data_residency = Some(self.choice(
-                                value,
-                                "region, datazone-eu, datazone-us or off",
-                                DataResidency::parse,
-                            )?)
-                        }
-                        "unknown_level" => {
-                            config.unknown_level = Some(self.choice(
-                                value,
-                                "error, warning, note or ignore",
-                                UnknownLevel::parse,
-                            )?)
-                        }
-                        "fail_on" => {
-                            config.fail_on = Some(self.choice(
-                                value,
-                                "error, warning, note or never",
-                                FailOn::parse,
-                            )?)
-                        }
-                        _ => return Err(self.unknown_key(&attr.key, key, ATTRIBUTES)),
+        // Every problem at once: the first, with the others beside it.
+        let mut errors: Vec<ConfigError> = body
+            .iter()
+            .filter_map(|structure| self.structure(structure, &mut config).err())
+            .map(|error| *error)
+            .collect();
+        if errors.is_empty() {
+            return Ok(config);
+        }
+        let mut first = errors.remove(0);
+        first.others = errors;
+        Err(Box::new(first))
+    }
+
+    fn structure(
+        &self,
+        structure: &Structure,
+        config: &mut Config,
+    ) -> Result<(), Box<ConfigError>> {
+        match structure {
+            Structure::Attribute(attr) => {
+                let key = attr.key.as_str();
+                let value = &attr.value;
+                match key {
+                    "approved_regions" => {
+                        config.approved_regions = Some(self.regions(value)?);
                     }
-                }
-                Structure::Block(block) => {
-                    if block.ident.as_str() != "rule" {
-                        return Err(self.unknown_key(
-                            &block.ident,
-                            block.ident.as_str(),
-                            ATTRIBUTES,
-                        ));
+                    "exclude" => config.exclude = self.excludes(value)?,
+                    "location" => {
+                        let location = value
+                            .as_str()
+                            .ok_or_else(|| self.wrong_type(value, "a string"))?;
+                        config.location = Some(crate::model::normalize_region(location));
                     }
-                    let [label] = block.labels.as_slice() else {
-                        return Err(self.error(
-                            block.ident.span().unwrap_or_default(),
-                            "a `rule` block takes one label: the rule ID or name".into(),
-                            "expected `rule \"AOAI001\" { ... }`".into(),
-                            None,
-                        ));
-                    };
-                    let Some(policy) = catalog().find(label.as_str()) else {
-                        return Err(self.error(
-                            label.span().unwrap_or_default(),
-                            format!("unknown rule `{}`", label.as_str()),
-                            "not a rule ID or name".into(),
-                            Some("`aoai-lint rules` lists the rules".into()),
-                        ));
-                    };
-                    config
-                        .rules
-                        .insert(policy.id.clone(), self.rule_setting(&block.body)?);
+                    "data_residency" => {
+                        config.data_residency = Some(self.choice(
+                            value,
+                            "region, datazone-eu, datazone-us or off",
+                            DataResidency::parse,
+                        )?)
+                    }
+                    "unknown_level" => {
+                        config.unknown_level = Some(self.choice(
+                            value,
+                            "error, warning, note or ignore",
+                            UnknownLevel::parse,
+                        )?)
+                    }
+                    "fail_on" => {
+                        config.fail_on = Some(self.choice(
+                            value,
+                            "error, warning, note or never",
+                            FailOn::parse,
+                        )?)
+                    }
+                    _ => return Err(self.unknown_key(&attr.key, key, ATTRIBUTES)),
                 }
             }
+            Structure::Block(block) => {
+                if block.ident.as_str() != "rule" {
+                    return Err(self.unknown_key(&block.ident, block.ident.as_str(), ATTRIBUTES));
+                }
+                let [label] = block.labels.as_slice() else {
+                    return Err(self.error(
+                        block.ident.span().unwrap_or_default(),
+                        "a `rule` block takes one label: the rule ID or name".into(),
+                        "expected `rule \"AOAI001\" { ... }`".into(),
+                        None,
+                    ));
+                };
+                let Some(policy) = catalog().find(label.as_str()) else {
+                    return Err(self.error(
+                        label.span().unwrap_or_default(),
+                        format!("unknown rule `{}`", label.as_str()),
+                        "not a rule ID or name".into(),
+                        Some("`aoai-lint rules` lists the rules".into()),
+                    ));
+                };
+                config
+                    .rules
+                    .insert(policy.id.clone(), self.rule_setting(&block.body)?);
+            }
         }
-        Ok(config)
+        Ok(())
     }
 
     fn rule_setting(&self, body: &Body) -> Result<RuleSetting, Box<ConfigError>> {

@@ -55,6 +55,9 @@ pub struct ConfigError {
     label: String,
     #[help]
     help: Option<String>,
+    /// The file's other problems, shown with this one.
+    #[related]
+    pub others: Vec<ConfigError>,
 }
 
 impl ConfigError {
@@ -73,6 +76,7 @@ impl ConfigError {
             span: SourceSpan::from(range.start..range.end.max(range.start)),
             label,
             help,
+            others: Vec::new(),
         }
     }
 }

@@ -1479,3 +1479,15 @@ fn each_file_uses_the_nearest_config_above_it_whatever_the_argument_order() {
         .unwrap();
     assert!(findings_of(&output).is_empty());
 }
+
+#[test]
+fn every_problem_of_a_config_file_is_reported_at_once() {
+    let config = "approved_regions = [\"westeurop\"]\nfail_on = \"sometimes\"\nbogus = 1\n";
+    let dir = tree(&[(".aoai-lint.hcl", config), ("main.tf", "")]);
+    let output = aoai_lint(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in [":1:21", ":2:11", ":3:1", "unknown key `bogus`"] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+}
