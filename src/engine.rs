@@ -381,6 +381,9 @@ fn lint_scope(
         ..ScopeReport::default()
     };
     let parsed = parse_scope(scope, store, catalog, &mut output);
+    if !options.vars.is_empty() {
+        output.declared_variables = terraform::declared_variables(&parsed.languages.terraform);
+    }
     let terraform_called = called
         .terraform_dirs
         .contains(&lexical_normalize(&scope.dir));

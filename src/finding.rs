@@ -161,6 +161,8 @@ pub struct Summary {
     pub baseline_fixed: usize,
     /// Symlinks not followed because they lead outside the linted root, as shown.
     pub outside_links: Vec<String>,
+    /// The Terraform variables the linted root modules declare (when `--var` is given).
+    pub declared_variables: std::collections::BTreeSet<String>,
 }
 
 impl Summary {
@@ -168,6 +170,8 @@ impl Summary {
     pub fn add(&mut self, scope: &ScopeReport) {
         self.outside_links
             .extend(scope.outside_links.iter().cloned());
+        self.declared_variables
+            .extend(scope.declared_variables.iter().cloned());
         self.files += scope.files;
         self.resources += scope.resources;
         self.accounts += scope.accounts;
@@ -212,6 +216,8 @@ pub struct ScopeReport {
     pub module_files: Vec<Arc<str>>,
     /// Module files not read because a symlink leads outside the linted roots, as shown.
     pub outside_links: Vec<String>,
+    /// The Terraform variables the scope's root module declares (when `--var` is given).
+    pub declared_variables: Vec<String>,
     /// Every check made, when `Options::list_checks` asks for them.
     pub checks: Vec<Check>,
     /// Findings silenced by a suppression comment: counted always, listed when

@@ -1491,3 +1491,18 @@ fn every_problem_of_a_config_file_is_reported_at_once() {
         assert!(stderr.contains(expected), "{expected}: {stderr}");
     }
 }
+
+#[test]
+fn a_var_that_no_module_declares_is_warned_about() {
+    let dir = tree(&[("main.tf", "variable \"public\" {\n  type = bool\n}\n")]);
+    let output = aoai_lint(dir.path())
+        .args(["--var", "public=true", "--var", "pubic=true"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--var pubic: no linted Terraform module declares variable `pubic`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("--var public:"), "{stderr}");
+}

@@ -162,6 +162,7 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
             }
             if !args.quiet {
                 note_outside_links(&summary.outside_links);
+                warn_undeclared_vars(&args, &summary);
             }
             print_stats();
             // Writing a baseline records the findings: they do not fail that run.
@@ -204,6 +205,18 @@ fn print_stats() {
 }
 
 /// Says once, on standard error, which symlinks were not followed.
+/// A `--var` that no linted root module declares is most likely a typo, and sets nothing.
+fn warn_undeclared_vars(args: &CheckArgs, summary: &Summary) {
+    for (name, _) in &args.vars {
+        if !summary.declared_variables.contains(name) {
+            let _ = writeln!(
+                io::stderr(),
+                "warning: --var {name}: no linted Terraform module declares variable `{name}`"
+            );
+        }
+    }
+}
+
 fn note_outside_links(links: &[String]) {
     const SHOWN: usize = 5;
     if links.is_empty() {

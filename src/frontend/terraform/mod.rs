@@ -20,6 +20,16 @@ use std::path::Path;
 
 use crate::model::Model;
 
+/// The names of the `variable` blocks of a module's files.
+pub fn declared_variables(files: &[ParsedFile]) -> Vec<String> {
+    files
+        .iter()
+        .flat_map(|file| file.body.blocks())
+        .filter(|block| block.ident.as_str() == "variable")
+        .filter_map(|block| block.labels.first().map(|label| label.as_str().to_string()))
+        .collect()
+}
+
 /// Parses one `.tf` file. Errors carry the byte offset where parsing stopped.
 pub fn parse(text: &str) -> Result<hcl_edit::structure::Body, super::SyntaxError> {
     hcl_edit::parser::parse_body(text).map_err(|error| super::SyntaxError {
