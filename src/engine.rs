@@ -325,12 +325,12 @@ fn parse_file(
             let name = file
                 .path
                 .file_name()
-                .and_then(|n| n.to_str())
+                .map(|n| n.to_string_lossy())
                 .unwrap_or_default();
             Ok(Parsed::Terraform(terraform::ParsedFile {
                 id,
                 body: body.clone(),
-                role: terraform::role_of(name),
+                role: terraform::role_of(&name),
             }))
         }
         Some(Ok(Syntax::Bicep(program))) => Ok(Parsed::Bicep(bicep::BicepFile {

@@ -1506,3 +1506,25 @@ fn a_var_that_no_module_declares_is_warned_about() {
     );
     assert!(!stderr.contains("--var public:"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_whose_name_is_not_utf8_is_linted() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.tf");
+    fs::write(
+        dir.path().join(name),
+        "resource \"azurerm_cognitive_account\" \"oai\" {\n  kind = \"OpenAI\"\n}\n",
+    )
+    .unwrap();
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI001"])
+        .output()
+        .unwrap();
+    let files: Vec<String> = findings_of(&output)
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(files, ["caf\u{FFFD}.tf"]);
+}

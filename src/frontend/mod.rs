@@ -32,7 +32,8 @@ pub enum FileKind {
 
 impl FileKind {
     pub fn of(path: &Path) -> Option<FileKind> {
-        let name = path.file_name()?.to_str()?;
+        // A name that is not UTF-8 is still linted: only its (ASCII) extension matters.
+        let name = path.file_name()?.to_string_lossy();
         if name.ends_with(".tf") || name.ends_with(".tfvars") {
             Some(FileKind::Terraform)
         } else if name.ends_with(".bicep") || name.ends_with(".bicepparam") {
