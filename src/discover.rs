@@ -315,11 +315,12 @@ fn walk(root: &Path, filters: &WalkFilters, cwd: &Path, walked: &mut Walked<'_>)
             // A link back to an ancestor: that directory is walked already.
             Err(error) if is_loop(&error) => continue,
             Err(error) => {
+                let (path, message) = walk_error(&error, root);
                 walked.errors.push(FileError {
-                    file: display_path(root, cwd).into(),
+                    file: display_path(&path, cwd).into(),
                     line: 0,
                     column: 0,
-                    message: error.to_string(),
+                    message: format!("cannot read: {message}"),
                     offset: None,
                 });
                 continue;
@@ -336,6 +337,25 @@ fn walk(root: &Path, filters: &WalkFilters, cwd: &Path, walked: &mut Walked<'_>)
     }
     if let Ok(mut state) = state.lock() {
         walked.outside.append(&mut state.outside);
+    }
+}
+
+/// The path a walk error is about, and its cause in a user's words.
+fn walk_error(error: &ignore::Error, root: &Path) -> (PathBuf, String) {
+    match error {
+        ignore::Error::WithPath { path, err } => (path.clone(), walk_error(err, root).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err, root)
+        }
+        // The innermost cause: the operating system's words, without the wrapper's.
+        ignore::Error::Io(io) => {
+            let mut cause: &dyn std::error::Error = io;
+            while let Some(inner) = cause.source() {
+                cause = inner;
+            }
+            (root.to_path_buf(), cause.to_string())
+        }
+        other => (root.to_path_buf(), other.to_string()),
     }
 }
 

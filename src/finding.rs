@@ -138,6 +138,25 @@ pub struct FileError {
     pub offset: Option<usize>,
 }
 
+impl FileError {
+    /// `io` when the file (or directory) could not be read at all, `parse` when its text was
+    /// read and does not parse.
+    pub fn kind(&self) -> &'static str {
+        match (self.offset, self.line) {
+            (None, 0) => "io",
+            _ => "parse",
+        }
+    }
+
+    /// `file:line:column`, or the file alone when no place in it is meant.
+    pub fn place(&self) -> String {
+        match self.line {
+            0 => self.file.to_string(),
+            line => format!("{}:{line}:{}", self.file, self.column),
+        }
+    }
+}
+
 /// Counts over a whole run, accumulated as scopes are reported.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {

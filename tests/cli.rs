@@ -1528,3 +1528,20 @@ fn a_file_whose_name_is_not_utf8_is_linted() {
         .collect();
     assert_eq!(files, ["caf\u{FFFD}.tf"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_that_cannot_be_read_is_an_io_error_not_a_parse_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("missing-target.tf", dir.path().join("main.tf")).unwrap();
+    let output = aoai_lint(dir.path())
+        .args(["--format", "compact"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("main.tf: error[io] cannot read: No such file or directory"),
+        "{stdout}"
+    );
+}

@@ -15,8 +15,10 @@ impl Reporter for Compact<'_> {
         for error in &scope.errors {
             writeln!(
                 self.out,
-                "{}:{}:{}: error[parse] {}",
-                error.file, error.line, error.column, error.message
+                "{}: error[{}] {}",
+                error.place(),
+                error.kind(),
+                error.message
             )?;
         }
         for finding in scope.findings.iter().chain(&scope.suppressed) {

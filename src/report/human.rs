@@ -344,7 +344,7 @@ impl std::error::Error for ErrorDiagnostic<'_> {}
 
 impl Diagnostic for ErrorDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new("parse-error"))
+        Some(Box::new(format!("{}-error", self.error.kind())))
     }
 
     fn severity(&self) -> Option<Severity> {

@@ -147,16 +147,17 @@ impl Reporter for Junit<'_> {
                 "  <testsuite name=\"{}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">",
                 xml(&error.file)
             )?;
+            let kind = error.kind();
             writeln!(
                 self.out,
-                "    <testcase name=\"parse {}\" classname=\"parse\" file=\"{}\" line=\"{}\">",
+                "    <testcase name=\"{kind} {}\" classname=\"{kind}\" file=\"{}\" line=\"{}\">",
                 xml(&error.file),
                 xml(&error.file),
                 error.line
             )?;
             writeln!(
                 self.out,
-                "      <error message=\"{}\" type=\"parse\"/>",
+                "      <error message=\"{}\" type=\"{kind}\"/>",
                 xml(&error.message)
             )?;
             writeln!(self.out, "    </testcase>\n  </testsuite>")?;
