@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::arm::json::{self, Json, JsonKind};
+use super::arm::json::{self, Json, JsonKind, array};
 use super::azure;
 use super::node::{BodyReader, Node, NodeKind};
 use super::value::Value;
@@ -63,7 +63,7 @@ pub fn masked(text: &str, root: &Json) -> String {
     for values in modules {
         sensitive_in_module(values.get("root_module").unwrap_or(values), &mut ranges);
     }
-    for change in items(root.get("resource_changes"))
+    for change in array(root.get("resource_changes"))
         .iter()
         .filter_map(|c| c.get("change"))
     {
@@ -102,12 +102,12 @@ pub fn masked(text: &str, root: &Json) -> String {
 }
 
 fn sensitive_in_module(module: &Json, ranges: &mut Vec<std::ops::Range<usize>>) {
-    for resource in items(module.get("resources")) {
+    for resource in array(module.get("resources")) {
         if let Some(values) = resource.get("values") {
             sensitive_ranges(values, resource.get("sensitive_values"), ranges);
         }
     }
-    for child in items(module.get("child_modules")) {
+    for child in array(module.get("child_modules")) {
         sensitive_in_module(child, ranges);
     }
 }
@@ -165,7 +165,7 @@ struct PlanReader<'a> {
 
 impl<'a> PlanReader<'a> {
     fn new(plan: &'a PlanFile, written: &'a HashMap<String, terraform::Written>) -> Self {
-        let changes = items(plan.root.get("resource_changes"))
+        let changes = array(plan.root.get("resource_changes"))
             .iter()
             .filter_map(|c| Some((c.get("address")?.as_str()?, c.get("change")?)))
             .collect();
@@ -183,12 +183,12 @@ impl<'a> PlanReader<'a> {
     /// One module of `planned_values` with its configuration; `prefix` is `module.a.` for
     /// references inside it (instance keys dropped, as references are written).
     fn module(&self, module: &'a Json, config: Option<&'a Json>, prefix: &str, model: &mut Model) {
-        for resource in items(module.get("resources")) {
+        for resource in array(module.get("resources")) {
             if resource.get("mode").and_then(Json::as_str) == Some("managed") {
                 self.resource(resource, config, prefix, model);
             }
         }
-        for child in items(module.get("child_modules")) {
+        for child in array(module.get("child_modules")) {
             let Some(address) = child.get("address").and_then(Json::as_str) else {
                 continue;
             };
@@ -218,7 +218,7 @@ impl<'a> PlanReader<'a> {
             return;
         };
         let change = self.changes.get(address).copied();
-        let actions: Vec<&str> = items(change.and_then(|c| c.get("actions")))
+        let actions: Vec<&str> = array(change.and_then(|c| c.get("actions")))
             .iter()
             .filter_map(Json::as_str)
             .collect();
@@ -231,7 +231,7 @@ impl<'a> PlanReader<'a> {
             .and_then(Json::as_str)
             .unwrap_or_default();
         let expressions = config
-            .map(|c| items(c.get("resources")))
+            .map(|c| array(c.get("resources")))
             .unwrap_or_default()
             .iter()
             .find(|r| {
@@ -439,7 +439,7 @@ impl<'a> PlanReader<'a> {
     fn after_apply(&self, marks: &Marks<'a>, prefix: &str, config: Option<&'a Json>) -> Value {
         let references = marks
             .expressions
-            .map(|e| items(e.get("references")))
+            .map(|e| array(e.get("references")))
             .unwrap_or_default();
         for reference in references.iter().filter_map(Json::as_str) {
             if let Some(key) = resolve_reference(reference, prefix, config, 0) {
@@ -524,7 +524,7 @@ fn resolve_reference(
             let module = config?.get("module_calls")?.get(call)?.get("module")?;
             let expression = module.get("outputs")?.get(output)?.get("expression")?;
             let inner = format!("{prefix}module.{call}.");
-            items(expression.get("references"))
+            array(expression.get("references"))
                 .iter()
                 .filter_map(Json::as_str)
                 .find_map(|r| resolve_reference(r, &inner, Some(module), depth + 1))
@@ -572,13 +572,6 @@ fn strip_instance_keys(address: &str) -> String {
         }
     }
     out
-}
-
-fn items(json: Option<&Json>) -> &[Json] {
-    match json.map(|j| &j.kind) {
-        Some(JsonKind::Array(items)) => items,
-        _ => &[],
-    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! and each name on the way is recorded.
 
 use super::expr::{self, Expr};
-use super::json::{Json, JsonKind};
+use super::json::{Json, JsonKind, array};
 use crate::frontend::azure;
 use crate::model::{Declared, Existence, KeyExposure, Language, Model};
 use crate::source::{FileId, Span};
@@ -92,13 +92,6 @@ fn collect_resources<'j>(container: &'j Json, out: &mut Vec<&'j Json>, depth: us
 
 fn path<'j>(root: Option<&'j Json>, names: &[&str]) -> Option<&'j Json> {
     names.iter().try_fold(root?, |json, name| json.get(name))
-}
-
-fn array(json: Option<&Json>) -> &[Json] {
-    match json.map(|j| &j.kind) {
-        Some(JsonKind::Array(items)) => items,
-        _ => &[],
-    }
 }
 
 fn resource_sinks<'j>(type_name: &str, resource: &'j Json) -> Vec<(&'j Json, String)> {

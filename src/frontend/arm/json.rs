@@ -60,6 +60,14 @@ impl Json {
     }
 }
 
+/// The elements of an array; none for anything else, or for nothing.
+pub fn array(json: Option<&Json>) -> &[Json] {
+    match json.map(|j| &j.kind) {
+        Some(JsonKind::Array(items)) => items,
+        _ => &[],
+    }
+}
+
 pub fn parse(text: &str) -> Result<Option<Json>, SyntaxError> {
     let options = jsonc_parser::ParseOptions::default();
     let collect = jsonc_parser::CollectOptions::default();
