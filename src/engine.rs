@@ -211,6 +211,11 @@ fn options_of<'o>(
     none
 }
 
+/// The stack of every thread that parses or evaluates: parsers, evaluation and dropping a tree
+/// recurse once per nested level, and 16 MiB holds hcl-edit's 1,024 levels (see
+/// `vendor/hcl-edit`) with room to spare even unoptimized. Only touched pages are committed.
+pub const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
+
 /// Lints and hands each scope's report to `report`, in an order that does not depend on the
 /// number of threads: scopes by directory, then findings by file, position and rule. Stops at
 /// the first error `report` returns (e.g. a closed pipe).
@@ -230,8 +235,7 @@ pub fn lint_streaming(
     let scoped = nearest_configs(options, &discovered)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
-        // Generous stacks: parsers and evaluation recurse on nested input.
-        .stack_size(16 * 1024 * 1024)
+        .stack_size(THREAD_STACK_BYTES)
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
     let catalog = catalog();

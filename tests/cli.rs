@@ -1545,3 +1545,52 @@ fn a_file_that_cannot_be_read_is_an_io_error_not_a_parse_error() {
         "{stdout}"
     );
 }
+
+/// 70 chained conditionals and 129 `||` operands are valid Terraform, and are evaluated; past
+/// the (raised) limits the error is located, and the other files are still linted.
+#[test]
+fn deep_but_valid_expressions_are_evaluated_and_too_deep_ones_are_located_errors() {
+    let conditionals: String = (0..70)
+        .map(|i| format!("var.tier == {i} ? {} : ", i == 69))
+        .collect::<String>()
+        + "false";
+    let alternatives = (0..129)
+        .map(|i| format!("var.tier == {}", if i == 128 { 69 } else { i + 100 }))
+        .collect::<Vec<_>>()
+        .join(" || ");
+    let account = |name: &str, public: &str| {
+        format!(
+            "resource \"azurerm_cognitive_account\" \"{name}\" {{\n  name = \"{name}\"\n  location = \"swedencentral\"\n  kind = \"OpenAI\"\n  public_network_access_enabled = {public}\n}}\n"
+        )
+    };
+    let variable = "variable \"tier\" {\n  default = 69\n}\n";
+    let too_deep = format!("{}true{}", "[".repeat(300), "]".repeat(300));
+    let dir = tree(&[
+        (
+            "a/main.tf",
+            &format!("{variable}{}", account("a", &conditionals)),
+        ),
+        (
+            "b/main.tf",
+            &format!("{variable}{}", account("b", &alternatives)),
+        ),
+        (
+            "c/main.tf",
+            &format!("{variable}{}", account("c", &too_deep)),
+        ),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI001"])
+        .output()
+        .unwrap();
+    // `tier = 69` takes the 70th conditional, and only the last of the 129 alternatives.
+    assert_eq!(located(&output), ["a/main.tf:8", "b/main.tf:8"]);
+    for finding in findings_of(&output) {
+        assert_eq!(finding["outcome"], "fail");
+        assert!(finding["message"].as_str().unwrap().contains("is true"));
+    }
+    let document = json(&output.stdout);
+    assert_eq!(document["errors"][0]["file"], "c/main.tf");
+    assert_eq!(document["errors"][0]["line"], 8);
+    assert!(error_message(&output, 0).contains("at most 256 nested levels"));
+}

@@ -45,3 +45,17 @@ impl FileKind {
         }
     }
 }
+
+#[cfg(test)]
+/// Runs `f` on a thread with half the stack the linter's own threads have, so that passing
+/// leaves at least twice the room the deepest input needs.
+pub(crate) fn on_half_a_worker_stack<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    std::thread::Builder::new()
+        .stack_size(crate::engine::THREAD_STACK_BYTES / 2)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}

@@ -11,7 +11,11 @@ use super::syntax::*;
 use crate::frontend::SyntaxError;
 
 /// Deeper nesting than any real template; bounds recursion.
-const MAX_DEPTH: usize = 128;
+const MAX_DEPTH: usize = 256;
+/// The most binary operators on any path through an expression. A chain of operators is
+/// parsed in a loop but builds a tree one level deep per operator, which evaluation and drop
+/// walk recursively, so long chains are bounded too (as hcl-edit bounds them).
+const MAX_OPERATOR_DEPTH: usize = 1024;
 
 pub fn parse(src: &str) -> Result<Program, SyntaxError> {
     let mut parser = Parser {
@@ -19,6 +23,7 @@ pub fn parse(src: &str) -> Result<Program, SyntaxError> {
         bytes: src.as_bytes(),
         pos: 0,
         depth: 0,
+        operator_depth: 0,
         peeked: None,
         comments: Vec::new(),
     };
@@ -101,6 +106,8 @@ struct Parser<'s> {
     bytes: &'s [u8],
     pos: usize,
     depth: usize,
+    /// The most binary operators on a path through what the current operand has parsed so far.
+    operator_depth: usize,
     /// The last peek: (position it started from, position after trivia, token, length).
     /// The parser peeks the same token several times; trivia is skipped once.
     peeked: Option<(usize, usize, Tok, usize)>,
@@ -782,7 +789,7 @@ impl<'s> Parser<'s> {
     fn expr(&mut self) -> PResult<Expr> {
         self.enter()?;
         let start = self.pos;
-        let cond = self.binary(0)?;
+        let (cond, _) = self.binary(0)?;
         let saved = self.pos;
         let result =
             if self.at_punct("?")? || (self.continues_on_next_line()? && self.at_punct("?")?) {
@@ -836,10 +843,11 @@ impl<'s> Parser<'s> {
         Ok(Some((op.0, op.1, len)))
     }
 
-    /// Precedence climbing over the left-associative binary operators.
-    fn binary(&mut self, min_precedence: u8) -> PResult<Expr> {
+    /// Precedence climbing over the left-associative binary operators. Returns the expression
+    /// with the most binary operators on any path through it.
+    fn binary(&mut self, min_precedence: u8) -> PResult<(Expr, usize)> {
         let start = self.pos;
-        let mut lhs = self.unary()?;
+        let (mut lhs, mut lhs_depth) = self.operand()?;
         loop {
             let saved = self.pos;
             let mut op = self.binary_op()?;
@@ -850,11 +858,20 @@ impl<'s> Parser<'s> {
                 op.filter(|(_, precedence, _)| *precedence > min_precedence)
             else {
                 self.pos = saved;
-                return Ok(lhs);
+                return Ok((lhs, lhs_depth));
             };
+            let op_start = self.pos;
             self.pos += len;
             self.skip_newlines()?;
-            let rhs = self.binary(precedence)?;
+            let (rhs, rhs_depth) = self.binary(precedence)?;
+            lhs_depth = lhs_depth.max(rhs_depth) + 1;
+            if lhs_depth > MAX_OPERATOR_DEPTH {
+                return Err(self.error_at(
+                    op_start,
+                    format!("more than {MAX_OPERATOR_DEPTH} chained binary operators"),
+                ));
+            }
+            self.operator_depth = self.operator_depth.max(lhs_depth);
             lhs = Expr {
                 span: span_from(start, &rhs),
                 kind: ExprKind::Binary {
@@ -864,6 +881,16 @@ impl<'s> Parser<'s> {
                 },
             };
         }
+    }
+
+    /// An operand of a binary operator, with the most operators on a path through it (those of
+    /// the expressions nested in it, e.g. in parentheses or arguments).
+    fn operand(&mut self) -> PResult<(Expr, usize)> {
+        let outer = std::mem::take(&mut self.operator_depth);
+        let operand = self.unary();
+        let depth = self.operator_depth;
+        self.operator_depth = outer.max(depth);
+        Ok((operand?, depth))
     }
 
     fn unary(&mut self) -> PResult<Expr> {

@@ -209,12 +209,63 @@ fn errors_have_offsets_and_never_panic() {
     assert!(parse("var x = 99999999999999999999").is_err());
     assert!(parse("var x = 'é").is_err());
     assert!(parse("vår x = 1").is_err());
-    let deep = format!("var x = {}1{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(parse(&deep).unwrap_err().message.contains("nesting"));
-    let deep_unary = format!("var x = {}true", "!".repeat(100_000));
-    assert!(parse(&deep_unary).is_err());
-    let deep_parens = format!("var x = {}1{}", "(".repeat(100_000), ")".repeat(100_000));
-    assert!(parse(&deep_parens).is_err());
+    crate::frontend::on_half_a_worker_stack(|| {
+        let deep = format!("var x = {}1{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(&deep).unwrap_err().message.contains("nesting"));
+        let deep_unary = format!("var x = {}true", "!".repeat(100_000));
+        assert!(parse(&deep_unary).is_err());
+        let deep_parens = format!("var x = {}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(parse(&deep_parens).is_err());
+        let long_chain = format!("var x = {}", vec!["a"; 100_000].join(" || "));
+        let error = parse(&long_chain).unwrap_err();
+        assert_eq!(error.message, "more than 1024 chained binary operators");
+        // At the operator past the limit.
+        assert_eq!(
+            error.offset,
+            "var x = ".len() + 1024 * "a || ".len() + "a ".len()
+        );
+    });
+}
+
+/// Every kind of nesting at the deepest level the parser accepts, parsed, evaluated and
+/// dropped with room to spare; 70 chained conditionals and 129 `||` operands are real code.
+#[test]
+fn nesting_up_to_the_limit_is_parsed_and_evaluated_without_overflow() {
+    let nested: [fn(usize) -> String; 7] = [
+        |n| format!("{}1{}", "[".repeat(n), "]".repeat(n)),
+        |n| format!("{}1{}", "{\n a: ".repeat(n), "}".repeat(n)),
+        |n| format!("{}1{}", "max(".repeat(n), ")".repeat(n)),
+        |n| format!("{}1{}", "(".repeat(n), ")".repeat(n)),
+        |n| format!("{}1{}", "'${".repeat(n), "}'".repeat(n)),
+        |n| format!("{}'z'", "tier == 1 ? 'y' : ".repeat(n)),
+        |n| vec!["tier == 1"; n * 4].join(" || "),
+    ];
+    let source = |expr: &str| {
+        format!(
+            "param tier int = 1\nvar v = {expr}\nresource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {{\n  name: 'a'\n  kind: 'OpenAI'\n  properties: {{ publicNetworkAccess: v == 1 ? 'Enabled' : 'Disabled' }}\n}}\n"
+        )
+    };
+    for nest in nested {
+        crate::frontend::on_half_a_worker_stack(move || {
+            let deepest = (1..=256)
+                .rev()
+                .find_map(|n| parse(&source(&nest(n))).ok().map(|program| (n, program)));
+            let (levels, program) = deepest.expect("parses at some depth");
+            assert!(levels >= 100, "{}: only {levels} levels", nest(1));
+            let file = super::BicepFile {
+                id: crate::source::FileId(0),
+                path: "main.bicep".into(),
+                program: program.into(),
+                module_only: false,
+            };
+            assert_eq!(
+                super::build_model(&[file], &Default::default())
+                    .accounts
+                    .len(),
+                1
+            );
+        });
+    }
 }
 
 /// Found by the fuzzer: a resource named after its own id used to recurse without bound.

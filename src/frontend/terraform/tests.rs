@@ -1,6 +1,7 @@
 //! Front-end tests: what the model says about Terraform source, with spans and origins.
 
 use super::*;
+use crate::frontend::on_half_a_worker_stack;
 use crate::model::{AttrState, Existence};
 use crate::source::{FileId, Span};
 
@@ -350,10 +351,43 @@ resource "azurerm_cognitive_account" "main" {
 fn syntax_errors_have_offsets_and_deep_nesting_does_not_overflow() {
     let error = parse("a = {\n  b = \n").unwrap_err();
     assert!(error.offset > 0);
-    let deep = format!("a = {}{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(parse(&deep).is_err());
-    let deep_ops = format!("a = {}1", "!".repeat(100_000));
-    let _ = parse(&deep_ops);
+    on_half_a_worker_stack(|| {
+        let deep = format!("a = {}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(
+            parse(&deep)
+                .unwrap_err()
+                .message
+                .contains("at most 256 nested levels")
+        );
+        let deep_ops = format!("a = {}1", "!".repeat(100_000));
+        let _ = parse(&deep_ops);
+    });
+}
+
+/// Every kind of nesting at the deepest level the parser accepts (256 levels, 1,024 chained
+/// operators), parsed, evaluated and dropped: real code chains more than the 64 levels and 128
+/// operators hcl-edit allows as published.
+#[test]
+fn nesting_up_to_the_limit_is_parsed_and_evaluated_without_overflow() {
+    let n = 255;
+    let nested = [
+        format!("{}1{}", "[".repeat(n), "]".repeat(n)),
+        format!("{}1{}", "{a = ".repeat(n), "}".repeat(n)),
+        format!("{}1{}", "max(".repeat(n), ")".repeat(n)),
+        format!("{}1{}", "(".repeat(n), ")".repeat(n)),
+        format!("{}1{}", "\"${".repeat(n), "}\"".repeat(n)),
+        format!("{}\"z\"", "var.x == 1 ? \"y\" : ".repeat(n)),
+        vec!["var.x == 1"; 512].join(" || "),
+    ];
+    for expr in nested {
+        on_half_a_worker_stack(move || {
+            let text = format!(
+                "variable \"x\" {{ default = 1 }}\nlocals {{ v = {expr} }}\n{}",
+                ACCOUNT.replace("= false", "= local.v == 1")
+            );
+            assert_eq!(model(&[&text]).accounts.len(), 1, "{}", &expr[..40]);
+        });
+    }
 }
 
 const VARIABLES: &str = r#"provider "azurerm" {
