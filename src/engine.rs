@@ -872,13 +872,15 @@ fn read_var_files(paths: &[PathBuf], cwd: &std::path::Path) -> Result<VarFiles, 
         let shown = path.display().to_string();
         let text = read_text(path)
             .map_err(|error| Error::Usage(format!("--var-file {shown}: {}", error.message)))?;
-        let body = terraform::parse(&text).map_err(|SyntaxError { offset, message }| {
-            let position = LineIndex::new(&text).line_col(&text, offset);
-            Error::Usage(format!(
-                "--var-file {shown}:{}:{}: syntax error: {message}",
-                position.line, position.column
-            ))
-        })?;
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let body =
+            terraform::parse_file(&name, &text).map_err(|SyntaxError { offset, message }| {
+                let position = LineIndex::new(&text).line_col(&text, offset);
+                Error::Usage(format!(
+                    "--var-file {shown}:{}:{}: syntax error: {message}",
+                    position.line, position.column
+                ))
+            })?;
         let id = FileId(u32::MAX - i as u32);
         files.parsed.push(terraform::ParsedFile {
             id,

@@ -99,7 +99,10 @@ impl<'a> SourceStore<'a> {
                     .ok()?
                     .flatten()
                     .map(|entry| entry.path())
-                    .filter(|path| path.extension().is_some_and(|e| e == "tf") && path.is_file())
+                    .filter(|path| {
+                        let name = path.file_name().unwrap_or_default().to_string_lossy();
+                        terraform::is_config_file(&name) && path.is_file()
+                    })
                     .collect();
                 paths.sort();
                 Some(paths.into())
@@ -135,7 +138,7 @@ impl<'a> SourceStore<'a> {
             },
         };
         if loaded.syntax.is_none() && wants_syntax(&loaded.text) {
-            loaded.syntax = timed(Stage::Parse, || parse(file.kind, &loaded.text));
+            loaded.syntax = timed(Stage::Parse, || parse(&file.path, file.kind, &loaded.text));
         }
         let uses_left = &self.uses_left[id.0 as usize];
         let left = match uses_left.load(Ordering::Relaxed) {
@@ -198,13 +201,15 @@ impl<'a> SourceStore<'a> {
 }
 
 /// A Terraform or Bicep file's syntax tree, counted as one parse; `None` for JSON.
-pub fn parse(kind: FileKind, text: &str) -> Option<Result<Syntax, SyntaxError>> {
+pub fn parse(path: &Path, kind: FileKind, text: &str) -> Option<Result<Syntax, SyntaxError>> {
     if kind != FileKind::Json {
         crate::stats::file_parsed();
     }
     match kind {
         FileKind::Terraform => {
-            Some(terraform::parse(text).map(|body| Syntax::Terraform(body.into())))
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let body = terraform::parse_file(&name, text);
+            Some(body.map(|body| Syntax::Terraform(body.into())))
         }
         FileKind::Bicep => Some(bicep::parse(text).map(|program| Syntax::Bicep(program.into()))),
         FileKind::Json => None,

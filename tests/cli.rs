@@ -1594,3 +1594,92 @@ fn deep_but_valid_expressions_are_evaluated_and_too_deep_ones_are_located_errors
     assert_eq!(document["errors"][0]["line"], 8);
     assert!(error_message(&output, 0).contains("at most 256 nested levels"));
 }
+
+/// `*.tf.json`, `terraform.tfvars.json` and `--var-file x.tfvars.json` are read as Terraform
+/// reads them: the same findings as the same configuration in native syntax
+/// (`fixtures/terraform-json/{json,native}`), each at its place in the JSON.
+#[test]
+fn terraform_json_syntax_is_read_as_the_native_syntax_is() {
+    let lint = |syntax: &str, var_file: &str| {
+        aoai_lint(&Path::new(ROOT).join("fixtures/terraform-json").join(syntax))
+            .args(["--format", "json", "--var-file", var_file])
+            .output()
+            .unwrap()
+    };
+    let json_output = lint("json", "prod.tfvars.json");
+    let native_output = lint("native", "prod.tfvars");
+    let verdicts = |output: &std::process::Output| {
+        let mut verdicts: Vec<String> = findings_of(output)
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {} {}",
+                    f["rule"], f["outcome"], f["resource"], f["message"]
+                )
+            })
+            .collect();
+        verdicts.sort();
+        verdicts
+    };
+    assert_eq!(json(&json_output.stdout)["errors"], serde_json::json!([]));
+    assert!(verdicts(&json_output).len() > 10);
+    assert_eq!(verdicts(&json_output), verdicts(&native_output));
+    let mut located = located(&json_output);
+    located.sort();
+    located.dedup();
+    assert_eq!(
+        located,
+        [
+            // The `count` block's header, `"main": {`, and the settings from value files.
+            "main.tf.json:11",
+            "modules/oai/main.tf.json:5",
+            "prod.tfvars.json:1",
+            "terraform.tfvars.json:2",
+        ]
+    );
+}
+
+/// A `.tf.json` that is not Terraform's JSON is a located error; the other files are linted.
+#[test]
+fn a_terraform_json_file_that_does_not_parse_is_a_located_error() {
+    let dir = tree(&[
+        (
+            "a/main.tf.json",
+            "{\"resource\": {\"azurerm_cognitive_account\": {\"x\": 5}}}",
+        ),
+        (
+            "b/main.tf.json",
+            "{\"resource\": {\n  \"azurerm_cognitive_account\": {\"x\": {\"name\": \"${\"}}}}",
+        ),
+        ("c/main.tf.json", "{\"resource\": "),
+        (
+            "d/main.tf.json",
+            "{\"resource\": {\"azurerm_cognitive_account\": {\"x\": {\"kind\": \"OpenAI\"}}}}",
+        ),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI001"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let errors: Vec<String> = json(&output.stdout)["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}:{} {}",
+                e["file"].as_str().unwrap(),
+                e["line"],
+                e["column"],
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(errors[0].starts_with("a/main.tf.json:1:50 "), "{errors:?}");
+    assert!(errors[0].contains("expected an object: the block's body"));
+    assert!(errors[1].starts_with("b/main.tf.json:2:"), "{errors:?}");
+    assert!(errors[2].starts_with("c/main.tf.json:1:"), "{errors:?}");
+    assert_eq!(located(&output), ["d/main.tf.json:1"]);
+}

@@ -1,6 +1,7 @@
-//! The same deployment written in Terraform, Bicep and ARM (and as a Terraform plan, where a
-//! scenario has one) gives the same (rule, outcome) set:
-//! `fixtures/parity/<scenario>/{terraform,bicep,arm,plan}/`, expected set in `expected.txt`.
+//! The same deployment written in Terraform (native and JSON syntax), Bicep and ARM (and as a
+//! Terraform plan, where a scenario has one) gives the same (rule, outcome) set:
+//! `fixtures/parity/<scenario>/{terraform,terraform-json,bicep,arm,plan}/`, expected set in
+//! `expected.txt`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -53,7 +54,8 @@ fn every_scenario_gives_the_same_outcomes_in_every_language() {
         // A Terraform plan of the scenario, where there is one, gives the same set too.
         let plan = scenario.join("plan");
         let plan = plan.is_dir().then_some("plan");
-        for language in ["terraform", "bicep", "arm"].into_iter().chain(plan) {
+        let languages = ["terraform", "terraform-json", "bicep", "arm"];
+        for language in languages.into_iter().chain(plan) {
             let found = outcomes(&scenario.join(language));
             assert_eq!(found, expected, "{}/{language}", scenario.display());
         }

@@ -5,6 +5,7 @@ pub mod arm;
 pub mod arm_functions;
 pub mod azure;
 pub mod bicep;
+pub mod json;
 pub mod node;
 pub mod plan;
 pub mod registry_modules;
@@ -23,6 +24,7 @@ pub struct SyntaxError {
 /// The kinds of file aoai-lint reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileKind {
+    /// Native (`.tf`, `.tfvars`) and JSON syntax (`.tf.json`, `.tfvars.json`).
     Terraform,
     /// Templates (`.bicep`) and parameter files (`.bicepparam`).
     Bicep,
@@ -34,7 +36,8 @@ impl FileKind {
     pub fn of(path: &Path) -> Option<FileKind> {
         // A name that is not UTF-8 is still linted: only its (ASCII) extension matters.
         let name = path.file_name()?.to_string_lossy();
-        if name.ends_with(".tf") || name.ends_with(".tfvars") {
+        let terraform_json = name.ends_with(".tf.json") || name.ends_with(".tfvars.json");
+        if name.ends_with(".tf") || name.ends_with(".tfvars") || terraform_json {
             Some(FileKind::Terraform)
         } else if name.ends_with(".bicep") || name.ends_with(".bicepparam") {
             Some(FileKind::Bicep)

@@ -10,8 +10,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::arm::json::{self, Json, JsonKind, array};
 use super::azure;
+use super::json::{self, Json, JsonKind, array};
 use super::node::{BodyReader, Node, NodeKind};
 use super::value::Value;
 use super::{SyntaxError, terraform};

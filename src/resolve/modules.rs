@@ -194,15 +194,17 @@ fn reachable(graph: &BTreeMap<PathBuf, Vec<PathBuf>>, starts: Vec<PathBuf>) -> B
     reached
 }
 
-/// Whether some line starts with `module` and a space or quote: Terraform `module "x" {` and
-/// Bicep `module x '...'` do; comments and other uses of the word mostly do not.
+/// Whether some line starts with `module` and a space or quote, or the text has a `"module"`
+/// property: Terraform `module "x" {` and Bicep `module x '...'` do, and so does Terraform's
+/// JSON syntax; comments and other uses of the word mostly do not.
 fn may_declare_modules(text: &str) -> bool {
     text.contains("module")
-        && text.lines().any(|line| {
-            line.trim_start()
-                .strip_prefix("module")
-                .is_some_and(|rest| rest.starts_with([' ', '\t', '"']))
-        })
+        && (text.contains("\"module\"")
+            || text.lines().any(|line| {
+                line.trim_start()
+                    .strip_prefix("module")
+                    .is_some_and(|rest| rest.starts_with([' ', '\t', '"']))
+            }))
 }
 
 /// The two languages whose files call local modules. A Terraform module is a directory of
@@ -218,7 +220,7 @@ impl Language {
     fn of_node(file: &DiscoveredFile) -> Option<Language> {
         let name = file.path.to_string_lossy();
         match file.kind {
-            FileKind::Terraform if name.ends_with(".tf") => Some(Language::Terraform),
+            FileKind::Terraform if terraform::is_config_file(&name) => Some(Language::Terraform),
             FileKind::Bicep if name.ends_with(".bicep") => Some(Language::Bicep),
             _ => None,
         }
@@ -324,7 +326,7 @@ impl<'a> ModuleFiles<'a> {
                 let id = FileId(self.next_id);
                 self.next_id += 1;
                 let text: Arc<String> = read_source(&path, self.store.stdin()).ok()?.into();
-                let syntax = source_store::parse(kind, &text);
+                let syntax = source_store::parse(&path, kind, &text);
                 let display = display_path(&path, self.cwd).into();
                 let loaded = Loaded { text, syntax };
                 (id, display, !discovered.explicit_files, loaded)
@@ -412,7 +414,7 @@ pub fn plan_sources(
             .collect::<Vec<_>>()
     };
     let mut written = HashMap::new();
-    let mut pending: Vec<(String, PathBuf, &crate::frontend::arm::json::Json)> = Vec::new();
+    let mut pending: Vec<(String, PathBuf, &crate::frontend::json::Json)> = Vec::new();
     for plan in plans {
         let config = plan
             .root

@@ -4,8 +4,8 @@
 //! and each name on the way is recorded.
 
 use super::expr::{self, Expr};
-use super::json::{Json, JsonKind, array};
 use crate::frontend::azure;
+use crate::frontend::json::{Json, JsonKind, array};
 use crate::model::{Declared, Existence, KeyExposure, Language, Model};
 use crate::source::{FileId, Span};
 

@@ -4,13 +4,12 @@
 
 mod exposure;
 mod expr;
-pub mod json;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use json::{Json, JsonKind};
+use crate::frontend::json::{self, Json, JsonKind};
 
 use crate::frontend::SyntaxError;
 use crate::frontend::azure;

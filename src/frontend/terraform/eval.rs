@@ -212,6 +212,11 @@ impl<'m> Evaluator<'m> {
     /// A template's text; when a part is not known, a non-empty string if a known part or
     /// what is known of an unknown one says so.
     fn eval_template(&self, template: &Template, via: &mut Option<Span>) -> Value {
+        // HCL: a template that is one interpolation and nothing else is its value unconverted
+        // (`"${var.tags}"` is a map; Terraform's JSON syntax can write references no other way).
+        if let (1, Some(Element::Interpolation(only))) = (template.len(), template.get(0)) {
+            return self.eval_raw(&only.expr, via);
+        }
         let mut out = String::new();
         let mut unknown: Option<String> = None;
         let mut non_empty = false;

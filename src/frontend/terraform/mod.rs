@@ -6,6 +6,7 @@ mod eval;
 mod exposure;
 mod extract;
 mod functions;
+mod json_syntax;
 mod module;
 mod syntax;
 
@@ -30,6 +31,21 @@ pub fn declared_variables(files: &[ParsedFile]) -> Vec<String> {
         .collect()
 }
 
+/// Parses one Terraform file in the syntax its name says: `.tf.json` and `.tfvars.json` are
+/// Terraform's JSON syntax, read into the tree the native syntax gives.
+pub fn parse_file(
+    file_name: &str,
+    text: &str,
+) -> Result<hcl_edit::structure::Body, super::SyntaxError> {
+    if file_name.ends_with(".tfvars.json") {
+        json_syntax::parse_values(text)
+    } else if file_name.ends_with(".json") {
+        json_syntax::parse_config(text)
+    } else {
+        parse(text)
+    }
+}
+
 /// Parses one `.tf` file. Errors carry the byte offset where parsing stopped.
 pub fn parse(text: &str) -> Result<hcl_edit::structure::Body, super::SyntaxError> {
     hcl_edit::parser::parse_body(text).map_err(|error| super::SyntaxError {
@@ -51,14 +67,21 @@ pub fn build_model(
     extract::extract(&configuration)
 }
 
+/// Whether a file of a module directory is part of its configuration (`.tf`, `.tf.json`).
+pub fn is_config_file(file_name: &str) -> bool {
+    file_name.ends_with(".tf") || file_name.ends_with(".tf.json")
+}
+
 /// The role of a file of a module directory, from its name: Terraform loads
-/// `terraform.tfvars` and `*.auto.tfvars` by itself, other `.tfvars` only when asked.
+/// `terraform.tfvars` and `*.auto.tfvars` by itself (and their `.json` forms), other
+/// `.tfvars` only when asked.
 pub fn role_of(file_name: &str) -> FileRole {
-    if file_name.ends_with(".tf") {
+    let values = file_name.strip_suffix(".json").unwrap_or(file_name);
+    if is_config_file(file_name) {
         FileRole::Config
-    } else if file_name == "terraform.tfvars" {
+    } else if values == "terraform.tfvars" {
         FileRole::Values(0)
-    } else if file_name.ends_with(".auto.tfvars") {
+    } else if values.ends_with(".auto.tfvars") {
         // Equal ranks keep path order: later files win, as in Terraform.
         FileRole::Values(1)
     } else {

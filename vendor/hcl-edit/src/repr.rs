@@ -103,7 +103,9 @@ where
     }
 }
 
-pub(crate) trait SetSpan {
+/// Sets the span of an object (aoai-lint: public, to build trees from Terraform JSON with the
+/// JSON's spans).
+pub trait SetSpan {
     fn set_span(&mut self, span: Range<usize>);
 }
 

@@ -1,8 +1,10 @@
-//! JSON with comments, read by jsonc-parser into an owned tree that keeps every byte range.
+//! JSON with comments, read by jsonc-parser into an owned tree that keeps every byte range:
+//! what ARM templates, Terraform plans and Terraform's JSON syntax are read from.
 
 use std::ops::Range;
 
 use jsonc_parser::ast;
+use jsonc_parser::common::Ranged as _;
 
 use crate::frontend::SyntaxError;
 
@@ -26,6 +28,8 @@ pub enum JsonKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Property {
     pub key: String,
+    /// `"key"`, quotes included.
+    pub key_span: Range<usize>,
     pub span: Range<usize>,
     pub value: Json,
 }
@@ -117,6 +121,7 @@ fn convert(value: &ast::Value<'_>) -> Json {
                     .iter()
                     .map(|p| Property {
                         key: p.name.as_str().to_string(),
+                        key_span: range(&p.name.range()),
                         span: range(&p.range),
                         value: convert(&p.value),
                     })
