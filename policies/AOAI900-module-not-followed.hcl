@@ -13,6 +13,8 @@ rationale = <<-EOT
   inputs instead; every other module that is not followed is listed once, here.
 EOT
 
+unknown_only = true
+
 remediation {
   terraform = "Lint the module's own repository too, or vendor it into the tree and call it with a local `source = \"./modules/...\"`; silence this note with `--ignore AOAI900` once you have."
   bicep     = "Lint the module's own source too, or copy it into the tree and reference it by a relative path; silence this note with `--ignore AOAI900` once you have."

@@ -755,7 +755,7 @@ fn report_findings(
             level,
             outcome: finding.outcome,
             message: capped_message(finding.message),
-            help: policy.remediation_for(finding.language),
+            help: policy.help_for(finding.language, finding.outcome),
             url: &policy.references.learn,
             resource: finding.resource,
             also_for: Vec::new(),

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::finding::Level;
+use crate::finding::{Level, Outcome};
 
 include!(concat!(env!("OUT_DIR"), "/policies.rs"));
 
@@ -27,6 +27,10 @@ pub struct Policy {
     /// Reported by the engine itself (suppression problems), not by a rule over the model.
     #[serde(default)]
     pub engine: bool,
+    /// Every finding is an unknown that says what was not checked (AOAI900), and the
+    /// remediation says how to check it: unknowns take it as it is.
+    #[serde(default)]
+    pub unknown_only: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -35,6 +39,10 @@ pub struct Remediation {
     pub terraform: String,
     pub bicep: String,
     pub arm: String,
+    /// The help of an unknown in Terraform, Bicep and ARM: decide first, then fix. Built from
+    /// the above.
+    #[serde(skip)]
+    pub when_unknown: [String; 3],
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -58,6 +66,30 @@ impl Policy {
             crate::model::Language::Bicep => &self.remediation.bicep,
             crate::model::Language::Arm => &self.remediation.arm,
         }
+    }
+
+    /// A finding's help: the remediation of a fail. An unknown's help says to decide first,
+    /// so that it does not tell to set what may be set already.
+    pub fn help_for(&self, language: crate::model::Language, outcome: Outcome) -> &str {
+        match outcome {
+            Outcome::Unknown if !self.unknown_only => {
+                let [terraform, bicep, arm] = &self.remediation.when_unknown;
+                match language {
+                    crate::model::Language::Terraform => terraform,
+                    crate::model::Language::Bicep => bicep,
+                    crate::model::Language::Arm => arm,
+                }
+            }
+            _ => self.remediation_for(language),
+        }
+    }
+}
+
+impl Remediation {
+    fn build_when_unknown(&mut self) {
+        let decide = "Make the deciding value known (the message says how) to get a verdict.";
+        self.when_unknown = [&self.terraform, &self.bicep, &self.arm]
+            .map(|fix| format!("{decide} If it fails: {fix}"));
     }
 }
 
@@ -373,6 +405,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
                 ] {
                     *field = reflow(field);
                 }
+                policy.remediation.build_when_unknown();
                 let expected = format!("{}-{}.hcl", policy.id, policy.name);
                 if *name != expected {
                     return Err(format!("{name}: file name should be {expected}"));
@@ -501,6 +534,31 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An unknown's help says to decide first, not to set what may be set already; AOAI900's
+    /// remediation is how to check what it did not.
+    #[test]
+    fn the_help_of_an_unknown_says_to_decide_first() {
+        use crate::model::Language;
+        let catalog = catalog();
+        let subdomain = catalog.find("AOAI008").unwrap();
+        let fail = subdomain.help_for(Language::Bicep, Outcome::Fail);
+        assert!(
+            fail.starts_with("Set `properties: { customSubDomainName"),
+            "{fail}"
+        );
+        let unknown = subdomain.help_for(Language::Bicep, Outcome::Unknown);
+        assert!(
+            unknown.starts_with("Make the deciding value known"),
+            "{unknown}"
+        );
+        assert!(unknown.ends_with(fail));
+        let not_followed = catalog.find("AOAI900").unwrap();
+        assert_eq!(
+            not_followed.help_for(Language::Terraform, Outcome::Unknown),
+            not_followed.remediation.terraform
+        );
+    }
 
     #[test]
     fn embedded_catalog_loads_and_ids_are_unique() {
