@@ -1683,3 +1683,58 @@ fn a_terraform_json_file_that_does_not_parse_is_a_located_error() {
     assert!(errors[2].starts_with("c/main.tf.json:1:"), "{errors:?}");
     assert_eq!(located(&output), ["d/main.tf.json:1"]);
 }
+
+/// A `.bicepparam` that `extends` a base file takes the base's values under its own; a base
+/// that is not read leaves what it may set unknown, saying so.
+#[test]
+fn a_bicepparam_file_takes_the_values_of_the_file_it_extends() {
+    let template = "param access string = 'Disabled'\nparam auth bool = true\nresource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  location: 'swedencentral'\n  kind: 'OpenAI'\n  properties: {\n    publicNetworkAccess: access\n    disableLocalAuth: auth\n  }\n}\n";
+    let dir = tree(&[
+        ("app/main.bicep", template),
+        (
+            "app/base.bicepparam",
+            "using none\nparam access = 'Enabled'\nparam auth = false\n",
+        ),
+        (
+            "app/prod.bicepparam",
+            "using 'main.bicep'\nextends 'base.bicepparam'\nparam auth = true\n",
+        ),
+        ("other/main.bicep", template),
+        (
+            "other/prod.bicepparam",
+            "using 'main.bicep'\nextends '../shared/base.bicepparam'\nparam auth = true\n",
+        ),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI001,AOAI004"])
+        .output()
+        .unwrap();
+    let findings: Vec<String> = findings_of(&output)
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}:{}",
+                f["rule"],
+                f["outcome"],
+                f["file"].as_str().unwrap(),
+                f["line"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            // The base's `access`, under prod's own `auth`.
+            r#""AOAI001" "fail" app/base.bicepparam:2"#,
+            r#""AOAI001" "unknown" other/main.bicep:8"#,
+        ]
+    );
+    let unknown = &findings_of(&output)[1]["message"];
+    assert!(
+        unknown
+            .as_str()
+            .unwrap()
+            .contains("may be set by `../shared/base.bicepparam`, which is not read"),
+        "{unknown}"
+    );
+}

@@ -42,12 +42,25 @@ impl BicepFile {
             .statements
             .iter()
             .find_map(|statement| match &statement.kind {
-                StatementKind::Using { path: Some(path) } => {
-                    let dir = self.path.parent().unwrap_or(Path::new(""));
-                    Some(lexical_normalize(&dir.join(path.as_literal_str()?)))
-                }
+                StatementKind::Using { path: Some(path) } => self.relative(path),
                 _ => None,
             })
+    }
+
+    /// The parameters file a `.bicepparam` file `extends`, as written and resolved.
+    fn extended(&self) -> Option<(&Expr, Option<PathBuf>)> {
+        self.program
+            .statements
+            .iter()
+            .find_map(|statement| match &statement.kind {
+                StatementKind::Extends { path } => Some((path, self.relative(path))),
+                _ => None,
+            })
+    }
+
+    fn relative(&self, path: &Expr) -> Option<PathBuf> {
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        Some(lexical_normalize(&dir.join(path.as_literal_str()?)))
     }
 }
 
@@ -106,7 +119,8 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
                 .then(|| DEPLOYMENT_GROUP.to_string()),
         };
         if params_files.len() <= 1 {
-            let params = deployment_params(template, params_files.first().copied(), inputs);
+            let params_file = params_files.first().copied();
+            let params = deployment_params(files, template, params_file, inputs);
             evaluate(files, template, params, &call, &mut model);
             continue;
         }
@@ -114,7 +128,7 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
             .iter()
             .map(|params_file| {
                 let mut deployment = Model::default();
-                let params = deployment_params(template, Some(params_file), inputs);
+                let params = deployment_params(files, template, Some(params_file), inputs);
                 evaluate(files, template, params, &call, &mut deployment);
                 let name = params_file
                     .path
@@ -132,6 +146,7 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
 /// A template's params for one deployment: its `.bicepparam` file's values, else those of its
 /// parameters JSON, over its defaults (which only a root template's deployment takes as given).
 fn deployment_params<'a>(
+    files: &'a [BicepFile],
     template: &'a BicepFile,
     params_file: Option<&'a BicepFile>,
     inputs: &Inputs<'a>,
@@ -151,22 +166,7 @@ fn deployment_params<'a>(
         }
     }
     if let Some(params_file) = params_file {
-        for statement in &params_file.program.statements {
-            if let StatementKind::Param {
-                name,
-                default: Some(value),
-                ..
-            } = &statement.kind
-            {
-                params.insert(
-                    name.as_str(),
-                    ParamValue::Expr(Located {
-                        expr: value,
-                        file: params_file.id,
-                    }),
-                );
-            }
-        }
+        set_from_params_file(files, params_file, &mut params, 0);
     }
     for (name, (value, span)) in json_params.into_iter().flatten() {
         if let Some((&declared, _)) = params.get_key_value(name.as_str()) {
@@ -175,6 +175,49 @@ fn deployment_params<'a>(
         }
     }
     params
+}
+
+/// The values a `.bicepparam` file sets, over those of the file it `extends` (read first). A
+/// base file outside the scope may set any parameter the file does not: those are unknown.
+fn set_from_params_file<'a>(
+    files: &'a [BicepFile],
+    params_file: &'a BicepFile,
+    params: &mut HashMap<&'a str, ParamValue<'a>>,
+    depth: usize,
+) {
+    if let Some((written, path)) = params_file.extended() {
+        let base = path.and_then(|path| files.iter().find(|file| file.path == path));
+        match base {
+            Some(base) if depth < MAX_MODULE_DEPTH => {
+                set_from_params_file(files, base, params, depth + 1)
+            }
+            _ => {
+                let shown = written
+                    .as_literal_str()
+                    .unwrap_or_else(|| "its base file".into());
+                let reason = format!("may be set by `{shown}`, which is not read");
+                for value in params.values_mut() {
+                    *value = ParamValue::Passed(Value::Unknown(reason.clone()), None);
+                }
+            }
+        }
+    }
+    for statement in &params_file.program.statements {
+        if let StatementKind::Param {
+            name,
+            default: Some(value),
+            ..
+        } = &statement.kind
+        {
+            params.insert(
+                name.as_str(),
+                ParamValue::Expr(Located {
+                    expr: value,
+                    file: params_file.id,
+                }),
+            );
+        }
+    }
 }
 
 /// A template deployed on its own: `main.bicep`, one that declares its `targetScope`, or one a

@@ -516,6 +516,9 @@ impl<'s> Parser<'s> {
                     }
                 }
             }
+            "extends" => StatementKind::Extends {
+                path: self.string()?,
+            },
             "assert" => {
                 let (name, value) = self.name_equals_value()?;
                 StatementKind::Assert { name, value }

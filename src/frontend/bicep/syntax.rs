@@ -64,6 +64,10 @@ pub enum StatementKind {
     Using {
         path: Option<Expr>,
     },
+    /// `extends 'base.bicepparam'`: a parameters file taking the values of another.
+    Extends {
+        path: Expr,
+    },
     Assert {
         name: String,
         value: Expr,
