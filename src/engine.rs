@@ -15,11 +15,11 @@ use crate::finding::{
     Check, FileError, Finding, Level, Location, Outcome, Related, ScopeReport, Summary,
     capped_message,
 };
-use crate::frontend::{FileKind, SyntaxError, arm, bicep, plan, terraform};
-use crate::policy::{Catalog, catalog};
-use crate::resolve::modules::{
-    CalledModules, ModuleFile, ModuleFiles, called_modules, plan_sources,
+use crate::frontend::{
+    self, BuildSettings, FileKind, ParsedFiles, SyntaxError, arm, bicep, plan, terraform,
 };
+use crate::policy::{Catalog, catalog};
+use crate::resolve::modules::{CalledModules, ModuleFile, ModuleFiles, called_modules};
 use crate::rules;
 use crate::source::{FileId, LineIndex, Span, display_path, lexical_normalize};
 use crate::source_store::{Loaded, SourceFile, SourceStore, Syntax, read_text};
@@ -350,6 +350,7 @@ fn parse_file(
                     id,
                     path: file.path.clone(),
                     root,
+                    reported: file.target,
                 })
             })
         }
@@ -391,15 +392,7 @@ fn lint_scope(
     let terraform_called = called
         .terraform_dirs
         .contains(&lexical_normalize(&scope.dir));
-    let built = build_scope_model(
-        scope,
-        parsed.languages,
-        store,
-        called,
-        options,
-        var_files,
-        terraform_called,
-    );
+    let built = build_scope_model(scope, &parsed.languages, store, called, options, var_files);
     output.resources = built.model.resource_count();
     output.accounts = built.model.accounts.iter().filter(|a| !a.existing).count();
     output.errors.extend(built.modules.errors);
@@ -457,15 +450,7 @@ fn lint_scope(
 /// A scope's files after parsing: their texts, and the parsed ones by language.
 struct ParsedScope {
     files: Vec<SourceFile>,
-    languages: Languages,
-}
-
-#[derive(Default)]
-struct Languages {
-    terraform: Vec<terraform::ParsedFile>,
-    bicep: Vec<bicep::BicepFile>,
-    arm: Vec<arm::ArmFile>,
-    plans: Vec<plan::PlanFile>,
+    languages: ParsedFiles,
 }
 
 /// Reads and parses a scope's files (in parallel), counting them and reporting those that
@@ -493,7 +478,7 @@ fn parse_scope(
         .collect();
     let mut parsed = ParsedScope {
         files: Vec::with_capacity(loaded.len()),
-        languages: Languages::default(),
+        languages: ParsedFiles::default(),
     };
     for (file, result) in loaded {
         let discovered_file = discovered.file(file.id);
@@ -566,80 +551,42 @@ struct BuiltScope<'a> {
     also_reported: Vec<FileId>,
 }
 
-/// A directory is one Terraform module, with the local modules it calls (unless another
-/// linted directory calls it: then its callers build it); each Bicep and ARM template stands
-/// alone, with the local modules it calls. `--var-file` values apply to every root module.
+/// Every front-end builds its part of the scope's model; the resolve stage's module files are
+/// their loader. A plan replaces the Terraform configuration it was made from.
 fn build_scope_model<'a>(
     scope: &Scope,
-    mut languages: Languages,
+    files: &ParsedFiles,
     store: &'a SourceStore<'a>,
     called: &CalledModules,
     options: &'a Options,
     var_files: &VarFiles,
-    terraform_called: bool,
 ) -> BuiltScope<'a> {
     let mut modules = ModuleFiles::new(store, &options.cwd);
-    let mut model = crate::model::Model::default();
-    let mut also_reported = Vec::new();
-    let is_terraform_module = languages
-        .terraform
-        .iter()
-        .any(|file| file.role == terraform::FileRole::Config);
-    // A plan is what Terraform will deploy from the directory's configuration: it replaces it.
-    if !languages.plans.is_empty() {
-        // Findings land in the `.tf` files when those are reported on too.
-        let mut root_files = std::mem::take(&mut languages.terraform);
-        let mut root = scope.dir.clone();
-        if let Some(plan_root) = &options.plan_root {
-            root_files = modules.load_reported(plan_root);
-            root = plan_root.clone();
-        }
-        // A plan reported on reports on the configuration beside it.
-        let plan_reported = languages
-            .plans
-            .iter()
-            .any(|plan| store.discovered().file(plan.id).target);
-        if plan_reported {
-            also_reported.extend(root_files.iter().map(|file| file.id));
-        }
-        let written = plan_sources(
-            &mut modules,
-            &root,
-            &root_files,
-            &languages.plans,
-            plan_reported,
-        );
-        model = stats::timed(Stage::Build, || {
-            plan::build_model(&languages.plans, &written)
-        });
-    } else if is_terraform_module && !terraform_called {
-        let mut files = std::mem::take(&mut languages.terraform);
-        files.extend(var_files.parsed.iter().map(|file| terraform::ParsedFile {
-            id: file.id,
-            body: file.body.clone(),
-            role: file.role,
-        }));
-        model = stats::timed(Stage::Build, || {
-            terraform::build_model(&scope.dir, files, &options.vars, &mut modules)
-        });
-    }
-    stats::timed(Stage::Modules, || {
-        modules.add_bicep_modules(&mut languages.bicep)
-    });
-    let location = options.location.as_deref();
-    let inputs = bicep::Inputs {
-        called_elsewhere: Some(&called.bicep_templates),
-        json_files: &languages.arm,
-        location,
+    let settings = BuildSettings {
+        vars: &options.vars,
+        var_files: &var_files.parsed,
+        location: options.location.as_deref(),
+        plan_root: options.plan_root.as_deref(),
+        called_terraform_dirs: &called.terraform_dirs,
+        called_bicep_templates: &called.bicep_templates,
     };
+    let scope = frontend::Scope {
+        dir: &scope.dir,
+        files,
+        settings: &settings,
+    };
+    let mut built = stats::timed(Stage::Build, || match files.plans.is_empty() {
+        true => terraform::build(&scope, &mut modules),
+        false => plan::build(&scope, &mut modules),
+    });
     stats::timed(Stage::Build, || {
-        model.extend(bicep::build_model(&languages.bicep, &inputs));
-        model.extend(arm::build_model(&languages.arm, location));
+        built.model.extend(bicep::build(&scope, &mut modules).model);
+        built.model.extend(arm::build(&scope).model);
     });
     BuiltScope {
-        model,
+        model: built.model,
         modules,
-        also_reported,
+        also_reported: built.also_reported,
     }
 }
 

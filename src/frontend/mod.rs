@@ -12,7 +12,73 @@ pub mod registry_modules;
 pub mod terraform;
 pub mod value;
 
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::model::Model;
+use crate::source::FileId;
+
+/// A scope's parsed files, by language: what the front-ends build its model from.
+#[derive(Default)]
+pub struct ParsedFiles {
+    pub terraform: Vec<terraform::ParsedFile>,
+    pub bicep: Vec<bicep::BicepFile>,
+    pub arm: Vec<arm::ArmFile>,
+    pub plans: Vec<plan::PlanFile>,
+}
+
+/// A scope as every front-end's `build` takes it: its directory, its files, and what the run
+/// sets.
+pub struct Scope<'a> {
+    /// One Terraform module; Bicep and ARM templates stand alone in it.
+    pub dir: &'a Path,
+    pub files: &'a ParsedFiles,
+    pub settings: &'a BuildSettings<'a>,
+}
+
+/// What the run sets that the front-ends read.
+pub struct BuildSettings<'a> {
+    /// `--var` values: they win over every other value of a root module's variables.
+    pub vars: &'a HashMap<String, String>,
+    /// `--var-file` files, applied to every Terraform root module after its own `.tfvars`.
+    pub var_files: &'a [terraform::ParsedFile],
+    /// `--location`: the resource group's (and deployment's) location in Bicep and ARM.
+    pub location: Option<&'a str>,
+    /// `--plan-root`: the root module a plan was made from, when it is not beside the plan.
+    pub plan_root: Option<&'a Path>,
+    /// Terraform directories that another linted directory calls: built through their callers.
+    pub called_terraform_dirs: &'a HashSet<PathBuf>,
+    /// Bicep templates that a template of another scope calls.
+    pub called_bicep_templates: &'a HashSet<PathBuf>,
+}
+
+/// What a front-end builds from a scope.
+#[derive(Default)]
+pub struct Built {
+    pub model: Model,
+    /// Files of the scope reported on though not given: the `.tf` files a plan's findings
+    /// point into.
+    pub also_reported: Vec<FileId>,
+}
+
+/// Where the front-ends get the files of the modules a scope calls: the resolve stage reads
+/// them (from the source store) and remembers them for locating findings.
+pub trait ModuleLoader: terraform::ModuleLoader {
+    /// The Terraform files of a root module away from the scope, reported on (`--plan-root`).
+    fn terraform_root(&mut self, dir: &Path) -> Vec<terraform::ParsedFile>;
+    /// The templates that `templates` call as modules from other directories, recursively.
+    fn bicep_modules(&mut self, templates: &[bicep::BicepFile]) -> Vec<bicep::BicepFile>;
+    /// Where the resources of `plans` are written: the `resource` blocks of the root module
+    /// (`root_files`, in `dir`) and of the local modules their configuration calls, by
+    /// address. Only files reported on count, every one when `report_all`.
+    fn plan_configuration(
+        &mut self,
+        dir: &Path,
+        root_files: &[terraform::ParsedFile],
+        plans: &[plan::PlanFile],
+        report_all: bool,
+    ) -> HashMap<String, terraform::Written>;
+}
 
 /// A file that does not parse: where, and what the parser expected.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,6 +14,7 @@ use super::azure;
 use super::json::{self, Json, JsonKind, array};
 use super::node::{BodyReader, Node, NodeKind};
 use super::value::Value;
+use super::{Built, ModuleLoader, Scope};
 use super::{SyntaxError, terraform};
 use crate::model::{Declared, Existence, Language, Model, Via};
 use crate::source::{FileId, Span};
@@ -22,6 +23,8 @@ pub struct PlanFile {
     pub id: FileId,
     pub path: PathBuf,
     pub root: Json,
+    /// Reported on (given, or found in a walk): then so is the configuration beside it.
+    pub reported: bool,
 }
 
 /// Whether a JSON text is a plan: it names `format_version` and planned values or changes.
@@ -137,7 +140,27 @@ fn sensitive_ranges(value: &Json, marks: Option<&Json>, ranges: &mut Vec<std::op
 /// the configuration the plan comes from (by address without instance keys), where its `.tf`
 /// files are reported on with it: findings then point at the block (and at the argument, where
 /// written).
-pub fn build_model(plans: &[PlanFile], written: &HashMap<String, terraform::Written>) -> Model {
+/// A scope's model from its Terraform plans. A plan is what Terraform deploys from the
+/// configuration beside it (or at `--plan-root`): it replaces that configuration, and its
+/// findings point into the configuration's `.tf` files, which are reported on when the plan is.
+pub fn build(scope: &Scope<'_>, loader: &mut impl ModuleLoader) -> Built {
+    let plans = &scope.files.plans;
+    let (root, root_files) = match scope.settings.plan_root {
+        Some(plan_root) => (plan_root, loader.terraform_root(plan_root)),
+        None => (scope.dir, scope.files.terraform.clone()),
+    };
+    let reported = plans.iter().any(|plan| plan.reported);
+    let written = loader.plan_configuration(root, &root_files, plans, reported);
+    Built {
+        model: build_model(plans, &written),
+        also_reported: match reported {
+            true => root_files.iter().map(|file| file.id).collect(),
+            false => Vec::new(),
+        },
+    }
+}
+
+fn build_model(plans: &[PlanFile], written: &HashMap<String, terraform::Written>) -> Model {
     let mut model = Model::default();
     for plan in plans {
         let reader = PlanReader::new(plan, written);

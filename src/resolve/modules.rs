@@ -351,41 +351,13 @@ impl<'a> ModuleFiles<'a> {
         });
         Some((id, syntax))
     }
-
-    /// Adds the templates that `files` call as modules from other directories, recursively.
-    pub fn add_bicep_modules(&mut self, files: &mut Vec<bicep::BicepFile>) {
-        let mut next = 0;
-        while next < files.len() {
-            let dir = files[next]
-                .path
-                .parent()
-                .unwrap_or(Path::new(""))
-                .to_path_buf();
-            let targets = bicep::local_module_paths(&files[next].program);
-            next += 1;
-            for target in targets {
-                let path = lexical_normalize(&dir.join(target));
-                if files.iter().any(|f| lexical_normalize(&f.path) == path) {
-                    continue;
-                }
-                if let Some((id, Ok(Syntax::Bicep(program)))) = self.load(&path, FileKind::Bicep) {
-                    files.push(bicep::BicepFile {
-                        id,
-                        path,
-                        program,
-                        module_only: true,
-                    });
-                }
-            }
-        }
-    }
 }
 
 /// Where the resources of a Terraform plan are written: the `resource` blocks of the root module
 /// (`root_files`, in `dir`) and of the local modules the plan's configuration calls, loaded
 /// here, by address without instance keys (`module.app.azurerm_x.y`). Only files that are
 /// reported on count, all of them when `report_all` (the plan itself is reported on).
-pub fn plan_sources(
+fn plan_sources(
     modules: &mut ModuleFiles<'_>,
     dir: &Path,
     root_files: &[terraform::ParsedFile],
@@ -465,10 +437,8 @@ pub fn plan_sources(
     written
 }
 
-impl ModuleFiles<'_> {
-    /// The Terraform files of `dir`, reported on whatever was given: `--plan-root`, where a
-    /// plan's findings go.
-    pub fn load_reported(&mut self, dir: &Path) -> Vec<terraform::ParsedFile> {
+impl crate::frontend::ModuleLoader for ModuleFiles<'_> {
+    fn terraform_root(&mut self, dir: &Path) -> Vec<terraform::ParsedFile> {
         let files = terraform::ModuleLoader::load(self, dir).unwrap_or_default();
         for module in &mut self.files {
             if files.iter().any(|f| f.id == module.file.id) {
@@ -476,6 +446,45 @@ impl ModuleFiles<'_> {
             }
         }
         files
+    }
+
+    fn bicep_modules(&mut self, templates: &[bicep::BicepFile]) -> Vec<bicep::BicepFile> {
+        let mut files = templates.to_vec();
+        let mut next = 0;
+        while next < files.len() {
+            let dir = files[next]
+                .path
+                .parent()
+                .unwrap_or(Path::new(""))
+                .to_path_buf();
+            let targets = bicep::local_module_paths(&files[next].program);
+            next += 1;
+            for target in targets {
+                let path = lexical_normalize(&dir.join(target));
+                if files.iter().any(|f| lexical_normalize(&f.path) == path) {
+                    continue;
+                }
+                if let Some((id, Ok(Syntax::Bicep(program)))) = self.load(&path, FileKind::Bicep) {
+                    files.push(bicep::BicepFile {
+                        id,
+                        path,
+                        program,
+                        module_only: true,
+                    });
+                }
+            }
+        }
+        files.split_off(templates.len())
+    }
+
+    fn plan_configuration(
+        &mut self,
+        dir: &Path,
+        root_files: &[terraform::ParsedFile],
+        plans: &[crate::frontend::plan::PlanFile],
+        report_all: bool,
+    ) -> HashMap<String, terraform::Written> {
+        plan_sources(self, dir, root_files, plans, report_all)
     }
 }
 

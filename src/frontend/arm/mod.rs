@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 
 use crate::frontend::json::{self, Json, JsonKind};
 
-use crate::frontend::SyntaxError;
 use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, Node, NodeKind, name_key};
 use crate::frontend::value::Value;
+use crate::frontend::{Built, Scope, SyntaxError};
 use crate::model::{
     Attr, DEPLOYMENT_GROUP, DEPLOYMENT_SUBSCRIPTION, Declared, Existence, Language, Model,
     UnfollowedModule, Via,
@@ -79,6 +79,16 @@ fn schema_kind(schema: &str) -> Option<ArmKind> {
 }
 
 /// `location` is `--location`: what `resourceGroup().location` is.
+/// A scope's ARM model: each template with the parameters file that applies to it. Nested
+/// deployments are inline; a linked template is not followed (AOAI900), so no module files are
+/// read.
+pub fn build(scope: &Scope<'_>) -> Built {
+    Built {
+        model: build_model(&scope.files.arm, scope.settings.location),
+        also_reported: Vec::new(),
+    }
+}
+
 pub fn build_model(files: &[ArmFile], location: Option<&str>) -> Model {
     let mut model = Model::default();
     for template in files.iter().filter(|f| f.kind == ArmKind::Template) {

@@ -15,6 +15,7 @@ use crate::frontend::node::{BodyReader, name_key};
 use crate::frontend::node::{Lookup, Node};
 use crate::frontend::registry_modules;
 use crate::frontend::value::{Known, Value};
+use crate::frontend::{Built, ModuleLoader, Scope};
 use crate::model::{
     Attr, DEPLOYMENT_GROUP, DEPLOYMENT_SUBSCRIPTION, Declared, Existence, Language, Model,
     UnfollowedModule,
@@ -22,6 +23,7 @@ use crate::model::{
 use crate::policy::{ModuleLanguage, RegistryMapping, catalog};
 use crate::source::{FileId, Span, lexical_normalize};
 
+#[derive(Clone)]
 pub struct BicepFile {
     pub id: FileId,
     pub path: PathBuf,
@@ -78,6 +80,23 @@ pub struct Inputs<'a> {
     pub json_files: &'a [ArmFile],
     /// `--location`: the resource group's (and deployment's) location.
     pub location: Option<&'a str>,
+}
+
+/// A scope's Bicep model: each template with the `.bicepparam` and parameters JSON files that
+/// apply to it, and the templates it calls from other directories (`loader` reads them).
+pub fn build(scope: &Scope<'_>, loader: &mut impl ModuleLoader) -> Built {
+    let mut files = scope.files.bicep.clone();
+    let modules = loader.bicep_modules(&files);
+    files.extend(modules);
+    let inputs = Inputs {
+        called_elsewhere: Some(scope.settings.called_bicep_templates),
+        json_files: &scope.files.arm,
+        location: scope.settings.location,
+    };
+    Built {
+        model: build_model(&files, &inputs),
+        also_reported: Vec::new(),
+    }
 }
 
 pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {

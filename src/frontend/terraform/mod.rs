@@ -19,7 +19,9 @@ pub use syntax::{Written, resource_blocks};
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::frontend::{Built, Scope};
 use crate::model::Model;
+use crate::source::lexical_normalize;
 
 /// The names of the `variable` blocks of a module's files.
 pub fn declared_variables(files: &[ParsedFile]) -> Vec<String> {
@@ -52,6 +54,25 @@ pub fn parse(text: &str) -> Result<hcl_edit::structure::Body, super::SyntaxError
         offset: error.location().offset(),
         message: error.message().to_string(),
     })
+}
+
+/// A scope's Terraform model: its directory as a root module, with `--var-file` values and the
+/// local modules it calls (`loader` reads them). Nothing when the directory holds no
+/// configuration (only value files), or when another linted directory calls it: its callers
+/// build it, with the values they pass.
+pub fn build(scope: &Scope<'_>, loader: &mut impl crate::frontend::ModuleLoader) -> Built {
+    let files = &scope.files.terraform;
+    let is_module = files.iter().any(|file| file.role == FileRole::Config);
+    let dir = lexical_normalize(scope.dir);
+    if !is_module || scope.settings.called_terraform_dirs.contains(&dir) {
+        return Built::default();
+    }
+    let mut files = files.clone();
+    files.extend(scope.settings.var_files.iter().cloned());
+    Built {
+        model: build_model(scope.dir, files, scope.settings.vars, loader),
+        also_reported: Vec::new(),
+    }
 }
 
 /// The model of one root module (the files of `dir`) and the local modules it calls, which
