@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use globset::{GlobSet, GlobSetBuilder};
 
@@ -97,6 +97,8 @@ pub struct WalkFilters {
     /// `.gitignore`, `.ignore`, `.git/info/exclude` and the global git excludes (off with
     /// `--no-ignore`).
     pub ignore_files: bool,
+    /// Threads that walk a directory (`--jobs`; 0 for one per core).
+    pub threads: usize,
 }
 
 /// `buffer` is a file given on standard input (`--stdin-filename`): it need not exist on disk.
@@ -276,7 +278,6 @@ fn walk(root: &Path, filters: &WalkFilters, cwd: &Path, walked: &mut Walked<'_>)
         .parents(filters.ignore_files)
         .require_git(false)
         .follow_links(true)
-        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |entry| {
             let name = entry.file_name().to_string_lossy();
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
@@ -308,35 +309,65 @@ fn walk(root: &Path, filters: &WalkFilters, cwd: &Path, walked: &mut Walked<'_>)
                 || excludes_for_filter.is_empty()
                 || !excludes_for_filter.is_match(display_path(entry.path(), &cwd_for_filter))
         })
-        .build();
-    for entry in walker {
+        .threads(filters.threads)
+        .build_parallel();
+    // Entries arrive in any order from the walker's threads: `found` is ordered by path, and
+    // the lists are sorted below, so the result does not depend on the thread count.
+    let collected = std::sync::Mutex::new(Collected::default());
+    walker.run(|| {
+        Box::new(|entry| {
+            let mut collected = collected.lock().unwrap_or_else(PoisonError::into_inner);
+            collected.add(entry, root, cwd);
+            ignore::WalkState::Continue
+        })
+    });
+    let collected = collected
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    walked.found.extend(collected.found);
+    walked.errors.extend(collected.errors);
+    walked.errors.sort();
+    walked.configs.extend(collected.configs);
+    walked.configs.sort();
+    if let Ok(mut state) = state.lock() {
+        walked.outside.append(&mut state.outside);
+    }
+}
+
+/// What one walk's threads collect.
+#[derive(Default)]
+struct Collected {
+    found: BTreeMap<PathBuf, bool>,
+    errors: Vec<FileError>,
+    configs: Vec<PathBuf>,
+}
+
+impl Collected {
+    fn add(&mut self, entry: Result<ignore::DirEntry, ignore::Error>, root: &Path, cwd: &Path) {
         let entry = match entry {
             Ok(entry) => entry,
             // A link back to an ancestor: that directory is walked already.
-            Err(error) if is_loop(&error) => continue,
+            Err(error) if is_loop(&error) => return,
             Err(error) => {
                 let (path, message) = walk_error(&error, root);
-                walked.errors.push(FileError {
+                self.errors.push(FileError {
                     file: display_path(&path, cwd).into(),
                     line: 0,
                     column: 0,
                     message: format!("cannot read: {message}"),
                     offset: None,
                 });
-                continue;
+                return;
             }
         };
         if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
+            return;
         }
         if FileKind::of(entry.path()).is_some() {
-            walked.found.insert(lexical_normalize(entry.path()), true);
+            self.found.insert(lexical_normalize(entry.path()), true);
         } else if entry.file_name() == crate::config::FILE_NAME {
-            walked.configs.push(lexical_normalize(entry.path()));
+            self.configs.push(lexical_normalize(entry.path()));
         }
-    }
-    if let Ok(mut state) = state.lock() {
-        walked.outside.append(&mut state.outside);
     }
 }
 

@@ -226,6 +226,7 @@ pub fn lint_streaming(
     let filters = WalkFilters {
         excludes: exclude_set(&options.exclude)?,
         ignore_files: !options.no_ignore,
+        threads: options.jobs.unwrap_or(0),
     };
     let buffer = options.stdin.as_ref().map(|(path, _)| path.as_path());
     let discovered = stats::timed(Stage::Discover, || {
