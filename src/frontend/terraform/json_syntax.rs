@@ -106,6 +106,8 @@ enum Schema {
     Locals,
     Dynamic,
     Lifecycle,
+    /// `terraform`: its `backend`, `cloud` and `required_providers` blocks.
+    Settings,
     /// Providers, `terraform`, nested blocks: arguments and [`NESTED_BLOCKS`].
     Nested,
 }
@@ -136,6 +138,7 @@ fn top_level_block(block_type: &str) -> (usize, Schema) {
         "output" => (1, Schema::Output),
         "provider" | "check" => (1, Schema::Nested),
         "locals" => (0, Schema::Locals),
+        "terraform" => (0, Schema::Settings),
         _ => (0, Schema::Nested),
     }
 }
@@ -160,6 +163,8 @@ fn read_of(schema: Schema, key: &str, value: &Json) -> Read {
         (Schema::Dynamic, "iterator") => Read::Reference,
         (Schema::Lifecycle, "ignore_changes" | "replace_triggered_by") => Read::Reference,
         (Schema::Lifecycle, "precondition" | "postcondition") => block(0, Schema::Nested),
+        (Schema::Settings, "backend") => block(1, Schema::Nested),
+        (Schema::Settings, "cloud" | "required_providers") => block(0, Schema::Nested),
         (Schema::Resource | Schema::Nested, name)
             if NESTED_BLOCKS.contains(&name) && holds_bodies(value) =>
         {
@@ -434,6 +439,37 @@ n = 1.5
 }
 locals {
 l = "a-${var.env}"
+}
+"#;
+        assert_eq!(printed, expected);
+    }
+
+    /// CDK for Terraform's output: comments that are objects, a backend that makes the
+    /// directory a root module, providers in arrays.
+    #[test]
+    fn cdk_for_terraform_output_reads_as_its_native_twin() {
+        let printed = native(
+            r#"{
+              "//": {"metadata": {"version": "0.20.0", "stackName": "app"}},
+              "terraform": {"backend": {"local": {"path": "terraform.tfstate"}}, "required_providers": {"azurerm": {"source": "azurerm", "version": "4.0.0"}}},
+              "provider": {"azurerm": [{"features": [{}]}]},
+              "resource": {"azurerm_cognitive_account": {"oai": {"//": {"metadata": {"path": "app/oai"}}, "kind": "OpenAI"}}}
+            }"#,
+        );
+        let expected = r#"terraform {
+backend "local" {
+path = "terraform.tfstate"
+}
+required_providers {
+azurerm = {"source" = "azurerm","version" = "4.0.0",}
+}
+}
+provider "azurerm" {
+features {
+}
+}
+resource "azurerm_cognitive_account" "oai" {
+kind = "OpenAI"
 }
 "#;
         assert_eq!(printed, expected);
