@@ -108,6 +108,25 @@ pub fn call(name: &str, values: &[Value]) -> Option<Value> {
             }
             _ => return None,
         }),
+        // tryGet(value, key or index, ...): what is there, null when it is not.
+        "tryget" => {
+            let (first, path) = values.split_first()?;
+            let mut current = first.clone();
+            for step in path {
+                current = match (current, step) {
+                    (Value::Object(mut map), Value::String(key)) => {
+                        let found = map.keys().find(|k| k.eq_ignore_ascii_case(key)).cloned();
+                        found.and_then(|k| map.remove(&k)).unwrap_or(Value::Null)
+                    }
+                    (Value::List(items), Value::Number(i)) if i >= &0.0 => {
+                        items.into_iter().nth(*i as usize).unwrap_or(Value::Null)
+                    }
+                    (Value::Null, _) => Value::Null,
+                    _ => return None,
+                };
+            }
+            current
+        }
         "coalesce" => values
             .iter()
             .find(|v| !matches!(v, Value::Null))
@@ -309,6 +328,21 @@ mod tests {
             Some(Value::Bool(true))
         );
         assert_eq!(call("coalesce", &[Value::Null, s("x")]), Some(s("x")));
+        let object = Value::Object([("Name".to_string(), s("x"))].into());
+        assert_eq!(call("tryget", &[object.clone(), s("name")]), Some(s("x")));
+        assert_eq!(
+            call("tryget", &[object.clone(), s("other")]),
+            Some(Value::Null)
+        );
+        let list = Value::List(vec![object]);
+        assert_eq!(
+            call("tryget", &[list.clone(), Value::Number(0.0), s("name")]),
+            Some(s("x"))
+        );
+        assert_eq!(
+            call("tryget", &[list, Value::Number(3.0)]),
+            Some(Value::Null)
+        );
         let a = call("createObject", &[s("a"), Value::Number(1.0)]).unwrap();
         let b = call("createObject", &[s("b"), Value::Number(2.0)]).unwrap();
         assert_eq!(

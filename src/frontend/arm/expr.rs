@@ -200,6 +200,8 @@ pub fn value_of_parameter_object(expr: &Expr) -> Option<Expr> {
 pub trait Names {
     fn parameter(&self, name: &str) -> Value;
     fn variable(&self, name: &str) -> Value;
+    /// The index of the copy loop being expanded: the innermost, or the one named.
+    fn copy_index(&self, loop_name: Option<&str>) -> Option<usize>;
     /// `--location`, when given.
     fn location(&self) -> Option<&str>;
 }
@@ -307,6 +309,7 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Names, written: &str) -> Val
             }
             _ => None,
         },
+        "copyindex" => copy_index(&values, cx, written),
         "resourcegroup" | "subscription" | "deployment" | "tenant" | "managementgroup"
         | "environment" => {
             return crate::frontend::arm_functions::deployment_scope(written_name, cx.location());
@@ -314,6 +317,21 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Names, written: &str) -> Val
         _ => crate::frontend::arm_functions::call(name, &values),
     };
     result.unwrap_or_else(|| Value::Unknown(format!("uses `{written}`, which is not evaluated")))
+}
+
+/// `copyIndex()`, `copyIndex(offset)`, `copyIndex('loop')` or `copyIndex('loop', offset)`.
+fn copy_index(args: &[Value], cx: &dyn Names, written: &str) -> Option<Value> {
+    let (name, offset) = match args {
+        [] => (None, 0.0),
+        [Value::Number(offset)] => (None, *offset),
+        [Value::String(name)] => (Some(name.as_str()), 0.0),
+        [Value::String(name), Value::Number(offset)] => (Some(name.as_str()), *offset),
+        _ => return None,
+    };
+    Some(match cx.copy_index(name) {
+        Some(index) => Value::Number(index as f64 + offset),
+        None => Value::Unknown(format!("uses `{written}` outside the copy loop it names")),
+    })
 }
 
 /// A branch's value, knowing the condition chose it: the `x` of `if(not(empty(x)), x, y)` (or of
@@ -407,11 +425,28 @@ mod tests {
         fn location(&self) -> Option<&str> {
             None
         }
+        fn copy_index(&self, loop_name: Option<&str>) -> Option<usize> {
+            (loop_name != Some("other")).then_some(2)
+        }
     }
 
     fn run(text: &str) -> Value {
         let inner = expression_text(text).unwrap();
         eval(&parse(inner).unwrap(), &Params, inner)
+    }
+
+    #[test]
+    fn copy_index_is_the_loop_index_with_its_offset() {
+        assert_eq!(run("[copyIndex()]"), Value::Number(2.0));
+        assert_eq!(run("[copyIndex(1)]"), Value::Number(3.0));
+        assert_eq!(run("[copyIndex('loop', 10)]"), Value::Number(12.0));
+        let Value::Unknown(reason) = run("[copyIndex('other')]") else {
+            panic!("copyIndex of another loop is not known")
+        };
+        assert!(
+            reason.contains("outside the copy loop it names"),
+            "{reason}"
+        );
     }
 
     #[test]

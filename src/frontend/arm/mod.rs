@@ -259,6 +259,9 @@ enum Param<'a> {
     Missing,
 }
 
+/// ARM's own limit on the instances of one copy loop.
+const MAX_COPIES: f64 = 800.0;
+
 /// One template's names: its parameters (given values or defaults) and variables.
 struct Template<'a> {
     file: FileId,
@@ -272,6 +275,8 @@ struct Template<'a> {
     /// Where the first parameters-file value read by the value being evaluated is written:
     /// the finding on that value is fixed there.
     origin: RefCell<Option<Span>>,
+    /// The copy loops being expanded, innermost last: (name, index).
+    copies: RefCell<Vec<(String, usize)>>,
 }
 
 /// The parent of a nested child resource.
@@ -302,6 +307,7 @@ impl<'a> Template<'a> {
                 variables: outer.variables.clone(),
                 depth: Cell::new(0),
                 origin: RefCell::new(None),
+                copies: RefCell::default(),
                 location: outer.location.clone(),
                 subscription: false,
             };
@@ -343,6 +349,7 @@ impl<'a> Template<'a> {
             location: None,
             subscription: false,
             origin: RefCell::new(None),
+            copies: RefCell::default(),
         }
     }
 
@@ -472,7 +479,70 @@ impl<'a> Template<'a> {
         }
     }
 
+    /// A resource, once per element of its `copy` loop: instances that agree are one, the
+    /// others keep their index (`name[1]`) unless their names tell them apart. A loop whose
+    /// count is not known is one resource that may not exist.
     fn resource(&self, json: &Json, parent: Option<&Parent>, model: &mut Model, nesting: usize) {
+        let Some(copy) = json.get("copy") else {
+            return self.resource_instance(json, parent, model, nesting, None);
+        };
+        let name = match copy.get("name").map(|n| self.value(n)) {
+            Some(Value::String(name)) => name,
+            _ => String::new(),
+        };
+        let count = match copy.get("count").map(|c| self.value(c)) {
+            Some(Value::Number(n)) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_COPIES => n as usize,
+            Some(Value::Unknown(reason)) => {
+                let existence = Existence::Conditional {
+                    reason: format!("its copy count {reason}"),
+                };
+                return self.resource_instance(json, parent, model, nesting, Some(existence));
+            }
+            other => {
+                let shown = other.map_or_else(|| "missing".into(), |count| count.shown());
+                let existence = Existence::Conditional {
+                    reason: format!("its copy count is {shown}, not a number up to 800"),
+                };
+                return self.resource_instance(json, parent, model, nesting, Some(existence));
+            }
+        };
+        let mut instances: Vec<(String, Model)> = (0..count)
+            .map(|index| {
+                self.copies.borrow_mut().push((name.clone(), index));
+                let mut instance = Model::default();
+                self.resource_instance(json, parent, &mut instance, nesting, None);
+                self.copies.borrow_mut().pop();
+                (format!("[{index}]"), instance)
+            })
+            .collect();
+        let mut addresses: Vec<String> = instances
+            .iter_mut()
+            .flat_map(|(_, instance)| {
+                // An instance declares several things under its name (its API version too).
+                let addresses: std::collections::BTreeSet<String> = instance
+                    .declarations_mut()
+                    .map(|d| d.address.clone())
+                    .collect();
+                addresses
+            })
+            .collect();
+        let all = addresses.len();
+        addresses.sort_unstable();
+        addresses.dedup();
+        if addresses.len() == all {
+            instances.iter_mut().for_each(|(suffix, _)| suffix.clear());
+        }
+        model.extend(Model::from_instances(instances));
+    }
+
+    fn resource_instance(
+        &self,
+        json: &Json,
+        parent: Option<&Parent>,
+        model: &mut Model,
+        nesting: usize,
+        loop_existence: Option<Existence>,
+    ) {
         let Some(Value::String(written_type)) = json.get("type").map(|t| self.value(t)) else {
             return;
         };
@@ -501,7 +571,7 @@ impl<'a> Template<'a> {
             Some(Value::Unknown(reason)) => Existence::Conditional {
                 reason: format!("its condition {reason}"),
             },
-            _ => Existence::Always,
+            _ => loop_existence.unwrap_or(Existence::Always),
         };
         let header_range = json
             .property("type")
@@ -731,6 +801,18 @@ impl Param<'_> {
 impl expr::Names for Template<'_> {
     fn location(&self) -> Option<&str> {
         self.location.as_deref()
+    }
+
+    fn copy_index(&self, loop_name: Option<&str>) -> Option<usize> {
+        let copies = self.copies.borrow();
+        match loop_name {
+            None => copies.last(),
+            Some(name) => copies
+                .iter()
+                .rev()
+                .find(|(copy, _)| copy.eq_ignore_ascii_case(name)),
+        }
+        .map(|(_, index)| *index)
     }
 
     fn parameter(&self, name: &str) -> Value {
