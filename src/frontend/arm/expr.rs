@@ -202,6 +202,12 @@ pub trait Names {
     fn variable(&self, name: &str) -> Value;
     /// The index of the copy loop being expanded: the innermost, or the one named.
     fn copy_index(&self, loop_name: Option<&str>) -> Option<usize>;
+    /// A parameter of the lambda being applied (`lambdaVariables('x')`); a template's own
+    /// names hold none.
+    fn lambda_variable(&self, name: &str) -> Option<Value> {
+        let _ = name;
+        None
+    }
     /// `--location`, when given.
     fn location(&self) -> Option<&str>;
 }
@@ -281,6 +287,9 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Names, written: &str) -> Val
             )),
         };
     }
+    if let Some(value) = super::lambda::call(name, args, cx, written) {
+        return value;
+    }
     let raw: Vec<Value> = args
         .iter()
         .map(|arg| eval_partial(arg, cx, written))
@@ -310,6 +319,10 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Names, written: &str) -> Val
             _ => None,
         },
         "copyindex" => copy_index(&values, cx, written),
+        "lambdavariables" => match values.first() {
+            Some(Value::String(name)) => cx.lambda_variable(name),
+            _ => None,
+        },
         "resourcegroup" | "subscription" | "deployment" | "tenant" | "managementgroup"
         | "environment" => {
             return crate::frontend::arm_functions::deployment_scope(written_name, cx.location());
@@ -433,6 +446,33 @@ mod tests {
     fn run(text: &str) -> Value {
         let inner = expression_text(text).unwrap();
         eval(&parse(inner).unwrap(), &Params, inner)
+    }
+
+    /// What Bicep's `map`, `filter` and `reduce` compile to, as the Azure Verified Modules
+    /// build their identity objects.
+    #[test]
+    fn lambdas_are_applied() {
+        let identities = "[reduce(map(createArray('a', 'b'), lambda('id', createObject(format('{0}', lambdaVariables('id')), createObject()))), createObject(), lambda('cur', 'next', union(lambdaVariables('cur'), lambdaVariables('next'))))]";
+        let empty = || Value::Object(Default::default());
+        assert_eq!(
+            run(identities),
+            Value::Object([("a".to_string(), empty()), ("b".to_string(), empty())].into())
+        );
+        assert_eq!(
+            run(
+                "[filter(createArray(1, 2, 3), lambda('x', not(equals(lambdaVariables('x'), 2))))]"
+            ),
+            Value::List(vec![Value::Number(1.0), Value::Number(3.0)])
+        );
+        assert_eq!(
+            run("[toObject(createArray('a'), lambda('x', lambdaVariables('x')), lambda('x', 1))]"),
+            Value::Object([("a".to_string(), Value::Number(1.0))].into())
+        );
+        let Value::Unknown(reason) = run("[map(parameters('list'), lambda('x', 1))]") else {
+            panic!("a lambda over an unknown array is unknown")
+        };
+        assert!(reason.contains("`list`"), "{reason}");
+        assert!(matches!(run("[lambdaVariables('x')]"), Value::Unknown(_)));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod exposure;
 mod expr;
+mod lambda;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
