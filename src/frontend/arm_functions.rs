@@ -80,9 +80,10 @@ pub fn call(name: &str, values: &[Value]) -> Option<Value> {
         "createobject" => {
             let mut map = BTreeMap::new();
             for pair in values.chunks(2) {
-                if let [Value::String(key), value] = pair {
-                    map.insert(key.clone(), value.clone());
-                }
+                let [Value::String(key), value] = pair else {
+                    return None;
+                };
+                map.insert(key.clone(), value.clone());
             }
             Value::Object(map)
         }
@@ -102,6 +103,11 @@ pub fn call(name: &str, values: &[Value]) -> Option<Value> {
         // ARM's contains: substring (case-sensitive), element, or key (case-insensitive).
         "contains" => Value::Bool(match (values.first()?, values.get(1)?) {
             (Value::String(s), item) => s.contains(&item.to_template_string().ok()?),
+            // An element that is not known may be the one looked for.
+            (Value::List(items), item) if items.contains(item) => true,
+            (Value::List(items), _) if items.iter().any(|i| matches!(i, Value::Unknown(_))) => {
+                return None;
+            }
             (Value::List(items), item) => items.contains(item),
             (Value::Object(map), Value::String(key)) => {
                 map.keys().any(|k| k.eq_ignore_ascii_case(key))

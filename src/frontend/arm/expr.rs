@@ -208,6 +208,12 @@ pub trait Names {
         let _ = name;
         None
     }
+    /// `reference()` of a nested deployment of the template: its outputs, each with its
+    /// `value`, when its template is inline.
+    fn deployment_outputs(&self, name: &str) -> Option<Value> {
+        let _ = name;
+        None
+    }
     /// `--location`, when given.
     fn location(&self) -> Option<&str>;
 }
@@ -298,7 +304,16 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Names, written: &str) -> Val
         return partial;
     }
     let values: Vec<Value> = raw.into_iter().map(Value::demote).collect();
-    if let Some(Value::Unknown(reason)) = values.iter().find(|v| matches!(v, Value::Unknown(_))) {
+    // An array or object holds what is not known as its elements: a reader knows that
+    // `createArray(x)` is not empty, whatever `x` is. Keys must be known.
+    let holds_unknowns = name == "createarray"
+        || (name == "createobject"
+            && values
+                .iter()
+                .step_by(2)
+                .all(|key| !matches!(key, Value::Unknown(_))));
+    let unknown = values.iter().find(|v| matches!(v, Value::Unknown(_)));
+    if let (Some(Value::Unknown(reason)), false) = (unknown, holds_unknowns) {
         return Value::Unknown(reason.clone());
     }
     let result = match name {
@@ -307,15 +322,16 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Names, written: &str) -> Val
             Some(Value::String(n)) => Some(cx.variable(n)),
             _ => None,
         },
-        // The runtime state of a resource given by id: which resource it is, is known.
+        // A nested deployment's outputs are evaluated; of another resource given by id, which
+        // resource it is, is known.
         "reference" => match values.first() {
-            Some(Value::String(id)) => {
+            Some(Value::String(id)) => cx.deployment_outputs(deployment_name(id)).or_else(|| {
                 crate::frontend::node::arm_id_key(id).map(|key| Value::ResourceAttr {
                     key,
                     shown: format!("[{written}]"),
                     attr: String::new(),
                 })
-            }
+            }),
             _ => None,
         },
         "copyindex" => copy_index(&values, cx, written),
@@ -330,6 +346,21 @@ fn call(written_name: &str, args: &[Expr], cx: &dyn Names, written: &str) -> Val
         _ => crate::frontend::arm_functions::call(name, &values),
     };
     result.unwrap_or_else(|| Value::Unknown(format!("uses `{written}`, which is not evaluated")))
+}
+
+/// The deployment a `reference()` argument names: its symbolic name or name, or the last
+/// segment of a `Microsoft.Resources/deployments` resource id.
+fn deployment_name(reference: &str) -> &str {
+    let mut segments = reference.rsplit('/');
+    match (segments.next(), segments.next(), segments.next()) {
+        (Some(name), Some(kind), Some(namespace))
+            if kind.eq_ignore_ascii_case("deployments")
+                && namespace.eq_ignore_ascii_case("Microsoft.Resources") =>
+        {
+            name
+        }
+        _ => reference,
+    }
 }
 
 /// `copyIndex()`, `copyIndex(offset)`, `copyIndex('loop')` or `copyIndex('loop', offset)`.
@@ -473,6 +504,32 @@ mod tests {
         };
         assert!(reason.contains("`list`"), "{reason}");
         assert!(matches!(run("[lambdaVariables('x')]"), Value::Unknown(_)));
+    }
+
+    /// An array with an element that is not known is known not to be empty; what it
+    /// contains is known only where a known element matches.
+    #[test]
+    fn arrays_hold_elements_that_are_not_known() {
+        assert_eq!(
+            run("[empty(createArray(parameters('x')))]"),
+            Value::Bool(false)
+        );
+        assert_eq!(
+            run("[length(createArray(parameters('x'), 1))]"),
+            Value::Number(2.0)
+        );
+        assert_eq!(
+            run("[contains(createArray(parameters('x'), 'a'), 'a')]"),
+            Value::Bool(true)
+        );
+        assert!(matches!(
+            run("[contains(createArray(parameters('x')), 'a')]"),
+            Value::Unknown(_)
+        ));
+        assert!(matches!(
+            run("[createObject(parameters('x'), 1)]"),
+            Value::Unknown(_)
+        ));
     }
 
     #[test]

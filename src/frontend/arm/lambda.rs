@@ -105,6 +105,9 @@ impl Names for Bound<'_> {
             None => self.outer.lambda_variable(name),
         }
     }
+    fn deployment_outputs(&self, name: &str) -> Option<Value> {
+        self.outer.deployment_outputs(name)
+    }
 }
 
 fn elements(collection: &Value, written: &str) -> Result<Vec<Value>, Value> {

@@ -266,6 +266,8 @@ const MAX_COPIES: f64 = 800.0;
 /// One template's names: its parameters (given values or defaults) and variables.
 struct Template<'a> {
     file: FileId,
+    /// The template itself: its resources are what `reference('name')` finds.
+    root: &'a Json,
     params: HashMap<String, Param<'a>>,
     variables: HashMap<String, &'a Json>,
     depth: Cell<usize>,
@@ -304,6 +306,7 @@ impl<'a> Template<'a> {
                 .collect();
             return Template {
                 file,
+                root,
                 params,
                 variables: outer.variables.clone(),
                 depth: Cell::new(0),
@@ -344,6 +347,7 @@ impl<'a> Template<'a> {
             .collect();
         Template {
             file,
+            root,
             params,
             variables,
             depth: Cell::new(0),
@@ -707,9 +711,6 @@ impl<'a> Template<'a> {
         }
     }
 
-    /// A `Microsoft.Resources/deployments` with an inline template: its resources are part of
-    /// this deployment, with the parameters it passes (inner scope) or this template's names
-    /// (outer scope, the default).
     /// Where a resource deploys: the template's own group (or subscription), unless a nested
     /// deployment may move it elsewhere.
     fn placement(&self, existing: bool, nesting: usize, header: &Span) -> azure::Placement {
@@ -751,16 +752,22 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn nested_deployment(&self, json: &Json, model: &mut Model, nesting: usize) {
-        let Some(properties) = json.get("properties") else {
-            return;
-        };
-        let Some(template) = properties.get("template") else {
-            return;
-        };
+    /// A `Microsoft.Resources/deployments` with an inline template: its resources are part of
+    /// this deployment.
+    fn nested_deployment(&self, json: &'a Json, model: &mut Model, nesting: usize) {
         if nesting >= MAX_NESTED_DEPLOYMENTS {
             return;
         }
+        if let Some((nested, template)) = self.nested_template(json) {
+            nested.resources(template, None, model, nesting + 1);
+        }
+    }
+
+    /// The names of a nested deployment's inline template: the parameters it passes (inner
+    /// scope) or this template's own (outer scope, the default).
+    fn nested_template(&self, json: &'a Json) -> Option<(Template<'a>, &'a Json)> {
+        let properties = json.get("properties")?;
+        let template = properties.get("template")?;
         let inner = properties
             .get("expressionEvaluationOptions")
             .and_then(|o| o.get("scope"))
@@ -784,7 +791,53 @@ impl<'a> Template<'a> {
             Template::new(self.file, template, |_| None, Some(self))
         };
         nested.location = self.location.clone();
-        nested.resources(template, None, model, nesting + 1);
+        // References through deployments count towards the same bound as any other.
+        nested.depth.set(self.depth.get());
+        Some((nested, template))
+    }
+
+    /// What `reference('name')` of a nested deployment of this template gives: its `outputs`,
+    /// each with its `value`. `name` is its symbolic name (languageVersion 2.0) or its name.
+    fn outputs_of_deployment(&self, name: &str) -> Option<Value> {
+        let resources = self.root.get("resources")?;
+        let by_symbol = resources
+            .properties()
+            .iter()
+            .find(|p| p.key.eq_ignore_ascii_case(name))
+            .map(|p| &p.value);
+        let items = match &resources.kind {
+            JsonKind::Array(items) => items.iter().collect::<Vec<_>>(),
+            _ => resources.properties().iter().map(|p| &p.value).collect(),
+        };
+        let deployment = by_symbol.or_else(|| {
+            items.into_iter().find(|resource| {
+                resource.get("name").map(|n| self.value(n)) == Some(Value::String(name.into()))
+            })
+        })?;
+        let is_deployment = deployment
+            .get("type")
+            .and_then(Json::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.Resources/deployments"));
+        if !is_deployment || self.depth.get() >= MAX_DEPTH {
+            return None;
+        }
+        let (nested, template) = self.nested_template(deployment)?;
+        let outputs = template
+            .get("outputs")
+            .map(Json::properties)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|output| {
+                let value = nested.value_partial(output.value.get("value")?);
+                Some((
+                    output.key.clone(),
+                    Value::Object([("value".into(), value)].into()),
+                ))
+            })
+            .collect();
+        Some(Value::Object(
+            [("outputs".into(), Value::Object(outputs))].into(),
+        ))
     }
 }
 
@@ -802,6 +855,10 @@ impl Param<'_> {
 impl expr::Names for Template<'_> {
     fn location(&self) -> Option<&str> {
         self.location.as_deref()
+    }
+
+    fn deployment_outputs(&self, name: &str) -> Option<Value> {
+        self.outputs_of_deployment(name)
     }
 
     fn copy_index(&self, loop_name: Option<&str>) -> Option<usize> {
