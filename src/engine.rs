@@ -212,8 +212,9 @@ fn options_of<'o>(
 }
 
 /// The stack of every thread that parses or evaluates: parsers, evaluation and dropping a tree
-/// recurse once per nested level, and 16 MiB holds hcl-edit's 1,024 levels (see
-/// `vendor/hcl-edit`) with room to spare even unoptimized. Only touched pages are committed.
+/// recurse once per nested level. 16 MiB is twice what the deepest accepted input needs (256
+/// levels, 1,024 chained operators; see `vendor/hcl-edit` and the front-ends' nesting tests),
+/// even unoptimized. Only touched pages are committed.
 pub const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
 
 /// Lints and hands each scope's report to `report`, in an order that does not depend on the
@@ -394,6 +395,8 @@ fn lint_scope(
         .terraform_dirs
         .contains(&lexical_normalize(&scope.dir));
     let built = build_scope_model(scope, &parsed.languages, store, called, options, var_files);
+    // The syntax trees are not needed past the model, and on a huge file they are its size.
+    drop(parsed.languages);
     output.resources = built.model.resource_count();
     output.accounts = built.model.accounts.iter().filter(|a| !a.existing).count();
     output.errors.extend(built.modules.errors);
