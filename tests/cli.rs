@@ -1738,3 +1738,39 @@ fn a_bicepparam_file_takes_the_values_of_the_file_it_extends() {
         "{unknown}"
     );
 }
+
+/// Copy loops within looped nested deployments multiply (800 x 800 x 800 here): past 10,000
+/// instances in all, a loop is read once, as a resource that may not exist.
+#[test]
+fn nested_copy_loops_are_read_up_to_a_budget() {
+    let schema = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+    let looped = |name: &str, resource: Value| {
+        serde_json::json!({
+            "$schema": schema, "contentVersion": "1.0.0.0",
+            "resources": [{
+                "copy": {"name": name, "count": 800},
+                "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01",
+                "name": format!("[format('{name}{{0}}', copyIndex())]"),
+                "properties": {"mode": "Incremental", "template": resource}
+            }]
+        })
+    };
+    let accounts = serde_json::json!({
+        "$schema": schema, "contentVersion": "1.0.0.0",
+        "resources": [{
+            "copy": {"name": "a", "count": 800},
+            "type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01",
+            "name": "[format('oai{0}', copyIndex())]", "location": "swedencentral", "kind": "OpenAI",
+            "properties": {"publicNetworkAccess": "Enabled"}
+        }]
+    });
+    let template = looped("outer", looped("inner", accounts));
+    let dir = tree(&[("azuredeploy.json", &template.to_string())]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI001"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let findings = findings_of(&output).len();
+    assert!((8_000..=10_000).contains(&findings), "{findings} findings");
+}

@@ -263,6 +263,11 @@ enum Param<'a> {
 /// ARM's own limit on the instances of one copy loop.
 const MAX_COPIES: f64 = 800.0;
 
+/// The copy-loop instances read in one template and its nested deployments: loops within
+/// looped deployments multiply, and a template of three nested loops of 800 would otherwise be
+/// read 512 million times.
+const MAX_EXPANDED: usize = 10_000;
+
 /// One template's names: its parameters (given values or defaults) and variables.
 struct Template<'a> {
     file: FileId,
@@ -280,6 +285,9 @@ struct Template<'a> {
     origin: RefCell<Option<Span>>,
     /// The copy loops being expanded, innermost last: (name, index).
     copies: RefCell<Vec<(String, usize)>>,
+    /// Copy-loop instances expanded so far, shared by nested deployments: loops within looped
+    /// deployments multiply.
+    expanded: std::rc::Rc<Cell<usize>>,
 }
 
 /// The parent of a nested child resource.
@@ -312,6 +320,7 @@ impl<'a> Template<'a> {
                 depth: Cell::new(0),
                 origin: RefCell::new(None),
                 copies: RefCell::default(),
+                expanded: outer.expanded.clone(),
                 location: outer.location.clone(),
                 subscription: false,
             };
@@ -355,6 +364,7 @@ impl<'a> Template<'a> {
             subscription: false,
             origin: RefCell::new(None),
             copies: RefCell::default(),
+            expanded: std::rc::Rc::default(),
         }
     }
 
@@ -495,19 +505,10 @@ impl<'a> Template<'a> {
             Some(Value::String(name)) => name,
             _ => String::new(),
         };
-        let count = match copy.get("count").map(|c| self.value(c)) {
-            Some(Value::Number(n)) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_COPIES => n as usize,
-            Some(Value::Unknown(reason)) => {
-                let existence = Existence::Conditional {
-                    reason: format!("its copy count {reason}"),
-                };
-                return self.resource_instance(json, parent, model, nesting, Some(existence));
-            }
-            other => {
-                let shown = other.map_or_else(|| "missing".into(), |count| count.shown());
-                let existence = Existence::Conditional {
-                    reason: format!("its copy count is {shown}, not a number up to 800"),
-                };
+        let count = match self.copy_count(copy) {
+            Ok(count) => count,
+            Err(reason) => {
+                let existence = Existence::Conditional { reason };
                 return self.resource_instance(json, parent, model, nesting, Some(existence));
             }
         };
@@ -538,6 +539,27 @@ impl<'a> Template<'a> {
             instances.iter_mut().for_each(|(suffix, _)| suffix.clear());
         }
         model.extend(Model::from_instances(instances));
+    }
+
+    /// How many instances a copy loop makes, counted against the budget of the whole
+    /// deployment; why it is not known otherwise (the resource then may not exist).
+    fn copy_count(&self, copy: &Json) -> Result<usize, String> {
+        let count = match copy.get("count").map(|c| self.value(c)) {
+            Some(Value::Number(n)) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_COPIES => n as usize,
+            Some(Value::Unknown(reason)) => return Err(format!("its copy count {reason}")),
+            other => {
+                let shown = other.map_or_else(|| "missing".into(), |count| count.shown());
+                return Err(format!("its copy count is {shown}, not a number up to 800"));
+            }
+        };
+        let expanded = self.expanded.get() + count;
+        if expanded > MAX_EXPANDED {
+            return Err(format!(
+                "it is in copy loops of more than {MAX_EXPANDED} instances in all, past which they are read once"
+            ));
+        }
+        self.expanded.set(expanded);
+        Ok(count)
     }
 
     fn resource_instance(
@@ -793,6 +815,7 @@ impl<'a> Template<'a> {
         nested.location = self.location.clone();
         // References through deployments count towards the same bound as any other.
         nested.depth.set(self.depth.get());
+        nested.expanded = self.expanded.clone();
         Some((nested, template))
     }
 
