@@ -1774,3 +1774,33 @@ fn nested_copy_loops_are_read_up_to_a_budget() {
     let findings = findings_of(&output).len();
     assert!((8_000..=10_000).contains(&findings), "{findings} findings");
 }
+
+/// A lambda within lambdas over long arrays (2,000 x 2,000 x 2,000 here) is evaluated up to a
+/// budget per template, then is an unknown that says so.
+#[test]
+fn nested_lambdas_are_evaluated_up_to_a_budget() {
+    let deep = "[string(length(map(variables('big'), lambda('x', map(variables('big'), lambda('y', map(variables('big'), lambda('z', 1))))))))]";
+    let template = serde_json::json!({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "variables": {"big": (0..2000).collect::<Vec<_>>()},
+        "resources": [{
+            "type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01",
+            "name": "oai", "location": "swedencentral", "kind": "OpenAI",
+            "properties": {"publicNetworkAccess": deep}
+        }]
+    });
+    let dir = tree(&[("azuredeploy.json", &template.to_string())]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI001"])
+        .output()
+        .unwrap();
+    let findings = findings_of(&output);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["outcome"], "unknown");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("applies more lambdas than are evaluated"),
+        "{message}"
+    );
+}

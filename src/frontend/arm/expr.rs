@@ -208,6 +208,11 @@ pub trait Names {
         let _ = name;
         None
     }
+    /// Counts one application of a lambda; false once the template has used its budget (a
+    /// lambda within a lambda over long arrays would otherwise run for hours).
+    fn spend_lambda(&self) -> bool {
+        true
+    }
     /// `reference()` of a nested deployment of the template: its outputs, each with its
     /// `value`, when its template is inline.
     fn deployment_outputs(&self, name: &str) -> Option<Value> {

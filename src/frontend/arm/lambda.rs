@@ -64,8 +64,14 @@ impl<'e> Lambda<'e> {
             .then_some(Lambda { params, body })
     }
 
-    /// The body's value with the parameters bound to `values` (an index may go unbound).
-    fn apply(&self, values: Vec<Value>, cx: &dyn Names, written: &str) -> Value {
+    /// The body's value with the parameters bound to `values` (an index may go unbound). Once
+    /// the template's lambdas have run their budget, the unknown the whole call is.
+    fn apply(&self, values: Vec<Value>, cx: &dyn Names, written: &str) -> Result<Value, Value> {
+        if !cx.spend_lambda() {
+            return Err(Value::Unknown(format!(
+                "applies more lambdas than are evaluated in one template, in `{written}`"
+            )));
+        }
         let bindings = self
             .params
             .iter()
@@ -76,7 +82,7 @@ impl<'e> Lambda<'e> {
             outer: cx,
             bindings,
         };
-        eval_partial(self.body, &scope, written).demote()
+        Ok(eval_partial(self.body, &scope, written).demote())
     }
 }
 
@@ -108,6 +114,9 @@ impl Names for Bound<'_> {
     fn deployment_outputs(&self, name: &str) -> Option<Value> {
         self.outer.deployment_outputs(name)
     }
+    fn spend_lambda(&self) -> bool {
+        self.outer.spend_lambda()
+    }
 }
 
 fn elements(collection: &Value, written: &str) -> Result<Vec<Value>, Value> {
@@ -122,24 +131,17 @@ fn elements(collection: &Value, written: &str) -> Result<Vec<Value>, Value> {
     }
 }
 
-fn unknown_in(values: &[Value]) -> Option<Value> {
-    values
-        .iter()
-        .find(|value| matches!(value, Value::Unknown(_)))
-        .cloned()
-}
-
 fn map(collection: &Value, lambda: &Lambda<'_>, cx: &dyn Names, written: &str) -> Value {
-    match elements(collection, written) {
-        Ok(items) => Value::List(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| lambda.apply(vec![item, Value::Number(i as f64)], cx, written))
-                .collect(),
-        ),
-        Err(unknown) => unknown,
-    }
+    let items = match elements(collection, written) {
+        Ok(items) => items,
+        Err(unknown) => return unknown,
+    };
+    let mapped = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| lambda.apply(vec![item, Value::Number(i as f64)], cx, written))
+        .collect::<Result<Vec<_>, _>>();
+    mapped.map_or_else(|unknown| unknown, Value::List)
 }
 
 fn filter(collection: &Value, lambda: &Lambda<'_>, cx: &dyn Names, written: &str) -> Value {
@@ -150,10 +152,10 @@ fn filter(collection: &Value, lambda: &Lambda<'_>, cx: &dyn Names, written: &str
     let mut kept = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
         match lambda.apply(vec![item.clone(), Value::Number(i as f64)], cx, written) {
-            Value::Bool(true) => kept.push(item),
-            Value::Bool(false) => {}
-            Value::Unknown(reason) => return Value::Unknown(reason),
-            other => {
+            Ok(Value::Bool(true)) => kept.push(item),
+            Ok(Value::Bool(false)) => {}
+            Ok(unknown @ Value::Unknown(_)) | Err(unknown) => return unknown,
+            Ok(other) => {
                 return Value::Unknown(format!(
                     "filters with a lambda that gives {}, not a bool, in `{written}`",
                     other.shown()
@@ -175,15 +177,15 @@ fn reduce(
         Ok(items) => items,
         Err(unknown) => return unknown,
     };
-    items
-        .into_iter()
-        .enumerate()
-        .fold(initial, |current, (i, next)| {
-            if matches!(current, Value::Unknown(_)) {
-                return current;
-            }
-            lambda.apply(vec![current, next, Value::Number(i as f64)], cx, written)
-        })
+    let reduced =
+        items
+            .into_iter()
+            .enumerate()
+            .try_fold(initial, |current, (i, next)| match current {
+                unknown @ Value::Unknown(_) => Err(unknown),
+                current => lambda.apply(vec![current, next, Value::Number(i as f64)], cx, written),
+            });
+    reduced.unwrap_or_else(|unknown| unknown)
 }
 
 fn to_object(
@@ -199,27 +201,39 @@ fn to_object(
     };
     let mut object = std::collections::BTreeMap::new();
     for item in items {
-        let Value::String(name) = key.apply(vec![item.clone()], cx, written) else {
-            return Value::Unknown(format!(
-                "builds an object key that is not known in `{written}`"
-            ));
+        let name = match key.apply(vec![item.clone()], cx, written) {
+            Ok(Value::String(name)) => name,
+            Err(unknown) => return unknown,
+            Ok(_) => {
+                return Value::Unknown(format!(
+                    "builds an object key that is not known in `{written}`"
+                ));
+            }
         };
-        let entry = match value {
-            Some(value) => value.apply(vec![item], cx, written),
+        let entry = match value.map(|value| value.apply(vec![item.clone()], cx, written)) {
+            Some(Ok(entry)) => entry,
+            Some(Err(unknown)) => return unknown,
             None => item,
         };
+        if let unknown @ Value::Unknown(_) = entry {
+            return unknown;
+        }
         object.insert(name, entry);
     }
-    unknown_in(&object.values().cloned().collect::<Vec<_>>()).unwrap_or(Value::Object(object))
+    Value::Object(object)
 }
 
 fn map_values(object: &Value, lambda: &Lambda<'_>, cx: &dyn Names, written: &str) -> Value {
     match object {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(key, value)| (key.clone(), lambda.apply(vec![value.clone()], cx, written)))
-                .collect(),
-        ),
+        Value::Object(map) => {
+            let mapped = map
+                .iter()
+                .map(|(key, value)| {
+                    Ok((key.clone(), lambda.apply(vec![value.clone()], cx, written)?))
+                })
+                .collect::<Result<_, Value>>();
+            mapped.map_or_else(|unknown| unknown, Value::Object)
+        }
         Value::Unknown(reason) => Value::Unknown(reason.clone()),
         other => Value::Unknown(format!(
             "maps the values of {}, which is not an object, in `{written}`",

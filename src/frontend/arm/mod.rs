@@ -268,6 +268,17 @@ const MAX_COPIES: f64 = 800.0;
 /// read 512 million times.
 const MAX_EXPANDED: usize = 10_000;
 
+/// Lambda applications evaluated in one template and its nested deployments: a lambda within
+/// a lambda over long arrays multiplies too.
+const MAX_LAMBDAS: usize = 200_000;
+
+/// The work a template has caused so far: copy-loop instances and lambda applications.
+#[derive(Default)]
+struct Spent {
+    instances: Cell<usize>,
+    lambdas: Cell<usize>,
+}
+
 /// One template's names: its parameters (given values or defaults) and variables.
 struct Template<'a> {
     file: FileId,
@@ -285,9 +296,9 @@ struct Template<'a> {
     origin: RefCell<Option<Span>>,
     /// The copy loops being expanded, innermost last: (name, index).
     copies: RefCell<Vec<(String, usize)>>,
-    /// Copy-loop instances expanded so far, shared by nested deployments: loops within looped
-    /// deployments multiply.
-    expanded: std::rc::Rc<Cell<usize>>,
+    /// What the template and its nested deployments have spent of the bounds on the work one
+    /// template may cause.
+    spent: std::rc::Rc<Spent>,
 }
 
 /// The parent of a nested child resource.
@@ -320,7 +331,7 @@ impl<'a> Template<'a> {
                 depth: Cell::new(0),
                 origin: RefCell::new(None),
                 copies: RefCell::default(),
-                expanded: outer.expanded.clone(),
+                spent: outer.spent.clone(),
                 location: outer.location.clone(),
                 subscription: false,
             };
@@ -364,7 +375,7 @@ impl<'a> Template<'a> {
             subscription: false,
             origin: RefCell::new(None),
             copies: RefCell::default(),
-            expanded: std::rc::Rc::default(),
+            spent: std::rc::Rc::default(),
         }
     }
 
@@ -552,13 +563,13 @@ impl<'a> Template<'a> {
                 return Err(format!("its copy count is {shown}, not a number up to 800"));
             }
         };
-        let expanded = self.expanded.get() + count;
+        let expanded = self.spent.instances.get() + count;
         if expanded > MAX_EXPANDED {
             return Err(format!(
                 "it is in copy loops of more than {MAX_EXPANDED} instances in all, past which they are read once"
             ));
         }
-        self.expanded.set(expanded);
+        self.spent.instances.set(expanded);
         Ok(count)
     }
 
@@ -815,7 +826,7 @@ impl<'a> Template<'a> {
         nested.location = self.location.clone();
         // References through deployments count towards the same bound as any other.
         nested.depth.set(self.depth.get());
-        nested.expanded = self.expanded.clone();
+        nested.spent = self.spent.clone();
         Some((nested, template))
     }
 
@@ -882,6 +893,12 @@ impl expr::Names for Template<'_> {
 
     fn deployment_outputs(&self, name: &str) -> Option<Value> {
         self.outputs_of_deployment(name)
+    }
+
+    fn spend_lambda(&self) -> bool {
+        let spent = self.spent.lambdas.get();
+        self.spent.lambdas.set(spent + 1);
+        spent < MAX_LAMBDAS
     }
 
     fn copy_index(&self, loop_name: Option<&str>) -> Option<usize> {
