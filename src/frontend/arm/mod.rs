@@ -4,7 +4,6 @@
 
 mod exposure;
 mod expr;
-mod lambda;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
