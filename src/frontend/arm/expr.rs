@@ -465,36 +465,26 @@ fn known_in_part(name: &str, args: &[Value]) -> Option<Value> {
 /// other call, which is evaluated as usual.
 fn lambda_call(name: &str, args: &[Expr], cx: &dyn Names, written: &str) -> Option<Value> {
     let lambda = |i: usize| args.get(i).and_then(Lambda::of);
+    let collection = || eval(&args[0], cx, written);
     let value = match (name, args.len()) {
-        ("map", 2) => map(&eval(&args[0], cx, written), &lambda(1)?, cx, written),
-        ("filter", 2) => filter(&eval(&args[0], cx, written), &lambda(1)?, cx, written),
+        ("map", 2) => map(&collection(), &lambda(1)?, cx, written),
+        ("filter", 2) => filter(&collection(), &lambda(1)?, cx, written),
         ("reduce", 3) => {
             let initial = eval(&args[1], cx, written);
-            reduce(
-                &eval(&args[0], cx, written),
-                initial,
-                &lambda(2)?,
-                cx,
-                written,
-            )
+            reduce(&collection(), initial, &lambda(2)?, cx, written)
         }
         ("toobject", 2 | 3) => {
             let value = match args.get(2) {
                 Some(_) => Some(lambda(2)?),
                 None => None,
             };
-            to_object(
-                &eval(&args[0], cx, written),
-                &lambda(1)?,
-                value.as_ref(),
-                cx,
-                written,
-            )
+            to_object(&collection(), &lambda(1)?, value.as_ref(), cx, written)
         }
-        ("mapvalues", 2) => map_values(&eval(&args[0], cx, written), &lambda(1)?, cx, written),
+        ("mapvalues", 2) => map_values(&collection(), &lambda(1)?, cx, written),
         _ => return None,
     };
-    Some(value)
+    // An error is the unknown the whole call is.
+    Some(value.unwrap_or_else(|unknown| unknown))
 }
 
 /// `lambda('a', 'b', body)`: its parameters and body.
@@ -575,6 +565,10 @@ impl Names for Bound<'_> {
     }
 }
 
+/// A lambda function's value; an error is the unknown the whole call is (its collection is not
+/// known, or the template's lambdas ran their budget).
+type Lambdas = Result<Value, Value>;
+
 fn elements(collection: &Value, written: &str) -> Result<Vec<Value>, Value> {
     match collection {
         Value::List(items) => Ok(items.clone()),
@@ -587,39 +581,31 @@ fn elements(collection: &Value, written: &str) -> Result<Vec<Value>, Value> {
     }
 }
 
-fn map(collection: &Value, lambda: &Lambda<'_>, cx: &dyn Names, written: &str) -> Value {
-    let items = match elements(collection, written) {
-        Ok(items) => items,
-        Err(unknown) => return unknown,
-    };
-    let mapped = items
+fn map(collection: &Value, lambda: &Lambda<'_>, cx: &dyn Names, written: &str) -> Lambdas {
+    let mapped = elements(collection, written)?
         .into_iter()
         .enumerate()
         .map(|(i, item)| lambda.apply(vec![item, Value::Number(i as f64)], cx, written))
-        .collect::<Result<Vec<_>, _>>();
-    mapped.map_or_else(|unknown| unknown, Value::List)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Value::List(mapped))
 }
 
-fn filter(collection: &Value, lambda: &Lambda<'_>, cx: &dyn Names, written: &str) -> Value {
-    let items = match elements(collection, written) {
-        Ok(items) => items,
-        Err(unknown) => return unknown,
-    };
+fn filter(collection: &Value, lambda: &Lambda<'_>, cx: &dyn Names, written: &str) -> Lambdas {
     let mut kept = Vec::new();
-    for (i, item) in items.into_iter().enumerate() {
-        match lambda.apply(vec![item.clone(), Value::Number(i as f64)], cx, written) {
-            Ok(Value::Bool(true)) => kept.push(item),
-            Ok(Value::Bool(false)) => {}
-            Ok(unknown @ Value::Unknown(_)) | Err(unknown) => return unknown,
-            Ok(other) => {
-                return Value::Unknown(format!(
+    for (i, item) in elements(collection, written)?.into_iter().enumerate() {
+        match lambda.apply(vec![item.clone(), Value::Number(i as f64)], cx, written)? {
+            Value::Bool(true) => kept.push(item),
+            Value::Bool(false) => {}
+            unknown @ Value::Unknown(_) => return Err(unknown),
+            other => {
+                return Err(Value::Unknown(format!(
                     "filters with a lambda that gives {}, not a bool, in `{written}`",
                     other.shown()
-                ));
+                )));
             }
         }
     }
-    Value::List(kept)
+    Ok(Value::List(kept))
 }
 
 fn reduce(
@@ -628,20 +614,14 @@ fn reduce(
     lambda: &Lambda<'_>,
     cx: &dyn Names,
     written: &str,
-) -> Value {
-    let items = match elements(collection, written) {
-        Ok(items) => items,
-        Err(unknown) => return unknown,
-    };
-    let reduced =
-        items
-            .into_iter()
-            .enumerate()
-            .try_fold(initial, |current, (i, next)| match current {
-                unknown @ Value::Unknown(_) => Err(unknown),
-                current => lambda.apply(vec![current, next, Value::Number(i as f64)], cx, written),
-            });
-    reduced.unwrap_or_else(|unknown| unknown)
+) -> Lambdas {
+    elements(collection, written)?
+        .into_iter()
+        .enumerate()
+        .try_fold(initial, |current, (i, next)| match current {
+            unknown @ Value::Unknown(_) => Err(unknown),
+            current => lambda.apply(vec![current, next, Value::Number(i as f64)], cx, written),
+        })
 }
 
 fn to_object(
@@ -650,51 +630,38 @@ fn to_object(
     value: Option<&Lambda<'_>>,
     cx: &dyn Names,
     written: &str,
-) -> Value {
-    let items = match elements(collection, written) {
-        Ok(items) => items,
-        Err(unknown) => return unknown,
-    };
+) -> Lambdas {
     let mut object = std::collections::BTreeMap::new();
-    for item in items {
-        let name = match key.apply(vec![item.clone()], cx, written) {
-            Ok(Value::String(name)) => name,
-            Err(unknown) => return unknown,
-            Ok(_) => {
-                return Value::Unknown(format!(
-                    "builds an object key that is not known in `{written}`"
-                ));
-            }
+    for item in elements(collection, written)? {
+        let Value::String(name) = key.apply(vec![item.clone()], cx, written)? else {
+            return Err(Value::Unknown(format!(
+                "builds an object key that is not known in `{written}`"
+            )));
         };
-        let entry = match value.map(|value| value.apply(vec![item.clone()], cx, written)) {
-            Some(Ok(entry)) => entry,
-            Some(Err(unknown)) => return unknown,
+        let entry = match value {
+            Some(value) => value.apply(vec![item], cx, written)?,
             None => item,
         };
         if let unknown @ Value::Unknown(_) = entry {
-            return unknown;
+            return Err(unknown);
         }
         object.insert(name, entry);
     }
-    Value::Object(object)
+    Ok(Value::Object(object))
 }
 
-fn map_values(object: &Value, lambda: &Lambda<'_>, cx: &dyn Names, written: &str) -> Value {
+fn map_values(object: &Value, lambda: &Lambda<'_>, cx: &dyn Names, written: &str) -> Lambdas {
     match object {
-        Value::Object(map) => {
-            let mapped = map
-                .iter()
-                .map(|(key, value)| {
-                    Ok((key.clone(), lambda.apply(vec![value.clone()], cx, written)?))
-                })
-                .collect::<Result<_, Value>>();
-            mapped.map_or_else(|unknown| unknown, Value::Object)
-        }
-        Value::Unknown(reason) => Value::Unknown(reason.clone()),
-        other => Value::Unknown(format!(
+        Value::Object(map) => map
+            .iter()
+            .map(|(key, value)| Ok((key.clone(), lambda.apply(vec![value.clone()], cx, written)?)))
+            .collect::<Result<_, Value>>()
+            .map(Value::Object),
+        Value::Unknown(reason) => Err(Value::Unknown(reason.clone())),
+        other => Err(Value::Unknown(format!(
             "maps the values of {}, which is not an object, in `{written}`",
             other.shown()
-        )),
+        ))),
     }
 }
 
