@@ -61,11 +61,13 @@ pub struct References {
 
 impl Policy {
     pub fn remediation_for(&self, language: crate::model::Language) -> &str {
-        match language {
-            crate::model::Language::Terraform => &self.remediation.terraform,
-            crate::model::Language::Bicep => &self.remediation.bicep,
-            crate::model::Language::Arm => &self.remediation.arm,
-        }
+        let Remediation {
+            terraform,
+            bicep,
+            arm,
+            ..
+        } = &self.remediation;
+        in_language(language, [terraform, bicep, arm])
     }
 
     /// A finding's help: the remediation of a fail. An unknown's help says to decide first,
@@ -73,15 +75,19 @@ impl Policy {
     pub fn help_for(&self, language: crate::model::Language, outcome: Outcome) -> &str {
         match outcome {
             Outcome::Unknown if !self.unknown_only => {
-                let [terraform, bicep, arm] = &self.remediation.when_unknown;
-                match language {
-                    crate::model::Language::Terraform => terraform,
-                    crate::model::Language::Bicep => bicep,
-                    crate::model::Language::Arm => arm,
-                }
+                in_language(language, self.remediation.when_unknown.each_ref())
             }
             _ => self.remediation_for(language),
         }
+    }
+}
+
+/// The text for `language` of texts in Terraform, Bicep and ARM.
+fn in_language(language: crate::model::Language, [terraform, bicep, arm]: [&String; 3]) -> &str {
+    match language {
+        crate::model::Language::Terraform => terraform,
+        crate::model::Language::Bicep => bicep,
+        crate::model::Language::Arm => arm,
     }
 }
 

@@ -66,8 +66,9 @@ pub struct Built {
 pub trait ModuleLoader: terraform::ModuleLoader {
     /// The Terraform files of a root module away from the scope, reported on (`--plan-root`).
     fn terraform_root(&mut self, dir: &Path) -> Vec<terraform::ParsedFile>;
-    /// The templates that `templates` call as modules from other directories, recursively.
-    fn bicep_modules(&mut self, templates: &[bicep::BicepFile]) -> Vec<bicep::BicepFile>;
+    /// Adds the templates that `templates` call as modules from other directories,
+    /// recursively.
+    fn add_bicep_modules(&mut self, templates: &mut Vec<bicep::BicepFile>);
     /// Where the resources of `plans` are written: the `resource` blocks of the root module
     /// (`root_files`, in `dir`) and of the local modules their configuration calls, by
     /// address. Only files reported on count, every one when `report_all`.
@@ -115,9 +116,9 @@ impl FileKind {
     }
 }
 
-#[cfg(test)]
 /// Runs `f` on a thread with half the stack the linter's own threads have, so that passing
 /// leaves at least twice the room the deepest input needs.
+#[cfg(test)]
 pub(crate) fn on_half_a_worker_stack<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> T {

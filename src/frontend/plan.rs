@@ -136,10 +136,6 @@ fn sensitive_ranges(value: &Json, marks: Option<&Json>, ranges: &mut Vec<std::op
     }
 }
 
-/// The model of every resource each plan will deploy. `written` are the `resource` blocks of
-/// the configuration the plan comes from (by address without instance keys), where its `.tf`
-/// files are reported on with it: findings then point at the block (and at the argument, where
-/// written).
 /// A scope's model from its Terraform plans. A plan is what Terraform deploys from the
 /// configuration beside it (or at `--plan-root`): it replaces that configuration, and its
 /// findings point into the configuration's `.tf` files, which are reported on when the plan is.
@@ -160,6 +156,10 @@ pub fn build(scope: &Scope<'_>, loader: &mut impl ModuleLoader) -> Built {
     }
 }
 
+/// The model of every resource each plan will deploy. `written` are the `resource` blocks of
+/// the configuration the plan comes from (by address without instance keys), where its `.tf`
+/// files are reported on with it: findings then point at the block (and at the argument, where
+/// written).
 fn build_model(plans: &[PlanFile], written: &HashMap<String, terraform::Written>) -> Model {
     let mut model = Model::default();
     for plan in plans {

@@ -448,8 +448,7 @@ impl crate::frontend::ModuleLoader for ModuleFiles<'_> {
         files
     }
 
-    fn bicep_modules(&mut self, templates: &[bicep::BicepFile]) -> Vec<bicep::BicepFile> {
-        let mut files = templates.to_vec();
+    fn add_bicep_modules(&mut self, files: &mut Vec<bicep::BicepFile>) {
         let mut next = 0;
         while next < files.len() {
             let dir = files[next]
@@ -474,7 +473,6 @@ impl crate::frontend::ModuleLoader for ModuleFiles<'_> {
                 }
             }
         }
-        files.split_off(templates.len())
     }
 
     fn plan_configuration(

@@ -76,12 +76,7 @@ fn collect_resources<'j>(container: &'j Json, out: &mut Vec<&'j Json>, depth: us
     if depth > MAX_DEPTH {
         return;
     }
-    let list: Vec<&Json> = match container.get("resources").map(|r| &r.kind) {
-        Some(JsonKind::Array(items)) => items.iter().collect(),
-        Some(JsonKind::Object(properties)) => properties.iter().map(|p| &p.value).collect(),
-        _ => Vec::new(),
-    };
-    for resource in list {
+    for resource in super::resources_of(container) {
         out.push(resource);
         collect_resources(resource, out, depth + 1);
         if let Some(template) = resource.get("properties").and_then(|p| p.get("template")) {

@@ -204,8 +204,7 @@ pub trait Names {
     fn copy_index(&self, loop_name: Option<&str>) -> Option<usize>;
     /// A parameter of the lambda being applied (`lambdaVariables('x')`); a template's own
     /// names hold none.
-    fn lambda_variable(&self, name: &str) -> Option<Value> {
-        let _ = name;
+    fn lambda_variable(&self, _name: &str) -> Option<Value> {
         None
     }
     /// Counts one application of a lambda; false once the template has used its budget (a
@@ -215,8 +214,7 @@ pub trait Names {
     }
     /// `reference()` of a nested deployment of the template: its outputs, each with its
     /// `value`, when its template is inline.
-    fn deployment_outputs(&self, name: &str) -> Option<Value> {
-        let _ = name;
+    fn deployment_outputs(&self, _name: &str) -> Option<Value> {
         None
     }
     /// `--location`, when given.

@@ -78,7 +78,6 @@ fn schema_kind(schema: &str) -> Option<ArmKind> {
     }
 }
 
-/// `location` is `--location`: what `resourceGroup().location` is.
 /// A scope's ARM model: each template with the parameters file that applies to it. Nested
 /// deployments are inline; a linked template is not followed (AOAI900), so no module files are
 /// read.
@@ -89,6 +88,7 @@ pub fn build(scope: &Scope<'_>) -> Built {
     }
 }
 
+/// `location` is `--location`: what `resourceGroup().location` is.
 pub fn build_model(files: &[ArmFile], location: Option<&str>) -> Model {
     let mut model = Model::default();
     for template in files.iter().filter(|f| f.kind == ArmKind::Template) {
@@ -257,6 +257,29 @@ enum Param<'a> {
     /// `"nullable": true` without a default: null when not given.
     Null,
     Missing,
+}
+
+/// Whether no two instances of a copy loop declare anything under the same name. An instance
+/// declares several things under its own (its API version too).
+fn names_tell_apart(instances: &mut [(String, Model)]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    instances.iter_mut().all(|(_, instance)| {
+        let own: std::collections::BTreeSet<String> = instance
+            .declarations_mut()
+            .map(|declared| declared.address.clone())
+            .collect();
+        own.into_iter().all(|address| seen.insert(address))
+    })
+}
+
+/// A template's (or a resource's) `resources`: an array, or in languageVersion 2.0 an object of
+/// symbolic names.
+fn resources_of(container: &Json) -> Vec<&Json> {
+    match container.get("resources").map(|r| &r.kind) {
+        Some(JsonKind::Array(items)) => items.iter().collect(),
+        Some(JsonKind::Object(properties)) => properties.iter().map(|p| &p.value).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// ARM's own limit on the instances of one copy loop.
@@ -485,22 +508,8 @@ impl<'a> Template<'a> {
         model: &mut Model,
         nesting: usize,
     ) {
-        let Some(resources) = container.get("resources") else {
-            return;
-        };
-        match &resources.kind {
-            JsonKind::Array(items) => {
-                for item in items {
-                    self.resource(item, parent, model, nesting);
-                }
-            }
-            // languageVersion 2.0: resources keyed by symbolic name.
-            JsonKind::Object(properties) => {
-                for property in properties {
-                    self.resource(&property.value, parent, model, nesting);
-                }
-            }
-            _ => {}
+        for resource in resources_of(container) {
+            self.resource(resource, parent, model, nesting);
         }
     }
 
@@ -531,21 +540,7 @@ impl<'a> Template<'a> {
                 (format!("[{index}]"), instance)
             })
             .collect();
-        let mut addresses: Vec<String> = instances
-            .iter_mut()
-            .flat_map(|(_, instance)| {
-                // An instance declares several things under its name (its API version too).
-                let addresses: std::collections::BTreeSet<String> = instance
-                    .declarations_mut()
-                    .map(|d| d.address.clone())
-                    .collect();
-                addresses
-            })
-            .collect();
-        let all = addresses.len();
-        addresses.sort_unstable();
-        addresses.dedup();
-        if addresses.len() == all {
+        if names_tell_apart(&mut instances) {
             instances.iter_mut().for_each(|(suffix, _)| suffix.clear());
         }
         model.extend(Model::from_instances(instances));
@@ -559,7 +554,9 @@ impl<'a> Template<'a> {
             Some(Value::Unknown(reason)) => return Err(format!("its copy count {reason}")),
             other => {
                 let shown = other.map_or_else(|| "missing".into(), |count| count.shown());
-                return Err(format!("its copy count is {shown}, not a number up to 800"));
+                return Err(format!(
+                    "its copy count is {shown}, not a number up to {MAX_COPIES}"
+                ));
             }
         };
         let expanded = self.spent.instances.get() + count;
@@ -832,18 +829,15 @@ impl<'a> Template<'a> {
     /// What `reference('name')` of a nested deployment of this template gives: its `outputs`,
     /// each with its `value`. `name` is its symbolic name (languageVersion 2.0) or its name.
     fn outputs_of_deployment(&self, name: &str) -> Option<Value> {
-        let resources = self.root.get("resources")?;
-        let by_symbol = resources
+        let by_symbol = self
+            .root
+            .get("resources")?
             .properties()
             .iter()
             .find(|p| p.key.eq_ignore_ascii_case(name))
             .map(|p| &p.value);
-        let items = match &resources.kind {
-            JsonKind::Array(items) => items.iter().collect::<Vec<_>>(),
-            _ => resources.properties().iter().map(|p| &p.value).collect(),
-        };
         let deployment = by_symbol.or_else(|| {
-            items.into_iter().find(|resource| {
+            resources_of(self.root).into_iter().find(|resource| {
                 resource.get("name").map(|n| self.value(n)) == Some(Value::String(name.into()))
             })
         })?;

@@ -86,8 +86,7 @@ pub struct Inputs<'a> {
 /// apply to it, and the templates it calls from other directories (`loader` reads them).
 pub fn build(scope: &Scope<'_>, loader: &mut impl ModuleLoader) -> Built {
     let mut files = scope.files.bicep.clone();
-    let modules = loader.bicep_modules(&files);
-    files.extend(modules);
+    loader.add_bicep_modules(&mut files);
     let inputs = Inputs {
         called_elsewhere: Some(scope.settings.called_bicep_templates),
         json_files: &scope.files.arm,
