@@ -50,7 +50,7 @@ pub fn parse_file(
 
 /// Parses one `.tf` file. Errors carry the byte offset where parsing stopped.
 pub fn parse(text: &str) -> Result<hcl_edit::structure::Body, super::SyntaxError> {
-    hcl_edit::parser::parse_body(text).map_err(|error| super::SyntaxError {
+    hcl_edit::parser::parse_body_spanned(text).map_err(|error| super::SyntaxError {
         offset: error.location().offset(),
         message: error.message().to_string(),
     })

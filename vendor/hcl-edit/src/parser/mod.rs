@@ -54,6 +54,16 @@ pub fn parse_body(input: &str) -> Result<Body, Error> {
     Ok(body)
 }
 
+/// Parse an input into a [`Body`] whose whitespace and comments stay spans of the input
+/// (aoai-lint: the tree is read, never printed, so copying every decor string is wasted).
+///
+/// # Errors
+///
+/// Returns an error if the input does not resemble a valid HCL body.
+pub fn parse_body_spanned(input: &str) -> Result<Body, Error> {
+    parse_complete(input, body)
+}
+
 /// Parse an input into an [`Expression`].
 ///
 /// # Errors

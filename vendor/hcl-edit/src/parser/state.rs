@@ -53,7 +53,11 @@ impl<'a> BodyParseState<'a> {
     }
 
     pub(super) fn into_body(self) -> Body {
-        let mut body = Body::from_vec_unchecked(self.structures);
+        // aoai-lint: moved into a vector of the exact size (a shrinking `realloc` may keep the
+        // block): a body's growth slack is most of a parsed file's memory.
+        let mut structures = Vec::with_capacity(self.structures.len());
+        structures.extend(self.structures);
+        let mut body = Body::from_vec_unchecked(structures);
         body.set_prefer_omit_trailing_newline(self.eof);
         body
     }
