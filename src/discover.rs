@@ -1,6 +1,5 @@
 //! Finds the files to lint and groups them into scopes (one directory = one Terraform module).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError};
 
@@ -9,7 +8,7 @@ use globset::{GlobSet, GlobSetBuilder};
 use crate::error::Error;
 use crate::finding::FileError;
 use crate::frontend::FileKind;
-use crate::source::{FileId, display_path, lexical_normalize};
+use crate::source::{FileId, display_path, lexical_normalize, path_order_key};
 
 /// Directories never worth entering: tool state, not user code.
 const SKIPPED_DIRS: [&str; 2] = [".terraform", ".git"];
@@ -108,8 +107,8 @@ pub fn discover(
     cwd: &Path,
     buffer: Option<&Path>,
 ) -> Result<Discovered, Error> {
-    // path -> is target; BTreeMap gives a deterministic order.
-    let mut found: BTreeMap<PathBuf, bool> = BTreeMap::new();
+    // (path, is target), sorted by path at the end.
+    let mut found: Vec<(PathBuf, bool)> = Vec::new();
     let mut errors = Vec::new();
     let mut explicit_files = false;
     let mut outside = Vec::new();
@@ -143,7 +142,7 @@ pub fn discover(
             if !follows(path, &root, &mut outside) {
                 continue;
             }
-            found.insert(lexical_normalize(path), true);
+            found.push((lexical_normalize(path), true));
             explicit_files = true;
             let dir = path
                 .parent()
@@ -166,14 +165,10 @@ pub fn discover(
         canonical_cwd: std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf()),
         ..Discovered::default()
     };
-    let mut scopes: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
-    for (path, target) in found {
+    for (path, target) in in_path_order(found) {
         let Some(kind) = FileKind::of(&path) else {
             continue;
         };
-        let id = FileId(discovered.files.len() as u32);
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        scopes.entry(dir).or_default().push(id);
         discovered.files.push(DiscoveredFile {
             display: display_path(&path, cwd).into(),
             path,
@@ -181,18 +176,60 @@ pub fn discover(
             target,
         });
     }
-    discovered.scopes = scopes
-        .into_iter()
-        .map(|(dir, files)| Scope { dir, files })
-        .collect();
+    discovered.scopes = scopes_of(&discovered.files);
     Ok(discovered)
+}
+
+/// The files found, each once (a target when any walk or name gave it as one), in path order:
+/// sorted once by a byte key, as a map keyed by paths compares them component by component on
+/// every insert (a twentieth of a run's time on 35,000 files).
+fn in_path_order(found: Vec<(PathBuf, bool)>) -> Vec<(PathBuf, bool)> {
+    let mut keyed: Vec<(Vec<u8>, PathBuf, bool)> = found
+        .into_iter()
+        .map(|(path, target)| (path_order_key(&path), path, target))
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)));
+    keyed.dedup_by(|later, first| later.0 == first.0);
+    keyed
+        .into_iter()
+        .map(|(_, path, target)| (path, target))
+        .collect()
+}
+
+/// The scopes of files in path order: one per directory, in directory order.
+fn scopes_of(files: &[DiscoveredFile]) -> Vec<Scope> {
+    let mut by_dir: Vec<(Vec<u8>, PathBuf, FileId)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, file)| {
+            let dir = file
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            (path_order_key(&dir), dir, FileId(i as u32))
+        })
+        .collect();
+    // Stable: a directory's files stay in path order.
+    by_dir.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut scopes: Vec<Scope> = Vec::new();
+    for (_, dir, id) in by_dir {
+        match scopes.last_mut() {
+            Some(scope) if scope.dir == dir => scope.files.push(id),
+            _ => scopes.push(Scope {
+                dir,
+                files: vec![id],
+            }),
+        }
+    }
+    scopes
 }
 
 /// The files of `dir` beside the ones given, as context (not reported on).
 fn add_siblings(
     dir: &Path,
     root: &Path,
-    found: &mut BTreeMap<PathBuf, bool>,
+    found: &mut Vec<(PathBuf, bool)>,
     outside: &mut Vec<PathBuf>,
 ) {
     crate::stats::directory_listed();
@@ -208,7 +245,7 @@ fn add_siblings(
             Err(_) => false,
         };
         if readable {
-            found.entry(lexical_normalize(&sibling)).or_insert(false);
+            found.push((lexical_normalize(&sibling), false));
         }
     }
 }
@@ -256,7 +293,7 @@ struct WalkState {
 
 /// What a walk collects.
 struct Walked<'a> {
-    found: &'a mut BTreeMap<PathBuf, bool>,
+    found: &'a mut Vec<(PathBuf, bool)>,
     errors: &'a mut Vec<FileError>,
     outside: &'a mut Vec<PathBuf>,
     configs: &'a mut Vec<PathBuf>,
@@ -311,8 +348,8 @@ fn walk(root: &Path, filters: &WalkFilters, cwd: &Path, walked: &mut Walked<'_>)
         })
         .threads(filters.threads)
         .build_parallel();
-    // Entries arrive in any order from the walker's threads: `found` is ordered by path, and
-    // the lists are sorted below, so the result does not depend on the thread count.
+    // Entries arrive in any order from the walker's threads: `found` is sorted by path at the
+    // end, and the lists are sorted below, so the result does not depend on the thread count.
     let collected = std::sync::Mutex::new(Collected::default());
     walker.run(|| {
         Box::new(|entry| {
@@ -337,7 +374,7 @@ fn walk(root: &Path, filters: &WalkFilters, cwd: &Path, walked: &mut Walked<'_>)
 /// What one walk's threads collect.
 #[derive(Default)]
 struct Collected {
-    found: BTreeMap<PathBuf, bool>,
+    found: Vec<(PathBuf, bool)>,
     errors: Vec<FileError>,
     configs: Vec<PathBuf>,
 }
@@ -364,7 +401,7 @@ impl Collected {
             return;
         }
         if FileKind::of(entry.path()).is_some() {
-            self.found.insert(lexical_normalize(entry.path()), true);
+            self.found.push((lexical_normalize(entry.path()), true));
         } else if entry.file_name() == crate::config::FILE_NAME {
             self.configs.push(lexical_normalize(entry.path()));
         }
