@@ -407,10 +407,14 @@ fn lint_scope(
         .iter()
         .map(|m| m.display.clone())
         .collect();
+    let selected = |id: &str| options.rules.contains(id);
     let (raw, checks) = stats::timed(Stage::Rules, || {
-        rules::run_with_checks(&built.model, catalog, &options.settings, |id| {
-            options.rules.contains(id)
-        })
+        if options.list_checks {
+            rules::run_with_checks(&built.model, catalog, &options.settings, selected)
+        } else {
+            let raw = rules::run(&built.model, catalog, &options.settings, selected);
+            (raw, Vec::new())
+        }
     });
     // Findings own what they say: the model is not needed past the rules, and on a huge file
     // it is as large as they are.
