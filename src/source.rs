@@ -127,31 +127,32 @@ pub fn lexical_normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// A key whose byte order is the order of paths (`Path`'s, component by component): each
-/// component as a tag (in `Component`'s order) and its bytes, separated by a zero byte, which
-/// no file name holds. Sorting by it compares bytes instead of parsing components each time.
-pub fn path_order_key(path: &Path) -> Vec<u8> {
-    use std::path::Component;
-    let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
-    for (i, component) in path.components().enumerate() {
-        if i > 0 {
-            key.push(0);
-        }
-        match component {
-            Component::Prefix(prefix) => {
-                key.push(1);
-                key.extend_from_slice(prefix.as_os_str().as_encoded_bytes());
-            }
-            Component::RootDir => key.push(2),
-            Component::CurDir => key.push(3),
-            Component::ParentDir => key.push(4),
-            Component::Normal(name) => {
-                key.push(5);
-                key.extend_from_slice(name.as_encoded_bytes());
-            }
-        }
+/// The order of paths (`Path`'s, component by component), by comparing bytes with `/` below
+/// every other byte: the same order on paths without `.`, `..` or empty components, which is
+/// what a walk finds; any other pair is left to `Path`. Sorting 35,000 paths with `Path`'s
+/// comparison, which splits both into components each time, was a twentieth of a run.
+pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (x, y) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    if !is_plain(x) || !is_plain(y) {
+        return a.cmp(b);
     }
-    key
+    let rank = |byte: u8| if byte == b'/' { 0 } else { u16::from(byte) + 1 };
+    x.iter()
+        .map(|&byte| rank(byte))
+        .cmp(y.iter().map(|&byte| rank(byte)))
+}
+
+/// Whether every component of the path (`/`-separated, after a leading `/`) is a name: not
+/// empty, `.` or `..`.
+fn is_plain(path: &[u8]) -> bool {
+    let relative = path.strip_prefix(b"/").unwrap_or(path);
+    relative.is_empty()
+        || relative
+            .split(|&byte| byte == b'/')
+            .all(|name| !name.is_empty() && name != b"." && name != b"..")
 }
 
 #[cfg(test)]
@@ -159,7 +160,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_order_of_path_keys_is_the_order_of_paths() {
+    fn path_order_is_the_order_of_paths() {
         let paths = [
             "a",
             "a/b",
@@ -182,15 +183,21 @@ mod tests {
             "../../y",
             "../a/b",
             "",
+            "/",
+            "./a",
+            "a//b",
+            "a/",
+            "a/./b",
+            ".",
+            "a/..b",
+            "/-",
+            "a\u{e9}",
+            "a\u{7f}",
         ];
         for x in paths {
             for y in paths {
                 let (x, y) = (Path::new(x), Path::new(y));
-                assert_eq!(
-                    path_order_key(x).cmp(&path_order_key(y)),
-                    x.cmp(y),
-                    "{x:?} against {y:?}"
-                );
+                assert_eq!(path_order(x, y), x.cmp(y), "{x:?} against {y:?}");
             }
         }
     }
