@@ -44,8 +44,8 @@ const UNCOUNTED: u32 = u32::MAX;
 /// Bytes of texts and syntax trees kept from the module-call scan for the file's own scope:
 /// most repositories fit and are read once, while a huge tree's memory stays bounded (files
 /// past the budget are read again by their scope). Measured on generated trees: 1,000 modules
-/// (13.6 MB of `.tf`) are read once, at 28 MiB peak RSS (18 MiB with 4 MiB kept, every other
-/// file read twice); 5,000 modules peak at 42-49 MiB (28-33 with 4 MiB).
+/// (13.6 MB of `.tf`) are read once, at 28 MiB peak RSS (18 MiB with 4 MiB kept, and 5,053 of
+/// the 7,000 files read twice); 5,000 modules peak at 42-49 MiB (28-33 with 4 MiB).
 const SCAN_BUDGET: usize = 16 << 20;
 
 /// Bytes kept once uses are counted: module files that several scopes load, between loads.
