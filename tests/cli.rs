@@ -1804,3 +1804,60 @@ fn nested_lambdas_are_evaluated_up_to_a_budget() {
         "{message}"
     );
 }
+
+/// A huge `.tf` file is parsed pruned (`src/frontend/terraform/pruned.rs`); the size is lowered to
+/// 0 here, so every file is.
+fn pruned(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
+    cmd.env("AOAI_LINT_PRUNE_FROM_BYTES", "0")
+}
+
+#[test]
+fn a_pruned_parse_gives_the_verdicts_of_a_whole_parse_on_every_fixture() {
+    let args = [
+        "fixtures",
+        "--format",
+        "json",
+        "--no-config",
+        "--fail-on",
+        "never",
+    ];
+    let whole = repo().args(args).output().unwrap();
+    let pruned = pruned(&mut repo()).args(args).output().unwrap();
+    assert!(findings_of(&whole).len() > 1000);
+    assert_eq!(
+        String::from_utf8_lossy(&pruned.stdout),
+        String::from_utf8_lossy(&whole.stdout)
+    );
+}
+
+#[test]
+fn a_pruned_parse_follows_references_into_resources_it_does_not_read() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"resource "azurerm_storage_account" "settings" {
+  public_network_access_enabled = false
+}
+
+resource "azurerm_cognitive_account" "openai" {
+  name                          = "oai"
+  kind                          = "OpenAI"
+  public_network_access_enabled = azurerm_storage_account.settings.public_network_access_enabled
+}
+"#,
+    )]);
+    let args = [
+        ".",
+        "--format",
+        "json",
+        "--no-config",
+        "--select",
+        "AOAI001",
+    ];
+    let output = pruned(&mut aoai_lint(dir.path()))
+        .args(args)
+        .output()
+        .unwrap();
+    // `false`, read from the storage account: AOAI001 passes.
+    assert_eq!(findings_of(&output), Vec::<Value>::new());
+    assert_eq!(output.status.code(), Some(0));
+}

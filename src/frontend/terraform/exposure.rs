@@ -70,6 +70,9 @@ pub fn find(configuration: &Configuration<'_>, instance: usize, model: &mut Mode
     }
     for resource in index.resources() {
         let type_name = resource.type_name;
+        if !is_sink_type(type_name) {
+            continue;
+        }
         let body = &resource.block.body;
         let declared = || sinks_declared(prefix, resource.file, resource.block, resource.address());
         let file = resource.file;
@@ -145,6 +148,23 @@ pub fn find(configuration: &Configuration<'_>, instance: usize, model: &mut Mode
             }
         }
     }
+}
+
+/// Whether this finder reads resources of the type: where keys come from, or where they go.
+pub(super) fn reads_resource_type(type_name: &str) -> bool {
+    KEY_SOURCE_TYPES.contains(&type_name) || is_sink_type(type_name)
+}
+
+/// The resources whose settings can hand a key on (the checks in [`find`]).
+fn is_sink_type(type_name: &str) -> bool {
+    is_app_service(type_name)
+        || matches!(
+            type_name,
+            "azurerm_container_app"
+                | "azurerm_container_app_job"
+                | "azurerm_cognitive_account_connection_api_key"
+                | "azurerm_container_group"
+        )
 }
 
 /// App Service, Functions and Logic Apps Standard: `app_settings` and `connection_string`.

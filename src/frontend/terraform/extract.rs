@@ -25,7 +25,7 @@ use crate::model::{
 use crate::source::Span;
 
 /// The resource types the model reads; all others are skipped before any evaluation.
-const MODELED_TYPES: [&str; 16] = [
+pub(super) const MODELED_TYPES: [&str; 16] = [
     "azurerm_cognitive_account",
     "azurerm_ai_services",
     "azapi_resource",

@@ -8,6 +8,7 @@ mod extract;
 mod functions;
 mod json_syntax;
 mod module;
+mod pruned;
 mod syntax;
 
 pub use comments::comments;
@@ -48,12 +49,24 @@ pub fn parse_file(
     }
 }
 
-/// Parses one `.tf` file. Errors carry the byte offset where parsing stopped.
+/// Parses one `.tf` file; a huge one is pruned of the resources nothing reads. Errors carry the
+/// byte offset where parsing stopped.
 pub fn parse(text: &str) -> Result<hcl_edit::structure::Body, super::SyntaxError> {
-    hcl_edit::parser::parse_body_spanned(text).map_err(|error| super::SyntaxError {
+    let parsed = if text.len() >= pruned::prune_from_bytes() {
+        pruned::parse_pruned(text, reads_resource_type)
+    } else {
+        hcl_edit::parser::parse_body_spanned(text)
+    };
+    parsed.map_err(|error| super::SyntaxError {
         offset: error.location().offset(),
         message: error.message().to_string(),
     })
+}
+
+/// Whether the front-end reads resources of this type, unless an expression refers to one:
+/// the model's, and those where account keys come from or go.
+fn reads_resource_type(type_name: &str) -> bool {
+    extract::MODELED_TYPES.contains(&type_name) || exposure::reads_resource_type(type_name)
 }
 
 /// A scope's Terraform model: its directory as a root module, with `--var-file` values and the

@@ -16,10 +16,10 @@ mod trivia;
 
 pub use self::error::{Error, Location};
 use self::expr::root_expr;
-use self::structure::body;
+use self::structure::{body, filtered_body};
 use self::template::template;
 use crate::expr::Expression;
-use crate::structure::Body;
+use crate::structure::{Body, Structure};
 use crate::template::Template;
 
 mod prelude {
@@ -62,6 +62,40 @@ pub fn parse_body(input: &str) -> Result<Body, Error> {
 /// Returns an error if the input does not resemble a valid HCL body.
 pub fn parse_body_spanned(input: &str) -> Result<Body, Error> {
     parse_complete(input, body)
+}
+
+/// Parse an input into a [`Body`] of the top-level structures `keep` accepts, as
+/// [`parse_body_spanned`] does; the others are dropped as soon as they are parsed (aoai-lint:
+/// the whole tree of a huge file is twenty times its size).
+///
+/// # Errors
+///
+/// Returns an error if the input does not resemble a valid HCL body.
+pub fn parse_body_filtered<'a>(
+    input: &'a str,
+    keep: &'a mut dyn FnMut(&Structure) -> bool,
+) -> Result<Body, Error> {
+    // The parser runs once: the filter is handed to the top-level body.
+    let mut keep = Some(keep);
+    let mut parser = move |input: &mut Input<'a>| match keep.take() {
+        Some(keep) => filtered_body(input, keep),
+        None => body(input),
+    };
+    parser
+        .parse(new_input(input))
+        .map_err(|err| Error::from_parse_error(&err))
+}
+
+/// Parse the structures that `range` of `input` holds, with spans into `input`, as
+/// [`parse_body_spanned`] does (aoai-lint: to parse again a structure that
+/// [`parse_body_filtered`] dropped). `None` when the range is not within the input or does not
+/// hold a valid HCL body.
+pub fn parse_body_at(input: &str, range: std::ops::Range<usize>) -> Option<Body> {
+    let text = input.get(..range.end)?;
+    text.get(range.start..)?;
+    let mut stream = new_input(text);
+    stream.next_slice(range.start);
+    body.parse(stream).ok()
 }
 
 /// Parse an input into an [`Expression`].

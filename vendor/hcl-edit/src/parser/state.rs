@@ -12,9 +12,27 @@ pub(super) struct BodyParseState<'a> {
     structures: Vec<Structure>,
     ws: Option<Range<usize>>,
     eof: bool,
+    keep: Option<StructureFilter<'a>>,
+}
+
+/// aoai-lint: decides which structures of a body are kept; the others are dropped as soon as
+/// they are parsed.
+pub(super) struct StructureFilter<'a>(pub(super) &'a mut dyn FnMut(&Structure) -> bool);
+
+impl std::fmt::Debug for StructureFilter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StructureFilter")
+    }
 }
 
 impl<'a> BodyParseState<'a> {
+    pub(super) fn filtered(keep: &'a mut dyn FnMut(&Structure) -> bool) -> Self {
+        BodyParseState {
+            keep: Some(StructureFilter(keep)),
+            ..BodyParseState::default()
+        }
+    }
+
     pub(super) fn is_redefined(&mut self, key: &'a str) -> bool {
         !self.attribute_keys.insert(key)
     }
@@ -44,7 +62,9 @@ impl<'a> BodyParseState<'a> {
             current.decor_mut().set_suffix(RawString::from_span(suffix));
         }
 
-        self.structures.push(current);
+        if self.keep.as_mut().is_none_or(|keep| (keep.0)(&current)) {
+            self.structures.push(current);
+        }
     }
 
     pub(super) fn on_eof(&mut self) {

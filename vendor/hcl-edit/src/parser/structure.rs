@@ -21,7 +21,19 @@ use winnow::stream::Location;
 use winnow::token::{any, one_of};
 
 pub(super) fn body(input: &mut Input) -> ModalResult<Body> {
-    let state = RefCell::new(BodyParseState::default());
+    body_with(input, BodyParseState::default())
+}
+
+/// aoai-lint: a body of which only the structures `keep` accepts are kept.
+pub(super) fn filtered_body<'i>(
+    input: &mut Input<'i>,
+    keep: &'i mut dyn FnMut(&Structure) -> bool,
+) -> ModalResult<Body> {
+    body_with(input, BodyParseState::filtered(keep))
+}
+
+fn body_with<'i>(input: &mut Input<'i>, state: BodyParseState<'i>) -> ModalResult<Body> {
+    let state = RefCell::new(state);
 
     let (span, suffix) = (
         void(repeat(
