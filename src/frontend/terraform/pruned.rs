@@ -1,5 +1,5 @@
 //! The tree of a huge `.tf` file, pruned as it is parsed: held whole, hcl-edit's tree is 13 to
-//! 20 times the text (a 50 MB file of storage accounts took 640 MB). A `resource` block of a
+//! 20 times the text (a 48 MiB file of storage accounts took 620 MiB). A `resource` block of a
 //! type the front-end never reads is dropped as soon as it is parsed, unless an expression that
 //! is kept refers to it (the evaluator follows `type.name.attribute` into the block): those are
 //! parsed again, until every reference is met. Nothing is lost: what is dropped could not
