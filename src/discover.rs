@@ -8,7 +8,7 @@ use globset::{GlobSet, GlobSetBuilder};
 use crate::error::Error;
 use crate::finding::FileError;
 use crate::frontend::FileKind;
-use crate::source::{FileId, display_path, lexical_normalize, path_order};
+use crate::source::{FileId, display_path, lexical_normalize, sort_by_path};
 
 /// Directories never worth entering: tool state, not user code.
 const SKIPPED_DIRS: [&str; 2] = [".terraform", ".git"];
@@ -182,24 +182,33 @@ pub fn discover(
 
 /// The files found, each once (a target when any walk or name gave it as one), in path order.
 fn in_path_order(mut found: Vec<(PathBuf, bool)>) -> Vec<(PathBuf, bool)> {
-    found.sort_unstable_by(|a, b| path_order(&a.0, &b.0).then(b.1.cmp(&a.1)));
-    found.dedup_by(|later, first| later.0 == first.0);
+    sort_by_path(&mut found, |(path, _)| path);
+    found.dedup_by(|later, first| {
+        let same = later.0 == first.0;
+        first.1 |= same && later.1;
+        same
+    });
     found
 }
 
 /// The scopes of files in path order: one per directory, in directory order.
 fn scopes_of(files: &[DiscoveredFile]) -> Vec<Scope> {
-    let dir_of = |i: usize| files[i].path.parent().unwrap_or(Path::new(""));
-    let mut order: Vec<usize> = (0..files.len()).collect();
+    let mut by_dir: Vec<(&Path, FileId)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, file)| {
+            let dir = file.path.parent().unwrap_or(Path::new(""));
+            (dir, FileId(i as u32))
+        })
+        .collect();
     // Stable: a directory's files stay in path order.
-    order.sort_by(|&i, &j| path_order(dir_of(i), dir_of(j)));
+    sort_by_path(&mut by_dir, |(dir, _)| dir);
     let mut scopes: Vec<Scope> = Vec::new();
-    for i in order {
-        let id = FileId(i as u32);
+    for (dir, id) in by_dir {
         match scopes.last_mut() {
-            Some(scope) if scope.dir == dir_of(i) => scope.files.push(id),
+            Some(scope) if scope.dir == dir => scope.files.push(id),
             _ => scopes.push(Scope {
-                dir: dir_of(i).to_path_buf(),
+                dir: dir.to_path_buf(),
                 files: vec![id],
             }),
         }

@@ -127,22 +127,33 @@ pub fn lexical_normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// The order of paths (`Path`'s, component by component), by comparing bytes with `/` below
-/// every other byte: the same order on paths without `.`, `..` or empty components, which is
-/// what a walk finds; any other pair is left to `Path`. Sorting 35,000 paths with `Path`'s
-/// comparison, which splits both into components each time, was a twentieth of a run.
-pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
-    let (x, y) = (
-        a.as_os_str().as_encoded_bytes(),
-        b.as_os_str().as_encoded_bytes(),
-    );
-    if !is_plain(x) || !is_plain(y) {
-        return a.cmp(b);
+/// Sorts `items` (stably) by their paths in `Path`'s order, component by component. When
+/// every path is plain (no `.`, `..` or empty components, which is what a walk finds), by
+/// comparing bytes with `/` below every other byte, the same order; else with `Path`'s own
+/// comparison. Sorting 35,000 paths with `Path`'s, which splits both into components each
+/// time, was a twentieth of a run.
+pub fn sort_by_path<T>(items: &mut [T], path: impl Fn(&T) -> &Path) {
+    if items.iter().all(|item| is_plain(bytes_of(path(item)))) {
+        items.sort_by(|a, b| plain_order(bytes_of(path(a)), bytes_of(path(b))));
+    } else {
+        items.sort_by(|a, b| path(a).cmp(path(b)));
     }
-    let rank = |byte: u8| if byte == b'/' { 0 } else { u16::from(byte) + 1 };
-    x.iter()
-        .map(|&byte| rank(byte))
-        .cmp(y.iter().map(|&byte| rank(byte)))
+}
+
+fn bytes_of(path: &Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
+}
+
+/// The order of two plain paths: their bytes, `/` below every other byte.
+fn plain_order(x: &[u8], y: &[u8]) -> std::cmp::Ordering {
+    let rank = |byte: &u8| {
+        if *byte == b'/' {
+            0
+        } else {
+            u16::from(*byte) + 1
+        }
+    };
+    x.iter().map(rank).cmp(y.iter().map(rank))
 }
 
 /// Whether every component of the path (`/`-separated, after a leading `/`) is a name: not
@@ -160,16 +171,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn path_order_is_the_order_of_paths() {
-        let paths = [
+    fn paths_sort_in_the_order_of_paths() {
+        let plain = [
             "a",
             "a/b",
             "a-b",
             "a/b/c",
             "a.b",
-            "../x",
             "-x",
-            "..",
             "/abs",
             "/abs/a",
             "a/b-c",
@@ -180,25 +189,33 @@ mod tests {
             "a /b",
             "a/b ",
             "+",
-            "../../y",
-            "../a/b",
             "",
             "/",
-            "./a",
-            "a//b",
-            "a/",
-            "a/./b",
-            ".",
             "a/..b",
             "/-",
             "a\u{e9}",
             "a\u{7f}",
         ];
-        for x in paths {
-            for y in paths {
+        let others = [
+            "../x", "..", "../../y", "../a/b", "./a", "a//b", "a/", "a/./b", ".",
+        ];
+        for x in plain {
+            for y in plain {
                 let (x, y) = (Path::new(x), Path::new(y));
-                assert_eq!(path_order(x, y), x.cmp(y), "{x:?} against {y:?}");
+                let bytes = |p: &Path| p.as_os_str().as_encoded_bytes().to_vec();
+                assert_eq!(
+                    plain_order(&bytes(x), &bytes(y)),
+                    x.cmp(y),
+                    "{x:?} against {y:?}"
+                );
             }
+        }
+        for paths in [plain.to_vec(), [plain.as_slice(), &others].concat()] {
+            let mut sorted: Vec<&Path> = paths.iter().map(Path::new).collect();
+            sort_by_path(&mut sorted, |path| path);
+            let mut expected = sorted.clone();
+            expected.sort();
+            assert_eq!(sorted, expected);
         }
     }
 
