@@ -19,7 +19,7 @@ use crate::frontend::{
     self, BuildSettings, FileKind, ParsedFiles, SyntaxError, arm, bicep, plan, terraform,
 };
 use crate::policy::{Catalog, catalog};
-use crate::resolve::modules::{CalledModules, ModuleFile, ModuleFiles, called_modules};
+use crate::resolve::modules::{CalledModules, ModuleFile, ModuleFiles, Scanned, called_modules};
 use crate::rules;
 use crate::source::{FileId, LineIndex, Span, display_path, lexical_normalize};
 use crate::source_store::{Loaded, SourceFile, SourceStore, Syntax, read_text};
@@ -128,8 +128,9 @@ pub fn lint(options: &Options) -> Result<Report, Error> {
     })
 }
 
-/// Scopes linted in parallel per batch: large enough to keep every core busy, small enough
-/// that the findings waiting to be reported stay few.
+/// Scopes linted in parallel per batch once the call graph is known: large enough to keep
+/// every core busy, small enough that the findings waiting to be reported stay few (the
+/// reports of scopes linted during the scan wait in any case).
 const SCOPES_PER_BATCH: usize = 256;
 
 /// How the command line turns a configuration file into options (see
@@ -242,7 +243,19 @@ pub fn lint_streaming(
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
     let catalog = catalog();
     let store = SourceStore::new(&discovered, options.stdin.as_ref());
-    let called = pool.install(|| called_modules(&store));
+    let lint = |scope: &Scope, called: &CalledModules| {
+        let options = options_of(options, &scoped, &scope.dir);
+        lint_scope(scope, &store, called, options, &var_files, catalog)
+    };
+    // Scopes that call no local module may be linted as the scan reads them, as no scope's
+    // callee; not when their reports hold the texts of their files (human output).
+    let no_callees = CalledModules::default();
+    let lint_leaf = (!options.keep_sources).then_some(|scope: &Scope| {
+        let mut report = lint(scope, &no_callees);
+        report.shrink_to_fit();
+        report
+    });
+    let Scanned { called, mut linted } = pool.install(|| called_modules(&store, lint_leaf));
 
     let mut summary = Summary::default();
     let mut shared = SharedFindings::default();
@@ -276,14 +289,13 @@ pub fn lint_streaming(
             ..ScopeReport::default()
         })?;
     }
-    for batch in discovered.scopes.chunks(SCOPES_PER_BATCH) {
+    let batches = discovered.scopes.chunks(SCOPES_PER_BATCH);
+    for (batch, linted) in batches.zip(linted.chunks_mut(SCOPES_PER_BATCH)) {
         let reports: Vec<ScopeReport> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|scope| {
-                    let options = options_of(options, &scoped, &scope.dir);
-                    lint_scope(scope, &store, &called, options, &var_files, catalog)
-                })
+                .zip(linted.par_iter_mut())
+                .map(|(scope, linted)| linted.take().unwrap_or_else(|| lint(scope, &called)))
                 .collect()
         });
         for scope in reports {

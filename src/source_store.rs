@@ -42,11 +42,20 @@ struct Kept {
 const UNCOUNTED: u32 = u32::MAX;
 
 /// Bytes of texts and syntax trees kept from the module-call scan for the file's own scope:
-/// most repositories fit and are read once, while a huge tree's memory stays bounded (files
-/// past the budget are read again by their scope). Measured on generated trees: 1,000 modules
-/// (13.6 MB of `.tf`) are read once, at 28 MiB peak RSS (18 MiB with 4 MiB kept, and 5,053 of
-/// the 7,000 files read twice); 5,000 modules peak at 42-49 MiB (28-33 with 4 MiB).
-const SCAN_BUDGET: usize = 16 << 20;
+/// most repositories fit, and their scopes are linted once the call graph is known. A scope
+/// whose files do not fit is linted as the scan reads it when it calls no local module (see
+/// `resolve::modules`), so it is read once too; its report then waits for the graph. Measured
+/// on generated trees of 5,000 modules (67.9 MB of `.tf`, none kept past this budget): 53 MiB
+/// peak RSS at 8 MiB, 58-61 at 16. `AOAI_LINT_SCAN_BUDGET` sets another size in bytes (tests
+/// set 0, so that every scope that can be is linted during the scan).
+const SCAN_BUDGET: usize = 8 << 20;
+
+fn scan_budget() -> usize {
+    std::env::var("AOAI_LINT_SCAN_BUDGET")
+        .ok()
+        .and_then(|bytes| bytes.parse().ok())
+        .unwrap_or(SCAN_BUDGET)
+}
 
 /// Bytes kept once uses are counted: module files that several scopes load, between loads.
 const SHARED_BUDGET: usize = 32 << 20;
@@ -64,6 +73,7 @@ pub struct SourceStore<'a> {
     uses_left: Vec<AtomicU32>,
     /// Bytes kept by the module-call scan and for shared module files.
     scanned_bytes: AtomicUsize,
+    scan_budget: usize,
     shared_bytes: AtomicUsize,
     /// The `.tf` files of each module directory listed so far, sorted.
     listings: Mutex<HashMap<PathBuf, Option<Arc<[PathBuf]>>>>,
@@ -81,6 +91,7 @@ impl<'a> SourceStore<'a> {
                 .map(|_| AtomicU32::new(UNCOUNTED))
                 .collect(),
             scanned_bytes: AtomicUsize::new(0),
+            scan_budget: scan_budget(),
             shared_bytes: AtomicUsize::new(0),
             listings: Mutex::default(),
         }
@@ -159,6 +170,26 @@ impl<'a> SourceStore<'a> {
         Ok(loaded)
     }
 
+    /// Keeps a file just loaded for its next use, past the budget: the caller holds it anyway,
+    /// and uses it right away (the module-call scan, linting a scope whose files it read).
+    pub fn hold(&self, id: FileId, loaded: Loaded) {
+        let mut slot = self.lock(id);
+        if slot.is_none() {
+            let cost = cost_of(&loaded);
+            self.scanned_bytes.fetch_add(cost, Ordering::Relaxed);
+            *slot = Some(Box::new(Kept {
+                loaded,
+                cost,
+                scanned: true,
+            }));
+        }
+    }
+
+    /// Whether the file is kept for its next use.
+    pub fn keeps(&self, id: FileId) -> bool {
+        self.lock(id).is_some()
+    }
+
     /// Sets how many uses of a file are still to come; a file with none left is let go.
     pub fn expect_uses(&self, id: FileId, uses: u32) {
         let mut slot = self.lock(id);
@@ -194,7 +225,7 @@ impl<'a> SourceStore<'a> {
 
     fn budget(&self, scanned: bool) -> (&AtomicUsize, usize) {
         if scanned {
-            (&self.scanned_bytes, SCAN_BUDGET)
+            (&self.scanned_bytes, self.scan_budget)
         } else {
             (&self.shared_bytes, SHARED_BUDGET)
         }

@@ -1830,6 +1830,32 @@ fn a_pruned_parse_gives_the_verdicts_of_a_whole_parse_on_every_fixture() {
     );
 }
 
+/// With no room kept by the module-call scan, scopes that call no local module are linted as
+/// the scan reads them, and those another scope calls again as called: the verdicts do not
+/// change.
+#[test]
+fn scopes_linted_during_the_module_call_scan_give_the_same_verdicts_on_every_fixture() {
+    let args = [
+        "fixtures",
+        "--format",
+        "json",
+        "--no-config",
+        "--fail-on",
+        "never",
+    ];
+    let after = repo().args(args).output().unwrap();
+    let during = repo()
+        .env("AOAI_LINT_SCAN_BUDGET", "0")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(findings_of(&after).len() > 1000);
+    assert_eq!(
+        String::from_utf8_lossy(&during.stdout),
+        String::from_utf8_lossy(&after.stdout)
+    );
+}
+
 #[test]
 fn a_pruned_parse_follows_references_into_resources_it_does_not_read() {
     let dir = tree(&[(

@@ -495,6 +495,61 @@ fn a_module_called_by_two_roots_is_read_and_parsed_once() {
     );
 }
 
+/// With no room kept by the module-call scan, a scope that calls no local module is linted as
+/// the scan reads it, and read once; a scope with calls waits for the call graph and reads its
+/// files again; a module (`modules/m`) is linted through its caller, not on its own.
+#[test]
+fn scopes_past_the_scan_budget_that_call_no_module_are_read_once() {
+    let account =
+        "resource \"azurerm_cognitive_account\" \"x\" {\n  name = \"x\"\n  kind = \"OpenAI\"\n}\n";
+    let call = "module \"m\" {\n  source = \"../modules/m\"\n}\n";
+    let dir = tree(&[
+        ("a/main.tf", account),
+        ("b/main.tf", account),
+        ("b/variables.tf", "variable \"name\" {}\n"),
+        ("c/main.tf", call),
+        ("modules/m/main.tf", account),
+    ]);
+    let run = |budget: Option<&str>| {
+        let mut cmd = aoai_lint(dir.path());
+        cmd.args(["--format", "json", "--select", "AOAI004"])
+            .env("AOAI_LINT_IO_STATS", "1");
+        if let Some(budget) = budget {
+            cmd.env("AOAI_LINT_SCAN_BUDGET", budget);
+        }
+        cmd.output().unwrap()
+    };
+    let (within, past) = (run(None), run(Some("0")));
+    let stderr = String::from_utf8_lossy(&past.stderr);
+    // The files of a and b once each; c/main.tf and modules/m/main.tf twice, by the scan and
+    // by c (the scan parses c/main.tf for its calls, and lints modules/m as no module).
+    assert!(
+        stderr.contains("io: 7 file reads, 7 file parses"),
+        "{stderr}"
+    );
+    let resources = |output: &std::process::Output| -> Vec<String> {
+        findings_of(output)
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["file"].as_str().unwrap(),
+                    f["resource"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        resources(&past),
+        [
+            "a/main.tf azurerm_cognitive_account.x",
+            "b/main.tf azurerm_cognitive_account.x",
+            "modules/m/main.tf module.m.azurerm_cognitive_account.x",
+        ]
+    );
+    assert_eq!(past.stdout, within.stdout);
+}
+
 #[test]
 fn timings_name_every_stage_when_asked() {
     let dir = tree(&[("main.tf", INSECURE)]);

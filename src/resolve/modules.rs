@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::discover::DiscoveredFile;
+use crate::discover::{Discovered, DiscoveredFile, Scope};
 use crate::finding::FileError;
 use crate::frontend::{FileKind, SyntaxError, bicep, terraform};
 use crate::policy::catalog;
@@ -23,48 +23,37 @@ pub struct CalledModules {
     pub bicep_templates: HashSet<PathBuf>,
 }
 
-/// Reads every scanned `.tf` and `.bicep` file and parses those with a line that starts like a
-/// module declaration (a cheap test that can only let too many through: the calls themselves
-/// come from the parser). Tells the store how many more times each file will be used, so what
-/// it read here is kept for those uses and let go after the last.
-pub fn called_modules(store: &SourceStore<'_>) -> CalledModules {
+/// What the module-call scan found: which scanned modules are called, and the reports of the
+/// scopes it linted on its way.
+pub struct Scanned<R> {
+    pub called: CalledModules,
+    /// By scope: the report of a scope that calls no local module and that no scope calls,
+    /// linted as soon as its files were read, so they are not read again.
+    pub linted: Vec<Option<R>>,
+}
+
+/// Reads every scanned `.tf` and `.bicep` file, scope by scope, and parses those with a line
+/// that starts like a module declaration (a cheap test that can only let too many through: the
+/// calls themselves come from the parser). A scope that calls no local module is linted right
+/// away by `lint_leaf`, with its files in hand; its report is kept unless another scope turns
+/// out to call it (then its callers build it and it is linted again, as called). Tells the
+/// store how many more times each file will be used, so what it read here is kept for those
+/// uses and let go after the last.
+pub fn called_modules<R: Send, L: Fn(&Scope) -> R + Sync>(
+    store: &SourceStore<'_>,
+    lint_leaf: Option<L>,
+) -> Scanned<R> {
     let discovered = store.discovered();
-    let edges: Vec<(Language, PathBuf, PathBuf)> = (0..discovered.files.len())
-        .into_par_iter()
-        .map(|i| FileId(i as u32))
-        .filter(|&id| Language::of_node(discovered.file(id)).is_some())
-        .flat_map_iter(|id| calls_of(store, id))
+    let scanned: Vec<(Vec<Call>, Option<R>)> = discovered
+        .scopes
+        .par_iter()
+        .map(|scope| scan_scope(store, scope, lint_leaf.as_ref()))
         .collect();
     let started = std::time::Instant::now();
-    let graphs = [Language::Terraform, Language::Bicep].map(|language| {
-        if !edges.iter().any(|(l, _, _)| *l == language) {
-            return CallGraph {
-                language,
-                nodes: BTreeSet::new(),
-                calls: BTreeMap::new(),
-            };
-        }
-        let nodes: BTreeSet<PathBuf> = discovered
-            .files
-            .iter()
-            .filter(|file| Language::of_node(file) == Some(language))
-            .map(|file| language.node_of(file))
-            .collect();
-        let mut calls: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-        for (_, caller, callee) in edges.iter().filter(|(l, _, _)| *l == language) {
-            if nodes.contains(callee) && caller != callee {
-                calls
-                    .entry(caller.clone())
-                    .or_default()
-                    .push(callee.clone());
-            }
-        }
-        CallGraph {
-            language,
-            nodes,
-            calls,
-        }
-    });
+    let (edges, mut linted): (Vec<Vec<Call>>, Vec<Option<R>>) = scanned.into_iter().unzip();
+    let edges: Vec<Call> = edges.into_iter().flatten().collect();
+    let graphs = [Language::Terraform, Language::Bicep]
+        .map(|language| CallGraph::of(discovered, language, &edges));
     let mut called = CalledModules::default();
     for graph in &graphs {
         let reached = reached_from_entries(&graph.nodes, &graph.calls);
@@ -73,9 +62,67 @@ pub fn called_modules(store: &SourceStore<'_>) -> CalledModules {
             Language::Bicep => called.bicep_templates = reached,
         }
     }
-    count_uses(store, &called, &graphs);
+    for (scope, report) in discovered.scopes.iter().zip(&mut linted) {
+        if called.contains_any_of(discovered, scope) {
+            *report = None;
+        }
+    }
+    let done: Vec<bool> = linted.iter().map(Option::is_some).collect();
+    count_uses(store, &called, &graphs, &done);
     crate::stats::add_since(crate::stats::Stage::Modules, started);
-    called
+    Scanned { called, linted }
+}
+
+/// One local module call: (language, caller node, callee node).
+type Call = (Language, PathBuf, PathBuf);
+
+/// The local module calls of a scope's files, and the scope's report when it makes none.
+fn scan_scope<R>(
+    store: &SourceStore<'_>,
+    scope: &Scope,
+    lint_leaf: Option<&(impl Fn(&Scope) -> R + Sync)>,
+) -> (Vec<Call>, Option<R>) {
+    let discovered = store.discovered();
+    let read: Vec<(FileId, Loaded, Vec<Call>)> = scope
+        .files
+        .par_iter()
+        .filter(|&&id| Language::of_node(discovered.file(id)).is_some())
+        .filter_map(|&id| {
+            let loaded = store.load(id, may_declare_modules).ok()?;
+            let calls = calls_of(discovered.file(id), &loaded);
+            Some((id, loaded, calls))
+        })
+        .collect();
+    if read.iter().any(|(_, _, calls)| !calls.is_empty()) {
+        return (
+            read.into_iter().flat_map(|(_, _, calls)| calls).collect(),
+            None,
+        );
+    }
+    // Within the store's budget the scope waits for the call graph, and reads its files from
+    // the store; past it, they would be read again.
+    let Some(lint_leaf) = lint_leaf.filter(|_| !read.iter().all(|(id, _, _)| store.keeps(*id)))
+    else {
+        return (Vec::new(), None);
+    };
+    for (id, loaded, _) in read {
+        store.hold(id, loaded);
+    }
+    (Vec::new(), Some(lint_leaf(scope)))
+}
+
+impl CalledModules {
+    /// Whether another scope calls this scope's directory or one of its templates.
+    fn contains_any_of(&self, discovered: &Discovered, scope: &Scope) -> bool {
+        self.terraform_dirs.contains(&lexical_normalize(&scope.dir))
+            || scope.files.iter().any(|&id| {
+                let file = discovered.file(id);
+                Language::of_node(file) == Some(Language::Bicep)
+                    && self
+                        .bicep_templates
+                        .contains(&lexical_normalize(&file.path))
+            })
+    }
 }
 
 /// The modules of one language in the scanned tree, and which calls which.
@@ -85,22 +132,48 @@ struct CallGraph {
     calls: BTreeMap<PathBuf, Vec<PathBuf>>,
 }
 
-/// The local module calls of one file, as (language, caller node, callee node).
-fn calls_of(store: &SourceStore<'_>, id: FileId) -> Vec<(Language, PathBuf, PathBuf)> {
-    let file = store.discovered().file(id);
-    let Ok(loaded) = store.load(id, may_declare_modules) else {
-        return Vec::new();
-    };
+impl CallGraph {
+    /// The scanned modules of `language` and the calls among them.
+    fn of(discovered: &Discovered, language: Language, edges: &[Call]) -> CallGraph {
+        let mut graph = CallGraph {
+            language,
+            nodes: BTreeSet::new(),
+            calls: BTreeMap::new(),
+        };
+        if !edges.iter().any(|(l, _, _)| *l == language) {
+            return graph;
+        }
+        graph.nodes = discovered
+            .files
+            .iter()
+            .filter(|file| Language::of_node(file) == Some(language))
+            .map(|file| language.node_of(file))
+            .collect();
+        for (_, caller, callee) in edges.iter().filter(|(l, _, _)| *l == language) {
+            if graph.nodes.contains(callee) && caller != callee {
+                graph
+                    .calls
+                    .entry(caller.clone())
+                    .or_default()
+                    .push(callee.clone());
+            }
+        }
+        graph
+    }
+}
+
+/// The local module calls of one file, read.
+fn calls_of(file: &DiscoveredFile, loaded: &Loaded) -> Vec<Call> {
     let dir = file.path.parent().unwrap_or(Path::new(""));
-    match loaded.syntax {
-        Some(Ok(Syntax::Terraform(body))) => terraform::local_calls(&body)
+    match &loaded.syntax {
+        Some(Ok(Syntax::Terraform(body))) => terraform::local_calls(body)
             .into_iter()
             .map(|source| {
                 let callee = lexical_normalize(&dir.join(source));
                 (Language::Terraform, lexical_normalize(dir), callee)
             })
             .collect(),
-        Some(Ok(Syntax::Bicep(program))) => bicep::local_module_paths(&program)
+        Some(Ok(Syntax::Bicep(program))) => bicep::local_module_paths(program)
             .into_iter()
             .map(|path| {
                 let callee = lexical_normalize(&dir.join(path));
@@ -113,12 +186,24 @@ fn calls_of(store: &SourceStore<'_>, id: FileId) -> Vec<(Language, PathBuf, Path
 
 /// How many more times each discovered file will be loaded: once by its own scope, and once by
 /// every scope whose module calls lead to it (a scope loads a module file once, however many
-/// calls lead there).
-fn count_uses(store: &SourceStore<'_>, called: &CalledModules, graphs: &[CallGraph]) {
+/// calls lead there). Scopes already linted (`done`) use their files no more.
+fn count_uses(
+    store: &SourceStore<'_>,
+    called: &CalledModules,
+    graphs: &[CallGraph],
+    done: &[bool],
+) {
     let discovered = store.discovered();
     let mut uses = vec![0u32; discovered.files.len()];
-    for id in discovered.scopes.iter().flat_map(|scope| &scope.files) {
-        uses[id.0 as usize] += 1;
+    for (scope, _) in discovered
+        .scopes
+        .iter()
+        .zip(done)
+        .filter(|(_, done)| !**done)
+    {
+        for id in &scope.files {
+            uses[id.0 as usize] += 1;
+        }
     }
     if graphs.iter().any(|graph| !graph.calls.is_empty()) {
         add_module_uses(discovered, called, graphs, &mut uses);
