@@ -37,13 +37,42 @@ pub struct LineCol {
 /// Start offsets of every line of a text, for offset -> line/column conversion.
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// For a text with a long line (a minified template): how many characters come before
+    /// each [`CHAR_MARK_BYTES`] bytes, so a column costs a short count, not one from the start
+    /// of a line of megabytes.
+    char_marks: Vec<usize>,
 }
+
+/// A line this long gets character marks.
+const LONG_LINE_BYTES: usize = 64 << 10;
+const CHAR_MARK_BYTES: usize = 4 << 10;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { line_starts }
+        let last_line = text.len() - line_starts.last().copied().unwrap_or(0);
+        let has_long_line = last_line >= LONG_LINE_BYTES
+            || line_starts
+                .windows(2)
+                .any(|pair| pair[1] - pair[0] >= LONG_LINE_BYTES);
+        let char_marks = match has_long_line {
+            true => std::iter::once(0)
+                .chain(
+                    text.as_bytes()
+                        .chunks(CHAR_MARK_BYTES)
+                        .scan(0, |before, chunk| {
+                            *before += chars_in(chunk);
+                            Some(*before)
+                        }),
+                )
+                .collect(),
+            false => Vec::new(),
+        };
+        LineIndex {
+            line_starts,
+            char_marks,
+        }
     }
 
     /// Position of a byte offset; offsets past the end or inside a character are clamped.
@@ -51,12 +80,28 @@ impl LineIndex {
         let offset = clamp_to_char_boundary(text, offset);
         let line = self.line_of(offset);
         let start = self.line_starts[line];
-        let column = text[start..offset].chars().count() + 1;
+        let column = match self.char_marks.is_empty() {
+            true => chars_in(&text.as_bytes()[start..offset]),
+            false => self.chars_before(text, offset) - self.chars_before(text, start),
+        } + 1;
         LineCol {
             line: line + 1,
             column,
         }
     }
+
+    /// How many characters of `text` come before `offset`, from the marks.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        // A mark for every multiple of the mark's size up to the text's length.
+        let mark = (offset / CHAR_MARK_BYTES).min(self.char_marks.len() - 1);
+        self.char_marks[mark] + chars_in(&text.as_bytes()[mark * CHAR_MARK_BYTES..offset])
+    }
+}
+
+/// The characters of UTF-8 bytes: those that do not continue one (`0b10xx_xxxx`), so a range
+/// may start or end inside a character.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&byte| (byte as i8) >= -0x40).count()
 }
 
 impl LineIndex {
@@ -169,6 +214,38 @@ fn is_plain(path: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Columns count characters from the line's start, on short lines and on lines long enough
+    /// for marks, wherever the offset falls (inside a character, on a mark, at the end).
+    #[test]
+    fn columns_on_long_lines_count_the_characters_of_the_line() {
+        let long_line: String = "aé€😀".repeat(30_000);
+        let text = format!("x\n{long_line}\n\nshort é line\n{long_line}");
+        let index = LineIndex::new(&text);
+        assert!(!index.char_marks.is_empty());
+        let naive = |offset: usize| {
+            let offset = clamp_to_char_boundary(&text, offset);
+            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            LineCol {
+                line: text[..offset].matches('\n').count() + 1,
+                column: text[start..offset].chars().count() + 1,
+            }
+        };
+        let marks = (1..text.len() / CHAR_MARK_BYTES).map(|i| i * CHAR_MARK_BYTES);
+        let offsets = (0..text.len() + 3)
+            .step_by(997)
+            .chain(marks)
+            .chain([text.len()]);
+        for offset in offsets {
+            assert_eq!(index.line_col(&text, offset), naive(offset), "at {offset}");
+        }
+        let short = "ab\né€x\n";
+        assert!(LineIndex::new(short).char_marks.is_empty());
+        assert_eq!(
+            LineIndex::new(short).line_col(short, 8),
+            LineCol { line: 2, column: 3 }
+        );
+    }
 
     #[test]
     fn paths_sort_in_the_order_of_paths() {

@@ -119,7 +119,12 @@ impl Snippet {
         let range = source.line_range(number);
         let line = &source.text[range.clone()];
         let (window, column) = if line.len() > LONG_LINE {
-            window_around(line, focus - range.start)
+            let window = window_around(line, focus - range.start);
+            // From the line index: counting from the line's start costs a minified line's size.
+            let shown_from = source
+                .lines
+                .line_col(&source.text, range.start + window.start);
+            (window, shown_from.column - 1)
         } else {
             (0..line.len(), 0)
         };
@@ -177,8 +182,8 @@ fn line_focus(source: &SourceText, line: usize, spans: &[Range<usize>], anchor: 
 }
 
 /// A window of at most [`WINDOW_WIDTH`] characters of `line` starting [`WINDOW_LEAD`]
-/// characters before `focus`, with the number of characters before it.
-fn window_around(line: &str, focus: usize) -> (Range<usize>, usize) {
+/// characters before `focus`.
+fn window_around(line: &str, focus: usize) -> Range<usize> {
     let focus = crate::source::clamp_to_char_boundary(line, focus);
     let before: Vec<(usize, char)> = line[..focus]
         .char_indices()
@@ -190,8 +195,7 @@ fn window_around(line: &str, focus: usize) -> (Range<usize>, usize) {
         .char_indices()
         .nth(WINDOW_WIDTH)
         .map_or(line.len(), |(i, _)| start + i);
-    let column = line[..start].chars().count();
-    (start..end, column)
+    start..end
 }
 
 impl SourceCode for Snippet {
