@@ -88,14 +88,16 @@ pub fn parse(text: &str) -> Result<Option<Json>, SyntaxError> {
             message,
         }
     })?;
-    Ok(result.value.as_ref().map(convert))
+    Ok(result.value.map(convert))
 }
 
-fn convert(value: &ast::Value<'_>) -> Json {
+/// The parser's tree in ours, taken apart as it is converted: a huge template's two trees are
+/// not both whole at once.
+fn convert(value: ast::Value<'_>) -> Json {
     match value {
         ast::Value::StringLit(s) => Json {
             span: range(&s.range),
-            kind: JsonKind::String(s.value.to_string()),
+            kind: JsonKind::String(s.value.into_owned()),
         },
         ast::Value::NumberLit(n) => Json {
             span: range(&n.range),
@@ -111,19 +113,19 @@ fn convert(value: &ast::Value<'_>) -> Json {
         },
         ast::Value::Array(array) => Json {
             span: range(&array.range),
-            kind: JsonKind::Array(array.elements.iter().map(convert).collect()),
+            kind: JsonKind::Array(array.elements.into_iter().map(convert).collect()),
         },
         ast::Value::Object(object) => Json {
             span: range(&object.range),
             kind: JsonKind::Object(
                 object
                     .properties
-                    .iter()
+                    .into_iter()
                     .map(|p| Property {
-                        key: p.name.as_str().to_string(),
                         key_span: range(&p.name.range()),
+                        key: p.name.into_string(),
                         span: range(&p.range),
-                        value: convert(&p.value),
+                        value: convert(p.value),
                     })
                     .collect(),
             ),
