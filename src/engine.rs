@@ -250,11 +250,7 @@ pub fn lint_streaming(
     // Scopes that call no local module may be linted as the scan reads them, as no scope's
     // callee; not when their reports hold the texts of their files (human output).
     let no_callees = CalledModules::default();
-    let lint_leaf = (!options.keep_sources).then_some(|scope: &Scope| {
-        let mut report = lint(scope, &no_callees);
-        report.shrink_to_fit();
-        report
-    });
+    let lint_leaf = (!options.keep_sources).then_some(|scope: &Scope| lint(scope, &no_callees));
     let Scanned { called, mut linted } = pool.install(|| called_modules(&store, lint_leaf));
 
     let mut summary = Summary::default();

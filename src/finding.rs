@@ -248,16 +248,6 @@ pub struct ScopeReport {
     pub sources: BTreeMap<Arc<str>, Arc<str>>,
 }
 
-impl ScopeReport {
-    /// Drops the growth room of its lists: for a report held until the scopes before it are.
-    pub fn shrink_to_fit(&mut self) {
-        self.findings.shrink_to_fit();
-        self.suppressed.shrink_to_fit();
-        self.errors.shrink_to_fit();
-        self.checks.shrink_to_fit();
-    }
-}
-
 /// One resource checked by one rule, at the resource's header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
