@@ -335,7 +335,7 @@ fn parse_file(
     loaded: &Loaded,
 ) -> Option<Result<Parsed, SyntaxError>> {
     let parsed = match &loaded.syntax {
-        Some(Ok(Syntax::Terraform(body))) => {
+        Some(Ok(Syntax::Terraform(body, dropped))) => {
             let name = file
                 .path
                 .file_name()
@@ -345,6 +345,7 @@ fn parse_file(
                 id,
                 body: body.clone(),
                 role: terraform::role_of(&name),
+                dropped: dropped.clone(),
             }))
         }
         Some(Ok(Syntax::Bicep(program))) => Ok(Parsed::Bicep(bicep::BicepFile {
@@ -833,10 +834,11 @@ fn read_var_files(paths: &[PathBuf], cwd: &std::path::Path) -> Result<VarFiles, 
     };
     for (i, path) in paths.iter().enumerate() {
         let shown = path.display().to_string();
-        let text = read_text(path)
-            .map_err(|error| Error::Usage(format!("--var-file {shown}: {}", error.message)))?;
+        let text: Arc<String> = read_text(path)
+            .map_err(|error| Error::Usage(format!("--var-file {shown}: {}", error.message)))?
+            .into();
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let body =
+        let parsed =
             terraform::parse_file(&name, &text).map_err(|SyntaxError { offset, message }| {
                 let position = LineIndex::new(&text).line_col(&text, offset);
                 Error::Usage(format!(
@@ -847,13 +849,12 @@ fn read_var_files(paths: &[PathBuf], cwd: &std::path::Path) -> Result<VarFiles, 
         let id = FileId(u32::MAX - i as u32);
         files.parsed.push(terraform::ParsedFile {
             id,
-            body: body.into(),
+            body: parsed.body.into(),
             role: terraform::FileRole::Values(1_000 + i as u32),
+            dropped: parsed.dropped,
         });
         let display = display_path(&lexical_normalize(&cwd.join(path)), cwd).into();
-        files
-            .loaded
-            .push((display, SourceFile::new(id, text.into())));
+        files.loaded.push((display, SourceFile::new(id, text)));
     }
     Ok(files)
 }

@@ -18,7 +18,11 @@ use crate::suppress::{self, Directive};
 /// A file's syntax tree, shared by the scopes that use it.
 #[derive(Clone)]
 pub enum Syntax {
-    Terraform(Arc<hcl_edit::structure::Body>),
+    /// With the blocks a pruned parse of a huge file dropped.
+    Terraform(
+        Arc<hcl_edit::structure::Body>,
+        Option<Arc<terraform::Dropped>>,
+    ),
     Bicep(Arc<bicep::syntax::Program>),
 }
 
@@ -233,15 +237,19 @@ impl<'a> SourceStore<'a> {
 }
 
 /// A Terraform or Bicep file's syntax tree, counted as one parse; `None` for JSON.
-pub fn parse(path: &Path, kind: FileKind, text: &str) -> Option<Result<Syntax, SyntaxError>> {
+pub fn parse(
+    path: &Path,
+    kind: FileKind,
+    text: &Arc<String>,
+) -> Option<Result<Syntax, SyntaxError>> {
     if kind != FileKind::Json {
         crate::stats::file_parsed();
     }
     match kind {
         FileKind::Terraform => {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
-            let body = terraform::parse_file(&name, text);
-            Some(body.map(|body| Syntax::Terraform(body.into())))
+            let parsed = terraform::parse_file(&name, text);
+            Some(parsed.map(|parsed| Syntax::Terraform(parsed.body.into(), parsed.dropped)))
         }
         FileKind::Bicep => Some(bicep::parse(text).map(|program| Syntax::Bicep(program.into()))),
         FileKind::Json => None,
@@ -297,11 +305,11 @@ impl SourceFile {
     /// comments only when it mentions a directive.
     pub fn read_directives_of(&mut self, syntax: &Syntax, catalog: &'static Catalog) {
         match syntax {
-            Syntax::Terraform(_) if suppress::may_contain_directives(&self.text) => {
+            Syntax::Terraform(..) if suppress::may_contain_directives(&self.text) => {
                 let comments = terraform::comments(&self.text);
                 self.read_directives(&comments, catalog);
             }
-            Syntax::Terraform(_) => {}
+            Syntax::Terraform(..) => {}
             Syntax::Bicep(program) => self.read_directives(&program.comments, catalog),
         }
     }

@@ -1856,6 +1856,41 @@ fn scopes_linted_during_the_module_call_scan_give_the_same_verdicts_on_every_fix
     );
 }
 
+/// The storage account is dropped from `main.tf` when it is parsed pruned, and `openai.tf`
+/// refers to it: the module's files are searched when it is loaded, and it is parsed again.
+#[test]
+fn a_pruned_parse_follows_references_from_other_files_of_the_module() {
+    let dir = tree(&[
+        (
+            "main.tf",
+            "resource \"azurerm_storage_account\" \"settings\" {\n  public_network_access_enabled = false\n}\n",
+        ),
+        (
+            "openai.tf",
+            r#"resource "azurerm_cognitive_account" "openai" {
+  name                          = "oai"
+  kind                          = "OpenAI"
+  public_network_access_enabled = azurerm_storage_account.settings.public_network_access_enabled
+}
+"#,
+        ),
+    ]);
+    let output = pruned(&mut aoai_lint(dir.path()))
+        .args([
+            ".",
+            "--format",
+            "json",
+            "--no-config",
+            "--select",
+            "AOAI001",
+        ])
+        .output()
+        .unwrap();
+    // `false`, read from the storage account in the other file: AOAI001 passes.
+    assert_eq!(findings_of(&output), Vec::<Value>::new());
+    assert_eq!(output.status.code(), Some(0));
+}
+
 #[test]
 fn a_pruned_parse_follows_references_into_resources_it_does_not_read() {
     let dir = tree(&[(

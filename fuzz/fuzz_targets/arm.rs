@@ -10,9 +10,16 @@ use libfuzzer_sys::fuzz_target;
 mod render;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(Some((kind, root))) = arm::parse(text) {
-        let file = arm::ArmFile { id: FileId(0), path: "azuredeploy.json".into(), kind, root };
+        let file = arm::ArmFile {
+            id: FileId(0),
+            path: "azuredeploy.json".into(),
+            kind,
+            root,
+        };
         let model = arm::build_model(&[file], None);
         let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), &settings(), |_| true);
     }

@@ -9,9 +9,16 @@ use libfuzzer_sys::fuzz_target;
 mod render;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(program) = bicep::parse(text) {
-        let file = bicep::BicepFile { id: FileId(0), path: "main.bicep".into(), program: program.into(), module_only: false };
+        let file = bicep::BicepFile {
+            id: FileId(0),
+            path: "main.bicep".into(),
+            program: program.into(),
+            module_only: false,
+        };
         let model = bicep::build_model(&[file], &Default::default());
         let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), &settings(), |_| true);
     }

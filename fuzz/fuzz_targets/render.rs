@@ -29,7 +29,12 @@ pub fn lint_and_render(name: &str, text: &str) {
     let mut reporters: Vec<_> = FORMATS
         .iter()
         .map(|&format| {
-            let render = RenderOptions { color: true, cwd: cwd.clone(), azure_pipeline: None, quiet: false };
+            let render = RenderOptions {
+                color: true,
+                cwd: cwd.clone(),
+                azure_pipeline: None,
+                quiet: false,
+            };
             report::reporter(format, Box::new(std::io::sink()), render)
         })
         .collect();

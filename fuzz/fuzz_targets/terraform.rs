@@ -17,17 +17,24 @@ struct SameText<'a>(&'a str);
 
 impl ModuleLoader for SameText<'_> {
     fn load(&mut self, _dir: &Path) -> Option<Vec<ParsedFile>> {
-        let body = terraform::parse(self.0).ok()?;
-        Some(vec![ParsedFile { id: FileId(1), body: body.into(), role: FileRole::Config }])
+        Some(vec![
+            ParsedFile::parse(FileId(1), FileRole::Config, self.0).ok()?,
+        ])
     }
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let _ = terraform::comments(text);
-    if let Ok(body) = terraform::parse(text) {
-        let file = ParsedFile { id: FileId(0), body: body.into(), role: FileRole::Config };
-        let model = terraform::build_model(Path::new(""), vec![file], &HashMap::new(), &mut SameText(text));
+    if let Ok(file) = ParsedFile::parse(FileId(0), FileRole::Config, text) {
+        let model = terraform::build_model(
+            Path::new(""),
+            vec![file],
+            &HashMap::new(),
+            &mut SameText(text),
+        );
         let _ = aoai_lint::rules::run(&model, aoai_lint::policy::catalog(), &settings(), |_| true);
     }
     render::lint_and_render("main.tf", text);

@@ -166,7 +166,7 @@ impl CallGraph {
 fn calls_of(file: &DiscoveredFile, loaded: &Loaded) -> Vec<Call> {
     let dir = file.path.parent().unwrap_or(Path::new(""));
     match &loaded.syntax {
-        Some(Ok(Syntax::Terraform(body))) => terraform::local_calls(body)
+        Some(Ok(Syntax::Terraform(body, _))) => terraform::local_calls(body)
             .into_iter()
             .map(|source| {
                 let callee = lexical_normalize(&dir.join(source));
@@ -584,10 +584,11 @@ impl terraform::ModuleLoader for ModuleFiles<'_> {
             .iter()
             .filter_map(
                 |path| match ModuleFiles::load(self, path, FileKind::Terraform)? {
-                    (id, Ok(Syntax::Terraform(body))) => Some(terraform::ParsedFile {
+                    (id, Ok(Syntax::Terraform(body, dropped))) => Some(terraform::ParsedFile {
                         id,
                         body,
                         role: terraform::FileRole::Config,
+                        dropped,
                     }),
                     _ => None,
                 },

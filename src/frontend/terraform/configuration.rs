@@ -38,7 +38,8 @@ struct LoadedModule {
 impl LoadedTree {
     /// Loads the local modules `root` calls, recursively. A module calling one of its own
     /// callers (a cycle) is not followed again.
-    pub fn load(root_dir: &Path, root: Vec<ParsedFile>, loader: &mut dyn ModuleLoader) -> Self {
+    pub fn load(root_dir: &Path, mut root: Vec<ParsedFile>, loader: &mut dyn ModuleLoader) -> Self {
+        super::pruned::revive_referenced(&mut root);
         let mut modules = vec![LoadedModule {
             files: root,
             caller: None,
@@ -72,7 +73,8 @@ impl LoadedTree {
                         .ok_or_else(|| format!("`{source}` has no `.tf` file to read")),
                 };
                 match loaded {
-                    Ok(files) => {
+                    Ok(mut files) => {
+                        super::pruned::revive_referenced(&mut files);
                         modules.push(LoadedModule {
                             files,
                             caller: Some((next, name)),

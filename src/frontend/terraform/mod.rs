@@ -15,14 +15,16 @@ pub use comments::comments;
 pub use configuration::ModuleLoader;
 pub(crate) use extract::map_resource;
 pub use module::{FileRole, ParsedFile, local_calls};
+pub use pruned::Dropped;
 pub use syntax::{Written, resource_blocks};
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::frontend::{Built, Scope};
 use crate::model::Model;
-use crate::source::lexical_normalize;
+use crate::source::{FileId, lexical_normalize};
 
 /// The names of the `variable` blocks of a module's files.
 pub fn declared_variables(files: &[ParsedFile]) -> Vec<String> {
@@ -36,26 +38,54 @@ pub fn declared_variables(files: &[ParsedFile]) -> Vec<String> {
 
 /// Parses one Terraform file in the syntax its name says: `.tf.json` and `.tfvars.json` are
 /// Terraform's JSON syntax, read into the tree the native syntax gives.
-pub fn parse_file(
-    file_name: &str,
-    text: &str,
-) -> Result<hcl_edit::structure::Body, super::SyntaxError> {
+pub fn parse_file(file_name: &str, text: &Arc<String>) -> Result<Parsed, super::SyntaxError> {
     if file_name.ends_with(".tfvars.json") {
-        json_syntax::parse_values(text)
+        json_syntax::parse_values(text).map(Parsed::whole)
     } else if file_name.ends_with(".json") {
-        json_syntax::parse_config(text)
+        json_syntax::parse_config(text).map(Parsed::whole)
     } else {
         parse(text)
     }
 }
 
+impl ParsedFile {
+    /// A file of a module directory parsed from its text, as the source store parses it.
+    pub fn parse(id: FileId, role: FileRole, text: &str) -> Result<Self, super::SyntaxError> {
+        let parsed = parse(&Arc::new(text.to_string()))?;
+        Ok(ParsedFile {
+            id,
+            body: parsed.body.into(),
+            role,
+            dropped: parsed.dropped,
+        })
+    }
+}
+
+/// A file's tree, and the blocks a pruned parse dropped from it.
+pub struct Parsed {
+    pub body: hcl_edit::structure::Body,
+    pub dropped: Option<Arc<Dropped>>,
+}
+
+impl Parsed {
+    fn whole(body: hcl_edit::structure::Body) -> Self {
+        Parsed {
+            body,
+            dropped: None,
+        }
+    }
+}
+
 /// Parses one `.tf` file; a huge one is pruned of the resources nothing reads. Errors carry the
 /// byte offset where parsing stopped.
-pub fn parse(text: &str) -> Result<hcl_edit::structure::Body, super::SyntaxError> {
+pub fn parse(text: &Arc<String>) -> Result<Parsed, super::SyntaxError> {
     let parsed = if text.len() >= pruned::prune_from_bytes() {
-        pruned::parse_pruned(text, reads_resource_type)
+        pruned::parse_pruned(text, reads_resource_type).map(|(body, dropped)| Parsed {
+            body,
+            dropped: Some(dropped.into()),
+        })
     } else {
-        hcl_edit::parser::parse_body_spanned(text)
+        hcl_edit::parser::parse_body_spanned(text).map(Parsed::whole)
     };
     parsed.map_err(|error| super::SyntaxError {
         offset: error.location().offset(),

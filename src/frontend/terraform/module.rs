@@ -25,6 +25,8 @@ pub struct ParsedFile {
     pub id: FileId,
     pub body: std::sync::Arc<Body>,
     pub role: FileRole,
+    /// A huge file's blocks its pruned parse dropped (see `pruned.rs`).
+    pub dropped: Option<std::sync::Arc<super::pruned::Dropped>>,
 }
 
 pub struct ResourceBlock<'a> {

@@ -2,16 +2,21 @@
 //! 20 times the text (a 48 MiB file of storage accounts took 620 MiB). A `resource` block of a
 //! type the front-end never reads is dropped as soon as it is parsed, unless an expression that
 //! is kept refers to it (the evaluator follows `type.name.attribute` into the block): those are
-//! parsed again, until every reference is met. Nothing is lost: what is dropped could not
-//! change a verdict.
+//! parsed again, until every reference is met. Another file of the module may refer to a
+//! dropped block too: the module's files are searched for references when it is loaded, and
+//! those blocks parsed again there ([`revive_referenced`]). Nothing is lost: what is dropped
+//! could not change a verdict.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use hcl_edit::expr::{Expression, Traversal, TraversalOperator};
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::visit::{Visit, visit_traversal};
 use hcl_edit::{SetSpan, Span};
+
+use super::ParsedFile;
 
 /// Files from this size on are parsed pruned. `AOAI_LINT_PRUNE_FROM_BYTES` sets another size
 /// (tests set 0, to prune every file and compare the verdicts with a whole parse).
@@ -40,12 +45,20 @@ const NOT_RESOURCES: [&str; 9] = [
     "terraform",
 ];
 
-/// `text`'s tree without the resource blocks nothing reads. `reads` says which resource types
-/// the front-end reads.
+/// The resource blocks of a file that its pruned parse dropped and that no expression of the
+/// file refers to: another file of its module may.
+pub struct Dropped {
+    text: Arc<String>,
+    /// By address, in the file's order.
+    spans: HashMap<String, Vec<Range<usize>>>,
+}
+
+/// `text`'s tree without the resource blocks nothing reads, and those blocks. `reads` says
+/// which resource types the front-end reads.
 pub fn parse_pruned(
-    text: &str,
+    text: &Arc<String>,
     reads: impl Fn(&str) -> bool,
-) -> Result<Body, hcl_edit::parser::Error> {
+) -> Result<(Body, Dropped), hcl_edit::parser::Error> {
     let mut dropped: HashMap<String, Vec<Range<usize>>> = HashMap::new();
     let mut keep = |structure: &Structure| match unread_resource(structure, &reads) {
         Some((address, span)) => {
@@ -67,8 +80,12 @@ pub fn parse_pruned(
             revived.extend(again);
         }
     }
+    let dropped = Dropped {
+        text: text.clone(),
+        spans: dropped,
+    };
     if revived.is_empty() {
-        return Ok(body);
+        return Ok((body, dropped));
     }
     let span = body.span();
     let mut structures: Vec<Structure> = body.into_iter().chain(revived).collect();
@@ -77,7 +94,53 @@ pub fn parse_pruned(
     if let Some(span) = span {
         body.set_span(span);
     }
-    Ok(body)
+    Ok((body, dropped))
+}
+
+/// The dropped blocks of a module's pruned files that an expression of the module refers to
+/// (from another file: each file's own references were met when it was parsed), and those
+/// they refer to, parsed again: one more body for each such file.
+pub fn revive_referenced(files: &mut Vec<ParsedFile>) {
+    if files.iter().all(|file| file.dropped.is_none()) {
+        return;
+    }
+    let mut referenced = References::default();
+    for file in files.iter() {
+        referenced.visit_body(&file.body);
+    }
+    let mut revived: Vec<Vec<Structure>> = files.iter().map(|_| Vec::new()).collect();
+    let mut met = HashSet::new();
+    while let Some(address) = referenced.addresses.pop() {
+        if !met.insert(address.clone()) {
+            continue;
+        }
+        for (file, revived) in files.iter().zip(&mut revived) {
+            let Some(dropped) = &file.dropped else {
+                continue;
+            };
+            for span in dropped.spans.get(&address).into_iter().flatten() {
+                let Some(again) = hcl_edit::parser::parse_body_at(&dropped.text, span.clone())
+                else {
+                    continue;
+                };
+                referenced.visit_body(&again);
+                revived.extend(again);
+            }
+        }
+    }
+    let mut again: Vec<ParsedFile> = Vec::new();
+    for (file, mut revived) in files.iter().zip(revived) {
+        revived.sort_by_key(|structure| structure.span().map_or(0, |span| span.start));
+        if !revived.is_empty() {
+            again.push(ParsedFile {
+                id: file.id,
+                body: Arc::new(Body::from(revived)),
+                role: file.role,
+                dropped: None,
+            });
+        }
+    }
+    files.extend(again);
 }
 
 /// A `resource` block of a type not read: its address and span.
@@ -144,7 +207,10 @@ variable "region" {}
 
     #[test]
     fn a_pruned_tree_keeps_what_is_read_and_what_kept_expressions_refer_to() {
-        let body = parse_pruned(TEXT, |t| t == "azurerm_cognitive_account").unwrap();
+        let (body, _) = parse_pruned(&TEXT.to_string().into(), |t| {
+            t == "azurerm_cognitive_account"
+        })
+        .unwrap();
         let kept: Vec<String> = body
             .blocks()
             .map(|block| {
@@ -172,7 +238,9 @@ variable "region" {}
     fn a_pruned_parse_reports_syntax_errors_where_a_whole_parse_does() {
         let text = "resource \"azurerm_storage_account\" \"a\" {\n  name = \n}\n";
         let whole = hcl_edit::parser::parse_body_spanned(text).unwrap_err();
-        let pruned = parse_pruned(text, |_| false).unwrap_err();
+        let pruned = parse_pruned(&text.to_string().into(), |_| false)
+            .err()
+            .unwrap();
         assert_eq!(pruned.location(), whole.location());
         assert_eq!(pruned.message(), whole.message());
     }

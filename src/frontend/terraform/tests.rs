@@ -18,10 +18,8 @@ fn model(files: &[&str]) -> Model {
 /// A root module from (path, text) pairs, with `--var` values. Paths with a directory are the
 /// files of local modules (`modules/oai/main.tf` for `source = "./modules/oai"`).
 fn model_with(files: &[(&str, &str)], cli: &[(&str, &str)]) -> Model {
-    let parsed = |i: usize, name: &str, text: &str| ParsedFile {
-        id: FileId(i as u32),
-        body: parse(text).expect("parses").into(),
-        role: role_of(name),
+    let parsed = |i: usize, name: &str, text: &str| {
+        ParsedFile::parse(FileId(i as u32), role_of(name), text).expect("parses")
     };
     let root: Vec<_> = files
         .iter()
@@ -41,10 +39,8 @@ fn model_with(files: &[(&str, &str)], cli: &[(&str, &str)]) -> Model {
                 .iter()
                 .enumerate()
                 .filter(|(_, (name, _))| Path::new(name).parent() == Some(dir))
-                .map(|(i, (name, text))| ParsedFile {
-                    id: FileId(i as u32),
-                    body: parse(text).expect("parses").into(),
-                    role: role_of(name),
+                .map(|(i, (name, text))| {
+                    ParsedFile::parse(FileId(i as u32), role_of(name), text).expect("parses")
                 })
                 .collect();
             (!files.is_empty()).then_some(files)
@@ -349,18 +345,22 @@ resource "azurerm_cognitive_account" "main" {
 
 #[test]
 fn syntax_errors_have_offsets_and_deep_nesting_does_not_overflow() {
-    let error = parse("a = {\n  b = \n").unwrap_err();
+    fn text(text: String) -> std::sync::Arc<String> {
+        std::sync::Arc::new(text)
+    }
+    let error = parse(&text("a = {\n  b = \n".into())).err().unwrap();
     assert!(error.offset > 0);
     on_half_a_worker_stack(|| {
         let deep = format!("a = {}{}", "[".repeat(100_000), "]".repeat(100_000));
         assert!(
-            parse(&deep)
-                .unwrap_err()
+            parse(&text(deep))
+                .err()
+                .unwrap()
                 .message
                 .contains("at most 256 nested levels")
         );
         let deep_ops = format!("a = {}1", "!".repeat(100_000));
-        let _ = parse(&deep_ops);
+        let _ = parse(&text(deep_ops));
     });
 }
 
