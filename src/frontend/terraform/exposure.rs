@@ -9,7 +9,7 @@ use hcl_edit::structure::{Block, Body};
 use hcl_edit::visit::{Visit, visit_func_call, visit_traversal};
 
 use super::configuration::{Child, Configuration};
-use super::module::{ModuleIndex, is_sensitive};
+use super::module::{ModuleIndex, ResourceBlock, is_sensitive};
 use super::syntax::{block_extent, block_header};
 use crate::model::{Declared, Existence, KeyExposure, Language, Model};
 use crate::source::{FileId, Span};
@@ -68,59 +68,9 @@ pub fn find(configuration: &Configuration<'_>, instance: usize, model: &mut Mode
             sinks.check(output.file, &value.value, &declared, &sink);
         }
     }
-    for resource in index.resources() {
-        let type_name = resource.type_name;
-        if !is_sink_type(type_name) {
-            continue;
-        }
-        let body = &resource.block.body;
-        let declared = || sinks_declared(prefix, resource.file, resource.block, resource.address());
-        let file = resource.file;
-        if is_app_service(type_name) {
-            sinks.check_map(file, body, "app_settings", &declared, "app setting");
-            for block in body.get_blocks("connection_string") {
-                if let Some(value) = block.body.get_attribute("value") {
-                    let name = literal(&block.body, "name");
-                    let sink = format!("connection string `{name}`");
-                    sinks.check(file, &value.value, &declared, &sink);
-                }
-            }
-        }
-        if type_name == "azurerm_container_app" || type_name == "azurerm_container_app_job" {
-            for template in body.get_blocks("template") {
-                for container in template
-                    .body
-                    .get_blocks("container")
-                    .chain(template.body.get_blocks("init_container"))
-                {
-                    for env in container.body.get_blocks("env") {
-                        if let Some(value) = env.body.get_attribute("value") {
-                            let sink =
-                                format!("environment variable `{}`", literal(&env.body, "name"));
-                            sinks.check(file, &value.value, &declared, &sink);
-                        }
-                    }
-                }
-            }
-        }
-        // A key in a connection is handed to everyone who can use the connection (AOAI017).
-        if type_name == "azurerm_cognitive_account_connection_api_key"
-            && let Some(value) = body.get_attribute("api_key")
-        {
-            sinks.check(file, &value.value, &declared, "connection credentials");
-        }
-        if type_name == "azurerm_container_group" {
-            for container in body.get_blocks("container") {
-                sinks.check_map(
-                    file,
-                    &container.body,
-                    "environment_variables",
-                    &declared,
-                    "environment variable",
-                );
-            }
-        }
-    }
+    index.for_each_resource(is_sink_type, |resource| {
+        check_sink_resource(&mut sinks, prefix, resource)
+    });
     for call in index.calls() {
         let Some(Child::Local(child)) = configuration.child(instance, call.name) else {
             continue;
@@ -146,6 +96,57 @@ pub fn find(configuration: &Configuration<'_>, instance: usize, model: &mut Mode
                 }
                 _ => {}
             }
+        }
+    }
+}
+
+/// The sinks of one resource block: where its keys would be handed out.
+fn check_sink_resource(sinks: &mut Sinks<'_, '_>, prefix: &str, resource: &ResourceBlock<'_>) {
+    let type_name = resource.type_name;
+    let body = &resource.block.body;
+    let declared = || sinks_declared(prefix, resource.file, resource.block, resource.address());
+    let file = resource.file;
+    if is_app_service(type_name) {
+        sinks.check_map(file, body, "app_settings", &declared, "app setting");
+        for block in body.get_blocks("connection_string") {
+            if let Some(value) = block.body.get_attribute("value") {
+                let name = literal(&block.body, "name");
+                let sink = format!("connection string `{name}`");
+                sinks.check(file, &value.value, &declared, &sink);
+            }
+        }
+    }
+    if type_name == "azurerm_container_app" || type_name == "azurerm_container_app_job" {
+        for template in body.get_blocks("template") {
+            for container in template
+                .body
+                .get_blocks("container")
+                .chain(template.body.get_blocks("init_container"))
+            {
+                for env in container.body.get_blocks("env") {
+                    if let Some(value) = env.body.get_attribute("value") {
+                        let sink = format!("environment variable `{}`", literal(&env.body, "name"));
+                        sinks.check(file, &value.value, &declared, &sink);
+                    }
+                }
+            }
+        }
+    }
+    // A key in a connection is handed to everyone who can use the connection (AOAI017).
+    if type_name == "azurerm_cognitive_account_connection_api_key"
+        && let Some(value) = body.get_attribute("api_key")
+    {
+        sinks.check(file, &value.value, &declared, "connection credentials");
+    }
+    if type_name == "azurerm_container_group" {
+        for container in body.get_blocks("container") {
+            sinks.check_map(
+                file,
+                &container.body,
+                "environment_variables",
+                &declared,
+                "environment variable",
+            );
         }
     }
 }

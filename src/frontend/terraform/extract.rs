@@ -96,12 +96,8 @@ pub fn extract(configuration: &Configuration<'_>) -> Model {
         };
         let mut instance_model = Model::default();
         super::exposure::find(configuration, i, &mut instance_model);
-        for resource in instance
-            .index
-            .resources()
-            .iter()
-            .filter(|r| MODELED_TYPES.contains(&r.type_name))
-        {
+        let modeled = |type_name: &str| MODELED_TYPES.contains(&type_name);
+        instance.index.for_each_resource(modeled, |resource| {
             let converter = Converter {
                 eval: &eval,
                 configuration,
@@ -109,7 +105,7 @@ pub fn extract(configuration: &Configuration<'_>) -> Model {
             };
             let address = format!("{}{}", instance.prefix, resource.address());
             instance_model.extend(converter.instances(&address));
-        }
+        });
         for call in instance.index.calls() {
             let address = format!("{}module.{}", instance.prefix, call.name);
             let declared = |existence| Declared {

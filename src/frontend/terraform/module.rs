@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Attribute, Block, Body};
 
@@ -40,6 +41,19 @@ impl ResourceBlock<'_> {
     pub fn address(&self) -> String {
         format!("{}.{}", self.type_name, self.name)
     }
+}
+
+/// A resource block of a huge file that was not parsed with it (see `pruned.rs`).
+struct DeferredResource<'a> {
+    file: FileId,
+    dropped: &'a super::pruned::Dropped,
+    block: &'a super::pruned::Deferred,
+}
+
+/// Where a resource block is in [`ModuleIndex::resources`] or its deferred ones.
+enum Slot {
+    Parsed(usize),
+    Deferred(usize),
 }
 
 /// A `variable` block.
@@ -96,6 +110,10 @@ pub struct ModuleIndex<'a> {
     files: Vec<FileId>,
     /// The files of `files` that set variable values, for a root module.
     value_files: Vec<FileId>,
+    /// Resource blocks of huge files parsed when read, and every resource block in the files'
+    /// order (only when there are such blocks).
+    deferred: Vec<DeferredResource<'a>>,
+    order: Vec<Slot>,
 }
 
 impl<'a> ModuleIndex<'a> {
@@ -127,6 +145,8 @@ impl<'a> ModuleIndex<'a> {
             data: Vec::new(),
             files: files.iter().map(|f| f.id).collect(),
             value_files: Vec::new(),
+            deferred: Vec::new(),
+            order: Vec::new(),
         };
         let mut value_files: Vec<&ParsedFile> = files
             .iter()
@@ -142,8 +162,21 @@ impl<'a> ModuleIndex<'a> {
                     .insert(attribute.key.as_str(), (file.id, attribute));
             }
         }
+        let resident = resident_resources(files);
         for file in files.iter().filter(|f| f.role == FileRole::Config) {
+            let mut deferred = file
+                .dropped
+                .iter()
+                .flat_map(|dropped| dropped.deferred.iter().map(move |block| (dropped, block)))
+                .filter(|(_, block)| !resident.contains(&(file.id, block.span.start)))
+                .peekable();
             for block in file.body.blocks() {
+                let start = block.span().map_or(0, |span| span.start);
+                while let Some((dropped, deferred_block)) =
+                    deferred.next_if(|(_, b)| b.span.start < start)
+                {
+                    index.add_deferred(file.id, dropped, deferred_block);
+                }
                 match (block.ident.as_str(), block.labels.as_slice()) {
                     ("resource", [type_label, name_label]) => {
                         index.add_resource(file.id, block, type_label.as_str(), name_label.as_str())
@@ -201,11 +234,68 @@ impl<'a> ModuleIndex<'a> {
                     _ => {}
                 }
             }
+            for (dropped, deferred_block) in deferred {
+                index.add_deferred(file.id, dropped, deferred_block);
+            }
         }
         index
     }
 
+    /// A deferred resource block, in order: from the first, every resource block is.
+    fn add_deferred(
+        &mut self,
+        file: FileId,
+        dropped: &'a super::pruned::Dropped,
+        block: &'a super::pruned::Deferred,
+    ) {
+        if self.order.is_empty() {
+            self.order = (0..self.resources.len()).map(Slot::Parsed).collect();
+        }
+        self.order.push(Slot::Deferred(self.deferred.len()));
+        self.deferred.push(DeferredResource {
+            file,
+            dropped,
+            block,
+        });
+    }
+
+    /// Every resource block of a type `wanted` says, in the files' order: a deferred one is
+    /// parsed for `visit`, and let go after.
+    pub fn for_each_resource(
+        &self,
+        wanted: impl Fn(&str) -> bool,
+        mut visit: impl FnMut(&ResourceBlock<'_>),
+    ) {
+        if self.order.is_empty() {
+            self.resources
+                .iter()
+                .filter(|r| wanted(r.type_name))
+                .for_each(visit);
+            return;
+        }
+        for slot in &self.order {
+            match *slot {
+                Slot::Parsed(i) if wanted(self.resources[i].type_name) => visit(&self.resources[i]),
+                Slot::Deferred(i) if wanted(&self.deferred[i].block.type_name) => {
+                    let deferred = &self.deferred[i];
+                    if let Some(block) = deferred.dropped.parse(deferred.block) {
+                        visit(&ResourceBlock {
+                            file: deferred.file,
+                            block: &block,
+                            type_name: &deferred.block.type_name,
+                            name: &deferred.block.name,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn add_resource(&mut self, file: FileId, block: &'a Block, type_name: &'a str, name: &'a str) {
+        if !self.order.is_empty() {
+            self.order.push(Slot::Parsed(self.resources.len()));
+        }
         let resource = ResourceBlock {
             file,
             block,
@@ -230,10 +320,6 @@ impl<'a> ModuleIndex<'a> {
         self.by_address.get(address).map(|&i| &self.resources[i])
     }
 
-    pub fn resources(&self) -> &[ResourceBlock<'a>] {
-        &self.resources
-    }
-
     pub fn variable(&self, name: &str) -> Option<&Variable<'a>> {
         self.variables.get(name)
     }
@@ -245,6 +331,10 @@ impl<'a> ModuleIndex<'a> {
     /// Whether a resource or `data` block of one of these types is declared.
     pub fn declares_any(&self, types: &[&str]) -> bool {
         self.resources.iter().any(|r| types.contains(&r.type_name))
+            || self
+                .deferred
+                .iter()
+                .any(|d| types.contains(&d.block.type_name.as_str()))
             || self.data.iter().any(|(t, _, _)| types.contains(t))
     }
 
@@ -287,6 +377,27 @@ impl<'a> ModuleIndex<'a> {
             .get(name)
             .map(|&(file, attribute)| SetValue::Vars(file, attribute))
     }
+}
+
+/// The resource blocks in the trees of files with deferred blocks, by file and start: a
+/// deferred block another file refers to was parsed again into one more tree of its file
+/// (`pruned::revive_referenced`), and is not deferred.
+fn resident_resources(files: &[ParsedFile]) -> std::collections::HashSet<(FileId, usize)> {
+    let pruned: Vec<FileId> = files
+        .iter()
+        .filter(|f| f.dropped.as_ref().is_some_and(|d| !d.deferred.is_empty()))
+        .map(|f| f.id)
+        .collect();
+    files
+        .iter()
+        .filter(|f| pruned.contains(&f.id))
+        .flat_map(|f| {
+            f.body
+                .blocks()
+                .filter(|b| b.ident.as_str() == "resource")
+                .filter_map(move |b| Some((f.id, b.span()?.start)))
+        })
+        .collect()
 }
 
 pub enum SetValue<'a> {

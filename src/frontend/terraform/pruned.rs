@@ -1,11 +1,13 @@
 //! The tree of a huge `.tf` file, pruned as it is parsed: held whole, hcl-edit's tree is 13 to
-//! 20 times the text (a 48 MiB file of storage accounts took 620 MiB). A `resource` block of a
-//! type the front-end never reads is dropped as soon as it is parsed, unless an expression that
-//! is kept refers to it (the evaluator follows `type.name.attribute` into the block): those are
-//! parsed again, until every reference is met. Another file of the module may refer to a
-//! dropped block too: the module's files are searched for references when it is loaded, and
-//! those blocks parsed again there ([`revive_referenced`]). Nothing is lost: what is dropped
-//! could not change a verdict.
+//! 20 times the text (a 48 MiB file of storage accounts took 620 MiB). Each top-level
+//! `resource` block is dropped as soon as it is parsed: one of a type the front-end never reads
+//! for good, one of a type it reads is *deferred*, parsed again from its span when it is read
+//! (`ModuleIndex::for_each_resource`), one at a time. A block an expression refers to is in the
+//! tree (the evaluator follows `type.name.attribute` into it): the first of its address, parsed
+//! again here until every reference of the file is met; another file of the module may refer to
+//! one too, and those are parsed again when the module is loaded ([`revive_referenced`]).
+//! Nothing is lost: the verdicts are those of a whole parse (`tests/cli.rs` compares them on
+//! every fixture).
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -49,40 +51,116 @@ const NOT_RESOURCES: [&str; 9] = [
 /// file refers to: another file of its module may.
 pub struct Dropped {
     text: Arc<String>,
-    /// By address, in the file's order.
-    spans: HashMap<String, Vec<Range<usize>>>,
+    /// The first block of each address, of a type nothing reads (references name the first:
+    /// Terraform rejects the others, and the module index keeps the first).
+    unread: HashMap<String, Range<usize>>,
+    /// Blocks of types the front-end reads, in the file's order: each is parsed again when it
+    /// is read, one at a time.
+    pub deferred: Vec<Deferred>,
+    /// The first deferred block of each address.
+    first_deferred: HashMap<String, usize>,
+    /// What the deferred blocks refer to, which must be in a tree when they are read.
+    deferred_references: Vec<String>,
 }
 
-/// `text`'s tree without the resource blocks nothing reads, and those blocks. `reads` says
-/// which resource types the front-end reads.
+/// A resource block read later, from its span of the file.
+pub struct Deferred {
+    pub type_name: String,
+    pub name: String,
+    pub span: Range<usize>,
+}
+
+impl Dropped {
+    /// A deferred block's tree, parsed again.
+    pub fn parse(&self, deferred: &Deferred) -> Option<hcl_edit::structure::Block> {
+        let body = hcl_edit::parser::parse_body_at(&self.text, deferred.span.clone())?;
+        body.into_iter().next()?.into_block().ok()
+    }
+
+    /// The span of the first block dropped with this address.
+    fn first_of(&self, address: &str) -> Option<Range<usize>> {
+        self.unread.get(address).cloned().or_else(|| {
+            let first = *self.first_deferred.get(address)?;
+            Some(self.deferred[first].span.clone())
+        })
+    }
+}
+
+impl Deferred {
+    pub fn address(&self) -> String {
+        format!("{}.{}", self.type_name, self.name)
+    }
+}
+
+/// `text`'s tree without the resource blocks nothing reads, nor those the front-end reads
+/// (`reads` says which types), which come back in [`Dropped`]; a block an expression of the
+/// file refers to is in the tree.
 pub fn parse_pruned(
     text: &Arc<String>,
     reads: impl Fn(&str) -> bool,
 ) -> Result<(Body, Dropped), hcl_edit::parser::Error> {
-    let mut dropped: HashMap<String, Vec<Range<usize>>> = HashMap::new();
-    let mut keep = |structure: &Structure| match unread_resource(structure, &reads) {
-        Some((address, span)) => {
-            dropped.entry(address).or_default().push(span);
+    let mut unread: HashMap<String, Range<usize>> = HashMap::new();
+    let mut deferred: Vec<Deferred> = Vec::new();
+    let mut first_deferred: HashMap<String, usize> = HashMap::new();
+    let mut from_deferred = References::default();
+    let mut keep = |structure: &Structure| match resource_block(structure) {
+        Some((type_name, name, span)) if !reads(type_name) => {
+            unread.entry(format!("{type_name}.{name}")).or_insert(span);
+            false
+        }
+        Some((type_name, name, span)) => {
+            // What it refers to is read with it.
+            from_deferred.visit_structure(structure);
+            first_deferred
+                .entry(format!("{type_name}.{name}"))
+                .or_insert(deferred.len());
+            deferred.push(Deferred {
+                type_name: type_name.to_string(),
+                name: name.to_string(),
+                span,
+            });
             false
         }
         None => true,
     };
     let body = hcl_edit::parser::parse_body_filtered(text, &mut keep)?;
-    let mut referenced = References::default();
+    from_deferred.addresses.sort_unstable();
+    from_deferred.addresses.dedup();
+    let mut referenced = References {
+        addresses: from_deferred.addresses.clone(),
+    };
     referenced.visit_body(&body);
     let mut revived = Vec::new();
+    let mut revived_deferred: Vec<usize> = Vec::new();
+    let mut met = HashSet::new();
     while let Some(address) = referenced.addresses.pop() {
-        for span in dropped.remove(&address).unwrap_or_default() {
-            let Some(again) = hcl_edit::parser::parse_body_at(text, span) else {
-                continue;
-            };
-            referenced.visit_body(&again);
-            revived.extend(again);
+        if !met.insert(address.clone()) {
+            continue;
         }
+        // The first block of the address: the others stay dropped, or deferred.
+        let first = match unread.remove(&address) {
+            Some(span) => Some(span),
+            None => first_deferred.remove(&address).map(|i| {
+                revived_deferred.push(i);
+                deferred[i].span.clone()
+            }),
+        };
+        let Some(again) = first.and_then(|span| hcl_edit::parser::parse_body_at(text, span)) else {
+            continue;
+        };
+        referenced.visit_body(&again);
+        revived.extend(again);
     }
+    // An address whose first block is in the tree is met: its other blocks stay deferred.
+    let unmet: HashSet<String> = first_deferred.into_keys().collect();
+    let deferred = without(deferred, revived_deferred);
+    let first_deferred = first_indices(&deferred, &unmet);
     let dropped = Dropped {
         text: text.clone(),
-        spans: dropped,
+        unread,
+        deferred,
+        first_deferred,
+        deferred_references: from_deferred.addresses,
     };
     if revived.is_empty() {
         return Ok((body, dropped));
@@ -97,6 +175,29 @@ pub fn parse_pruned(
     Ok((body, dropped))
 }
 
+/// `blocks` without those at `indices`.
+fn without(blocks: Vec<Deferred>, mut indices: Vec<usize>) -> Vec<Deferred> {
+    indices.sort_unstable();
+    blocks
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| indices.binary_search(i).is_err())
+        .map(|(_, block)| block)
+        .collect()
+}
+
+/// The index of the first of `blocks` with each address of `addresses`.
+fn first_indices(blocks: &[Deferred], addresses: &HashSet<String>) -> HashMap<String, usize> {
+    let mut first = HashMap::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let address = block.address();
+        if addresses.contains(&address) {
+            first.entry(address).or_insert(i);
+        }
+    }
+    first
+}
+
 /// The dropped blocks of a module's pruned files that an expression of the module refers to
 /// (from another file: each file's own references were met when it was parsed), and those
 /// they refer to, parsed again: one more body for each such file.
@@ -107,6 +208,11 @@ pub fn revive_referenced(files: &mut Vec<ParsedFile>) {
     let mut referenced = References::default();
     for file in files.iter() {
         referenced.visit_body(&file.body);
+        if let Some(dropped) = &file.dropped {
+            referenced
+                .addresses
+                .extend(dropped.deferred_references.iter().cloned());
+        }
     }
     let mut revived: Vec<Vec<Structure>> = files.iter().map(|_| Vec::new()).collect();
     let mut met = HashSet::new();
@@ -118,14 +224,14 @@ pub fn revive_referenced(files: &mut Vec<ParsedFile>) {
             let Some(dropped) = &file.dropped else {
                 continue;
             };
-            for span in dropped.spans.get(&address).into_iter().flatten() {
-                let Some(again) = hcl_edit::parser::parse_body_at(&dropped.text, span.clone())
-                else {
-                    continue;
-                };
-                referenced.visit_body(&again);
-                revived.extend(again);
-            }
+            let Some(again) = dropped
+                .first_of(&address)
+                .and_then(|span| hcl_edit::parser::parse_body_at(&dropped.text, span))
+            else {
+                continue;
+            };
+            referenced.visit_body(&again);
+            revived.extend(again);
         }
     }
     let mut again: Vec<ParsedFile> = Vec::new();
@@ -143,22 +249,15 @@ pub fn revive_referenced(files: &mut Vec<ParsedFile>) {
     files.extend(again);
 }
 
-/// A `resource` block of a type not read: its address and span.
-fn unread_resource(
-    structure: &Structure,
-    reads: &impl Fn(&str) -> bool,
-) -> Option<(String, Range<usize>)> {
+/// A `resource` block: its type, name and span.
+fn resource_block(structure: &Structure) -> Option<(&str, &str, Range<usize>)> {
     let block = structure.as_block()?;
     let [type_name, name] = block.labels.as_slice() else {
         return None;
     };
-    if block.ident.as_str() != "resource" || reads(type_name.as_str()) {
-        return None;
-    }
-    Some((
-        format!("{}.{}", type_name.as_str(), name.as_str()),
-        structure.span()?,
-    ))
+    (block.ident.as_str() == "resource")
+        .then(|| Some((type_name.as_str(), name.as_str(), structure.span()?)))
+        .flatten()
 }
 
 /// The resource addresses (`type.name`) that expressions refer to.
@@ -205,12 +304,14 @@ resource "azurerm_cognitive_account" "openai" {
 variable "region" {}
 "#;
 
+    /// A block of a type read is deferred, one of a type not read is dropped; both are in the
+    /// tree when an expression of the file (deferred or not) refers to them, and only the first
+    /// block of an address is.
     #[test]
-    fn a_pruned_tree_keeps_what_is_read_and_what_kept_expressions_refer_to() {
-        let (body, _) = parse_pruned(&TEXT.to_string().into(), |t| {
-            t == "azurerm_cognitive_account"
-        })
-        .unwrap();
+    fn a_pruned_tree_holds_what_expressions_refer_to_and_defers_what_is_read() {
+        let text = format!("{TEXT}{}", TEXT.replace("variable \"region\" {}", ""));
+        let (body, dropped) =
+            parse_pruned(&text.clone().into(), |t| t == "azurerm_cognitive_account").unwrap();
         let kept: Vec<String> = body
             .blocks()
             .map(|block| {
@@ -218,20 +319,40 @@ variable "region" {}
                 format!("{} {}", block.ident.as_str(), labels.join("."))
             })
             .collect();
-        // In the file's order; the unread, unreferred storage account is gone.
+        // In the file's order; the unread, unreferred storage account is gone, and so are the
+        // second copies of the blocks referred to.
         assert_eq!(
             kept,
             [
                 "resource azurerm_storage_account.settings",
                 "resource azurerm_virtual_network.chained",
-                "resource azurerm_cognitive_account.openai",
                 "variable region",
             ]
         );
         // A block parsed again has spans into the file, as the others do.
         let network = body.blocks().nth(1).unwrap();
         let span = network.body.get_attribute("name").unwrap().span().unwrap();
-        assert_eq!(&TEXT[span], r#"name = "b""#);
+        assert_eq!(&text[span], r#"name = "b""#);
+        // Both accounts are read later, one at a time, from their spans.
+        let deferred: Vec<(String, usize)> = dropped
+            .deferred
+            .iter()
+            .map(|block| (block.address(), block.span.start))
+            .collect();
+        let second = TEXT.len() + TEXT.find("resource \"azurerm_cognitive_account\"").unwrap();
+        assert_eq!(
+            deferred,
+            [
+                (
+                    "azurerm_cognitive_account.openai".to_string(),
+                    second - TEXT.len()
+                ),
+                ("azurerm_cognitive_account.openai".to_string(), second),
+            ]
+        );
+        let account = dropped.parse(&dropped.deferred[1]).unwrap();
+        let attribute = account.body.get_attribute("public_network_access_enabled");
+        assert!(attribute.is_some());
     }
 
     #[test]

@@ -79,6 +79,20 @@ pub fn resource_blocks(files: &[super::ParsedFile]) -> std::collections::HashMap
                     .or_insert_with(|| Written::of(file.id, block));
             }
         }
+        // A huge file's blocks parsed when read: one at a time.
+        for (dropped, deferred) in file.dropped.iter().flat_map(|dropped| {
+            dropped
+                .deferred
+                .iter()
+                .map(move |deferred| (dropped, deferred))
+        }) {
+            if let std::collections::hash_map::Entry::Vacant(entry) =
+                blocks.entry(deferred.address())
+                && let Some(block) = dropped.parse(deferred)
+            {
+                entry.insert(Written::of(file.id, &block));
+            }
+        }
     }
     blocks
 }
