@@ -285,18 +285,27 @@ pub fn lint_streaming(
             ..ScopeReport::default()
         })?;
     }
-    let batches = discovered.scopes.chunks(SCOPES_PER_BATCH);
-    for (batch, linted) in batches.zip(linted.chunks_mut(SCOPES_PER_BATCH)) {
-        let reports: Vec<ScopeReport> = pool.install(|| {
+    // Batches of scopes still to lint; the reports before a batch's last scope go out after it.
+    let waiting: Vec<usize> = (0..linted.len()).filter(|&i| linted[i].is_none()).collect();
+    let mut emitted = 0;
+    for batch in waiting.chunks(SCOPES_PER_BATCH).map(Some).chain([None]) {
+        let reports: Vec<(usize, ScopeReport)> = pool.install(|| {
             batch
+                .unwrap_or_default()
                 .par_iter()
-                .zip(linted.par_iter_mut())
-                .map(|(scope, linted)| linted.take().unwrap_or_else(|| lint(scope, &called)))
+                .map(|&i| (i, lint(&discovered.scopes[i], &called)))
                 .collect()
         });
-        for scope in reports {
-            emit(scope)?;
+        for (i, report) in reports {
+            linted[i] = Some(report);
         }
+        let until = batch
+            .and_then(|b| b.last())
+            .map_or(linted.len(), |&last| last + 1);
+        for report in linted[emitted..until].iter_mut().filter_map(Option::take) {
+            emit(report)?;
+        }
+        emitted = until;
     }
     for held in shared.into_reports() {
         summary.add(&held);
