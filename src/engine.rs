@@ -253,34 +253,9 @@ pub fn lint_streaming(
     let lint_leaf = (!options.keep_sources).then_some(|scope: &Scope| lint(scope, &no_callees));
     let Scanned { called, mut linted } = pool.install(|| called_modules(&store, lint_leaf));
 
-    let mut summary = Summary::default();
-    let mut shared = SharedFindings::default();
-    // A module's checks (for JUnit) are listed for its first caller.
-    let mut checked: std::collections::HashSet<(&'static str, Arc<str>, usize, String)> =
-        std::collections::HashSet::new();
-    let mut baseline = options.baseline.clone();
-    let mut emit = |mut scope: ScopeReport| -> Result<(), Error> {
-        if let Some(baseline) = baseline.as_mut() {
-            summary.baselined += baseline.remove_accepted(&mut scope.findings);
-        }
-        if !options.per_caller && !scope.module_files.is_empty() {
-            shared.take_from(&mut scope);
-            let module_files = &scope.module_files;
-            scope.checks.retain(|c| {
-                !module_files.contains(&c.location.file)
-                    || checked.insert((
-                        c.rule,
-                        c.location.file.clone(),
-                        c.location.offset,
-                        c.resource.clone(),
-                    ))
-            });
-        }
-        summary.add(&scope);
-        report(scope).map_err(Error::Output)
-    };
+    let mut out = Emitter::new(options, report);
     if !discovered.errors.is_empty() {
-        emit(ScopeReport {
+        out.emit(ScopeReport {
             errors: discovered.errors.clone(),
             ..ScopeReport::default()
         })?;
@@ -303,21 +278,77 @@ pub fn lint_streaming(
             .and_then(|b| b.last())
             .map_or(linted.len(), |&last| last + 1);
         for report in linted[emitted..until].iter_mut().filter_map(Option::take) {
-            emit(report)?;
+            out.emit(report)?;
         }
         emitted = until;
     }
-    for held in shared.into_reports() {
-        summary.add(&held);
-        report(held).map_err(Error::Output)?;
+    out.finish(&discovered)
+}
+
+/// Hands scope reports to the reporter in order, past the baseline, with the findings of
+/// modules several callers share held for the end; sums them up.
+struct Emitter<'o, 'r> {
+    options: &'o Options,
+    report: &'r mut dyn FnMut(ScopeReport) -> std::io::Result<()>,
+    summary: Summary,
+    shared: SharedFindings,
+    /// A module's checks (for JUnit) are listed for its first caller.
+    checked: std::collections::HashSet<(&'static str, Arc<str>, usize, String)>,
+    baseline: Option<crate::baseline::Baseline>,
+}
+
+impl<'o, 'r> Emitter<'o, 'r> {
+    fn new(
+        options: &'o Options,
+        report: &'r mut dyn FnMut(ScopeReport) -> std::io::Result<()>,
+    ) -> Self {
+        Emitter {
+            options,
+            report,
+            summary: Summary::default(),
+            shared: SharedFindings::default(),
+            checked: std::collections::HashSet::new(),
+            baseline: options.baseline.clone(),
+        }
     }
-    summary.baseline_fixed = baseline.map_or(0, |left| left.unmatched());
-    summary
-        .outside_links
-        .extend(discovered.outside_links.iter().cloned());
-    summary.outside_links.sort();
-    summary.outside_links.dedup();
-    Ok(summary)
+
+    fn emit(&mut self, mut scope: ScopeReport) -> Result<(), Error> {
+        if let Some(baseline) = self.baseline.as_mut() {
+            self.summary.baselined += baseline.remove_accepted(&mut scope.findings);
+        }
+        if !self.options.per_caller && !scope.module_files.is_empty() {
+            self.shared.take_from(&mut scope);
+            let module_files = &scope.module_files;
+            let checked = &mut self.checked;
+            scope.checks.retain(|c| {
+                !module_files.contains(&c.location.file)
+                    || checked.insert((
+                        c.rule,
+                        c.location.file.clone(),
+                        c.location.offset,
+                        c.resource.clone(),
+                    ))
+            });
+        }
+        self.summary.add(&scope);
+        (self.report)(scope).map_err(Error::Output)
+    }
+
+    /// The shared module findings, and the summary.
+    fn finish(mut self, discovered: &Discovered) -> Result<Summary, Error> {
+        for held in std::mem::take(&mut self.shared).into_reports() {
+            self.summary.add(&held);
+            (self.report)(held).map_err(Error::Output)?;
+        }
+        let mut summary = self.summary;
+        summary.baseline_fixed = self.baseline.map_or(0, |left| left.unmatched());
+        summary
+            .outside_links
+            .extend(discovered.outside_links.iter().cloned());
+        summary.outside_links.sort();
+        summary.outside_links.dedup();
+        Ok(summary)
+    }
 }
 
 /// A parsed file of any language.
