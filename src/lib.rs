@@ -1,8 +1,10 @@
 //! aoai-lint: a linter for infrastructure-as-code that declares Azure OpenAI resources.
 //!
-//! The pipeline, one module each: [`discover`] files -> [`frontend`] parses them into the
-//! [`model`] -> [`resolve`] links resources to their account -> [`rules`] (metadata in
-//! [`policy`]) -> [`report`]. [`engine`] runs it; [`cli`] is the command line over it.
+//! The pipeline, one module each: [`discover`] files -> [`source_store`] reads them once ->
+//! [`parse`] -> [`frontend`] builds the [`model`] -> [`resolve`] links resources to their
+//! account and follows modules -> [`rules`] (metadata in [`policy`]) -> [`locate`] and
+//! [`suppress`] / [`baseline`] -> [`report`]. [`engine`] runs it with the [`options`]; [`cli`] is
+//! the command line over it.
 
 pub mod baseline;
 pub mod callers;
@@ -14,7 +16,10 @@ pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod frontend;
+pub mod locate;
 pub mod model;
+pub mod options;
+pub mod parse;
 pub mod policy;
 pub mod report;
 pub mod resolve;
@@ -24,6 +29,7 @@ pub mod source_store;
 pub mod stats;
 pub mod suppress;
 
-pub use engine::{Options, Report, lint, lint_streaming};
+pub use engine::{Report, lint, lint_streaming};
 pub use error::Error;
 pub use finding::{ScopeReport, Summary};
+pub use options::Options;

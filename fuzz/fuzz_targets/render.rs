@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use aoai_lint::engine::{Options, lint_streaming};
 use aoai_lint::report::{self, Format, RenderOptions};
+use aoai_lint::{Options, lint_streaming};
 
 const FORMATS: [Format; 6] = [
     Format::Human,

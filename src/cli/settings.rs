@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use super::args::{CheckArgs, FailOnArg, UnknownArg};
 use crate::config::{self, Config, FailOn, UnknownLevel};
-use crate::engine::Options;
 use crate::error::Error;
 use crate::finding::Level;
+use crate::options::Options;
 use crate::policy::catalog;
 
 /// The configuration that applies: `--config`, else the nearest `.aoai-lint.hcl` to what is
@@ -109,10 +109,10 @@ pub(super) fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result
 pub(super) fn nearest_config_loader(
     args: &CheckArgs,
     base: &Options,
-) -> crate::engine::ConfigLoader {
+) -> crate::options::ConfigLoader {
     let args = std::sync::Arc::new(args.clone());
     let base = base.clone();
-    crate::engine::ConfigLoader(std::sync::Arc::new(move |path| {
+    crate::options::ConfigLoader(std::sync::Arc::new(move |path| {
         let config = match path {
             Some(path) => config::load(path)?,
             None => Config::default(),
