@@ -1843,6 +1843,30 @@ fn scopes_linted_during_the_module_call_scan_give_the_same_verdicts_on_every_fix
     fixtures_verdicts_unchanged_with("AOAI_LINT_SCAN_BUDGET", "0");
 }
 
+/// A variable nothing refers to is dropped from a pruned file, and still declared: `--var` of
+/// it is no mistake.
+#[test]
+fn a_pruned_parse_still_declares_the_variables_it_dropped() {
+    let dir = tree(&[("main.tf", "variable \"unused\" {}\n")]);
+    let output = pruned(&mut aoai_lint(dir.path()))
+        .args([
+            ".",
+            "--no-config",
+            "--var",
+            "unused=1",
+            "--var",
+            "undeclared=2",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("declares variable `undeclared`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("`unused`"), "{stderr}");
+}
+
 /// The storage account is dropped from `main.tf` when it is parsed pruned, and `openai.tf`
 /// refers to it: the module's files are searched when it is loaded, and it is parsed again.
 #[test]

@@ -39,7 +39,7 @@ impl LoadedTree {
     /// Loads the local modules `root` calls, recursively. A module calling one of its own
     /// callers (a cycle) is not followed again.
     pub fn load(root_dir: &Path, mut root: Vec<ParsedFile>, loader: &mut dyn ModuleLoader) -> Self {
-        super::pruned::revive_referenced(&mut root);
+        super::pruned::revive_referenced(&mut root, []);
         let mut modules = vec![LoadedModule {
             files: root,
             caller: None,
@@ -74,7 +74,10 @@ impl LoadedTree {
                 };
                 match loaded {
                     Ok(mut files) => {
-                        super::pruned::revive_referenced(&mut files);
+                        if files.iter().any(|file| file.dropped.is_some()) {
+                            let passed = passed_variables(&modules[next].files, &name);
+                            super::pruned::revive_referenced(&mut files, passed);
+                        }
                         modules.push(LoadedModule {
                             files,
                             caller: Some((next, name)),
@@ -91,6 +94,21 @@ impl LoadedTree {
         }
         LoadedTree { modules }
     }
+}
+
+/// The variables the `module` block `name` of `files` passes (`var.<argument>`): read in the
+/// module it calls even when that module does not refer to them.
+fn passed_variables(files: &[ParsedFile], name: &str) -> Vec<String> {
+    files
+        .iter()
+        .flat_map(|file| file.body.blocks())
+        .filter(|block| {
+            block.ident.as_str() == "module"
+                && block.labels.first().map(|label| label.as_str()) == Some(name)
+        })
+        .flat_map(|block| block.body.attributes())
+        .map(|attribute| format!("var.{}", attribute.key.as_str()))
+        .collect()
 }
 
 /// A `module` block's name and local source.

@@ -28,11 +28,16 @@ use crate::source::{FileId, lexical_normalize};
 
 /// The names of the `variable` blocks of a module's files.
 pub fn declared_variables(files: &[ParsedFile]) -> Vec<String> {
+    let dropped = files
+        .iter()
+        .flat_map(|file| file.dropped.iter().flat_map(|dropped| dropped.variables()))
+        .map(str::to_string);
     files
         .iter()
         .flat_map(|file| file.body.blocks())
         .filter(|block| block.ident.as_str() == "variable")
         .filter_map(|block| block.labels.first().map(|label| label.as_str().to_string()))
+        .chain(dropped)
         .collect()
 }
 

@@ -1,13 +1,14 @@
 //! The tree of a huge `.tf` file, pruned as it is parsed: held whole, hcl-edit's tree is 13 to
 //! 20 times the text (a 48 MiB file of storage accounts took 620 MiB). Each top-level
-//! `resource` block is dropped as soon as it is parsed: one of a type the front-end never reads
-//! for good, one of a type it reads is *deferred*, parsed again from its span when it is read
-//! (`ModuleIndex::for_each_resource`), one at a time. A block an expression refers to is in the
-//! tree (the evaluator follows `type.name.attribute` into it): the first of its address, parsed
-//! again here until every reference of the file is met; another file of the module may refer to
-//! one too, and those are parsed again when the module is loaded ([`revive_referenced`]).
-//! Nothing is lost: the verdicts are those of a whole parse (`tests/cli.rs` compares them on
-//! every fixture).
+//! `resource`, `variable` and `locals` block is dropped as soon as it is parsed: a resource of
+//! a type the front-end reads is *deferred*, parsed again from its span when it is read
+//! (`ModuleIndex::for_each_resource`), one at a time; the others are read only through
+//! references. A block an expression refers to is in the tree (the evaluator follows
+//! `type.name.attribute`, `var.name` and `local.name` into it): the first of its address,
+//! parsed again here until every reference of the file is met; another file of the module may
+//! refer to one too, or a caller pass a variable, and those are parsed again when the module is
+//! loaded ([`revive_referenced`]). Nothing is lost: the verdicts are those of a whole parse
+//! (`tests/cli.rs` compares them on every fixture).
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -51,9 +52,11 @@ const NOT_RESOURCES: [&str; 9] = [
 /// file refers to: another file of its module may.
 pub struct Dropped {
     text: Arc<String>,
-    /// The first block of each address, of a type nothing reads (references name the first:
-    /// Terraform rejects the others, and the module index keeps the first).
-    unread: HashMap<String, Range<usize>>,
+    /// Blocks read only when an expression refers to them, by the address a reference names:
+    /// resources of types nothing reads (`type.name`), variables (`var.name`) and locals
+    /// (`local.name`, each name of a `locals` block). The first block of each (Terraform
+    /// rejects the others, and the module index keeps the first).
+    on_reference: HashMap<String, Range<usize>>,
     /// Blocks of types the front-end reads, in the file's order: each is parsed again when it
     /// is read, one at a time.
     pub deferred: Vec<Deferred>,
@@ -77,9 +80,16 @@ impl Dropped {
         body.into_iter().next()?.into_block().ok()
     }
 
+    /// The names of the variables declared in blocks still dropped.
+    pub fn variables(&self) -> impl Iterator<Item = &str> {
+        self.on_reference
+            .keys()
+            .filter_map(|address| address.strip_prefix("var."))
+    }
+
     /// The span of the first block dropped with this address.
     fn first_of(&self, address: &str) -> Option<Range<usize>> {
-        self.unread.get(address).cloned().or_else(|| {
+        self.on_reference.get(address).cloned().or_else(|| {
             let first = *self.first_deferred.get(address)?;
             Some(self.deferred[first].span.clone())
         })
@@ -99,13 +109,24 @@ pub fn parse_pruned(
     text: &Arc<String>,
     reads: impl Fn(&str) -> bool,
 ) -> Result<(Body, Dropped), hcl_edit::parser::Error> {
-    let mut unread: HashMap<String, Range<usize>> = HashMap::new();
+    let mut on_reference: HashMap<String, Range<usize>> = HashMap::new();
     let mut deferred: Vec<Deferred> = Vec::new();
     let mut first_deferred: HashMap<String, usize> = HashMap::new();
     let mut from_deferred = References::default();
     let mut keep = |structure: &Structure| match resource_block(structure) {
+        None => match read_on_reference(structure) {
+            Some((addresses, span)) => {
+                for address in addresses {
+                    on_reference.entry(address).or_insert(span.clone());
+                }
+                false
+            }
+            None => true,
+        },
         Some((type_name, name, span)) if !reads(type_name) => {
-            unread.entry(format!("{type_name}.{name}")).or_insert(span);
+            on_reference
+                .entry(format!("{type_name}.{name}"))
+                .or_insert(span);
             false
         }
         Some((type_name, name, span)) => {
@@ -121,7 +142,6 @@ pub fn parse_pruned(
             });
             false
         }
-        None => true,
     };
     let body = hcl_edit::parser::parse_body_filtered(text, &mut keep)?;
     from_deferred.addresses.sort_unstable();
@@ -132,32 +152,38 @@ pub fn parse_pruned(
     referenced.visit_body(&body);
     let mut revived = Vec::new();
     let mut revived_deferred: Vec<usize> = Vec::new();
+    let mut revived_starts = HashSet::new();
     let mut met = HashSet::new();
     while let Some(address) = referenced.addresses.pop() {
         if !met.insert(address.clone()) {
             continue;
         }
         // The first block of the address: the others stay dropped, or deferred.
-        let first = match unread.remove(&address) {
+        let first = match on_reference.remove(&address) {
             Some(span) => Some(span),
             None => first_deferred.remove(&address).map(|i| {
                 revived_deferred.push(i);
                 deferred[i].span.clone()
             }),
         };
-        let Some(again) = first.and_then(|span| hcl_edit::parser::parse_body_at(text, span)) else {
+        // A `locals` block of several names is parsed again once.
+        let Some(span) = first.filter(|span| revived_starts.insert(span.start)) else {
+            continue;
+        };
+        let Some(again) = hcl_edit::parser::parse_body_at(text, span) else {
             continue;
         };
         referenced.visit_body(&again);
         revived.extend(again);
     }
+    on_reference.retain(|_, span| !revived_starts.contains(&span.start));
     // An address whose first block is in the tree is met: its other blocks stay deferred.
     let unmet: HashSet<String> = first_deferred.into_keys().collect();
     let deferred = without(deferred, revived_deferred);
     let first_deferred = first_indices(&deferred, &unmet);
     let dropped = Dropped {
         text: text.clone(),
-        unread,
+        on_reference,
         deferred,
         first_deferred,
         deferred_references: from_deferred.addresses,
@@ -199,13 +225,16 @@ fn first_indices(blocks: &[Deferred], addresses: &HashSet<String>) -> HashMap<St
 }
 
 /// The dropped blocks of a module's pruned files that an expression of the module refers to
-/// (from another file: each file's own references were met when it was parsed), and those
-/// they refer to, parsed again: one more body for each such file.
-pub fn revive_referenced(files: &mut Vec<ParsedFile>) {
+/// (from another file: each file's own references were met when it was parsed) or that
+/// `also` names (the variables a caller passes), and those they refer to, parsed again: one
+/// more body for each such file.
+pub fn revive_referenced(files: &mut Vec<ParsedFile>, also: impl IntoIterator<Item = String>) {
     if files.iter().all(|file| file.dropped.is_none()) {
         return;
     }
-    let mut referenced = References::default();
+    let mut referenced = References {
+        addresses: also.into_iter().collect(),
+    };
     for file in files.iter() {
         referenced.visit_body(&file.body);
         if let Some(dropped) = &file.dropped {
@@ -214,18 +243,21 @@ pub fn revive_referenced(files: &mut Vec<ParsedFile>) {
                 .extend(dropped.deferred_references.iter().cloned());
         }
     }
-    let mut revived: Vec<Vec<Structure>> = files.iter().map(|_| Vec::new()).collect();
+    let mut revived: Vec<(Vec<Structure>, HashSet<usize>)> =
+        files.iter().map(|_| Default::default()).collect();
     let mut met = HashSet::new();
     while let Some(address) = referenced.addresses.pop() {
         if !met.insert(address.clone()) {
             continue;
         }
-        for (file, revived) in files.iter().zip(&mut revived) {
+        for (file, (revived, starts)) in files.iter().zip(&mut revived) {
             let Some(dropped) = &file.dropped else {
                 continue;
             };
+            // A `locals` block of several names is parsed again once.
             let Some(again) = dropped
                 .first_of(&address)
+                .filter(|span| starts.insert(span.start))
                 .and_then(|span| hcl_edit::parser::parse_body_at(&dropped.text, span))
             else {
                 continue;
@@ -235,7 +267,7 @@ pub fn revive_referenced(files: &mut Vec<ParsedFile>) {
         }
     }
     let mut again: Vec<ParsedFile> = Vec::new();
-    for (file, mut revived) in files.iter().zip(revived) {
+    for (file, (mut revived, _)) in files.iter().zip(revived) {
         revived.sort_by_key(|structure| structure.span().map_or(0, |span| span.start));
         if !revived.is_empty() {
             again.push(ParsedFile {
@@ -260,7 +292,24 @@ fn resource_block(structure: &Structure) -> Option<(&str, &str, Range<usize>)> {
         .flatten()
 }
 
-/// The resource addresses (`type.name`) that expressions refer to.
+/// A `variable` or `locals` block: the addresses references give it (`var.name`, `local.name`
+/// for each of its names) and its span.
+fn read_on_reference(structure: &Structure) -> Option<(Vec<String>, Range<usize>)> {
+    let block = structure.as_block()?;
+    let addresses = match (block.ident.as_str(), block.labels.as_slice()) {
+        ("variable", [name]) => vec![format!("var.{}", name.as_str())],
+        ("locals", []) => block
+            .body
+            .attributes()
+            .map(|attribute| format!("local.{}", attribute.key.as_str()))
+            .collect(),
+        _ => return None,
+    };
+    Some((addresses, structure.span()?))
+}
+
+/// The addresses expressions refer to: resources (`type.name`), variables (`var.name`) and
+/// locals (`local.name`).
 #[derive(Default)]
 struct References {
     addresses: Vec<String>,
@@ -269,12 +318,13 @@ struct References {
 impl Visit for References {
     fn visit_traversal(&mut self, traversal: &Traversal) {
         if let Expression::Variable(root) = &traversal.expr
-            && !NOT_RESOURCES.contains(&root.as_str())
             && let Some(TraversalOperator::GetAttr(name)) =
                 traversal.operators.first().map(|op| op.value())
         {
-            self.addresses
-                .push(format!("{}.{}", root.as_str(), name.as_str()));
+            let root = root.as_str();
+            if matches!(root, "var" | "local") || !NOT_RESOURCES.contains(&root) {
+                self.addresses.push(format!("{root}.{}", name.as_str()));
+            }
         }
         visit_traversal(self, traversal);
     }
@@ -294,7 +344,8 @@ resource "azurerm_storage_account" "settings" {
 }
 
 resource "azurerm_virtual_network" "chained" {
-  name = "b"
+  name     = "b"
+  location = var.region
 }
 
 resource "azurerm_cognitive_account" "openai" {
@@ -302,6 +353,8 @@ resource "azurerm_cognitive_account" "openai" {
 }
 
 variable "region" {}
+
+variable "unused" {}
 "#;
 
     /// A block of a type read is deferred, one of a type not read is dropped; both are in the
@@ -309,7 +362,8 @@ variable "region" {}
     /// block of an address is.
     #[test]
     fn a_pruned_tree_holds_what_expressions_refer_to_and_defers_what_is_read() {
-        let text = format!("{TEXT}{}", TEXT.replace("variable \"region\" {}", ""));
+        let variables = "variable \"region\" {}\n\nvariable \"unused\" {}\n";
+        let text = format!("{TEXT}{}", TEXT.replace(variables, ""));
         let (body, dropped) =
             parse_pruned(&text.clone().into(), |t| t == "azurerm_cognitive_account").unwrap();
         let kept: Vec<String> = body
@@ -319,8 +373,8 @@ variable "region" {}
                 format!("{} {}", block.ident.as_str(), labels.join("."))
             })
             .collect();
-        // In the file's order; the unread, unreferred storage account is gone, and so are the
-        // second copies of the blocks referred to.
+        // In the file's order; the unread, unreferred storage account and variable are gone,
+        // and so are the second copies of the blocks referred to.
         assert_eq!(
             kept,
             [
@@ -332,7 +386,7 @@ variable "region" {}
         // A block parsed again has spans into the file, as the others do.
         let network = body.blocks().nth(1).unwrap();
         let span = network.body.get_attribute("name").unwrap().span().unwrap();
-        assert_eq!(&text[span], r#"name = "b""#);
+        assert_eq!(&text[span], r#"name     = "b""#);
         // Both accounts are read later, one at a time, from their spans.
         let deferred: Vec<(String, usize)> = dropped
             .deferred
@@ -350,6 +404,7 @@ variable "region" {}
                 ("azurerm_cognitive_account.openai".to_string(), second),
             ]
         );
+        assert_eq!(dropped.variables().collect::<Vec<_>>(), ["unused"]);
         let account = dropped.parse(&dropped.deferred[1]).unwrap();
         let attribute = account.body.get_attribute("public_network_access_enabled");
         assert!(attribute.is_some());
