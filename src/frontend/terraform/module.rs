@@ -177,68 +177,68 @@ impl<'a> ModuleIndex<'a> {
                 {
                     index.add_deferred(file.id, dropped, deferred_block);
                 }
-                match (block.ident.as_str(), block.labels.as_slice()) {
-                    ("resource", [type_label, name_label]) => {
-                        index.add_resource(file.id, block, type_label.as_str(), name_label.as_str())
-                    }
-                    ("data", [type_label, name_label]) => {
-                        index
-                            .data
-                            .push((type_label.as_str(), name_label.as_str(), block))
-                    }
-                    ("variable", [name]) => {
-                        let variable = Variable {
-                            file: file.id,
-                            default: block.body.get_attribute("default"),
-                            type_expr: block.body.get_attribute("type").map(|t| &t.value),
-                            sensitive: is_sensitive(&block.body),
-                        };
-                        index.variables.entry(name.as_str()).or_insert(variable);
-                    }
-                    ("module", [name]) => index.calls.push(ModuleCall {
-                        file: file.id,
-                        block,
-                        name: name.as_str(),
-                        source: literal_source(block),
-                    }),
-                    ("output", [name]) => {
-                        index.output_blocks.push(OutputBlock {
-                            file: file.id,
-                            block,
-                            name: name.as_str(),
-                        });
-                        if let Some(value) = block.body.get_attribute("value") {
-                            index
-                                .outputs
-                                .entry(name.as_str())
-                                .or_insert((file.id, value));
-                        }
-                    }
-                    ("provider", _) => index.root = true,
-                    ("terraform", [])
-                        if block
-                            .body
-                            .blocks()
-                            .any(|b| matches!(b.ident.as_str(), "backend" | "cloud")) =>
-                    {
-                        index.root = true
-                    }
-                    ("locals", []) => {
-                        for attribute in block.body.attributes() {
-                            index
-                                .locals
-                                .entry(attribute.key.as_str())
-                                .or_insert((file.id, attribute));
-                        }
-                    }
-                    _ => {}
-                }
+                index.add_block(file.id, block);
             }
             for (dropped, deferred_block) in deferred {
                 index.add_deferred(file.id, dropped, deferred_block);
             }
         }
         index
+    }
+
+    /// What a top-level block of a configuration file declares.
+    fn add_block(&mut self, file: FileId, block: &'a Block) {
+        match (block.ident.as_str(), block.labels.as_slice()) {
+            ("resource", [type_label, name_label]) => {
+                self.add_resource(file, block, type_label.as_str(), name_label.as_str())
+            }
+            ("data", [type_label, name_label]) => {
+                self.data
+                    .push((type_label.as_str(), name_label.as_str(), block))
+            }
+            ("variable", [name]) => {
+                let variable = Variable {
+                    file,
+                    default: block.body.get_attribute("default"),
+                    type_expr: block.body.get_attribute("type").map(|t| &t.value),
+                    sensitive: is_sensitive(&block.body),
+                };
+                self.variables.entry(name.as_str()).or_insert(variable);
+            }
+            ("module", [name]) => self.calls.push(ModuleCall {
+                file,
+                block,
+                name: name.as_str(),
+                source: literal_source(block),
+            }),
+            ("output", [name]) => {
+                self.output_blocks.push(OutputBlock {
+                    file,
+                    block,
+                    name: name.as_str(),
+                });
+                if let Some(value) = block.body.get_attribute("value") {
+                    self.outputs.entry(name.as_str()).or_insert((file, value));
+                }
+            }
+            ("provider", _) => self.root = true,
+            ("terraform", [])
+                if block
+                    .body
+                    .blocks()
+                    .any(|b| matches!(b.ident.as_str(), "backend" | "cloud")) =>
+            {
+                self.root = true
+            }
+            ("locals", []) => {
+                for attribute in block.body.attributes() {
+                    self.locals
+                        .entry(attribute.key.as_str())
+                        .or_insert((file, attribute));
+                }
+            }
+            _ => {}
+        }
     }
 
     /// A deferred resource block, in order: from the first, every resource block is.

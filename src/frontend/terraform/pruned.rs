@@ -109,87 +109,108 @@ pub fn parse_pruned(
     text: &Arc<String>,
     reads: impl Fn(&str) -> bool,
 ) -> Result<(Body, Dropped), hcl_edit::parser::Error> {
-    let mut on_reference: HashMap<String, Range<usize>> = HashMap::new();
-    let mut deferred: Vec<Deferred> = Vec::new();
-    let mut first_deferred: HashMap<String, usize> = HashMap::new();
-    let mut from_deferred = References::default();
-    let mut keep = |structure: &Structure| match resource_block(structure) {
-        None => match read_on_reference(structure) {
-            Some((addresses, span)) => {
-                for address in addresses {
-                    on_reference.entry(address).or_insert(span.clone());
-                }
-                false
-            }
-            None => true,
-        },
-        Some((type_name, name, span)) if !reads(type_name) => {
-            on_reference
-                .entry(format!("{type_name}.{name}"))
-                .or_insert(span);
-            false
-        }
-        Some((type_name, name, span)) => {
-            // What it refers to is read with it.
-            from_deferred.visit_structure(structure);
-            first_deferred
-                .entry(format!("{type_name}.{name}"))
-                .or_insert(deferred.len());
-            deferred.push(Deferred {
-                type_name: type_name.to_string(),
-                name: name.to_string(),
-                span,
-            });
-            false
-        }
-    };
-    let body = hcl_edit::parser::parse_body_filtered(text, &mut keep)?;
-    from_deferred.addresses.sort_unstable();
-    from_deferred.addresses.dedup();
-    let mut referenced = References {
-        addresses: from_deferred.addresses.clone(),
-    };
-    referenced.visit_body(&body);
-    let mut revived = Vec::new();
-    let mut revived_deferred: Vec<usize> = Vec::new();
-    let mut revived_starts = HashSet::new();
-    let mut met = HashSet::new();
-    while let Some(address) = referenced.addresses.pop() {
-        if !met.insert(address.clone()) {
-            continue;
-        }
-        // The first block of the address: the others stay dropped, or deferred.
-        let first = match on_reference.remove(&address) {
-            Some(span) => Some(span),
-            None => first_deferred.remove(&address).map(|i| {
-                revived_deferred.push(i);
-                deferred[i].span.clone()
-            }),
-        };
-        // A `locals` block of several names is parsed again once.
-        let Some(span) = first.filter(|span| revived_starts.insert(span.start)) else {
-            continue;
-        };
-        let Some(again) = hcl_edit::parser::parse_body_at(text, span) else {
-            continue;
-        };
-        referenced.visit_body(&again);
-        revived.extend(again);
-    }
-    on_reference.retain(|_, span| !revived_starts.contains(&span.start));
-    // An address whose first block is in the tree is met: its other blocks stay deferred.
-    let unmet: HashSet<String> = first_deferred.into_keys().collect();
-    let deferred = without(deferred, revived_deferred);
-    let first_deferred = first_indices(&deferred, &unmet);
-    let dropped = Dropped {
+    let mut dropped = Dropped {
         text: text.clone(),
-        on_reference,
-        deferred,
-        first_deferred,
-        deferred_references: from_deferred.addresses,
+        on_reference: HashMap::new(),
+        deferred: Vec::new(),
+        first_deferred: HashMap::new(),
+        deferred_references: Vec::new(),
     };
+    let mut keep = |structure: &Structure| !dropped.drop(structure, &reads);
+    let body = hcl_edit::parser::parse_body_filtered(text, &mut keep)?;
+    let revived = dropped.revive_referred_to(&body);
+    Ok((merged(body, revived), dropped))
+}
+
+impl Dropped {
+    /// Drops a top-level block read later, or only through references: whether it did.
+    fn drop(&mut self, structure: &Structure, reads: &impl Fn(&str) -> bool) -> bool {
+        match resource_block(structure) {
+            None => match read_on_reference(structure) {
+                Some((addresses, span)) => {
+                    for address in addresses {
+                        self.on_reference.entry(address).or_insert(span.clone());
+                    }
+                    true
+                }
+                None => false,
+            },
+            Some((type_name, name, span)) if !reads(type_name) => {
+                self.on_reference
+                    .entry(format!("{type_name}.{name}"))
+                    .or_insert(span);
+                true
+            }
+            Some((type_name, name, span)) => {
+                // What it refers to is read with it.
+                let mut references = References {
+                    addresses: std::mem::take(&mut self.deferred_references),
+                };
+                references.visit_structure(structure);
+                self.deferred_references = references.addresses;
+                self.first_deferred
+                    .entry(format!("{type_name}.{name}"))
+                    .or_insert(self.deferred.len());
+                self.deferred.push(Deferred {
+                    type_name: type_name.to_string(),
+                    name: name.to_string(),
+                    span,
+                });
+                true
+            }
+        }
+    }
+
+    /// The dropped blocks that `body` or a deferred block refers to, parsed again, and those
+    /// they refer to: the first block of each address (the others stay dropped, or deferred).
+    fn revive_referred_to(&mut self, body: &Body) -> Vec<Structure> {
+        self.deferred_references.sort_unstable();
+        self.deferred_references.dedup();
+        let mut referenced = References {
+            addresses: self.deferred_references.clone(),
+        };
+        referenced.visit_body(body);
+        let mut revived = Vec::new();
+        let mut revived_deferred: Vec<usize> = Vec::new();
+        let mut revived_starts = HashSet::new();
+        let mut met = HashSet::new();
+        while let Some(address) = referenced.addresses.pop() {
+            if !met.insert(address.clone()) {
+                continue;
+            }
+            let first = match self.on_reference.remove(&address) {
+                Some(span) => Some(span),
+                None => self.first_deferred.remove(&address).map(|i| {
+                    revived_deferred.push(i);
+                    self.deferred[i].span.clone()
+                }),
+            };
+            // A `locals` block of several names is parsed again once.
+            let Some(again) = first
+                .filter(|span| revived_starts.insert(span.start))
+                .and_then(|span| hcl_edit::parser::parse_body_at(&self.text, span))
+            else {
+                continue;
+            };
+            referenced.visit_body(&again);
+            revived.extend(again);
+        }
+        self.on_reference
+            .retain(|_, span| !revived_starts.contains(&span.start));
+        // An address whose first block is in the tree is met: its other blocks stay deferred.
+        let unmet: HashSet<String> = std::mem::take(&mut self.first_deferred)
+            .into_keys()
+            .collect();
+        self.deferred = without(std::mem::take(&mut self.deferred), revived_deferred);
+        self.first_deferred = first_indices(&self.deferred, &unmet);
+        revived
+    }
+}
+
+/// `body` with the `revived` blocks in their places.
+fn merged(body: Body, revived: Vec<Structure>) -> Body {
     if revived.is_empty() {
-        return Ok((body, dropped));
+        return body;
     }
     let span = body.span();
     let mut structures: Vec<Structure> = body.into_iter().chain(revived).collect();
@@ -198,7 +219,7 @@ pub fn parse_pruned(
     if let Some(span) = span {
         body.set_span(span);
     }
-    Ok((body, dropped))
+    body
 }
 
 /// `blocks` without those at `indices`.
