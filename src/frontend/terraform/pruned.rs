@@ -87,6 +87,15 @@ impl Dropped {
             .filter_map(|address| address.strip_prefix("var."))
     }
 
+    /// The block at `span` parsed again, unless it was (`parsed` holds the starts): a `locals`
+    /// block has several names.
+    fn parse_once(&self, span: Range<usize>, parsed: &mut HashSet<usize>) -> Option<Body> {
+        parsed
+            .insert(span.start)
+            .then(|| hcl_edit::parser::parse_body_at(&self.text, span))
+            .flatten()
+    }
+
     /// The span of the first block dropped with this address.
     fn first_of(&self, address: &str) -> Option<Range<usize>> {
         self.on_reference.get(address).cloned().or_else(|| {
@@ -185,10 +194,7 @@ impl Dropped {
                     self.deferred[i].span.clone()
                 }),
             };
-            // A `locals` block of several names is parsed again once.
-            let Some(again) = first
-                .filter(|span| revived_starts.insert(span.start))
-                .and_then(|span| hcl_edit::parser::parse_body_at(&self.text, span))
+            let Some(again) = first.and_then(|span| self.parse_once(span, &mut revived_starts))
             else {
                 continue;
             };
@@ -275,11 +281,9 @@ pub fn revive_referenced(files: &mut Vec<ParsedFile>, also: impl IntoIterator<It
             let Some(dropped) = &file.dropped else {
                 continue;
             };
-            // A `locals` block of several names is parsed again once.
             let Some(again) = dropped
                 .first_of(&address)
-                .filter(|span| starts.insert(span.start))
-                .and_then(|span| hcl_edit::parser::parse_body_at(&dropped.text, span))
+                .and_then(|span| dropped.parse_once(span, starts))
             else {
                 continue;
             };
