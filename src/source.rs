@@ -81,7 +81,7 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.line_starts[line];
         let column = match self.char_marks.is_empty() {
-            true => chars_in(&text.as_bytes()[start..offset]),
+            true => text[start..offset].chars().count(),
             false => self.chars_before(text, offset) - self.chars_before(text, start),
         } + 1;
         LineCol {

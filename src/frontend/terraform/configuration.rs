@@ -48,14 +48,19 @@ impl LoadedTree {
         let mut dirs = vec![root_dir.to_path_buf()];
         let mut next = 0;
         while next < modules.len() {
-            let calls: Vec<(String, String)> = modules[next]
+            let calls: Vec<LocalCall> = modules[next]
                 .files
                 .iter()
                 .filter(|file| file.role == super::FileRole::Config)
                 .flat_map(|file| file.body.blocks())
                 .filter_map(local_call)
                 .collect();
-            for (name, source) in calls {
+            for LocalCall {
+                name,
+                source,
+                passed,
+            } in calls
+            {
                 let dir = lexical_normalize(&dirs[next].join(&source));
                 let reason = if ancestors(&modules, next).any(|i| dirs[i] == dir) {
                     Some(format!("`{source}` calls a module that calls it (a cycle)"))
@@ -74,10 +79,7 @@ impl LoadedTree {
                 };
                 match loaded {
                     Ok(mut files) => {
-                        if files.iter().any(|file| file.dropped.is_some()) {
-                            let passed = passed_variables(&modules[next].files, &name);
-                            super::pruned::revive_referenced(&mut files, passed);
-                        }
+                        super::pruned::revive_referenced(&mut files, passed);
                         modules.push(LoadedModule {
                             files,
                             caller: Some((next, name)),
@@ -96,29 +98,31 @@ impl LoadedTree {
     }
 }
 
-/// The variables the `module` block `name` of `files` passes (`var.<argument>`): read in the
-/// module it calls even when that module does not refer to them.
-fn passed_variables(files: &[ParsedFile], name: &str) -> Vec<String> {
-    files
-        .iter()
-        .flat_map(|file| file.body.blocks())
-        .filter(|block| {
-            block.ident.as_str() == "module"
-                && block.labels.first().map(|label| label.as_str()) == Some(name)
-        })
-        .flat_map(|block| block.body.attributes())
-        .map(|attribute| format!("var.{}", attribute.key.as_str()))
-        .collect()
+/// A `module` block with a local source.
+struct LocalCall {
+    name: String,
+    source: String,
+    /// The variables it passes (`var.<argument>`): read in the module it calls even when that
+    /// module does not refer to them (see `pruned::revive_referenced`).
+    passed: Vec<String>,
 }
 
-/// A `module` block's name and local source.
-fn local_call(block: &Block) -> Option<(String, String)> {
+fn local_call(block: &Block) -> Option<LocalCall> {
     if block.ident.as_str() != "module" {
         return None;
     }
     let name = block.labels.first()?.as_str().to_string();
     let source = literal_source(block)?;
-    is_local_source(&source).then_some((name, source))
+    let passed = block
+        .body
+        .attributes()
+        .map(|attribute| format!("var.{}", attribute.key.as_str()))
+        .collect();
+    is_local_source(&source).then_some(LocalCall {
+        name,
+        source,
+        passed,
+    })
 }
 
 /// The instances that (transitively) call `module`.
