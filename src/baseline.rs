@@ -130,8 +130,8 @@ pub fn render(findings: &[Finding], anchor: &Anchor) -> String {
         .map(|f| Entry {
             file: anchor.file_of(f),
             rule: f.rule.to_string(),
-            resource: f.resource.clone(),
-            attribute: f.attribute.clone(),
+            resource: f.resource.to_string(),
+            attribute: f.attribute.to_string(),
             fingerprint: anchor.fingerprint(f),
         })
         .collect();

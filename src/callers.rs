@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::finding::{Finding, ScopeReport};
 
-type Key = (&'static str, Arc<str>, usize, String);
+type Key = (&'static str, Arc<str>, usize, Arc<str>);
 
 #[derive(Default)]
 pub struct SharedFindings {

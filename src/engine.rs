@@ -292,19 +292,6 @@ fn lint_scope(
         .iter()
         .map(|m| m.display.clone())
         .collect();
-    let selected = |id: &str| options.rules.contains(id);
-    let (raw, checks) = stats::timed(Stage::Rules, || {
-        if options.list_checks {
-            rules::run_with_checks(&built.model, catalog, &options.settings, selected)
-        } else {
-            let raw = rules::run(&built.model, catalog, &options.settings, selected);
-            (raw, Vec::new())
-        }
-    });
-    // Findings own what they say: the model is not needed past the rules, and on a huge file
-    // it is as large as they are.
-    drop(built.model);
-    let findings_started = std::time::Instant::now();
     let located = ScopeFiles {
         discovered: store.discovered(),
         files: parsed.files,
@@ -312,7 +299,26 @@ fn lint_scope(
         var_files,
         also_reported: built.also_reported,
     };
-    let used = locate::report_findings(raw, &located, options, catalog, &mut output);
+    let mut locator = locate::Locator::new(&located, options, catalog);
+    let mut checks = Vec::new();
+    let selected = |id: &str| options.rules.contains(id);
+    let (model, settings) = (&built.model, &options.settings);
+    rules::run_each(
+        model,
+        catalog,
+        settings,
+        selected,
+        options.list_checks,
+        |raw, made| {
+            stats::timed(Stage::Findings, || locator.report(raw, &mut output));
+            checks.extend(made);
+        },
+    );
+    // Findings own what they say: the model is not needed past the rules, and on a huge file
+    // it is as large as they are.
+    drop(built.model);
+    let findings_started = std::time::Instant::now();
+    let used = locator.used;
     if options.rules.contains(suppress::INVALID_SUPPRESSION) {
         let owned = |file: &DiscoveredFile| match file.kind {
             FileKind::Terraform => !terraform_called,

@@ -60,7 +60,7 @@ pub struct Location {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Related {
     pub location: Location,
-    pub message: String,
+    pub message: Arc<str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,22 +69,22 @@ pub struct Finding {
     pub name: &'static str,
     pub level: Level,
     pub outcome: Outcome,
-    pub message: String,
+    pub message: Arc<str>,
     /// The policy's remediation for the resource's language.
     pub help: &'static str,
     /// The policy's documentation link.
     pub url: &'static str,
     /// Address of the resource the finding is about.
-    pub resource: String,
+    pub resource: Arc<str>,
     /// The other callers of a shared module the same finding holds for: each one's resource
     /// address and root (`module.b.azurerm_cognitive_account.this in prod`).
     pub also_for: Vec<String>,
     /// The attribute the finding is about, as written in the source language; empty when the
     /// finding is about the resource as a whole.
-    pub attribute: String,
+    pub attribute: Arc<str>,
     pub location: Location,
     /// Short text under the primary span in snippets.
-    pub label: String,
+    pub label: Arc<str>,
     pub related: Vec<Related>,
     /// The reason of the suppression comment that silences it, for suppressed findings.
     pub suppressed: Option<String>,

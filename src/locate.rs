@@ -1,7 +1,7 @@
 //! The rules' findings located in the files a scope reads, leveled, and matched against the
 //! suppression comments; the checks made (for JUnit) and the texts reporters show.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use crate::config::UnknownLevel;
@@ -68,86 +68,127 @@ impl ScopeFiles<'_> {
     }
 }
 
-/// The rules' findings in reported files, located, leveled and checked against suppression
-/// comments; returns the comments that matched one, by file and index.
-pub(crate) fn report_findings(
-    raw: Vec<rules::RawFinding>,
-    located: &ScopeFiles<'_>,
-    options: &Options,
+/// Locates a scope's findings rule by rule (see [`rules::run_each`]): the suppression comments
+/// matched so far, and one shared copy of each text the findings repeat.
+pub(crate) struct Locator<'s, 'a> {
+    located: &'s ScopeFiles<'a>,
+    options: &'s Options,
     catalog: &'static Catalog,
-    output: &mut ScopeReport,
-) -> std::collections::HashSet<(FileId, usize)> {
-    let mut used = std::collections::HashSet::new();
-    for finding in raw {
-        if !located.is_target(finding.span.file) {
-            continue;
+    /// The suppression comments that matched a finding, by file and index.
+    pub used: HashSet<(FileId, usize)>,
+    texts: Texts,
+}
+
+impl<'s, 'a> Locator<'s, 'a> {
+    pub fn new(
+        located: &'s ScopeFiles<'a>,
+        options: &'s Options,
+        catalog: &'static Catalog,
+    ) -> Self {
+        Locator {
+            located,
+            options,
+            catalog,
+            used: HashSet::new(),
+            texts: Texts::default(),
         }
-        let Some(location) = located.locate(&finding.span) else {
-            continue;
-        };
-        let lines_of = |span: &Span| {
-            let (file, _, _) = located.get(span.file)?;
-            let line = |offset| file.line_col(offset).line;
-            Some((line(span.range.start), line(span.range.end)))
-        };
-        let directives_of = |id| {
-            located
-                .get(id)
-                .map(|(file, _, _)| file.directives.as_slice())
-        };
-        let suppression =
-            suppress::suppression_of(&finding, lines_of, directives_of, &options.today, &mut used);
-        let Some(policy) = catalog.find(finding.rule) else {
-            continue;
-        };
-        let level = match finding.outcome {
-            Outcome::Fail => options
-                .levels
-                .get(finding.rule)
-                .copied()
-                .or(finding.level)
-                .unwrap_or(policy.severity),
-            Outcome::Unknown => match options.unknown_level {
-                UnknownLevel::Level(level) => level,
-                UnknownLevel::Ignore => continue,
-            },
-        };
-        let related = finding
-            .related
-            .iter()
-            .filter_map(|(span, message)| {
-                Some(Related {
-                    location: located.locate(span)?,
-                    message: message.clone(),
+    }
+
+    /// The rules' findings in reported files, located, leveled and checked against suppression
+    /// comments.
+    pub fn report(&mut self, raw: Vec<rules::RawFinding>, output: &mut ScopeReport) {
+        let (located, options) = (self.located, self.options);
+        for finding in raw {
+            if !located.is_target(finding.span.file) {
+                continue;
+            }
+            let Some(location) = located.locate(&finding.span) else {
+                continue;
+            };
+            let lines_of = |span: &Span| {
+                let (file, _, _) = located.get(span.file)?;
+                let line = |offset| file.line_col(offset).line;
+                Some((line(span.range.start), line(span.range.end)))
+            };
+            let directives_of = |id| {
+                located
+                    .get(id)
+                    .map(|(file, _, _)| file.directives.as_slice())
+            };
+            let suppression = suppress::suppression_of(
+                &finding,
+                lines_of,
+                directives_of,
+                &options.today,
+                &mut self.used,
+            );
+            let Some(policy) = self.catalog.find(finding.rule) else {
+                continue;
+            };
+            let level = match finding.outcome {
+                Outcome::Fail => options
+                    .levels
+                    .get(finding.rule)
+                    .copied()
+                    .or(finding.level)
+                    .unwrap_or(policy.severity),
+                Outcome::Unknown => match options.unknown_level {
+                    UnknownLevel::Level(level) => level,
+                    UnknownLevel::Ignore => continue,
+                },
+            };
+            let related = finding
+                .related
+                .iter()
+                .filter_map(|(span, message)| {
+                    Some(Related {
+                        location: located.locate(span)?,
+                        message: self.texts.get(message),
+                    })
                 })
-            })
-            .collect();
-        let finding = Finding {
-            rule: finding.rule,
-            name: &policy.name,
-            level,
-            outcome: finding.outcome,
-            message: capped_message(finding.message),
-            help: policy.help_for(finding.language, finding.outcome),
-            url: &policy.references.learn,
-            resource: finding.resource,
-            also_for: Vec::new(),
-            attribute: finding.attribute,
-            location,
-            label: finding.label,
-            related,
-            suppressed: suppression,
-        };
-        if finding.suppressed.is_none() {
-            output.findings.push(finding);
-        } else {
-            output.suppressed_count += 1;
-            if options.show_suppressed {
-                output.suppressed.push(finding);
+                .collect();
+            let finding = Finding {
+                rule: finding.rule,
+                name: &policy.name,
+                level,
+                outcome: finding.outcome,
+                message: self.texts.get(&capped_message(finding.message)),
+                help: policy.help_for(finding.language, finding.outcome),
+                url: &policy.references.learn,
+                resource: self.texts.get(&finding.resource),
+                also_for: Vec::new(),
+                attribute: self.texts.get(&finding.attribute),
+                location,
+                label: self.texts.get(&finding.label),
+                related,
+                suppressed: suppression,
+            };
+            if finding.suppressed.is_none() {
+                output.findings.push(finding);
+            } else {
+                output.suppressed_count += 1;
+                if options.show_suppressed {
+                    output.suppressed.push(finding);
+                }
             }
         }
     }
-    used
+}
+
+/// One shared copy of each text: the thousands of accounts of a huge scope give the same
+/// messages, attributes and labels, and the findings of an account its address.
+#[derive(Default)]
+struct Texts(HashSet<Arc<str>>);
+
+impl Texts {
+    fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(text) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.0.insert(shared.clone());
+        shared
+    }
 }
 
 /// AOAI901 for the suppression comments of reported files. Whether one matches nothing is
@@ -155,7 +196,7 @@ pub(crate) fn report_findings(
 /// files, unless its callers check them; a module file read here may match for another caller.
 pub(crate) fn report_invalid_suppressions(
     located: &ScopeFiles<'_>,
-    used: &std::collections::HashSet<(FileId, usize)>,
+    used: &HashSet<(FileId, usize)>,
     owned: impl Fn(&DiscoveredFile) -> bool,
     options: &Options,
     catalog: &'static Catalog,

@@ -251,7 +251,7 @@ pub fn invalid(
         name: policy.map_or("invalid-suppression", |p| p.name.as_str()),
         level: policy.map_or(Level::Warning, |p| p.severity),
         outcome: Outcome::Fail,
-        message,
+        message: message.into(),
         help: policy.map_or("", |p| {
             let language = if display.ends_with(".bicep") {
                 crate::model::Language::Bicep
@@ -261,9 +261,9 @@ pub fn invalid(
             p.remediation_for(language)
         }),
         url: policy.map_or("", |p| p.references.learn.as_str()),
-        resource: String::new(),
+        resource: "".into(),
         also_for: Vec::new(),
-        attribute: String::new(),
+        attribute: "".into(),
         location,
         label: "this suppression".into(),
         related: Vec::new(),

@@ -84,7 +84,7 @@ impl Reporter for Human<'_> {
                 .iter()
                 .filter(|r| r.location.file != finding.location.file)
                 .map(|r| RelatedDiagnostic {
-                    message: r.message.clone(),
+                    message: r.message.to_string(),
                     location: r.location.clone(),
                     source: self.snippet(&r.location, &[]),
                 })
@@ -249,7 +249,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         let source = self.source.as_ref()?;
         let primary = source.span(finding.location.offset, finding.location.length)?;
         let mut labels = vec![LabeledSpan::new_primary_with_span(
-            Some(finding.label.clone()),
+            Some(finding.label.to_string()),
             primary,
         )];
         for related in finding
@@ -259,7 +259,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         {
             if let Some(span) = source.span(related.location.offset, related.location.length) {
                 labels.push(LabeledSpan::new_with_span(
-                    Some(related.message.clone()),
+                    Some(related.message.to_string()),
                     span,
                 ));
             }

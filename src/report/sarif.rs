@@ -142,7 +142,7 @@ fn result(finding: &Finding, fingerprint: String) -> Value {
         .map(|(i, related)| {
             let mut value = location(&related.location);
             value["id"] = json!(i + 1);
-            value["message"] = json!({ "text": related.message });
+            value["message"] = json!({ "text": &*related.message });
             value
         })
         .collect();
@@ -156,8 +156,8 @@ fn result(finding: &Finding, fingerprint: String) -> Value {
         "partialFingerprints": { "aoaiLint/v1": fingerprint },
         "properties": {
             "outcome": finding.outcome,
-            "resource": finding.resource,
-            "attribute": finding.attribute,
+            "resource": &*finding.resource,
+            "attribute": &*finding.attribute,
             "configuredLevel": finding.level.as_str(),
         },
     });

@@ -25,6 +25,7 @@ use crate::model::{AiAccount, Attr, AttrState, CmkKey, DataResidency, Declared, 
 use crate::policy::Catalog;
 use crate::resolve::{Links, Target};
 use crate::source::Span;
+use crate::stats::{self, Stage};
 
 /// What a rule may read.
 pub struct Context<'a> {
@@ -155,51 +156,48 @@ pub fn run(
     settings: &Settings,
     selected: impl Fn(&str) -> bool,
 ) -> Vec<RawFinding> {
-    run_listing(model, catalog, settings, selected, false).0
+    let mut raw = Vec::new();
+    run_each(model, catalog, settings, selected, false, |findings, _| {
+        raw.extend(findings);
+    });
+    raw
 }
 
-/// [`run`], also listing every check made (passes included), for JUnit.
-pub fn run_with_checks(
-    model: &Model,
-    catalog: &Catalog,
-    settings: &Settings,
-    selected: impl Fn(&str) -> bool,
-) -> (Vec<RawFinding>, Vec<RawCheck>) {
-    run_listing(model, catalog, settings, selected, true)
-}
-
-/// The checks are listed only when asked: one per rule and account, they outnumber the
-/// findings.
-fn run_listing(
+/// [`run`], handing each rule's findings to `each` as soon as the rule is done, so that the raw
+/// findings of every rule are never all held at once (a huge scope has millions). With
+/// `list_checks`, also every check the rule made, passes included (JUnit): one per rule and
+/// account, they outnumber the findings, so they are listed only when asked.
+pub fn run_each(
     model: &Model,
     catalog: &Catalog,
     settings: &Settings,
     selected: impl Fn(&str) -> bool,
     list_checks: bool,
-) -> (Vec<RawFinding>, Vec<RawCheck>) {
-    let links = Links::new(model);
+    mut each: impl FnMut(Vec<RawFinding>, Vec<RawCheck>),
+) {
+    let links = stats::timed(Stage::Rules, || Links::new(model));
     let cx = Context {
         model,
         links: &links,
         catalog,
         settings,
     };
-    let mut raw = Vec::new();
-    let mut checks = Vec::new();
     for rule in all().iter().filter(|rule| selected(rule.id())) {
-        let mut findings = Findings::new(rule.id());
-        rule.check(&cx, &mut findings);
-        raw.extend(findings.into_vec());
-        if !list_checks {
-            continue;
-        }
-        checks.extend(rule.subjects(&cx).into_iter().map(|declared| RawCheck {
-            rule: rule.id(),
-            resource: declared.address.clone(),
-            header: declared.header.clone(),
-        }));
+        let (findings, checks) = stats::timed(Stage::Rules, || {
+            let mut findings = Findings::new(rule.id());
+            rule.check(&cx, &mut findings);
+            let mut checks = Vec::new();
+            if list_checks {
+                checks.extend(rule.subjects(&cx).into_iter().map(|declared| RawCheck {
+                    rule: rule.id(),
+                    resource: declared.address.clone(),
+                    header: declared.header.clone(),
+                }));
+            }
+            (findings.into_vec(), checks)
+        });
+        each(findings, checks);
     }
-    (raw, checks)
 }
 
 /// Collects the findings of one rule.
