@@ -268,7 +268,7 @@ impl<'a> PlanReader<'a> {
         };
         let empty = Json {
             span: resource.span.clone(),
-            kind: JsonKind::Object(Vec::new()),
+            kind: JsonKind::Object(Box::default()),
         };
         let values = resource.get("values").unwrap_or(&empty);
         let written = self.written.get(&format!("{prefix}{type_name}.{name}"));
@@ -276,10 +276,9 @@ impl<'a> PlanReader<'a> {
         let (header, extent) = match written {
             Some(written) => (written.header.clone(), written.extent.clone()),
             None => (
-                resource.property("address").map_or_else(
-                    || self.span(resource),
-                    |p| Span::new(self.file, p.span.clone()),
-                ),
+                resource
+                    .property("address")
+                    .map_or_else(|| self.span(resource), |p| Span::new(self.file, p.span())),
                 self.span(resource),
             ),
         };
@@ -331,7 +330,7 @@ impl<'a> PlanReader<'a> {
         };
         let mut entries = Vec::new();
         for property in values.properties() {
-            let key = property.key.as_str();
+            let key = &*property.key;
             let marks = marks.child(key);
             match &property.value.kind {
                 _ if marks.is_sensitive() => {
@@ -372,7 +371,7 @@ impl<'a> PlanReader<'a> {
         // Values known only after apply are absent from `values`.
         if let Some(unknown) = marks.unknown {
             for property in unknown.properties() {
-                let key = property.key.as_str();
+                let key = &*property.key;
                 if values.get(key).is_some() || property.value.kind != JsonKind::Bool(true) {
                     continue;
                 }
@@ -401,7 +400,12 @@ impl<'a> PlanReader<'a> {
                 properties
                     .iter()
                     .filter(|p| p.value.kind != JsonKind::Null)
-                    .map(|p| (p.key.clone(), self.value(&p.value, &marks.child(&p.key))))
+                    .map(|p| {
+                        (
+                            p.key.to_string(),
+                            self.value(&p.value, &marks.child(&p.key)),
+                        )
+                    })
                     .collect(),
             ),
             JsonKind::Array(elements) => NodeKind::Array(
@@ -418,10 +422,10 @@ impl<'a> PlanReader<'a> {
             JsonKind::String(text) if text.trim_start().starts_with('{') => {
                 match json::parse(text) {
                     Ok(Some(parsed)) => return self.relocated(&parsed, span),
-                    _ => NodeKind::Value(Value::String(text.clone())),
+                    _ => NodeKind::Value(Value::String(text.to_string())),
                 }
             }
-            JsonKind::String(text) => NodeKind::Value(Value::String(text.clone())),
+            JsonKind::String(text) => NodeKind::Value(Value::String(text.to_string())),
         };
         Node {
             span,
@@ -436,7 +440,7 @@ impl<'a> PlanReader<'a> {
             JsonKind::Object(properties) => NodeKind::Object(
                 properties
                     .iter()
-                    .map(|p| (p.key.clone(), self.relocated(&p.value, span.clone())))
+                    .map(|p| (p.key.to_string(), self.relocated(&p.value, span.clone())))
                     .collect(),
             ),
             JsonKind::Array(elements) => NodeKind::Array(
@@ -448,7 +452,7 @@ impl<'a> PlanReader<'a> {
             JsonKind::Null => NodeKind::Value(Value::Null),
             JsonKind::Bool(b) => NodeKind::Value(Value::Bool(*b)),
             JsonKind::Number(n) => NodeKind::Value(Value::Number(*n)),
-            JsonKind::String(s) => NodeKind::Value(Value::String(s.clone())),
+            JsonKind::String(s) => NodeKind::Value(Value::String(s.to_string())),
         };
         Node {
             span,

@@ -230,7 +230,7 @@ impl Finder<'_> {
             .properties()
             .iter()
             .find(|p| p.key.eq_ignore_ascii_case(name))?;
-        path.push((step, Span::new(self.file, property.span.clone())));
+        path.push((step, Span::new(self.file, property.span())));
         let found = self.key_in(&property.value, path);
         path.pop();
         found

@@ -173,7 +173,7 @@ pub fn parameters_for(
             .filter_map(|p| {
                 let value = p.value.get("value")?;
                 let span = Span::new(file.id, p.value.span.clone());
-                Some((p.key.clone(), (parameter_value(value), span)))
+                Some((p.key.to_string(), (parameter_value(value), span)))
             })
             .collect(),
     )
@@ -239,12 +239,12 @@ fn literal(json: &Json) -> Value {
         JsonKind::Null => Value::Null,
         JsonKind::Bool(b) => Value::Bool(*b),
         JsonKind::Number(n) => Value::Number(*n),
-        JsonKind::String(s) => Value::String(s.clone()),
+        JsonKind::String(s) => Value::String(s.to_string()),
         JsonKind::Array(items) => Value::List(items.iter().map(literal).collect()),
         JsonKind::Object(properties) => Value::Object(
             properties
                 .iter()
-                .map(|p| (p.key.clone(), literal(&p.value)))
+                .map(|p| (p.key.to_string(), literal(&p.value)))
                 .collect(),
         ),
     }
@@ -436,7 +436,7 @@ impl<'a> Template<'a> {
                 None if text.trim_start().starts_with("[[") => {
                     Value::String(text.trim_start()[1..].to_string())
                 }
-                None => Value::String(text.clone()),
+                None => Value::String(text.to_string()),
             },
             JsonKind::Array(items) => {
                 Value::List(items.iter().map(|item| self.value(item)).collect())
@@ -444,7 +444,7 @@ impl<'a> Template<'a> {
             JsonKind::Object(properties) => Value::Object(
                 properties
                     .iter()
-                    .map(|p| (p.key.clone(), self.value(&p.value)))
+                    .map(|p| (p.key.to_string(), self.value(&p.value)))
                     .collect(),
             ),
             _ => literal(json),
@@ -458,7 +458,7 @@ impl<'a> Template<'a> {
             JsonKind::Object(properties) => Node::object(
                 properties
                     .iter()
-                    .map(|p| (self.key(&p.key), self.node(&p.value, p.span.clone())))
+                    .map(|p| (self.key(&p.key), self.node(&p.value, p.span())))
                     .collect(),
                 span_of(&span),
             ),
@@ -490,7 +490,7 @@ impl<'a> Template<'a> {
             return key.to_string();
         }
         let value = self.value(&Json {
-            kind: JsonKind::String(key.to_string()),
+            kind: JsonKind::String(key.into()),
             span: 0..0,
         });
         match value {
@@ -609,7 +609,7 @@ impl<'a> Template<'a> {
         };
         let header_range = json
             .property("type")
-            .map_or_else(|| json.span.clone(), |p| p.span.clone());
+            .map_or_else(|| json.span.clone(), |p| p.span());
         let header = self.span(&header_range);
         let declared = Declared {
             address: address.clone(),
@@ -857,7 +857,7 @@ impl<'a> Template<'a> {
             .filter_map(|output| {
                 let value = nested.value_partial(output.value.get("value")?);
                 Some((
-                    output.key.clone(),
+                    output.key.to_string(),
                     Value::Object([("value".into(), value)].into()),
                 ))
             })

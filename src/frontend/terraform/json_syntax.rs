@@ -86,14 +86,14 @@ fn root_object(text: &str) -> Converted<Json> {
         )),
         None => Ok(Json {
             span: 0..0,
-            kind: JsonKind::Object(Vec::new()),
+            kind: JsonKind::Object(Box::default()),
         }),
     }
 }
 
 /// An object's properties, comments (`"//"`) left out.
 fn arguments(object: &Json) -> impl Iterator<Item = &Property> {
-    object.properties().iter().filter(|p| p.key != "//")
+    object.properties().iter().filter(|p| &*p.key != "//")
 }
 
 /// How the body of a block type is read.
@@ -245,7 +245,7 @@ fn block(
     block.labels = labels
         .iter()
         .map(|label| {
-            let mut text = Decorated::new(label.key.clone());
+            let mut text = Decorated::new(label.key.to_string());
             text.set_span(label.key_span.clone());
             BlockLabel::String(text)
         })
@@ -272,7 +272,7 @@ fn attribute(property: &Property, read: Read) -> Converted<Attribute> {
         read => expression(&property.value, read)?,
     };
     let mut attribute = Attribute::new(spanned_ident(&property.key, &property.key_span)?, value);
-    attribute.set_span(property.span.clone());
+    attribute.set_span(property.span());
     Ok(attribute)
 }
 
@@ -303,7 +303,7 @@ fn expression(value: &Json, read: Read) -> Converted<Expression> {
         JsonKind::Object(_) => {
             let mut object = Object::new();
             for property in arguments(value) {
-                let mut key = Decorated::new(property.key.clone());
+                let mut key = Decorated::new(property.key.to_string());
                 key.set_span(property.key_span.clone());
                 let key = ObjectKey::Expression(Expression::String(key));
                 object.insert(key, ObjectValue::new(expression(&property.value, read)?));
