@@ -238,7 +238,7 @@ impl BodyReader<'_> {
                         Some(note) => format!("{} ({note})", value.shown()),
                         None => value.shown(),
                     },
-                    via,
+                    via: via.map(Box::new),
                 },
             },
             (Value::Unknown(reason), None) => Attr::unresolved(path, span, reason.clone()),

@@ -78,7 +78,8 @@ pub enum AttrState<T> {
     Explicit {
         value: T,
         shown: String,
-        via: Option<Via>,
+        /// Boxed: most values have none, and an account holds a score of attributes.
+        via: Option<Box<Via>>,
     },
     /// Not written: the platform default applies.
     Default { value: T, shown: String },
@@ -201,7 +202,7 @@ impl<T> Attr<T> {
 
     pub fn via(&self) -> Option<&Via> {
         match &self.state {
-            AttrState::Explicit { via, .. } => via.as_ref(),
+            AttrState::Explicit { via, .. } => via.as_deref(),
             _ => None,
         }
     }

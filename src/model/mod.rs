@@ -274,7 +274,7 @@ pub struct UnfollowedModule {
 /// Everything one scope (a Terraform module directory) declares.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Model {
-    /// Boxed: an account is two kilobytes, and a huge file has a hundred thousand of them.
+    /// Boxed: an account is near two kilobytes, and a huge file has a hundred thousand of them.
     pub accounts: Vec<Box<AiAccount>>,
     pub private_endpoints: Vec<PrivateEndpoint>,
     pub role_assignments: Vec<RoleAssignment>,
