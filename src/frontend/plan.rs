@@ -206,9 +206,17 @@ impl<'a> PlanReader<'a> {
     /// One module of `planned_values` with its configuration; `prefix` is `module.a.` for
     /// references inside it (instance keys dropped, as references are written).
     fn module(&self, module: &'a Json, config: Option<&'a Json>, prefix: &str, model: &mut Model) {
+        // The configuration of each resource by its address in the module, the first of a name
+        // as Terraform reads it; searched once per resource, a plan of thousands needs the index.
+        let mut configured = HashMap::new();
+        for resource in array(config.and_then(|c| c.get("resources"))) {
+            if let Some(address) = resource.get("address").and_then(Json::as_str) {
+                configured.entry(address).or_insert(resource);
+            }
+        }
         for resource in array(module.get("resources")) {
             if resource.get("mode").and_then(Json::as_str) == Some("managed") {
-                self.resource(resource, config, prefix, model);
+                self.resource(resource, config, &configured, prefix, model);
             }
         }
         for child in array(module.get("child_modules")) {
@@ -231,6 +239,7 @@ impl<'a> PlanReader<'a> {
         &self,
         resource: &'a Json,
         config: Option<&'a Json>,
+        configured: &HashMap<&str, &'a Json>,
         prefix: &str,
         model: &mut Model,
     ) {
@@ -253,13 +262,8 @@ impl<'a> PlanReader<'a> {
             .get("name")
             .and_then(Json::as_str)
             .unwrap_or_default();
-        let expressions = config
-            .map(|c| array(c.get("resources")))
-            .unwrap_or_default()
-            .iter()
-            .find(|r| {
-                r.get("address").and_then(Json::as_str) == Some(&format!("{type_name}.{name}"))
-            })
+        let expressions = configured
+            .get(format!("{type_name}.{name}").as_str())
             .and_then(|r| r.get("expressions"));
         let marks = Marks {
             unknown: change.and_then(|c| c.get("after_unknown")),
