@@ -172,6 +172,64 @@ impl Links {
     }
 }
 
+/// Resources that name their account by a reference, grouped once by the account they name: a
+/// rule that looks at each account's endpoints, bindings or settings takes its own, instead of
+/// testing every pair (quadratic on a scope of thousands of accounts).
+pub struct ByAccount<'m, T> {
+    /// The items that name an account of the scope or one not known, with what they name.
+    items: Vec<(T, Target<'m>)>,
+    /// Positions in `items` by the account they name, in order.
+    named: HashMap<usize, Vec<usize>>,
+    /// Positions in `items` whose account is not known, in order.
+    unresolved: Vec<usize>,
+}
+
+impl<'m, T> ByAccount<'m, T> {
+    pub fn new(links: &Links, items: impl IntoIterator<Item = (T, &'m Reference)>) -> Self {
+        let mut grouped = ByAccount {
+            items: Vec::new(),
+            named: HashMap::new(),
+            unresolved: Vec::new(),
+        };
+        for (item, reference) in items {
+            let target = links.target(reference);
+            let at = grouped.items.len();
+            match target {
+                Target::Account(account) => grouped.named.entry(account).or_default().push(at),
+                Target::Unresolved(_) => grouped.unresolved.push(at),
+                Target::Other => continue,
+            }
+            grouped.items.push((item, target));
+        }
+        grouped
+    }
+
+    /// The items that name the account at `index`.
+    pub fn named(&self, index: usize) -> impl Iterator<Item = &T> {
+        let named = self.named.get(&index).map_or(&[][..], Vec::as_slice);
+        named
+            .iter()
+            .filter_map(|&at| self.items.get(at))
+            .map(|(item, _)| item)
+    }
+
+    /// The items that name the account at `index` or whose account is not known, in their
+    /// order, with what they name: what a look at every item for the account would not skip.
+    pub fn of(&self, index: usize) -> impl Iterator<Item = &(T, Target<'m>)> {
+        let named = self.named.get(&index).map_or(&[][..], Vec::as_slice);
+        let mut named = named.iter().peekable();
+        let mut unresolved = self.unresolved.iter().peekable();
+        std::iter::from_fn(move || {
+            let next = match (named.peek(), unresolved.peek()) {
+                (Some(a), Some(b)) if a > b => unresolved.next(),
+                (Some(_), _) => named.next(),
+                (None, _) => unresolved.next(),
+            }?;
+            self.items.get(*next)
+        })
+    }
+}
+
 /// `/subscriptions/<id>`, nothing after it.
 fn is_subscription_id(value: &str) -> bool {
     let segments: Vec<&str> = value.trim_matches('/').split('/').collect();
@@ -195,6 +253,35 @@ fn group_id_name(value: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Attr;
+    use crate::source::{FileId, Span};
+
+    #[test]
+    fn each_account_gets_what_names_it_and_what_may_in_order() {
+        let links = Links {
+            accounts: HashMap::from([("a".to_string(), 0), ("b".to_string(), 1)]),
+            vaults: HashMap::new(),
+            keys: HashMap::new(),
+            groups: HashMap::new(),
+        };
+        let span = Span::new(FileId(0), 0..0);
+        let named = |key: &str| Attr::explicit("target", span.clone(), key.to_string(), key);
+        let references = [
+            named("a"),
+            Attr::unresolved("target", span.clone(), "is a variable"),
+            named("b"),
+            named("elsewhere"),
+            named("a"),
+            Attr::unresolved("target", span.clone(), "is computed"),
+        ];
+        let grouped = ByAccount::new(&links, references.iter().enumerate());
+        let of = |account| grouped.of(account).map(|(i, _)| *i).collect::<Vec<_>>();
+        assert_eq!(of(0), [0, 1, 4, 5]);
+        assert_eq!(of(1), [1, 2, 5]);
+        assert_eq!(of(7), [1, 5]);
+        let named: Vec<_> = grouped.named(0).copied().collect();
+        assert_eq!(named, [0, 4]);
+    }
 
     #[test]
     fn group_and_subscription_ids_are_recognized() {

@@ -19,56 +19,55 @@ impl Rule for PrivateEndpoint {
             let mut possible = Vec::new();
             let mut wrong_group = Vec::new();
             let mut connected = false;
-            for endpoint in &cx.model.private_endpoints {
-                for connection in &endpoint.connections {
-                    let address = &endpoint.declared.address;
-                    match cx.links.target(&connection.target) {
-                        Target::Account(i) if i == index => {}
-                        Target::Account(_) | Target::Other => continue,
-                        // Whatever it targets, an endpoint to other sub-resources does not
-                        // reach an account's `account` sub-resource.
-                        Target::Unresolved(_) if reaches_no_account(&connection.group_ids) => {
-                            continue;
-                        }
-                        // Another language is another deployment (a compiled `main.json` beside
-                        // `main.bicep`): only an endpoint that names the account reaches it.
-                        Target::Unresolved(_)
-                            if endpoint.declared.language != account.declared.language =>
-                        {
-                            continue;
-                        }
-                        Target::Unresolved(reason) => {
-                            possible.push((
-                                connection.target.span.clone(),
-                                format!("`{}` of `{address}` {reason}", connection.target.name),
+            for ((endpoint, connection), target) in cx.endpoint_connections.of(index) {
+                let address = &endpoint.declared.address;
+                match target {
+                    Target::Account(_) => {}
+                    Target::Other => continue,
+                    // Whatever it targets, an endpoint to other sub-resources does not
+                    // reach an account's `account` sub-resource.
+                    Target::Unresolved(_) if reaches_no_account(&connection.group_ids) => {
+                        continue;
+                    }
+                    // Another language is another deployment (a compiled `main.json` beside
+                    // `main.bicep`): only an endpoint that names the account reaches it.
+                    Target::Unresolved(_)
+                        if endpoint.declared.language != account.declared.language =>
+                    {
+                        continue;
+                    }
+                    Target::Unresolved(reason) => {
+                        possible.push((
+                            connection.target.span.clone(),
+                            format!("`{}` of `{address}` {reason}", connection.target.name),
+                        ));
+                        continue;
+                    }
+                }
+                match &connection.group_ids.state {
+                    AttrState::Unresolved { reason, .. } => possible.push((
+                        connection.group_ids.span.clone(),
+                        format!("`{}` of `{address}` {reason}", connection.group_ids.name),
+                    )),
+                    AttrState::Explicit { .. } | AttrState::Default { .. } => {
+                        if reaches_no_account(&connection.group_ids) {
+                            wrong_group.push((
+                                connection.group_ids.span.clone(),
+                                format!("`{address}` targets this account without the `account` sub-resource"),
                             ));
                             continue;
                         }
-                    }
-                    match &connection.group_ids.state {
-                        AttrState::Unresolved { reason, .. } => possible.push((
-                            connection.group_ids.span.clone(),
-                            format!("`{}` of `{address}` {reason}", connection.group_ids.name),
-                        )),
-                        AttrState::Explicit { .. } | AttrState::Default { .. } => {
-                            if reaches_no_account(&connection.group_ids) {
-                                wrong_group.push((
-                                    connection.group_ids.span.clone(),
-                                    format!("`{address}` targets this account without the `account` sub-resource"),
-                                ));
-                                continue;
-                            }
-                            match &endpoint.declared.existence {
-                                Existence::Always => connected = true,
-                                Existence::Conditional { reason } => possible.push((
-                                    endpoint.declared.header.clone(),
-                                    format!("`{address}` may not be created: {reason}"),
-                                )),
-                            }
+                        match &endpoint.declared.existence {
+                            Existence::Always => connected = true,
+                            Existence::Conditional { reason } => possible.push((
+                                endpoint.declared.header.clone(),
+                                format!("`{address}` may not be created: {reason}"),
+                            )),
                         }
                     }
                 }
             }
+
             if connected {
                 continue;
             }

@@ -23,14 +23,11 @@ impl Rule for CustomerManagedKey {
                 .unresolved_reason()
                 .map(|_| (inline.span.clone(), inline.describe()));
             let mut bound = false;
-            for binding in &cx.model.cmk_bindings {
+            for (binding, target) in cx.cmk_bindings.of(index) {
                 let address = &binding.declared.address;
-                match (
-                    cx.links.target(&binding.account),
-                    &binding.declared.existence,
-                ) {
-                    (Target::Account(i), Existence::Always) if i == index => bound = true,
-                    (Target::Account(i), Existence::Conditional { reason }) if i == index => {
+                match (target, &binding.declared.existence) {
+                    (Target::Account(_), Existence::Always) => bound = true,
+                    (Target::Account(_), Existence::Conditional { reason }) => {
                         possible.get_or_insert((
                             binding.declared.header.clone(),
                             format!("`{address}` may not be created: {reason}"),

@@ -5,7 +5,6 @@
 use super::{Context, Findings, Rule};
 use crate::finding::{Level, Outcome};
 use crate::model::{AttrState, Known};
-use crate::resolve::Target;
 
 pub struct CustomSubdomain;
 
@@ -43,11 +42,8 @@ impl Rule for CustomSubdomain {
                 AttrState::Explicit { value, .. } | AttrState::Default { value, .. }
                     if value.trim().is_empty() =>
                 {
-                    let endpoint = cx.model.private_endpoints.iter().find(|endpoint| {
-                        endpoint.connections.iter().any(|connection| {
-                            cx.links.target(&connection.target) == Target::Account(index)
-                        })
-                    });
+                    let named = cx.endpoint_connections.named(index);
+                    let endpoint = named.map(|(endpoint, _)| endpoint).next();
                     let acls = account.network_acls.present.value() == Some(&true);
                     let (needed_by, related) = match (endpoint, acls) {
                         (Some(endpoint), _) => (

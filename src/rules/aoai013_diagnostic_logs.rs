@@ -4,7 +4,7 @@
 use super::{Context, Findings, Rule};
 use crate::finding::Outcome;
 use crate::model::{AttrState, Existence};
-use crate::resolve::Target;
+use crate::resolve::{ByAccount, Target};
 
 /// Log categories and category groups that record who called the account and what was asked.
 const AUDIT_LOGS: [&str; 4] = ["Audit", "RequestResponse", "allLogs", "audit"];
@@ -17,14 +17,16 @@ impl Rule for DiagnosticLogs {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        let settings = cx.model.diagnostic_settings.iter();
+        let settings = ByAccount::new(cx.links, settings.map(|s| (s, &s.target)));
         for (index, account) in cx.declared_accounts() {
             let mut logged = false;
             let mut possible = None;
             let mut without_audit = Vec::new();
-            for setting in &cx.model.diagnostic_settings {
+            for (setting, target) in settings.of(index) {
                 let address = &setting.declared.address;
-                match cx.links.target(&setting.target) {
-                    Target::Account(i) if i == index => {}
+                match target {
+                    Target::Account(_) => {}
                     Target::Unresolved(reason) => {
                         possible.get_or_insert((
                             setting.target.span.clone(),

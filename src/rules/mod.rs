@@ -21,9 +21,12 @@ mod aoai017_keyless_connections;
 mod aoai900_module_not_followed;
 
 use crate::finding::{Level, Outcome};
-use crate::model::{AiAccount, Attr, AttrState, CmkKey, DataResidency, Declared, Language, Model};
+use crate::model::{
+    AiAccount, Attr, AttrState, CmkBinding, CmkKey, DataResidency, Declared, Language, Model,
+    PrivateEndpoint, PrivateLinkConnection,
+};
 use crate::policy::Catalog;
-use crate::resolve::{Links, Target};
+use crate::resolve::{ByAccount, Links};
 use crate::source::Span;
 use crate::stats::{self, Stage};
 
@@ -33,6 +36,10 @@ pub struct Context<'a> {
     pub links: &'a Links,
     pub catalog: &'a Catalog,
     pub settings: &'a Settings,
+    /// The private endpoints' connections, by the account each names.
+    pub endpoint_connections: ByAccount<'a, (&'a PrivateEndpoint, &'a PrivateLinkConnection)>,
+    /// The customer-managed key bindings, by the account each names.
+    pub cmk_bindings: ByAccount<'a, &'a CmkBinding>,
 }
 
 /// What users configure about the rules themselves.
@@ -45,6 +52,27 @@ pub struct Settings {
 }
 
 impl<'a> Context<'a> {
+    pub fn new(
+        model: &'a Model,
+        links: &'a Links,
+        catalog: &'a Catalog,
+        settings: &'a Settings,
+    ) -> Self {
+        let connections = model.private_endpoints.iter().flat_map(|endpoint| {
+            let connections = endpoint.connections.iter();
+            connections.map(move |connection| ((endpoint, connection), &connection.target))
+        });
+        let bindings = model.cmk_bindings.iter();
+        Context {
+            model,
+            links,
+            catalog,
+            settings,
+            endpoint_connections: ByAccount::new(links, connections),
+            cmk_bindings: ByAccount::new(links, bindings.map(|b| (b, &b.account))),
+        }
+    }
+
     /// The accounts declared in the scope, with their index for [`Links`]; `existing` ones are
     /// declared elsewhere, so their settings are not checked here.
     pub fn declared_accounts(&self) -> impl Iterator<Item = (usize, &AiAccount)> {
@@ -72,10 +100,8 @@ impl<'a> Context<'a> {
         {
             keys.push((key, &account.declared, true));
         }
-        for binding in &self.model.cmk_bindings {
-            if self.links.target(&binding.account) == Target::Account(index) {
-                keys.push((&binding.key, &binding.declared, false));
-            }
+        for binding in self.cmk_bindings.named(index) {
+            keys.push((&binding.key, &binding.declared, false));
         }
         keys
     }
@@ -176,12 +202,9 @@ pub fn run_each(
     mut each: impl FnMut(Vec<RawFinding>, Vec<RawCheck>),
 ) {
     let links = stats::timed(Stage::Rules, || Links::new(model));
-    let cx = Context {
-        model,
-        links: &links,
-        catalog,
-        settings,
-    };
+    let cx = stats::timed(Stage::Rules, || {
+        Context::new(model, &links, catalog, settings)
+    });
     for rule in all().iter().filter(|rule| selected(rule.id())) {
         let (findings, checks) = stats::timed(Stage::Rules, || {
             let mut findings = Findings::new(rule.id());
