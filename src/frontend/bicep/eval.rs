@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 
 use super::syntax::{
-    ArrayItem, BinaryOp, Expr, ExprKind, ObjectItem, PropertyKey, StringPart, UnaryOp,
+    ArrayItem, BinaryOp, Expr, ExprKind, ForLoop, ObjectItem, PropertyKey, StringPart, UnaryOp,
 };
 use crate::frontend::node::{Node, NodeKind, name_key, resource_id};
 use crate::frontend::value::{Known, Value};
@@ -381,12 +381,15 @@ impl<'a> Evaluator<'a> {
                 }
                 other => Value::Unknown(format!("has a condition that is {}", other.shown())),
             },
-            ExprKind::For {
-                item,
-                index,
-                iterable,
-                body,
-            } => self.for_expression(item, index.as_deref(), iterable, body, file, via),
+            ExprKind::For(for_loop) => {
+                let ForLoop {
+                    item,
+                    index,
+                    iterable,
+                    body,
+                } = for_loop.as_ref();
+                self.for_expression(item, index.as_deref(), iterable, body, file, via)
+            }
             ExprKind::If { .. } => Value::Unknown("is conditional".into()),
             ExprKind::Lambda { .. } => Value::Unknown("is a lambda".into()),
         }
@@ -820,7 +823,7 @@ impl<'a> Evaluator<'a> {
                                     },
                                 },
                             };
-                            let span = Span::new(self.file, property.span.clone());
+                            let span = Span::new(self.file, property.span());
                             entries.push((key, self.node_at(&property.value, span)));
                         }
                         ObjectItem::Spread(spread) => {

@@ -153,7 +153,7 @@ fn is_secure(statement: &Statement) -> bool {
         .any(|decorator| match &decorator.kind {
             ExprKind::Call { callee, .. } => match &callee.kind {
                 ExprKind::Ident(name) => name == "secure",
-                ExprKind::Member { name, .. } => name == "secure",
+                ExprKind::Member { name, .. } => &**name == "secure",
                 _ => false,
             },
             _ => false,
@@ -286,7 +286,7 @@ impl Finder<'_, '_> {
         let ExprKind::Ident(module) = &module.kind else {
             return None;
         };
-        if outputs != "outputs" || path.len() >= MAX_DEPTH {
+        if &**outputs != "outputs" || path.len() >= MAX_DEPTH {
             return None;
         }
         let statement =
@@ -295,7 +295,7 @@ impl Finder<'_, '_> {
             )?;
         let (file, program) = (self.callee)(statement)?;
         let value = program.statements.iter().find_map(|s| match &s.kind {
-            StatementKind::Output { name, value } if name == output => Some(value),
+            StatementKind::Output { name, value } if **name == **output => Some(value),
             _ => None,
         })?;
         let callee = Template {
@@ -460,7 +460,7 @@ fn children(expr: &Expr) -> Vec<&Expr> {
             then,
             otherwise,
         } => vec![cond, then, otherwise],
-        ExprKind::For { iterable, body, .. } => vec![iterable, body],
+        ExprKind::For(for_loop) => vec![&for_loop.iterable, &for_loop.body],
         ExprKind::If { cond, body } => vec![cond, body],
         ExprKind::Lambda { body, .. } => vec![body],
         ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Ident(_) => Vec::new(),

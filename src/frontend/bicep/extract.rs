@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::eval::{Evaluator, Located, ParamValue, Symbols};
 use super::syntax::{
-    Expr, ExprKind, ObjectItem, Program, PropertyKey, Resource, Statement, StatementKind,
+    Expr, ExprKind, ForLoop, ObjectItem, Program, PropertyKey, Resource, Statement, StatementKind,
 };
 use crate::frontend::arm::{self, ArmFile};
 use crate::frontend::azure;
@@ -539,7 +539,7 @@ fn evaluate_module<'a>(
             let evaluated = eval.eval_partial(&property.value);
             let via = evaluated
                 .via
-                .or_else(|| Some(Span::new(template.id, property.span.clone())));
+                .or_else(|| Some(Span::new(template.id, property.span())));
             params.insert(declared, ParamValue::Passed(evaluated.value, via));
         }
     }
@@ -740,12 +740,13 @@ fn unwrap_declaration<'e>(
     }];
     loop {
         match &value.kind {
-            ExprKind::For {
-                item,
-                index,
-                iterable,
-                body,
-            } => {
+            ExprKind::For(for_loop) => {
+                let ForLoop {
+                    item,
+                    index,
+                    iterable,
+                    body,
+                } = for_loop.as_ref();
                 let names: Vec<String> =
                     std::iter::once(item.clone()).chain(index.clone()).collect();
                 let mut next = Vec::new();

@@ -950,7 +950,7 @@ impl<'s> Parser<'s> {
                     Expr {
                         kind: ExprKind::Member {
                             base: Box::new(expr),
-                            name,
+                            name: name.into(),
                             safe: p == ".?",
                         },
                         span: start..self.pos,
@@ -1195,12 +1195,12 @@ impl<'s> Parser<'s> {
         self.skip_newlines()?;
         self.expect_punct("]")?;
         Ok(Expr {
-            kind: ExprKind::For {
+            kind: ExprKind::For(Box::new(ForLoop {
                 item,
                 index,
-                iterable: Box::new(iterable),
-                body: Box::new(body),
-            },
+                iterable,
+                body,
+            })),
             span: start..self.pos,
         })
     }
@@ -1219,6 +1219,8 @@ impl<'s> Parser<'s> {
             self.item_separator("}")?;
         }
         self.leave();
+        // Exact: a huge template's tree is held whole.
+        items.shrink_to_fit();
         Ok(Expr {
             kind: ExprKind::Object(items),
             span: start..self.pos,
@@ -1260,7 +1262,7 @@ impl<'s> Parser<'s> {
                 let key = self.string()?;
                 match key.as_literal_str() {
                     Some(name) => PropertyKey::Name(name),
-                    None => PropertyKey::Expr(key),
+                    None => PropertyKey::Expr(Box::new(key)),
                 }
             }
             _ => return Err(self.unexpected("a property name")),
@@ -1272,7 +1274,6 @@ impl<'s> Parser<'s> {
         Ok(ObjectItem::Property(Property {
             key,
             key_span,
-            span: span_from(key_start, &value),
             value,
         }))
     }
@@ -1345,6 +1346,7 @@ impl<'s> Parser<'s> {
         if !literal.is_empty() || parts.is_empty() {
             parts.push(StringPart::Literal(literal));
         }
+        parts.shrink_to_fit();
         Ok(Expr {
             kind: ExprKind::String(parts),
             span: start..self.pos,
@@ -1398,6 +1400,7 @@ impl<'s> Parser<'s> {
         if !literal.is_empty() || parts.is_empty() {
             parts.push(StringPart::Literal(literal));
         }
+        parts.shrink_to_fit();
         Ok(Expr {
             kind: ExprKind::String(parts),
             span: start..self.pos,

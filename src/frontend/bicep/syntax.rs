@@ -106,7 +106,7 @@ pub enum ExprKind {
     Object(Vec<ObjectItem>),
     Member {
         base: Box<Expr>,
-        name: String,
+        name: Box<str>,
         safe: bool,
     },
     Index {
@@ -139,12 +139,8 @@ pub enum ExprKind {
         then: Box<Expr>,
         otherwise: Box<Expr>,
     },
-    For {
-        item: String,
-        index: Option<String>,
-        iterable: Box<Expr>,
-        body: Box<Expr>,
-    },
+    /// Boxed, as the rarest and largest kind: every expression is the size of the largest.
+    For(Box<ForLoop>),
     If {
         cond: Box<Expr>,
         body: Box<Expr>,
@@ -154,6 +150,15 @@ pub enum ExprKind {
         body: Box<Expr>,
     },
     Paren(Box<Expr>),
+}
+
+/// `[for item in iterable: body]` or `[for (item, index) in iterable: body]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForLoop {
+    pub item: String,
+    pub index: Option<String>,
+    pub iterable: Expr,
+    pub body: Expr,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -181,15 +186,20 @@ pub struct Property {
     pub key: PropertyKey,
     pub key_span: Span,
     pub value: Expr,
+}
+
+impl Property {
     /// Key to end of value.
-    pub span: Span,
+    pub fn span(&self) -> Span {
+        self.key_span.start..self.value.span.end
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PropertyKey {
     Name(String),
     /// A string key with interpolation.
-    Expr(Expr),
+    Expr(Box<Expr>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,7 +258,8 @@ impl Expr {
     pub fn declaration_body(&self) -> Option<&Expr> {
         match &self.kind {
             ExprKind::Object(_) => Some(self),
-            ExprKind::If { body, .. } | ExprKind::For { body, .. } => body.declaration_body(),
+            ExprKind::If { body, .. } => body.declaration_body(),
+            ExprKind::For(for_loop) => for_loop.body.declaration_body(),
             _ => None,
         }
     }

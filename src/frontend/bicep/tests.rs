@@ -80,8 +80,8 @@ fn resources_with_header_spans_conditions_loops_and_children() {
         panic!()
     };
     assert!(matches!(
-        resource.value.kind,
-        ExprKind::For { index: Some(_), .. }
+        &resource.value.kind,
+        ExprKind::For(for_loop) if for_loop.index.is_some()
     ));
     let existing = single(
         "resource kv 'Microsoft.KeyVault/vaults@2023-07-01' existing = {\n  name: kvName\n}",
