@@ -110,11 +110,7 @@ impl<'s, 'a> Locator<'s, 'a> {
                 let line = |offset| file.line_col(offset).line;
                 Some((line(span.range.start), line(span.range.end)))
             };
-            let directives_of = |id| {
-                located
-                    .get(id)
-                    .map(|(file, _, _)| file.directives.as_slice())
-            };
+            let directives_of = |id| located.get(id).map(|(file, _, _)| &file.directives);
             let suppression = suppress::suppression_of(
                 &finding,
                 lines_of,

@@ -13,7 +13,7 @@ use crate::frontend::{FileKind, SyntaxError, bicep, terraform};
 use crate::policy::Catalog;
 use crate::source::{FileId, LineIndex, Span, lexical_normalize};
 use crate::stats::{Stage, timed};
-use crate::suppress::{self, Directive};
+use crate::suppress;
 
 /// A file's syntax tree, shared by the scopes that use it.
 #[derive(Clone)]
@@ -270,7 +270,7 @@ pub struct SourceFile {
     /// Built on first use: most files have no finding.
     lines: std::sync::OnceLock<LineIndex>,
     /// Suppression comments.
-    pub directives: Vec<Directive>,
+    pub directives: suppress::Directives,
 }
 
 impl SourceFile {
@@ -279,7 +279,7 @@ impl SourceFile {
             id,
             text,
             lines: std::sync::OnceLock::new(),
-            directives: Vec::new(),
+            directives: suppress::Directives::default(),
         }
     }
 

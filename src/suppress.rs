@@ -62,6 +62,63 @@ impl Directive {
     }
 }
 
+/// A file's directives, in the file's order. A finding is matched against those on or just
+/// above its lines and the file-wide ones, found without looking at the others: a huge file
+/// may have a directive on every resource.
+#[derive(Debug, Clone, Default)]
+pub struct Directives {
+    all: Vec<Directive>,
+    /// Positions in `all` of the file-wide ones.
+    file_wide: Vec<usize>,
+    /// Whether `all` is in the order of lines (comments come in the file's order).
+    by_line: bool,
+}
+
+impl Directives {
+    pub fn push(&mut self, directive: Directive) {
+        let in_order = self
+            .all
+            .last()
+            .is_none_or(|last| last.line <= directive.line);
+        self.by_line = in_order && (self.by_line || self.all.is_empty());
+        if directive.file_wide {
+            self.file_wide.push(self.all.len());
+        }
+        self.all.push(directive);
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Directive> {
+        self.all.iter()
+    }
+
+    /// The directives that may cover lines `first..=last` (on them, on the line before, or
+    /// file-wide), with their position, in order.
+    fn near(&self, first: usize, last: usize) -> impl Iterator<Item = (usize, &Directive)> {
+        let (start, end) = match self.by_line {
+            true => (
+                self.all.partition_point(|d| d.line + 1 < first),
+                self.all.partition_point(|d| d.line <= last),
+            ),
+            false => (0, self.all.len()),
+        };
+        let end = end.max(start);
+        let mut lines = (start..end).peekable();
+        let mut file_wide = self.file_wide.iter().copied().peekable();
+        std::iter::from_fn(move || {
+            let next = match (lines.peek(), file_wide.peek()) {
+                (Some(a), Some(b)) if a > b => file_wide.next(),
+                (Some(a), Some(b)) if a == b => {
+                    file_wide.next();
+                    lines.next()
+                }
+                (Some(_), _) => lines.next(),
+                (None, _) => file_wide.next(),
+            }?;
+            Some((next, &self.all[next]))
+        })
+    }
+}
+
 /// Whether a text may hold a directive: files that do not are not searched for comments.
 pub fn may_contain_directives(text: &str) -> bool {
     text.contains("aoai-lint:") || text.contains("checkov:skip")
@@ -168,7 +225,7 @@ fn is_date(text: &str) -> bool {
 pub fn suppression_of<'f>(
     finding: &RawFinding,
     lines_of: impl Fn(&Span) -> Option<(usize, usize)>,
-    directives_of: impl Fn(FileId) -> Option<&'f [Directive]>,
+    directives_of: impl Fn(FileId) -> Option<&'f Directives>,
     today: &str,
     used: &mut HashSet<(FileId, usize)>,
 ) -> Option<String> {
@@ -184,7 +241,11 @@ pub fn suppression_of<'f>(
         let Some(directives) = directives_of(file) else {
             continue;
         };
-        for (index, directive) in directives.iter().enumerate() {
+        let lines = line
+            .into_iter()
+            .chain(extent.into_iter().flat_map(|(a, b)| [a, b]));
+        let (first, last) = lines.fold((usize::MAX, 0), |(lo, hi), l| (lo.min(l), hi.max(l)));
+        for (index, directive) in directives.near(first, last) {
             if !directive.rules.contains(&finding.rule) || !directive.covers(line, extent) {
                 continue;
             }
@@ -293,6 +354,48 @@ pub fn today() -> String {
 mod tests {
     use super::*;
     use crate::policy::catalog;
+
+    fn directive_at(line: usize, file_wide: bool) -> Directive {
+        Directive {
+            span: 0..0,
+            line,
+            file_wide,
+            rules: vec!["AOAI001"],
+            unknown: Vec::new(),
+            reason: format!("line {line}"),
+            expires: None,
+            checkov: false,
+        }
+    }
+
+    #[test]
+    fn a_finding_meets_the_directives_near_its_lines_and_the_file_wide_ones_in_order() {
+        let lines = [
+            (1, false),
+            (3, true),
+            (5, false),
+            (9, false),
+            (12, false),
+            (20, false),
+        ];
+        let near = |directives: &Directives, first, last| {
+            let near = directives.near(first, last);
+            near.map(|(index, d)| (index, d.line)).collect::<Vec<_>>()
+        };
+        let mut in_order = Directives::default();
+        for (line, file_wide) in lines {
+            in_order.push(directive_at(line, file_wide));
+        }
+        assert_eq!(near(&in_order, 10, 12), [(1, 3), (3, 9), (4, 12)]);
+        assert_eq!(near(&in_order, 2, 2), [(0, 1), (1, 3)]);
+        assert_eq!(near(&in_order, 30, 40), [(1, 3)]);
+        // Out of order, every directive is a candidate; `covers` still decides.
+        let mut shuffled = Directives::default();
+        for (line, file_wide) in lines.into_iter().rev() {
+            shuffled.push(directive_at(line, file_wide));
+        }
+        assert_eq!(near(&shuffled, 30, 40).len(), lines.len());
+    }
 
     #[test]
     fn directives_are_read_from_comments() {
