@@ -38,6 +38,9 @@ pub struct Directive {
     pub expires: Option<String>,
     /// A Checkov skip: never reported as a problem (it may be meant for Checkov itself).
     pub checkov: bool,
+    /// `aoai-lint:ignore` without its `[rules]`: it suppresses nothing, and is reported so
+    /// that a mistyped suppression is not silently ignored.
+    pub malformed: bool,
 }
 
 impl Directive {
@@ -138,8 +141,19 @@ pub fn parse(
             Some(rest) => (true, rest),
             None => (false, rest),
         };
-        let rest = rest.strip_prefix('[')?;
-        let (ids, reason) = rest.split_once(']')?;
+        let Some((ids, reason)) = rest.strip_prefix('[').and_then(|r| r.split_once(']')) else {
+            return Some(Directive {
+                span,
+                line,
+                file_wide,
+                rules: Vec::new(),
+                unknown: Vec::new(),
+                reason: String::new(),
+                expires: None,
+                checkov: false,
+                malformed: true,
+            });
+        };
         let mut rules = Vec::new();
         let mut unknown = Vec::new();
         for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
@@ -158,6 +172,7 @@ pub fn parse(
             reason,
             expires,
             checkov: false,
+            malformed: false,
         });
     }
     let at = text.find("checkov:skip=")?;
@@ -188,6 +203,7 @@ pub fn parse(
         reason,
         expires,
         checkov: true,
+        malformed: false,
     })
 }
 
@@ -274,6 +290,17 @@ pub fn problems(
                 directive.expires.as_deref().unwrap_or_default()
             ));
         }
+        return problems;
+    }
+    if directive.malformed {
+        let form = if directive.file_wide {
+            "ignore-file"
+        } else {
+            "ignore"
+        };
+        problems.push(format!(
+            "this is not a suppression, so it suppresses nothing: write `aoai-lint:{form}[RULE, ...] reason`"
+        ));
         return problems;
     }
     for unknown in &directive.unknown {
@@ -365,6 +392,7 @@ mod tests {
             reason: format!("line {line}"),
             expires: None,
             checkov: false,
+            malformed: false,
         }
     }
 

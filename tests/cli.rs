@@ -669,6 +669,32 @@ fn suppressions_silence_findings_and_report_their_own_problems() {
 }
 
 #[test]
+fn a_mistyped_suppression_is_reported_and_suppresses_nothing() {
+    let text = format!("# aoai-lint:ignore AOAI001 behind the corporate proxy\n{INSECURE}");
+    let dir = tree(&[("main.tf", &text)]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI001,AOAI901"])
+        .output()
+        .unwrap();
+    let found: Vec<(String, u64, String)> = findings_of(&output)
+        .iter()
+        .map(|f| {
+            let rule = f["rule"].as_str().unwrap().to_string();
+            (rule, f["line"].as_u64().unwrap(), f["message"].to_string())
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!((found[0].0.as_str(), found[0].1), ("AOAI901", 1));
+    assert!(
+        found[0]
+            .2
+            .contains("write `aoai-lint:ignore[RULE, ...] reason`"),
+        "{found:?}"
+    );
+    assert_eq!(found[1].0, "AOAI001");
+}
+
+#[test]
 fn baseline_round_trip_reports_only_new_findings_and_counts_fixed_ones() {
     let dir = tree(&[("main.tf", INSECURE)]);
     let baseline = dir.path().join("baseline.json");
