@@ -3,7 +3,7 @@
 //! failed); the rest pass, so dashboards show what was checked, not only what failed. Files that
 //! could not be parsed are suites with an `<error>`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -57,22 +57,35 @@ impl Reporter for Junit<'_> {
                     findings: Vec::new(),
                 });
         }
+        // The first case of each name, in the suites' order: found once per finding, not by
+        // a search of every case (a huge file has millions of findings).
+        let mut first_case: HashMap<String, (Arc<str>, usize)> = HashMap::new();
+        for (file, cases) in &suites {
+            for (at, case) in cases.iter().enumerate() {
+                first_case
+                    .entry(case.name.clone())
+                    .or_insert_with(|| (file.clone(), at));
+            }
+        }
         for finding in &scope.findings {
             let name = format!("{} {}", finding.rule, finding.resource);
-            let case = suites.values_mut().flatten().find(|case| case.name == name);
-            match case {
-                Some(case) => case.findings.push(finding),
-                // A finding whose resource is not among the listed checks is a case of its own.
-                None => suites
-                    .entry(finding.location.file.clone())
-                    .or_default()
-                    .push(Case {
-                        name,
-                        classname: finding.rule,
-                        line: finding.location.start.line,
-                        findings: vec![finding],
-                    }),
+            let case = first_case
+                .get(&name)
+                .and_then(|(file, at)| suites.get_mut(file).and_then(|cases| cases.get_mut(*at)));
+            if let Some(case) = case {
+                case.findings.push(finding);
+                continue;
             }
+            // A finding whose resource is not among the listed checks is a case of its own.
+            let file = finding.location.file.clone();
+            let cases = suites.entry(file.clone()).or_default();
+            first_case.insert(name.clone(), (file, cases.len()));
+            cases.push(Case {
+                name,
+                classname: finding.rule,
+                line: finding.location.start.line,
+                findings: vec![finding],
+            });
         }
         for (file, cases) in &suites {
             let failures = cases
