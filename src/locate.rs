@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use crate::config::UnknownLevel;
 use crate::discover::{Discovered, DiscoveredFile};
-use crate::finding::{Check, Finding, Location, Outcome, Related, ScopeReport, capped_message};
+use crate::finding::{
+    Check, Finding, Level, Location, Outcome, Related, ScopeReport, capped_message,
+};
 use crate::options::Options;
 use crate::parse::VarFiles;
 use crate::policy::Catalog;
@@ -97,76 +99,83 @@ impl<'s, 'a> Locator<'s, 'a> {
     /// The rules' findings in reported files, located, leveled and checked against suppression
     /// comments.
     pub fn report(&mut self, raw: Vec<rules::RawFinding>, output: &mut ScopeReport) {
-        let (located, options) = (self.located, self.options);
         for finding in raw {
-            if !located.is_target(finding.span.file) {
+            let Some(finding) = self.located_finding(finding) else {
                 continue;
-            }
-            let Some(location) = located.locate(&finding.span) else {
-                continue;
-            };
-            let lines_of = |span: &Span| {
-                let (file, _, _) = located.get(span.file)?;
-                let line = |offset| file.line_col(offset).line;
-                Some((line(span.range.start), line(span.range.end)))
-            };
-            let directives_of = |id| located.get(id).map(|(file, _, _)| &file.directives);
-            let suppression = suppress::suppression_of(
-                &finding,
-                lines_of,
-                directives_of,
-                &options.today,
-                &mut self.used,
-            );
-            let Some(policy) = self.catalog.find(finding.rule) else {
-                continue;
-            };
-            let level = match finding.outcome {
-                Outcome::Fail => options
-                    .levels
-                    .get(finding.rule)
-                    .copied()
-                    .or(finding.level)
-                    .unwrap_or(policy.severity),
-                Outcome::Unknown => match options.unknown_level {
-                    UnknownLevel::Level(level) => level,
-                    UnknownLevel::Ignore => continue,
-                },
-            };
-            let related = finding
-                .related
-                .iter()
-                .filter_map(|(span, message)| {
-                    Some(Related {
-                        location: located.locate(span)?,
-                        message: self.texts.get(message),
-                    })
-                })
-                .collect();
-            let finding = Finding {
-                rule: finding.rule,
-                name: &policy.name,
-                level,
-                outcome: finding.outcome,
-                message: self.texts.get(&capped_message(finding.message)),
-                help: policy.help_for(finding.language, finding.outcome),
-                url: &policy.references.learn,
-                resource: self.texts.get(&finding.resource),
-                also_for: Vec::new(),
-                attribute: self.texts.get(&finding.attribute),
-                location,
-                label: self.texts.get(&finding.label),
-                related,
-                suppressed: suppression,
             };
             if finding.suppressed.is_none() {
                 output.findings.push(finding);
             } else {
                 output.suppressed_count += 1;
-                if options.show_suppressed {
+                if self.options.show_suppressed {
                     output.suppressed.push(finding);
                 }
             }
+        }
+    }
+
+    /// The finding as reported, unless it is in no reported file or its level is to ignore.
+    fn located_finding(&mut self, finding: rules::RawFinding) -> Option<Finding> {
+        let located = self.located;
+        if !located.is_target(finding.span.file) {
+            return None;
+        }
+        let location = located.locate(&finding.span)?;
+        let lines_of = |span: &Span| {
+            let (file, _, _) = located.get(span.file)?;
+            let line = |offset| file.line_col(offset).line;
+            Some((line(span.range.start), line(span.range.end)))
+        };
+        let directives_of = |id| located.get(id).map(|(file, _, _)| &file.directives);
+        let today = &self.options.today;
+        let suppressed =
+            suppress::suppression_of(&finding, lines_of, directives_of, today, &mut self.used);
+        let policy = self.catalog.find(finding.rule)?;
+        let level = self.level(&finding, policy.severity)?;
+        let related = finding
+            .related
+            .iter()
+            .filter_map(|(span, message)| {
+                Some(Related {
+                    location: located.locate(span)?,
+                    message: self.texts.get(message),
+                })
+            })
+            .collect();
+        Some(Finding {
+            rule: finding.rule,
+            name: &policy.name,
+            level,
+            outcome: finding.outcome,
+            message: self.texts.get(&capped_message(finding.message)),
+            help: policy.help_for(finding.language, finding.outcome),
+            url: &policy.references.learn,
+            resource: self.texts.get(&finding.resource),
+            also_for: Vec::new(),
+            attribute: self.texts.get(&finding.attribute),
+            location,
+            label: self.texts.get(&finding.label),
+            related,
+            suppressed,
+        })
+    }
+
+    /// A failure's level as configured, else as its rule chose, else its policy's; an
+    /// unknown's as configured, none when unknowns are ignored.
+    fn level(&self, finding: &rules::RawFinding, severity: Level) -> Option<Level> {
+        match finding.outcome {
+            Outcome::Fail => Some(
+                self.options
+                    .levels
+                    .get(finding.rule)
+                    .copied()
+                    .or(finding.level)
+                    .unwrap_or(severity),
+            ),
+            Outcome::Unknown => match self.options.unknown_level {
+                UnknownLevel::Level(level) => Some(level),
+                UnknownLevel::Ignore => None,
+            },
         }
     }
 }
@@ -174,7 +183,7 @@ impl<'s, 'a> Locator<'s, 'a> {
 /// One shared copy of each text: the thousands of accounts of a huge scope give the same
 /// messages, attributes and labels, and the findings of an account its address.
 #[derive(Default)]
-struct Texts(HashSet<Arc<str>>);
+struct Texts(foldhash::HashSet<Arc<str>>);
 
 impl Texts {
     fn get(&mut self, text: &str) -> Arc<str> {

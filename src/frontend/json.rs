@@ -1,7 +1,6 @@
 //! JSON with comments, read with jsonc-parser's scanner into an owned tree that keeps every byte
 //! range: what ARM templates, Terraform plans and Terraform's JSON syntax are read from.
 
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -94,7 +93,7 @@ pub fn parse(text: &str) -> Result<Option<Json>, SyntaxError> {
     let mut parser = Parser {
         scanner: Scanner::new(text, &ScannerOptions::default()),
         open: Vec::new(),
-        texts: HashSet::new(),
+        texts: foldhash::HashSet::default(),
     };
     let Some(token) = parser.next()? else {
         return Ok(None);
@@ -114,7 +113,7 @@ struct Parser<'t> {
     /// Where each object, array and property being read starts, innermost last.
     open: Vec<usize>,
     /// One copy of each key and string: templates repeat most of theirs.
-    texts: HashSet<Arc<str>>,
+    texts: foldhash::HashSet<Arc<str>>,
 }
 
 impl<'t> Parser<'t> {
