@@ -167,7 +167,7 @@ fn load_file(
     let parsed = parse_file(file, id, &loaded)?;
     let text = match &parsed {
         // Snippets of a plan never show its sensitive values.
-        Ok(Parsed::Plan(plan)) => Arc::new(plan::masked(&loaded.text, &plan.root)),
+        Ok(Parsed::Plan(plan)) => plan::masked(loaded.text, &plan.root),
         _ => loaded.text,
     };
     let mut source = SourceFile::new(id, text);

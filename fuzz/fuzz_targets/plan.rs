@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(root) = plan::parse(text) {
-        let _ = plan::masked(text, &root);
+        let _ = plan::masked(std::sync::Arc::new(text.to_string()), &root);
     }
     render::lint_and_render("plan.json", text);
 });

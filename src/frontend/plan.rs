@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::azure;
 use super::json::{self, Json, JsonKind, array};
@@ -57,8 +58,10 @@ pub fn parse(text: &str) -> Result<Json, SyntaxError> {
 }
 
 /// The text of a plan with every sensitive value masked (same length, so every span and line
-/// stays put): reporters show snippets from it, and sensitive values are never printed.
-pub fn masked(text: &str, root: &Json) -> String {
+/// stays put): reporters show snippets from it, and sensitive values are never printed. Masked
+/// in place when the text is not shared, and not copied when nothing is sensitive: a plan can
+/// be tens of megabytes.
+pub fn masked(text: Arc<String>, root: &Json) -> Arc<String> {
     let mut ranges = Vec::new();
     let modules = ["planned_values", "prior_state"]
         .iter()
@@ -93,7 +96,10 @@ pub fn masked(text: &str, root: &Json) -> String {
             ranges.push(value.span.clone());
         }
     }
-    let mut bytes = text.as_bytes().to_vec();
+    if ranges.is_empty() {
+        return text;
+    }
+    let mut bytes = Arc::unwrap_or_clone(text).into_bytes();
     for range in ranges {
         for byte in bytes.get_mut(range).into_iter().flatten() {
             if !matches!(byte, b'"' | b'\n') {
@@ -101,7 +107,7 @@ pub fn masked(text: &str, root: &Json) -> String {
             }
         }
     }
-    String::from_utf8(bytes).unwrap_or_default()
+    Arc::new(String::from_utf8(bytes).unwrap_or_default())
 }
 
 fn sensitive_in_module(module: &Json, ranges: &mut Vec<std::ops::Range<usize>>) {
@@ -635,7 +641,7 @@ mod tests {
         let text = r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
             {"values": {"api_key": "s3cr3t", "name": "ok"}, "sensitive_values": {"api_key": true}}]}}}"#;
         let root = parse(text).unwrap();
-        let masked = masked(text, &root);
+        let masked = masked(Arc::new(text.to_string()), &root);
         assert_eq!(masked.len(), text.len());
         assert!(
             !masked.contains("s3cr3t")
