@@ -381,15 +381,7 @@ impl<'a> Evaluator<'a> {
                 }
                 other => Value::Unknown(format!("has a condition that is {}", other.shown())),
             },
-            ExprKind::For(for_loop) => {
-                let ForLoop {
-                    item,
-                    index,
-                    iterable,
-                    body,
-                } = for_loop.as_ref();
-                self.for_expression(item, index.as_deref(), iterable, body, file, via)
-            }
+            ExprKind::For(for_loop) => self.for_expression(for_loop, file, via),
             ExprKind::If { .. } => Value::Unknown("is conditional".into()),
             ExprKind::Lambda { .. } => Value::Unknown("is a lambda".into()),
         }
@@ -592,15 +584,13 @@ impl<'a> Evaluator<'a> {
 
     /// `[for x in coll: body]` and `[for (x, i) in coll: if (cond) body]` over a known list: the
     /// body evaluated for each element.
-    fn for_expression(
-        &self,
-        item: &str,
-        index: Option<&str>,
-        iterable: &Expr,
-        body: &Expr,
-        file: FileId,
-        via: &mut Option<Span>,
-    ) -> Value {
+    fn for_expression(&self, for_loop: &ForLoop, file: FileId, via: &mut Option<Span>) -> Value {
+        let ForLoop {
+            item,
+            index,
+            iterable,
+            body,
+        } = for_loop;
         let items = match self.elements(iterable, file, via) {
             Ok(items) => items,
             Err(unknown) => return unknown,
@@ -611,8 +601,9 @@ impl<'a> Evaluator<'a> {
         };
         let mut out = Vec::new();
         for (i, element) in items.into_iter().enumerate() {
-            let mut bindings = vec![(item.to_string(), element)];
-            bindings.extend(index.map(|index| (index.to_string(), Value::Number(i as f64))));
+            let mut bindings = vec![(item.clone(), element)];
+            let index = index.as_ref();
+            bindings.extend(index.map(|index| (index.clone(), Value::Number(i as f64))));
             let inner = self.with_bindings(bindings);
             let keep = cond.map_or(Value::Bool(true), |cond| inner.eval_in(cond, file, via));
             match kept(keep) {

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::eval::{Evaluator, Located, ParamValue, Symbols};
 use super::syntax::{
-    Expr, ExprKind, ForLoop, ObjectItem, Program, PropertyKey, Resource, Statement, StatementKind,
+    Expr, ExprKind, ObjectItem, Program, PropertyKey, Resource, Statement, StatementKind,
 };
 use crate::frontend::arm::{self, ArmFile};
 use crate::frontend::azure;
@@ -741,14 +741,10 @@ fn unwrap_declaration<'e>(
     loop {
         match &value.kind {
             ExprKind::For(for_loop) => {
-                let ForLoop {
-                    item,
-                    index,
-                    iterable,
-                    body,
-                } = for_loop.as_ref();
-                let names: Vec<String> =
-                    std::iter::once(item.clone()).chain(index.clone()).collect();
+                let (item, iterable, body) = (&for_loop.item, &for_loop.iterable, &for_loop.body);
+                let names: Vec<String> = std::iter::once(item.clone())
+                    .chain(for_loop.index.clone())
+                    .collect();
                 let mut next = Vec::new();
                 for instance in instances {
                     match instance.evaluator(eval).eval(iterable).value {
@@ -759,7 +755,10 @@ fn unwrap_declaration<'e>(
                                 each.suffix.push_str(&format!("[{i}]"));
                                 each.bindings.push((item.clone(), element));
                                 each.bindings.extend(
-                                    index.clone().map(|index| (index, Value::Number(i as f64))),
+                                    for_loop
+                                        .index
+                                        .clone()
+                                        .map(|index| (index, Value::Number(i as f64))),
                                 );
                                 next.push(each);
                             }
