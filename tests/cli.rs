@@ -695,6 +695,33 @@ fn a_mistyped_suppression_is_reported_and_suppresses_nothing() {
 }
 
 #[test]
+fn a_broad_role_on_a_group_of_many_accounts_names_five_and_counts_the_rest() {
+    let mut text = String::from(
+        "resource \"azurerm_resource_group\" \"rg\" {\n  name = \"rg\"\n  location = \"swedencentral\"\n}\n",
+    );
+    for i in 0..7 {
+        text.push_str(&format!(
+            "resource \"azurerm_cognitive_account\" \"a{i}\" {{\n  name = \"a{i}\"\n  location = \"swedencentral\"\n  resource_group_name = azurerm_resource_group.rg.name\n  kind = \"OpenAI\"\n  sku_name = \"S0\"\n}}\n"
+        ));
+    }
+    text.push_str("resource \"azurerm_role_assignment\" \"team\" {\n  scope = azurerm_resource_group.rg.id\n  role_definition_name = \"Contributor\"\n  principal_id = \"p\"\n}\n");
+    let dir = tree(&[("main.tf", &text)]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI006"])
+        .output()
+        .unwrap();
+    let findings = findings_of(&output);
+    assert_eq!(findings.len(), 1);
+    let message = findings[0]["message"].as_str().unwrap();
+    let named: Vec<String> = (0..5)
+        .map(|i| format!("`azurerm_cognitive_account.a{i}`"))
+        .collect();
+    let holds = format!("{} and 2 more accounts can read", named.join(", "));
+    assert!(message.contains(&holds), "{message}");
+    assert!(!message.contains("a5`"), "{message}");
+}
+
+#[test]
 fn baseline_round_trip_reports_only_new_findings_and_counts_fixed_ones() {
     let dir = tree(&[("main.tf", INSECURE)]);
     let baseline = dir.path().join("baseline.json");

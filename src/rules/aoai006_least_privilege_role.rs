@@ -198,20 +198,31 @@ fn scoped_here(container: &Container) -> String {
     }
 }
 
-/// "the resource group that holds `a`, `b`" / "the subscription, which holds `a`".
+/// How many of the accounts a group or subscription holds a message names: a landing zone
+/// may hold thousands, and every broad assignment on it would repeat them all.
+const NAMED_ACCOUNTS: usize = 5;
+
+/// "the resource group that holds `a`, `b`" / "the subscription that holds `a`, `b`, `c`, `d`,
+/// `e` and 12 more accounts".
 fn where_(container: &Container, held: &[&AiAccount]) -> String {
-    let names: Vec<String> = held
+    let mut names: Vec<String> = held
         .iter()
+        .take(NAMED_ACCOUNTS)
         .map(|a| format!("`{}`", a.declared.address))
         .collect();
-    match (container, names.is_empty()) {
-        (Container::Group(_), true) => "the resource group".into(),
-        (Container::Group(_), false) => {
-            format!("the resource group that holds {}", names.join(", "))
-        }
-        (Container::Subscription | Container::SubscriptionId(_), true) => "the subscription".into(),
-        (Container::Subscription | Container::SubscriptionId(_), false) => {
-            format!("the subscription that holds {}", names.join(", "))
-        }
+    let more = held.len().saturating_sub(NAMED_ACCOUNTS);
+    let names = match names.pop() {
+        None => String::new(),
+        Some(last) if more > 0 => format!("{}, {last} and {more} more accounts", names.join(", ")),
+        Some(last) if names.is_empty() => last,
+        Some(last) => format!("{}, {last}", names.join(", ")),
+    };
+    let container = match container {
+        Container::Group(_) => "the resource group",
+        Container::Subscription | Container::SubscriptionId(_) => "the subscription",
+    };
+    match names.is_empty() {
+        true => container.to_string(),
+        false => format!("{container} that holds {names}"),
     }
 }
