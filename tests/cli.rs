@@ -721,6 +721,58 @@ fn a_broad_role_on_a_group_of_many_accounts_names_five_and_counts_the_rest() {
     assert!(!message.contains("a5`"), "{message}");
 }
 
+/// A location doubled `levels` times from `ab`: 2^(levels + 1) characters.
+fn doubled_location(levels: usize) -> [(&'static str, String); 3] {
+    let mut terraform = String::from("locals {\n  l0 = \"ab\"\n");
+    let mut bicep = String::from("var v0 = 'ab'\n");
+    let mut arm_variables = vec![r#""v0": "ab""#.to_string()];
+    for i in 1..=levels {
+        let j = i - 1;
+        terraform.push_str(&format!("  l{i} = \"${{local.l{j}}}${{local.l{j}}}\"\n"));
+        bicep.push_str(&format!("var v{i} = '${{v{j}}}${{v{j}}}'\n"));
+        arm_variables.push(format!(
+            r#""v{i}": "[concat(variables('v{j}'), variables('v{j}'))]""#
+        ));
+    }
+    terraform.push_str(&format!(
+        "}}\nresource \"azurerm_cognitive_account\" \"a\" {{\n  name = \"a\"\n  location = local.l{levels}\n  resource_group_name = \"rg\"\n  kind = \"OpenAI\"\n  sku_name = \"S0\"\n}}\n"
+    ));
+    bicep.push_str(&format!(
+        "resource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {{\n  name: 'a'\n  location: v{levels}\n  kind: 'OpenAI'\n  sku: {{\n    name: 'S0'\n  }}\n}}\n"
+    ));
+    let arm = format!(
+        r#"{{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "variables": {{{}}}, "resources": [{{"type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "a", "location": "[variables('v{levels}')]", "kind": "OpenAI", "sku": {{"name": "S0"}}, "properties": {{}}}}]}}"#,
+        arm_variables.join(", ")
+    );
+    [
+        ("main.tf", terraform),
+        ("main.bicep", bicep),
+        ("azuredeploy.json", arm),
+    ]
+}
+
+#[test]
+fn strings_doubled_past_64_kib_are_unknown_in_every_language() {
+    // 2^22 characters: megabytes from a few lines; doubled thirty times, gigabytes.
+    for (name, text) in doubled_location(21) {
+        let dir = tree(&[(name, &text)]);
+        let output = aoai_lint(dir.path())
+            .args(["--format", "json", "--select", "AOAI005"])
+            .output()
+            .unwrap();
+        let findings = findings_of(&output);
+        assert_eq!(findings.len(), 1, "{name}: {findings:?}");
+        assert_eq!(findings[0]["outcome"], "unknown", "{name}");
+        let message = findings[0]["message"].as_str().unwrap();
+        assert!(
+            message.ends_with(
+                "`location` builds a string of more than 64 KiB, which is not evaluated"
+            ),
+            "{name}: {message}"
+        );
+    }
+}
+
 #[test]
 fn baseline_round_trip_reports_only_new_findings_and_counts_fixed_ones() {
     let dir = tree(&[("main.tf", INSECURE)]);

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::node::resource_id;
-use super::value::{Value, format_number};
+use super::value::{MAX_BUILT_STRING, Value, format_number, replaced_len, too_long};
 
 pub fn call(name: &str, values: &[Value]) -> Option<Value> {
     let name = name.to_ascii_lowercase();
@@ -23,17 +23,27 @@ pub fn call(name: &str, values: &[Value]) -> Option<Value> {
         strings()
             .map(|parts| resource_id(&parts.iter().map(String::as_str).collect::<Vec<_>>(), skip))
     };
-    Some(match name.as_str() {
+    let value = match name.as_str() {
         "concat" => match values.first() {
             Some(Value::List(_)) => joined_lists(values)?,
-            _ => Value::String(strings()?.concat()),
+            _ => {
+                let parts = strings()?;
+                match parts.iter().map(String::len).sum::<usize>() > MAX_BUILT_STRING {
+                    true => too_long(),
+                    false => Value::String(parts.concat()),
+                }
+            }
         },
         "format" => {
             let parts = strings()?;
             let (template, args) = parts.split_first()?;
             let mut out = template.clone();
             for (i, arg) in args.iter().enumerate() {
-                out = out.replace(&format!("{{{i}}}"), arg);
+                let placeholder = format!("{{{i}}}");
+                if replaced_len(&out, &placeholder, arg) > MAX_BUILT_STRING {
+                    return Some(too_long());
+                }
+                out = out.replace(&placeholder, arg);
             }
             Value::String(out)
         }
@@ -233,7 +243,8 @@ pub fn call(name: &str, values: &[Value]) -> Option<Value> {
             _ => return None,
         },
         _ => return None,
-    })
+    };
+    Some(value.within_bounds())
 }
 
 /// The items of lists, one after the other; `None` when one is not a list.

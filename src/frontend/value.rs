@@ -33,6 +33,29 @@ pub enum Value {
     Error(String),
 }
 
+/// The longest string evaluation builds from others (templates, interpolation, `concat`,
+/// `format`, `join`, `replace`). Names and settings are short; unbounded, a score of lines that
+/// double a string (`"${local.a}${local.a}"`) would take gigabytes and minutes.
+pub const MAX_BUILT_STRING: usize = 64 << 10;
+
+/// A string past [`MAX_BUILT_STRING`]: not evaluated, and said so.
+pub fn too_long() -> Value {
+    Value::Unknown(format!(
+        "builds a string of more than {} KiB, which is not evaluated",
+        MAX_BUILT_STRING >> 10
+    ))
+}
+
+/// The length of `text` with every `from` replaced by `to`, without building it (an empty
+/// `from` matches between every two characters and at both ends).
+pub fn replaced_len(text: &str, from: &str, to: &str) -> usize {
+    let count = match from.is_empty() {
+        true => text.chars().count() + 1,
+        false => text.matches(from).count(),
+    };
+    text.len() - count * from.len() + count * to.len()
+}
+
 /// What is known of a [`Value::Partial`], and why the rest is not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partial {
@@ -52,6 +75,14 @@ pub enum Known {
 }
 
 impl Value {
+    /// The value, unless it is a string past [`MAX_BUILT_STRING`].
+    pub fn within_bounds(self) -> Value {
+        match &self {
+            Value::String(text) if text.len() > MAX_BUILT_STRING => too_long(),
+            _ => self,
+        }
+    }
+
     pub fn partial(reason: impl Into<String>, known: Known) -> Value {
         Value::Partial(Box::new(Partial {
             reason: reason.into(),

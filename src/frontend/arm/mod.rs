@@ -308,6 +308,9 @@ struct Template<'a> {
     root: &'a Json,
     params: HashMap<String, Param<'a>>,
     variables: HashMap<String, &'a Json>,
+    /// Variables once evaluated, with the parameters-file value each read: a variable that
+    /// uses another twice, down a chain, would otherwise be evaluated exponentially often.
+    evaluated: RefCell<HashMap<String, (Value, Option<Span>)>>,
     depth: Cell<usize>,
     /// `--location`, shared by nested deployments.
     location: Option<String>,
@@ -350,6 +353,7 @@ impl<'a> Template<'a> {
                 root,
                 params,
                 variables: outer.variables.clone(),
+                evaluated: RefCell::default(),
                 depth: Cell::new(0),
                 origin: RefCell::new(None),
                 copies: RefCell::default(),
@@ -392,12 +396,22 @@ impl<'a> Template<'a> {
             root,
             params,
             variables,
+            evaluated: RefCell::default(),
             depth: Cell::new(0),
             location: None,
             subscription: false,
             origin: RefCell::new(None),
             copies: RefCell::default(),
             spent: std::rc::Rc::default(),
+        }
+    }
+
+    /// The first parameters-file value the value being evaluated reads.
+    fn note_origin(&self, origin: Option<&Span>) {
+        if let Some(origin) = origin
+            && self.origin.borrow().is_none()
+        {
+            *self.origin.borrow_mut() = Some(origin.clone());
         }
     }
 
@@ -909,11 +923,7 @@ impl expr::Names for Template<'_> {
     fn parameter(&self, name: &str) -> Value {
         match self.params.get(&name.to_ascii_lowercase()) {
             Some(Param::Given(value, origin)) => {
-                if let Some(origin) = origin
-                    && self.origin.borrow().is_none()
-                {
-                    *self.origin.borrow_mut() = Some(origin.clone());
-                }
+                self.note_origin(origin.as_ref());
                 value.clone()
             }
             Some(Param::Default(default)) => self.value_partial(default),
@@ -928,11 +938,28 @@ impl expr::Names for Template<'_> {
     }
 
     fn variable(&self, name: &str) -> Value {
-        match self.variables.get(&name.to_ascii_lowercase()) {
-            Some(json) => self.value_partial(json),
-            None => Value::Unknown(format!(
-                "refers to variable `{name}`, which is not declared"
-            )),
+        let key = name.to_ascii_lowercase();
+        if let Some((value, origin)) = self.evaluated.borrow().get(&key) {
+            self.note_origin(origin.as_ref());
+            return value.clone();
         }
+        let Some(json) = self.variables.get(&key) else {
+            return Value::Unknown(format!(
+                "refers to variable `{name}`, which is not declared"
+            ));
+        };
+        let outer_origin = self.origin.borrow_mut().take();
+        let value = self.value_partial(json);
+        let origin = self.origin.replace(outer_origin);
+        self.note_origin(origin.as_ref());
+        // A value cut short by the depth bound depends on where the evaluation started.
+        let cut_short =
+            matches!(&value, Value::Unknown(reason) if reason.contains("too deep or circular"));
+        if !cut_short {
+            self.evaluated
+                .borrow_mut()
+                .insert(key, (value.clone(), origin));
+        }
+        value
     }
 }

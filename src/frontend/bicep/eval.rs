@@ -8,7 +8,7 @@ use super::syntax::{
     ArrayItem, BinaryOp, Expr, ExprKind, ForLoop, ObjectItem, PropertyKey, StringPart, UnaryOp,
 };
 use crate::frontend::node::{Node, NodeKind, name_key, resource_id};
-use crate::frontend::value::{Known, Value};
+use crate::frontend::value::{Known, MAX_BUILT_STRING, Value, too_long};
 use crate::model::Via;
 use crate::source::{FileId, Span};
 
@@ -234,6 +234,9 @@ impl<'a> Evaluator<'a> {
                         StringPart::Interpolation(inner) => {
                             let value = self.eval_raw(inner, file, via);
                             match value.to_template_string() {
+                                Ok(piece) if text.len() + piece.len() > MAX_BUILT_STRING => {
+                                    return too_long();
+                                }
                                 Ok(piece) => text.push_str(&piece),
                                 Err(reason) => {
                                     non_empty |= value.is_non_empty_string();

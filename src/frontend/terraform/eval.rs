@@ -20,6 +20,7 @@ use super::configuration::{Child, Configuration};
 use super::functions;
 use super::module::{ModuleIndex, SetValue};
 pub use crate::frontend::value::Value;
+use crate::frontend::value::{MAX_BUILT_STRING, too_long};
 use crate::source::{FileId, Span};
 
 /// How many references deep one evaluation may go; reference cycles stop here too.
@@ -226,6 +227,7 @@ impl<'m> Evaluator<'m> {
                 Element::Interpolation(interp) => match self.eval_raw(&interp.expr, via) {
                     error @ Value::Error(_) => return error,
                     value => match value.to_template_string() {
+                        Ok(text) if out.len() + text.len() > MAX_BUILT_STRING => return too_long(),
                         Ok(text) => out.push_str(&text),
                         Err(reason) => {
                             non_empty |= value.is_non_empty_string();

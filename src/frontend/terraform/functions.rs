@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::frontend::value::{Value, format_number};
+use crate::frontend::value::{MAX_BUILT_STRING, Value, format_number, replaced_len, too_long};
 
 pub fn call(name: &str, args: Vec<Value>) -> Value {
     if let Some(error) = args.iter().find(|v| matches!(v, Value::Error(_))) {
@@ -21,13 +21,13 @@ pub fn call(name: &str, args: Vec<Value>) -> Value {
             other => other.clone(),
         };
     }
-    evaluate(name, args).unwrap_or_else(|| {
-        if KNOWN.contains(&name) {
-            Value::Error(format!("invalid arguments to `{name}()`"))
-        } else {
-            Value::Unknown(format!("calls `{name}()`, which is not evaluated"))
-        }
-    })
+    let Some(value) = evaluate(name, args) else {
+        return match KNOWN.contains(&name) {
+            true => Value::Error(format!("invalid arguments to `{name}()`")),
+            false => Value::Unknown(format!("calls `{name}()`, which is not evaluated")),
+        };
+    };
+    value.within_bounds()
 }
 
 /// The functions evaluated here; wrong arguments to them are errors, not unknowns.
@@ -151,7 +151,13 @@ fn evaluate(name: &str, args: Vec<Value>) -> Option<Value> {
                 "calls `replace()` with a regular expression, which is not evaluated".into(),
             )
         }
-        "replace" => Value::String(text(0)?.replace(&text(1)?, &text(2)?)),
+        "replace" => {
+            let (text, from, to) = (text(0)?, text(1)?, text(2)?);
+            match replaced_len(&text, &from, &to) > MAX_BUILT_STRING {
+                true => too_long(),
+                false => Value::String(text.replace(&from, &to)),
+            }
+        }
         "substr" => {
             let chars: Vec<char> = text(0)?.chars().collect();
             let offset = number(1)? as i64;
@@ -373,6 +379,16 @@ mod tests {
 
     fn list(items: &[&str]) -> Value {
         Value::List(items.iter().map(|t| s(t)).collect())
+    }
+
+    #[test]
+    fn strings_past_64_kib_are_not_built() {
+        let big = "x".repeat(40 << 10);
+        // An empty pattern matches between every two characters: 40 KiB squared.
+        assert_eq!(call("replace", vec![s(&big), s(""), s(&big)]), too_long());
+        assert_eq!(call("join", vec![s(""), list(&[&big, &big])]), too_long());
+        assert_eq!(call("replace", vec![s("a-b"), s(""), s("_")]), s("_a_-_b_"));
+        assert_eq!(call("join", vec![s(""), list(&[&big])]), s(&big));
     }
 
     #[test]
