@@ -773,6 +773,57 @@ fn strings_doubled_past_64_kib_are_unknown_in_every_language() {
     }
 }
 
+/// Public network access decided by whether a list doubled `levels` times from two elements is
+/// empty.
+fn doubled_list(levels: usize) -> [(&'static str, String); 3] {
+    let mut terraform = String::from("locals {\n  l0 = [\"a\", \"b\"]\n");
+    let mut bicep = String::from("var v0 = [\n  'a'\n  'b'\n]\n");
+    let mut arm_variables = vec![r#""v0": ["a", "b"]"#.to_string()];
+    for i in 1..=levels {
+        let j = i - 1;
+        terraform.push_str(&format!("  l{i} = concat(local.l{j}, local.l{j})\n"));
+        bicep.push_str(&format!("var v{i} = concat(v{j}, v{j})\n"));
+        arm_variables.push(format!(
+            r#""v{i}": "[concat(variables('v{j}'), variables('v{j}'))]""#
+        ));
+    }
+    terraform.push_str(&format!(
+        "}}\nresource \"azurerm_cognitive_account\" \"a\" {{\n  name = \"a\"\n  location = \"swedencentral\"\n  resource_group_name = \"rg\"\n  kind = \"OpenAI\"\n  sku_name = \"S0\"\n  public_network_access_enabled = length(local.l{levels}) > 0\n}}\n"
+    ));
+    bicep.push_str(&format!(
+        "resource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {{\n  name: 'a'\n  location: 'swedencentral'\n  kind: 'OpenAI'\n  sku: {{\n    name: 'S0'\n  }}\n  properties: {{\n    publicNetworkAccess: empty(v{levels}) ? 'Disabled' : 'Enabled'\n  }}\n}}\n"
+    ));
+    let arm = format!(
+        r#"{{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "variables": {{{}}}, "resources": [{{"type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "a", "location": "swedencentral", "kind": "OpenAI", "sku": {{"name": "S0"}}, "properties": {{"publicNetworkAccess": "[if(empty(variables('v{levels}')), 'Disabled', 'Enabled')]"}}}}]}}"#,
+        arm_variables.join(", ")
+    );
+    [
+        ("main.tf", terraform),
+        ("main.bicep", bicep),
+        ("azuredeploy.json", arm),
+    ]
+}
+
+#[test]
+fn lists_multiplied_past_16_mib_are_unknown_in_every_language() {
+    // Two million elements from twenty lines; from thirty, a billion.
+    for (name, text) in doubled_list(20) {
+        let dir = tree(&[(name, &text)]);
+        let output = aoai_lint(dir.path())
+            .args(["--format", "json", "--select", "AOAI001"])
+            .output()
+            .unwrap();
+        let findings = findings_of(&output);
+        assert_eq!(findings.len(), 1, "{name}: {findings:?}");
+        assert_eq!(findings[0]["outcome"], "unknown", "{name}");
+        let message = findings[0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("builds a list or object of more than 16 MiB, which is not evaluated"),
+            "{name}: {message}"
+        );
+    }
+}
+
 #[test]
 fn baseline_round_trip_reports_only_new_findings_and_counts_fixed_ones() {
     let dir = tree(&[("main.tf", INSECURE)]);

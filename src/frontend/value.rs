@@ -46,6 +46,31 @@ pub fn too_long() -> Value {
     ))
 }
 
+/// The most a list or object built by evaluation may weigh (see [`Value::weight`]). Real
+/// configurations hold lists of hundreds; unbounded, a few lines that multiply lists
+/// (`[for a in local.l : local.l]`, `concat(v, v)` down a chain) take gigabytes.
+pub const MAX_BUILT_WEIGHT: usize = 16 << 20;
+
+/// Weighs the values of a list or object as it is built, against [`MAX_BUILT_WEIGHT`].
+#[derive(Default)]
+pub struct Scale(usize);
+
+impl Scale {
+    /// Adds a value's weight: false once the whole is past the bound.
+    pub fn holds(&mut self, value: &Value) -> bool {
+        self.0 += value.weight(MAX_BUILT_WEIGHT.saturating_sub(self.0));
+        self.0 <= MAX_BUILT_WEIGHT
+    }
+}
+
+/// A list or object past [`MAX_BUILT_WEIGHT`]: not evaluated, and said so.
+pub fn too_big() -> Value {
+    Value::Unknown(format!(
+        "builds a list or object of more than {} MiB, which is not evaluated",
+        MAX_BUILT_WEIGHT >> 20
+    ))
+}
+
 /// The length of `text` with every `from` replaced by `to`, without building it (an empty
 /// `from` matches between every two characters and at both ends).
 pub fn replaced_len(text: &str, from: &str, to: &str) -> usize {
@@ -75,12 +100,48 @@ pub enum Known {
 }
 
 impl Value {
-    /// The value, unless it is a string past [`MAX_BUILT_STRING`].
+    /// The value, unless it is a string past [`MAX_BUILT_STRING`] or a list or object past
+    /// [`MAX_BUILT_WEIGHT`].
     pub fn within_bounds(self) -> Value {
         match &self {
             Value::String(text) if text.len() > MAX_BUILT_STRING => too_long(),
+            Value::List(_) | Value::Object(_)
+                if self.weight(MAX_BUILT_WEIGHT) > MAX_BUILT_WEIGHT =>
+            {
+                too_big()
+            }
             _ => self,
         }
+    }
+
+    /// About the bytes a value holds: 32 for each value, plus its strings; counted no further
+    /// than past `limit`, so that weighing a huge value costs no more than the limit.
+    pub fn weight(&self, limit: usize) -> usize {
+        let mut total = 0;
+        let mut pending = vec![self];
+        while let Some(value) = pending.pop() {
+            total += 32;
+            match value {
+                Value::String(text) | Value::Unknown(text) | Value::Error(text) => {
+                    total += text.len()
+                }
+                Value::List(items) => pending.extend(items),
+                Value::Object(entries) => {
+                    for (key, value) in entries {
+                        total += key.len();
+                        pending.push(value);
+                    }
+                }
+                Value::ResourceAttr { key, shown, attr } => {
+                    total += key.len() + shown.len() + attr.len()
+                }
+                Value::Null | Value::Bool(_) | Value::Number(_) | Value::Partial(_) => {}
+            }
+            if total > limit {
+                break;
+            }
+        }
+        total
     }
 
     pub fn partial(reason: impl Into<String>, known: Known) -> Value {

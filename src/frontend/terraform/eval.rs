@@ -20,7 +20,7 @@ use super::configuration::{Child, Configuration};
 use super::functions;
 use super::module::{ModuleIndex, SetValue};
 pub use crate::frontend::value::Value;
-use crate::frontend::value::{MAX_BUILT_STRING, too_long};
+use crate::frontend::value::{MAX_BUILT_STRING, Scale, too_big, too_long};
 use crate::source::{FileId, Span};
 
 /// How many references deep one evaluation may go; reference cycles stop here too.
@@ -127,29 +127,19 @@ impl<'m> Evaluator<'m> {
             Expression::String(s) => Value::String(s.value().clone()),
             // Collections are built from many values: where the first of them comes from says
             // nothing about the others, so they report no `via`.
-            Expression::Array(array) => Value::List(
-                array
-                    .iter()
-                    .map(|item| self.eval_inner(item, &mut None))
-                    .collect(),
-            ),
-            Expression::Object(object) => {
-                let via = &mut None;
-                let mut map = BTreeMap::new();
-                for (key, value) in object.iter() {
-                    let key = match key {
-                        hcl_edit::expr::ObjectKey::Ident(ident) => ident.as_str().to_string(),
-                        hcl_edit::expr::ObjectKey::Expression(expr) => {
-                            match self.eval_inner(expr, via).to_template_string() {
-                                Ok(key) => key,
-                                Err(reason) => return Value::Unknown(reason),
-                            }
-                        }
-                    };
-                    map.insert(key, self.eval_inner(value.expr(), via));
+            Expression::Array(array) => {
+                let mut scale = Scale::default();
+                let mut items = Vec::new();
+                for item in array.iter() {
+                    let item = self.eval_inner(item, &mut None);
+                    if !scale.holds(&item) {
+                        return too_big();
+                    }
+                    items.push(item);
                 }
-                Value::Object(map)
+                Value::List(items)
             }
+            Expression::Object(object) => self.object(object),
             Expression::StringTemplate(template) => self.eval_template(template, via),
             Expression::HeredocTemplate(heredoc) => self.eval_template(&heredoc.template, via),
             Expression::Parenthesis(inner) => self.eval_raw(inner.inner(), via),
@@ -210,6 +200,29 @@ impl<'m> Evaluator<'m> {
             .map(|(_, v)| v.clone())
     }
 
+    fn object(&self, object: &hcl_edit::expr::Object) -> Value {
+        let via = &mut None;
+        let mut scale = Scale::default();
+        let mut map = BTreeMap::new();
+        for (key, value) in object.iter() {
+            let key = match key {
+                hcl_edit::expr::ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                hcl_edit::expr::ObjectKey::Expression(expr) => {
+                    match self.eval_inner(expr, via).to_template_string() {
+                        Ok(key) => key,
+                        Err(reason) => return Value::Unknown(reason),
+                    }
+                }
+            };
+            let value = self.eval_inner(value.expr(), via);
+            if !scale.holds(&value) {
+                return too_big();
+            }
+            map.insert(key, value);
+        }
+        Value::Object(map)
+    }
+
     /// A template's text; when a part is not known, a non-empty string if a known part or
     /// what is known of an unknown one says so.
     fn eval_template(&self, template: &Template, via: &mut Option<Span>) -> Value {
@@ -263,6 +276,7 @@ impl<'m> Evaluator<'m> {
         };
         let mut list = Vec::new();
         let mut object = BTreeMap::new();
+        let mut scale = Scale::default();
         for (key, value) in pairs {
             let mut bindings = vec![(intro.value_var.as_str().to_string(), value)];
             if let Some(key_var) = &intro.key_var {
@@ -295,6 +309,11 @@ impl<'m> Evaluator<'m> {
                 Ok(Some((key, value)))
             })();
             self.bindings.borrow_mut().truncate(depth);
+            if let Ok(Some((_, value))) = &result
+                && !scale.holds(value)
+            {
+                return too_big();
+            }
             match result {
                 Ok(None) => {}
                 Ok(Some((None, value))) => list.push(value),
