@@ -825,6 +825,29 @@ fn lists_multiplied_past_16_mib_are_unknown_in_every_language() {
 }
 
 #[test]
+fn a_literal_of_many_references_to_a_big_list_is_unknown() {
+    // 100 references to a list of 2^17 elements: 400 MiB if built.
+    let [(name, mut text), ..] = doubled_list(16);
+    let references = vec!["local.l16"; 100].join(", ");
+    text = text.replace(
+        "length(local.l16) > 0",
+        &format!("length([{references}]) > 0"),
+    );
+    let dir = tree(&[(name, &text)]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI001"])
+        .output()
+        .unwrap();
+    let findings = findings_of(&output);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("builds a list or object of more than 16 MiB"),
+        "{message}"
+    );
+}
+
+#[test]
 fn baseline_round_trip_reports_only_new_findings_and_counts_fixed_ones() {
     let dir = tree(&[("main.tf", INSECURE)]);
     let baseline = dir.path().join("baseline.json");

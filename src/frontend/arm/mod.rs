@@ -6,14 +6,14 @@ mod exposure;
 mod expr;
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::frontend::json::{self, Json, JsonKind};
 
 use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, Node, NodeKind, name_key};
-use crate::frontend::value::Value;
+use crate::frontend::value::{Scale, Value, too_big};
 use crate::frontend::{Built, Scope, SyntaxError};
 use crate::model::{
     Attr, DEPLOYMENT_GROUP, DEPLOYMENT_SUBSCRIPTION, Declared, Existence, Language, Model,
@@ -453,14 +453,29 @@ impl<'a> Template<'a> {
                 None => Value::String(text.to_string()),
             },
             JsonKind::Array(items) => {
-                Value::List(items.iter().map(|item| self.value(item)).collect())
+                let mut scale = Scale::default();
+                let mut values = Vec::new();
+                for item in items {
+                    let value = self.value(item);
+                    if !scale.holds(&value) {
+                        return too_big();
+                    }
+                    values.push(value);
+                }
+                Value::List(values)
             }
-            JsonKind::Object(properties) => Value::Object(
-                properties
-                    .iter()
-                    .map(|p| (p.key.to_string(), self.value(&p.value)))
-                    .collect(),
-            ),
+            JsonKind::Object(properties) => {
+                let mut scale = Scale::default();
+                let mut entries = BTreeMap::new();
+                for property in properties {
+                    let value = self.value(&property.value);
+                    if !scale.holds(&value) {
+                        return too_big();
+                    }
+                    entries.insert(property.key.to_string(), value);
+                }
+                Value::Object(entries)
+            }
             _ => literal(json),
         }
     }

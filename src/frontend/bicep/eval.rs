@@ -8,7 +8,7 @@ use super::syntax::{
     ArrayItem, BinaryOp, Expr, ExprKind, ForLoop, ObjectItem, PropertyKey, StringPart, UnaryOp,
 };
 use crate::frontend::node::{Node, NodeKind, name_key, resource_id};
-use crate::frontend::value::{Known, MAX_BUILT_STRING, Value, too_long};
+use crate::frontend::value::{Known, MAX_BUILT_STRING, Scale, Value, too_big, too_long};
 use crate::model::Via;
 use crate::source::{FileId, Span};
 
@@ -258,11 +258,21 @@ impl<'a> Evaluator<'a> {
             ExprKind::Ident(name) => self.ident(name, via),
             ExprKind::Array(items) => {
                 let mut values = Vec::new();
+                let mut scale = Scale::default();
                 for item in items {
                     match item {
-                        ArrayItem::Item(item) => values.push(self.eval_in(item, file, via)),
+                        ArrayItem::Item(item) => {
+                            let value = self.eval_in(item, file, via);
+                            if !scale.holds(&value) {
+                                return too_big();
+                            }
+                            values.push(value);
+                        }
                         ArrayItem::Spread(spread) => match self.eval_in(spread, file, via) {
-                            Value::List(more) => values.extend(more),
+                            Value::List(more) if more.iter().all(|v| scale.holds(v)) => {
+                                values.extend(more)
+                            }
+                            Value::List(_) => return too_big(),
                             Value::Unknown(reason) => return Value::Unknown(reason),
                             other => {
                                 return Value::Unknown(format!(
@@ -277,6 +287,7 @@ impl<'a> Evaluator<'a> {
             }
             ExprKind::Object(items) => {
                 let mut map = BTreeMap::new();
+                let mut scale = Scale::default();
                 for item in items {
                     match item {
                         ObjectItem::Property(property) => {
@@ -289,10 +300,17 @@ impl<'a> Evaluator<'a> {
                                     }
                                 }
                             };
-                            map.insert(key, self.eval_in(&property.value, file, via));
+                            let value = self.eval_in(&property.value, file, via);
+                            if !scale.holds(&value) {
+                                return too_big();
+                            }
+                            map.insert(key, value);
                         }
                         ObjectItem::Spread(spread) => match self.eval_in(spread, file, via) {
-                            Value::Object(more) => map.extend(more),
+                            Value::Object(more) if more.values().all(|v| scale.holds(v)) => {
+                                map.extend(more)
+                            }
+                            Value::Object(_) => return too_big(),
                             Value::Null => {}
                             Value::Unknown(reason) => return Value::Unknown(reason),
                             other => {
