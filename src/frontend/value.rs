@@ -63,6 +63,31 @@ impl Scale {
     }
 }
 
+/// The most the values kept for a module's or template's names (variables, locals, params)
+/// may weigh together: each is bounded, but a thousand names that each copy a big one would
+/// hold gigabytes.
+pub const MAX_NAMED_WEIGHT: usize = 256 << 20;
+
+/// Weighs the values an evaluator keeps for its names, against [`MAX_NAMED_WEIGHT`].
+#[derive(Debug, Default)]
+pub struct NamedWeight(std::cell::Cell<usize>);
+
+impl NamedWeight {
+    /// `value` to keep, or unknown once it and the values kept before weigh past the bound.
+    pub fn keep(&self, value: Value) -> Value {
+        let kept = self.0.get();
+        let weight = value.weight(MAX_NAMED_WEIGHT.saturating_sub(kept));
+        if kept + weight > MAX_NAMED_WEIGHT {
+            return Value::Unknown(format!(
+                "is one of names whose values hold more than {} MiB together, which is not evaluated",
+                MAX_NAMED_WEIGHT >> 20
+            ));
+        }
+        self.0.set(kept + weight);
+        value
+    }
+}
+
 /// A list or object past [`MAX_BUILT_WEIGHT`]: not evaluated, and said so.
 pub fn too_big() -> Value {
     Value::Unknown(format!(
@@ -322,6 +347,25 @@ pub fn format_number(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_are_weighed_up_to_their_bounds() {
+        let list = Value::List(vec![s("ab"), Value::List(vec![Value::Null])]);
+        assert_eq!(list.weight(usize::MAX), 4 * 32 + 2);
+        // Weighing stops past the limit: a huge value costs no more than the limit.
+        assert!(list.weight(40) < list.weight(usize::MAX));
+        let mut scale = Scale::default();
+        let big = Value::String("x".repeat(MAX_BUILT_WEIGHT / 2));
+        assert!(scale.holds(&big) && !scale.holds(&big));
+
+        let kept = NamedWeight::default();
+        let mut value = Value::String("x".repeat(1 << 20));
+        for _ in 0..(MAX_NAMED_WEIGHT >> 20) - 1 {
+            value = kept.keep(value);
+            assert!(matches!(value, Value::String(_)));
+        }
+        assert!(matches!(kept.keep(value), Value::Unknown(reason) if reason.contains("256 MiB")));
+    }
 
     fn s(text: &str) -> Value {
         Value::String(text.into())

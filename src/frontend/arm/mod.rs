@@ -13,7 +13,7 @@ use crate::frontend::json::{self, Json, JsonKind};
 
 use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, Node, NodeKind, name_key};
-use crate::frontend::value::{Scale, Value, too_big};
+use crate::frontend::value::{NamedWeight, Scale, Value, too_big};
 use crate::frontend::{Built, Scope, SyntaxError};
 use crate::model::{
     Attr, DEPLOYMENT_GROUP, DEPLOYMENT_SUBSCRIPTION, Declared, Existence, Language, Model,
@@ -311,6 +311,8 @@ struct Template<'a> {
     /// Variables once evaluated, with the parameters-file value each read: a variable that
     /// uses another twice, down a chain, would otherwise be evaluated exponentially often.
     evaluated: RefCell<HashMap<String, (Value, Option<Span>)>>,
+    /// What the values in `evaluated` weigh together.
+    evaluated_weight: NamedWeight,
     depth: Cell<usize>,
     /// `--location`, shared by nested deployments.
     location: Option<String>,
@@ -354,6 +356,7 @@ impl<'a> Template<'a> {
                 params,
                 variables: outer.variables.clone(),
                 evaluated: RefCell::default(),
+                evaluated_weight: NamedWeight::default(),
                 depth: Cell::new(0),
                 origin: RefCell::new(None),
                 copies: RefCell::default(),
@@ -397,6 +400,7 @@ impl<'a> Template<'a> {
             params,
             variables,
             evaluated: RefCell::default(),
+            evaluated_weight: NamedWeight::default(),
             depth: Cell::new(0),
             location: None,
             subscription: false,
@@ -970,11 +974,13 @@ impl expr::Names for Template<'_> {
         // A value cut short by the depth bound depends on where the evaluation started.
         let cut_short =
             matches!(&value, Value::Unknown(reason) if reason.contains("too deep or circular"));
-        if !cut_short {
-            self.evaluated
-                .borrow_mut()
-                .insert(key, (value.clone(), origin));
+        if cut_short {
+            return value;
         }
+        let value = self.evaluated_weight.keep(value);
+        self.evaluated
+            .borrow_mut()
+            .insert(key, (value.clone(), origin));
         value
     }
 }

@@ -8,7 +8,9 @@ use super::syntax::{
     ArrayItem, BinaryOp, Expr, ExprKind, ForLoop, ObjectItem, PropertyKey, StringPart, UnaryOp,
 };
 use crate::frontend::node::{Node, NodeKind, name_key, resource_id};
-use crate::frontend::value::{Known, MAX_BUILT_STRING, Scale, Value, too_big, too_long};
+use crate::frontend::value::{
+    Known, MAX_BUILT_STRING, NamedWeight, Scale, Value, too_big, too_long,
+};
 use crate::model::Via;
 use crate::source::{FileId, Span};
 
@@ -62,6 +64,8 @@ pub struct Symbols<'a> {
     /// they rest on: a template refers to the same few names many times, from every element
     /// of its loops.
     pub named: RefCell<HashMap<String, Named>>,
+    /// What the values in `named` weigh together.
+    pub named_weight: NamedWeight,
     /// Loop and lambda elements evaluated so far in this template: nested loops over known
     /// lists multiply, and past [`MAX_TEMPLATE_ELEMENTS`] they are unknown.
     pub elements_evaluated: Cell<usize>,
@@ -476,12 +480,18 @@ impl<'a> Evaluator<'a> {
                 let value = top.follow(located, name, &mut own_via);
                 let default = top.caller_default.take();
                 let cut_short = matches!(&value, Value::Unknown(reason) if reason.contains("too deep or circular"));
-                if !cut_short {
-                    self.symbols.named.borrow_mut().insert(
-                        name.to_string(),
-                        (value.clone(), own_via.clone(), default.clone()),
-                    );
-                }
+                let value = match cut_short {
+                    true => value,
+                    false => {
+                        let value = self.symbols.named_weight.keep(value);
+                        let named = (value.clone(), own_via.clone(), default.clone());
+                        self.symbols
+                            .named
+                            .borrow_mut()
+                            .insert(name.to_string(), named);
+                        value
+                    }
+                };
                 (value, own_via, default)
             }
         };

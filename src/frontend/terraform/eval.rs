@@ -20,7 +20,7 @@ use super::configuration::{Child, Configuration};
 use super::functions;
 use super::module::{ModuleIndex, SetValue};
 pub use crate::frontend::value::Value;
-use crate::frontend::value::{MAX_BUILT_STRING, Scale, too_big, too_long};
+use crate::frontend::value::{MAX_BUILT_STRING, NamedWeight, Scale, too_big, too_long};
 use crate::source::{FileId, Span};
 
 /// How many references deep one evaluation may go; reference cycles stop here too.
@@ -51,6 +51,8 @@ pub struct Evaluator<'m> {
     /// `var.x` and `local.x` values once computed (by instance), with where they are written:
     /// a module's resources refer to the same few names many times.
     named: RefCell<HashMap<NamedKey, Named>>,
+    /// What the values in `named` weigh together.
+    named_weight: NamedWeight,
     /// The first variable of a directory nobody calls whose default the value being evaluated
     /// read (see [`Evaluated::caller_default`]).
     caller_default: RefCell<Option<String>>,
@@ -64,6 +66,7 @@ impl<'m> Evaluator<'m> {
             depth: Cell::new(0),
             bindings: RefCell::new(Vec::new()),
             named: RefCell::new(HashMap::new()),
+            named_weight: NamedWeight::default(),
             caller_default: RefCell::new(None),
         }
     }
@@ -502,11 +505,15 @@ impl<'m> Evaluator<'m> {
         *self.caller_default.borrow_mut() = outer_default.or_else(|| own_default.clone());
         let cut_short =
             matches!(&value, Value::Unknown(reason) if reason.contains("too deep or circular"));
-        if !cut_short {
-            self.named
-                .borrow_mut()
-                .insert(key, (value.clone(), own_via.clone(), own_default));
-        }
+        let value = match cut_short {
+            true => value,
+            false => {
+                let value = self.named_weight.keep(value);
+                let named = (value.clone(), own_via.clone(), own_default);
+                self.named.borrow_mut().insert(key, named);
+                value
+            }
+        };
         if via.is_none() {
             *via = own_via;
         }
