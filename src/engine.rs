@@ -3,7 +3,7 @@
 //! the models (front-ends, with the resolve stage's module files), rules, [`crate::locate`] ->
 //! the reports in order, past the baseline.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -299,26 +299,11 @@ fn lint_scope(
         var_files,
         also_reported: built.also_reported,
     };
-    let mut locator = locate::Locator::new(&located, options, catalog);
-    let mut checks = Vec::new();
-    let selected = |id: &str| options.rules.contains(id);
-    let (model, settings) = (&built.model, &options.settings);
-    rules::run_each(
-        model,
-        catalog,
-        settings,
-        selected,
-        options.list_checks,
-        |raw, made| {
-            stats::timed(Stage::Findings, || locator.report(raw, &mut output));
-            checks.extend(made);
-        },
-    );
+    let (used, checks) = run_rules(&built.model, &located, options, catalog, &mut output);
     // Findings own what they say: the model is not needed past the rules, and on a huge file
     // it is as large as they are.
     drop(built.model);
     let findings_started = std::time::Instant::now();
-    let used = locator.used;
     if options.rules.contains(suppress::INVALID_SUPPRESSION) {
         let owned = |file: &DiscoveredFile| match file.kind {
             FileKind::Terraform => !terraform_called,
@@ -344,6 +329,34 @@ fn lint_scope(
     }
     stats::add_since(Stage::Findings, findings_started);
     output
+}
+
+/// The rules over a scope's model, each rule's findings located as soon as it is done (a huge
+/// scope's raw findings are never all held); the suppression comments they matched, and the
+/// checks made when asked (JUnit).
+fn run_rules(
+    model: &crate::model::Model,
+    located: &ScopeFiles<'_>,
+    options: &Options,
+    catalog: &'static Catalog,
+    output: &mut ScopeReport,
+) -> (HashSet<(FileId, usize)>, Vec<rules::RawCheck>) {
+    let mut locator = locate::Locator::new(located, options, catalog);
+    let mut checks = Vec::new();
+    let selected = |id: &str| options.rules.contains(id);
+    let (settings, list_checks) = (&options.settings, options.list_checks);
+    rules::run_each(
+        model,
+        catalog,
+        settings,
+        selected,
+        list_checks,
+        |raw, made| {
+            stats::timed(Stage::Findings, || locator.report(raw, output));
+            checks.extend(made);
+        },
+    );
+    (locator.used, checks)
 }
 
 /// A scope's model and the module files read to build it.

@@ -45,48 +45,7 @@ struct Case<'a> {
 impl Reporter for Junit<'_> {
     fn scope(&mut self, scope: &ScopeReport) -> io::Result<()> {
         self.start()?;
-        let mut suites: BTreeMap<Arc<str>, Vec<Case<'_>>> = BTreeMap::new();
-        for check in &scope.checks {
-            suites
-                .entry(check.location.file.clone())
-                .or_default()
-                .push(Case {
-                    name: format!("{} {}", check.rule, check.resource),
-                    classname: check.rule,
-                    line: check.location.start.line,
-                    findings: Vec::new(),
-                });
-        }
-        // The first case of each name, in the suites' order: found once per finding, not by
-        // a search of every case (a huge file has millions of findings).
-        let mut first_case: HashMap<String, (Arc<str>, usize)> = HashMap::new();
-        for (file, cases) in &suites {
-            for (at, case) in cases.iter().enumerate() {
-                first_case
-                    .entry(case.name.clone())
-                    .or_insert_with(|| (file.clone(), at));
-            }
-        }
-        for finding in &scope.findings {
-            let name = format!("{} {}", finding.rule, finding.resource);
-            let case = first_case
-                .get(&name)
-                .and_then(|(file, at)| suites.get_mut(file).and_then(|cases| cases.get_mut(*at)));
-            if let Some(case) = case {
-                case.findings.push(finding);
-                continue;
-            }
-            // A finding whose resource is not among the listed checks is a case of its own.
-            let file = finding.location.file.clone();
-            let cases = suites.entry(file.clone()).or_default();
-            first_case.insert(name.clone(), (file, cases.len()));
-            cases.push(Case {
-                name,
-                classname: finding.rule,
-                line: finding.location.start.line,
-                findings: vec![finding],
-            });
-        }
+        let suites = cases_by_file(scope);
         for (file, cases) in &suites {
             let failures = cases
                 .iter()
@@ -183,6 +142,54 @@ impl Reporter for Junit<'_> {
         writeln!(self.out, "</testsuites>")?;
         self.out.flush()
     }
+}
+
+/// The test cases of a scope by file: one per check listed, with the findings of its rule and
+/// resource, and one per finding whose resource no listed check names.
+fn cases_by_file(scope: &ScopeReport) -> BTreeMap<Arc<str>, Vec<Case<'_>>> {
+    let mut suites: BTreeMap<Arc<str>, Vec<Case<'_>>> = BTreeMap::new();
+    for check in &scope.checks {
+        suites
+            .entry(check.location.file.clone())
+            .or_default()
+            .push(Case {
+                name: format!("{} {}", check.rule, check.resource),
+                classname: check.rule,
+                line: check.location.start.line,
+                findings: Vec::new(),
+            });
+    }
+    // The first case of each name, in the suites' order: found once per finding, not by
+    // a search of every case (a huge file has millions of findings).
+    let mut first_case: HashMap<String, (Arc<str>, usize)> = HashMap::new();
+    for (file, cases) in &suites {
+        for (at, case) in cases.iter().enumerate() {
+            first_case
+                .entry(case.name.clone())
+                .or_insert_with(|| (file.clone(), at));
+        }
+    }
+    for finding in &scope.findings {
+        let name = format!("{} {}", finding.rule, finding.resource);
+        let case = first_case
+            .get(&name)
+            .and_then(|(file, at)| suites.get_mut(file).and_then(|cases| cases.get_mut(*at)));
+        if let Some(case) = case {
+            case.findings.push(finding);
+            continue;
+        }
+        // A finding whose resource is not among the listed checks is a case of its own.
+        let file = finding.location.file.clone();
+        let cases = suites.entry(file.clone()).or_default();
+        first_case.insert(name.clone(), (file, cases.len()));
+        cases.push(Case {
+            name,
+            classname: finding.rule,
+            line: finding.location.start.line,
+            findings: vec![finding],
+        });
+    }
+    suites
 }
 
 /// Escapes text for XML attributes and content; drops characters XML 1.0 cannot hold.

@@ -211,6 +211,77 @@ impl<'a> Evaluator<'a> {
         self.eval_raw(expr, file, via).demote()
     }
 
+    /// An array literal, spreads included, weighed as it is built.
+    fn array(&self, items: &[ArrayItem], file: FileId, via: &mut Option<Span>) -> Value {
+        let mut values = Vec::new();
+        let mut scale = Scale::default();
+        for item in items {
+            match item {
+                ArrayItem::Item(item) => {
+                    let value = self.eval_in(item, file, via);
+                    if !scale.holds(&value) {
+                        return too_big();
+                    }
+                    values.push(value);
+                }
+                ArrayItem::Spread(spread) => match self.eval_in(spread, file, via) {
+                    Value::List(more) if more.iter().all(|v| scale.holds(v)) => values.extend(more),
+                    Value::List(_) => return too_big(),
+                    Value::Unknown(reason) => return Value::Unknown(reason),
+                    other => {
+                        return Value::Unknown(format!(
+                            "spreads {}, which is not a list",
+                            other.shown()
+                        ));
+                    }
+                },
+            }
+        }
+        Value::List(values)
+    }
+
+    /// An object literal, spreads included, weighed as it is built.
+    fn object(&self, items: &[ObjectItem], file: FileId, via: &mut Option<Span>) -> Value {
+        let mut map = BTreeMap::new();
+        let mut scale = Scale::default();
+        for item in items {
+            match item {
+                ObjectItem::Property(property) => {
+                    let key = match &property.key {
+                        PropertyKey::Name(name) => name.clone(),
+                        PropertyKey::Expr(key) => {
+                            match self.eval_in(key, file, via).to_template_string() {
+                                Ok(key) => key,
+                                Err(reason) => return Value::Unknown(reason),
+                            }
+                        }
+                    };
+                    let value = self.eval_in(&property.value, file, via);
+                    if !scale.holds(&value) {
+                        return too_big();
+                    }
+                    map.insert(key, value);
+                }
+                ObjectItem::Spread(spread) => match self.eval_in(spread, file, via) {
+                    Value::Object(more) if more.values().all(|v| scale.holds(v)) => {
+                        map.extend(more)
+                    }
+                    Value::Object(_) => return too_big(),
+                    Value::Null => {}
+                    Value::Unknown(reason) => return Value::Unknown(reason),
+                    other => {
+                        return Value::Unknown(format!(
+                            "spreads {}, which is not an object",
+                            other.shown()
+                        ));
+                    }
+                },
+                ObjectItem::Resource(_) => {}
+            }
+        }
+        Value::Object(map)
+    }
+
     /// A value, partial knowledge kept: only parentheses, conditionals, interpolated strings,
     /// names and a few functions pass it on; every other operand is evaluated with `eval_in`.
     fn eval_raw(&self, expr: &Expr, file: FileId, via: &mut Option<Span>) -> Value {
@@ -260,75 +331,8 @@ impl<'a> Evaluator<'a> {
                 }
             }
             ExprKind::Ident(name) => self.ident(name, via),
-            ExprKind::Array(items) => {
-                let mut values = Vec::new();
-                let mut scale = Scale::default();
-                for item in items {
-                    match item {
-                        ArrayItem::Item(item) => {
-                            let value = self.eval_in(item, file, via);
-                            if !scale.holds(&value) {
-                                return too_big();
-                            }
-                            values.push(value);
-                        }
-                        ArrayItem::Spread(spread) => match self.eval_in(spread, file, via) {
-                            Value::List(more) if more.iter().all(|v| scale.holds(v)) => {
-                                values.extend(more)
-                            }
-                            Value::List(_) => return too_big(),
-                            Value::Unknown(reason) => return Value::Unknown(reason),
-                            other => {
-                                return Value::Unknown(format!(
-                                    "spreads {}, which is not a list",
-                                    other.shown()
-                                ));
-                            }
-                        },
-                    }
-                }
-                Value::List(values)
-            }
-            ExprKind::Object(items) => {
-                let mut map = BTreeMap::new();
-                let mut scale = Scale::default();
-                for item in items {
-                    match item {
-                        ObjectItem::Property(property) => {
-                            let key = match &property.key {
-                                PropertyKey::Name(name) => name.clone(),
-                                PropertyKey::Expr(key) => {
-                                    match self.eval_in(key, file, via).to_template_string() {
-                                        Ok(key) => key,
-                                        Err(reason) => return Value::Unknown(reason),
-                                    }
-                                }
-                            };
-                            let value = self.eval_in(&property.value, file, via);
-                            if !scale.holds(&value) {
-                                return too_big();
-                            }
-                            map.insert(key, value);
-                        }
-                        ObjectItem::Spread(spread) => match self.eval_in(spread, file, via) {
-                            Value::Object(more) if more.values().all(|v| scale.holds(v)) => {
-                                map.extend(more)
-                            }
-                            Value::Object(_) => return too_big(),
-                            Value::Null => {}
-                            Value::Unknown(reason) => return Value::Unknown(reason),
-                            other => {
-                                return Value::Unknown(format!(
-                                    "spreads {}, which is not an object",
-                                    other.shown()
-                                ));
-                            }
-                        },
-                        ObjectItem::Resource(_) => {}
-                    }
-                }
-                Value::Object(map)
-            }
+            ExprKind::Array(items) => self.array(items, file, via),
+            ExprKind::Object(items) => self.object(items, file, via),
             ExprKind::Paren(inner) | ExprKind::NonNull(inner) => self.eval_raw(inner, file, via),
             ExprKind::Member { base, name, safe } => {
                 let base = self.eval_in(base, file, via);
