@@ -142,31 +142,37 @@ impl Value {
     /// About the bytes a value holds: 32 for each value, plus its strings; counted no further
     /// than past `limit`, so that weighing a huge value costs no more than the limit.
     pub fn weight(&self, limit: usize) -> usize {
+        if !matches!(self, Value::List(_) | Value::Object(_)) {
+            return self.own_weight();
+        }
         let mut total = 0;
         let mut pending = vec![self];
         while let Some(value) = pending.pop() {
-            total += 32;
+            total += value.own_weight();
             match value {
-                Value::String(text) | Value::Unknown(text) | Value::Error(text) => {
-                    total += text.len()
-                }
                 Value::List(items) => pending.extend(items),
-                Value::Object(entries) => {
-                    for (key, value) in entries {
-                        total += key.len();
-                        pending.push(value);
-                    }
-                }
-                Value::ResourceAttr { key, shown, attr } => {
-                    total += key.len() + shown.len() + attr.len()
-                }
-                Value::Null | Value::Bool(_) | Value::Number(_) | Value::Partial(_) => {}
+                Value::Object(entries) => pending.extend(entries.values()),
+                _ => {}
             }
             if total > limit {
                 break;
             }
         }
         total
+    }
+
+    /// A value's weight without its elements: 32, its strings, an object's keys.
+    fn own_weight(&self) -> usize {
+        32 + match self {
+            Value::String(text) | Value::Unknown(text) | Value::Error(text) => text.len(),
+            Value::Object(entries) => entries.keys().map(String::len).sum(),
+            Value::ResourceAttr { key, shown, attr } => key.len() + shown.len() + attr.len(),
+            Value::Null
+            | Value::Bool(_)
+            | Value::Number(_)
+            | Value::List(_)
+            | Value::Partial(_) => 0,
+        }
     }
 
     pub fn partial(reason: impl Into<String>, known: Known) -> Value {
