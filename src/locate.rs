@@ -14,7 +14,7 @@ use crate::parse::VarFiles;
 use crate::policy::Catalog;
 use crate::resolve::modules::ModuleFile;
 use crate::rules;
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SharedTexts, Span};
 use crate::source_store::SourceFile;
 use crate::suppress;
 
@@ -78,7 +78,7 @@ pub(crate) struct Locator<'s, 'a> {
     catalog: &'static Catalog,
     /// The suppression comments that matched a finding, by file and index.
     pub used: HashSet<(FileId, usize)>,
-    texts: Texts,
+    texts: SharedTexts,
 }
 
 impl<'s, 'a> Locator<'s, 'a> {
@@ -92,7 +92,7 @@ impl<'s, 'a> Locator<'s, 'a> {
             options,
             catalog,
             used: HashSet::new(),
-            texts: Texts::default(),
+            texts: SharedTexts::default(),
         }
     }
 
@@ -177,22 +177,6 @@ impl<'s, 'a> Locator<'s, 'a> {
                 UnknownLevel::Ignore => None,
             },
         }
-    }
-}
-
-/// One shared copy of each text: the thousands of accounts of a huge scope give the same
-/// messages, attributes and labels, and the findings of an account its address.
-#[derive(Default)]
-struct Texts(foldhash::HashSet<Arc<str>>);
-
-impl Texts {
-    fn get(&mut self, text: &str) -> Arc<str> {
-        if let Some(shared) = self.0.get(text) {
-            return shared.clone();
-        }
-        let shared: Arc<str> = Arc::from(text);
-        self.0.insert(shared.clone());
-        shared
     }
 }
 

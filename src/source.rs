@@ -34,6 +34,22 @@ pub struct LineCol {
     pub column: usize,
 }
 
+/// One shared copy of each text: a huge template repeats its keys and values, a huge scope's
+/// findings their messages, attributes and labels.
+#[derive(Default)]
+pub struct SharedTexts(foldhash::HashSet<std::sync::Arc<str>>);
+
+impl SharedTexts {
+    pub fn get(&mut self, text: &str) -> std::sync::Arc<str> {
+        if let Some(shared) = self.0.get(text) {
+            return shared.clone();
+        }
+        let shared: std::sync::Arc<str> = std::sync::Arc::from(text);
+        self.0.insert(shared.clone());
+        shared
+    }
+}
+
 /// Start offsets of every line of a text, for offset -> line/column conversion.
 pub struct LineIndex {
     line_starts: Vec<usize>,

@@ -104,21 +104,13 @@ impl Directives {
             ),
             false => (0, self.all.len()),
         };
-        let end = end.max(start);
-        let mut lines = (start..end).peekable();
-        let mut file_wide = self.file_wide.iter().copied().peekable();
-        std::iter::from_fn(move || {
-            let next = match (lines.peek(), file_wide.peek()) {
-                (Some(a), Some(b)) if a > b => file_wide.next(),
-                (Some(a), Some(b)) if a == b => {
-                    file_wide.next();
-                    lines.next()
-                }
-                (Some(_), _) => lines.next(),
-                (None, _) => file_wide.next(),
-            }?;
-            Some((next, &self.all[next]))
-        })
+        let mut at: Vec<usize> = (start..end.max(start))
+            .chain(self.file_wide.iter().copied())
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter()
+            .filter_map(|at| Some((at, self.all.get(at)?)))
     }
 }
 

@@ -13,6 +13,7 @@ use jsonc_parser::tokens::Token;
 use jsonc_parser::{Scanner, ScannerOptions};
 
 use crate::frontend::SyntaxError;
+use crate::source::SharedTexts;
 
 /// A value and its byte range. Kept small: a huge template's tree is held whole while it is
 /// read, so strings and keys are shared (one copy of each text per file) and lists are exact.
@@ -93,7 +94,7 @@ pub fn parse(text: &str) -> Result<Option<Json>, SyntaxError> {
     let mut parser = Parser {
         scanner: Scanner::new(text, &ScannerOptions::default()),
         open: Vec::new(),
-        texts: foldhash::HashSet::default(),
+        texts: SharedTexts::default(),
     };
     let Some(token) = parser.next()? else {
         return Ok(None);
@@ -113,7 +114,7 @@ struct Parser<'t> {
     /// Where each object, array and property being read starts, innermost last.
     open: Vec<usize>,
     /// One copy of each key and string: templates repeat most of theirs.
-    texts: foldhash::HashSet<Arc<str>>,
+    texts: SharedTexts,
 }
 
 impl<'t> Parser<'t> {
@@ -135,7 +136,7 @@ impl<'t> Parser<'t> {
         let kind = match token {
             Token::OpenBrace => return self.object(span.start),
             Token::OpenBracket => return self.array(span.start),
-            Token::String(text) => JsonKind::String(self.shared(&text)),
+            Token::String(text) => JsonKind::String(self.texts.get(&text)),
             Token::Boolean(value) => JsonKind::Bool(value),
             Token::Number(text) => text.parse().map_or(JsonKind::Null, JsonKind::Number),
             Token::Null => JsonKind::Null,
@@ -160,9 +161,9 @@ impl<'t> Parser<'t> {
             let key = match token {
                 Some(Token::CloseBrace) => break,
                 None => return Err(self.at_open(ParseErrorKind::UnterminatedObject)),
-                Some(Token::String(key)) => self.shared(&key),
+                Some(Token::String(key)) => self.texts.get(&key),
                 Some(other) => match loose_key(&other) {
-                    Some(key) => self.shared(key),
+                    Some(key) => self.texts.get(key),
                     None => return Err(self.at_token(ParseErrorKind::UnexpectedTokenInObject)),
                 },
             };
@@ -214,15 +215,6 @@ impl<'t> Parser<'t> {
             span,
             kind: JsonKind::Array(elements.into_boxed_slice()),
         })
-    }
-
-    fn shared(&mut self, text: &str) -> Arc<str> {
-        if let Some(shared) = self.texts.get(text) {
-            return shared.clone();
-        }
-        let shared: Arc<str> = Arc::from(text);
-        self.texts.insert(shared.clone());
-        shared
     }
 
     /// The token after an element or property, past its comma; a missing comma is allowed.

@@ -46,6 +46,11 @@ pub fn too_long() -> Value {
     ))
 }
 
+/// What the evaluators say of a value they stop following at their depth bound (which also
+/// stops cycles): such a value depends on where its evaluation started, so it is never kept
+/// for the name it belongs to.
+pub const TOO_DEEP: &str = "too deep or circular";
+
 /// The most a list or object built by evaluation may weigh (see [`Value::weight`]). Real
 /// configurations hold lists of hundreds; unbounded, a few lines that multiply lists
 /// (`[for a in local.l : local.l]`, `concat(v, v)` down a chain) take gigabytes.
@@ -125,6 +130,11 @@ pub enum Known {
 }
 
 impl Value {
+    /// Whether evaluation stopped at the depth bound (see [`TOO_DEEP`]).
+    pub fn is_cut_short(&self) -> bool {
+        matches!(self, Value::Unknown(reason) if reason.contains(TOO_DEEP))
+    }
+
     /// The value, unless it is a string past [`MAX_BUILT_STRING`] or a list or object past
     /// [`MAX_BUILT_WEIGHT`].
     pub fn within_bounds(self) -> Value {

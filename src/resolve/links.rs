@@ -217,16 +217,9 @@ impl<'m, T> ByAccount<'m, T> {
     /// order, with what they name: what a look at every item for the account would not skip.
     pub fn of(&self, index: usize) -> impl Iterator<Item = &(T, Target<'m>)> {
         let named = self.named.get(&index).map_or(&[][..], Vec::as_slice);
-        let mut named = named.iter().peekable();
-        let mut unresolved = self.unresolved.iter().peekable();
-        std::iter::from_fn(move || {
-            let next = match (named.peek(), unresolved.peek()) {
-                (Some(a), Some(b)) if a > b => unresolved.next(),
-                (Some(_), _) => named.next(),
-                (None, _) => unresolved.next(),
-            }?;
-            self.items.get(*next)
-        })
+        let mut at: Vec<usize> = named.iter().chain(&self.unresolved).copied().collect();
+        at.sort_unstable();
+        at.into_iter().filter_map(|at| self.items.get(at))
     }
 }
 

@@ -13,7 +13,7 @@ use crate::frontend::json::{self, Json, JsonKind};
 
 use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, Node, NodeKind, name_key};
-use crate::frontend::value::{NamedWeight, Scale, Value, too_big};
+use crate::frontend::value::{NamedWeight, Scale, TOO_DEEP, Value, too_big};
 use crate::frontend::{Built, Scope, SyntaxError};
 use crate::model::{
     Attr, DEPLOYMENT_GROUP, DEPLOYMENT_SUBSCRIPTION, Declared, Existence, Language, Model,
@@ -437,7 +437,7 @@ impl<'a> Template<'a> {
                 Some(inner) => {
                     if self.depth.get() >= MAX_DEPTH {
                         return Value::Unknown(format!(
-                            "uses `{inner}` through references that are too deep or circular"
+                            "uses `{inner}` through references that are {TOO_DEEP}"
                         ));
                     }
                     self.depth.set(self.depth.get() + 1);
@@ -971,10 +971,7 @@ impl expr::Names for Template<'_> {
         let value = self.value_partial(json);
         let origin = self.origin.replace(outer_origin);
         self.note_origin(origin.as_ref());
-        // A value cut short by the depth bound depends on where the evaluation started.
-        let cut_short =
-            matches!(&value, Value::Unknown(reason) if reason.contains("too deep or circular"));
-        if cut_short {
+        if value.is_cut_short() {
             return value;
         }
         let value = self.evaluated_weight.keep(value);

@@ -9,7 +9,7 @@ use super::syntax::{
 };
 use crate::frontend::node::{Node, NodeKind, name_key, resource_id};
 use crate::frontend::value::{
-    Known, MAX_BUILT_STRING, NamedWeight, Scale, Value, too_big, too_long,
+    Known, MAX_BUILT_STRING, NamedWeight, Scale, TOO_DEEP, Value, too_big, too_long,
 };
 use crate::model::Via;
 use crate::source::{FileId, Span};
@@ -483,8 +483,7 @@ impl<'a> Evaluator<'a> {
                 let mut own_via = None;
                 let value = top.follow(located, name, &mut own_via);
                 let default = top.caller_default.take();
-                let cut_short = matches!(&value, Value::Unknown(reason) if reason.contains("too deep or circular"));
-                let value = match cut_short {
+                let value = match value.is_cut_short() {
                     true => value,
                     false => {
                         let value = self.symbols.named_weight.keep(value);
@@ -522,7 +521,7 @@ impl<'a> Evaluator<'a> {
     fn guarded(&self, expr: &Expr, file: FileId, name: &str, via: &mut Option<Span>) -> Value {
         if self.depth.get() >= MAX_DEPTH {
             return Value::Unknown(format!(
-                "depends on `{name}` through a reference chain that is too deep or circular"
+                "depends on `{name}` through a reference chain that is {TOO_DEEP}"
             ));
         }
         self.depth.set(self.depth.get() + 1);

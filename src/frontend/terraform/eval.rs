@@ -20,7 +20,7 @@ use super::configuration::{Child, Configuration};
 use super::functions;
 use super::module::{ModuleIndex, SetValue};
 pub use crate::frontend::value::Value;
-use crate::frontend::value::{MAX_BUILT_STRING, NamedWeight, Scale, too_big, too_long};
+use crate::frontend::value::{MAX_BUILT_STRING, NamedWeight, Scale, TOO_DEEP, too_big, too_long};
 use crate::source::{FileId, Span};
 
 /// How many references deep one evaluation may go; reference cycles stop here too.
@@ -503,9 +503,7 @@ impl<'m> Evaluator<'m> {
         let value = compute(&mut own_via);
         let own_default = self.caller_default.borrow().clone();
         *self.caller_default.borrow_mut() = outer_default.or_else(|| own_default.clone());
-        let cut_short =
-            matches!(&value, Value::Unknown(reason) if reason.contains("too deep or circular"));
-        let value = match cut_short {
+        let value = match value.is_cut_short() {
             true => value,
             false => {
                 let value = self.named_weight.keep(value);
@@ -613,7 +611,7 @@ impl<'m> Evaluator<'m> {
     ) -> Value {
         if self.depth.get() >= MAX_DEPTH {
             return Value::Unknown(format!(
-                "depends on `{name}` through a reference chain that is too deep or circular"
+                "depends on `{name}` through a reference chain that is {TOO_DEEP}"
             ));
         }
         // Names inside the referenced value are not the `for` variables of this expression.
