@@ -721,34 +721,63 @@ fn a_broad_role_on_a_group_of_many_accounts_names_five_and_counts_the_rest() {
     assert!(!message.contains("a5`"), "{message}");
 }
 
+/// A name doubled `levels` times from `seed` in each language (Terraform locals `l0`..,
+/// Bicep vars and ARM variables `v0`..), and an account that reads the last where `reads`
+/// says (`{last}` stands for it). In `double`, `{j}` stands for the name before.
+struct Doubled<'a> {
+    seed: [&'a str; 3],
+    double: [&'a str; 2],
+    reads: [&'a str; 3],
+}
+
+impl Doubled<'_> {
+    fn files(&self, levels: usize) -> [(&'static str, String); 3] {
+        let [tf_seed, bicep_seed, arm_seed] = self.seed;
+        let mut terraform = format!("locals {{\n  l0 = {tf_seed}\n");
+        let mut bicep = format!("var v0 = {bicep_seed}\n");
+        let mut arm_variables = vec![format!(r#""v0": {arm_seed}"#)];
+        for i in 1..=levels {
+            let j = (i - 1).to_string();
+            let [tf_double, bicep_double] = self.double.map(|d| d.replace("{j}", &j));
+            terraform.push_str(&format!("  l{i} = {tf_double}\n"));
+            bicep.push_str(&format!("var v{i} = {bicep_double}\n"));
+            // ARM's `concat` joins strings and arrays alike.
+            arm_variables.push(format!(
+                r#""v{i}": "[concat(variables('v{j}'), variables('v{j}'))]""#
+            ));
+        }
+        let last = levels.to_string();
+        let [tf_reads, bicep_reads, arm_reads] = self.reads.map(|r| r.replace("{last}", &last));
+        terraform.push_str(&format!(
+            "}}\nresource \"azurerm_cognitive_account\" \"a\" {{\n  name = \"a\"\n  resource_group_name = \"rg\"\n  kind = \"OpenAI\"\n  sku_name = \"S0\"\n  {tf_reads}\n}}\n"
+        ));
+        bicep.push_str(&format!(
+            "resource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {{\n  name: 'a'\n  kind: 'OpenAI'\n  sku: {{\n    name: 'S0'\n  }}\n  {bicep_reads}\n}}\n"
+        ));
+        let arm = format!(
+            r#"{{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "variables": {{{}}}, "resources": [{{"type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "a", "kind": "OpenAI", "sku": {{"name": "S0"}}, {arm_reads}}}]}}"#,
+            arm_variables.join(", ")
+        );
+        [
+            ("main.tf", terraform),
+            ("main.bicep", bicep),
+            ("azuredeploy.json", arm),
+        ]
+    }
+}
+
 /// A location doubled `levels` times from `ab`: 2^(levels + 1) characters.
 fn doubled_location(levels: usize) -> [(&'static str, String); 3] {
-    let mut terraform = String::from("locals {\n  l0 = \"ab\"\n");
-    let mut bicep = String::from("var v0 = 'ab'\n");
-    let mut arm_variables = vec![r#""v0": "ab""#.to_string()];
-    for i in 1..=levels {
-        let j = i - 1;
-        terraform.push_str(&format!("  l{i} = \"${{local.l{j}}}${{local.l{j}}}\"\n"));
-        bicep.push_str(&format!("var v{i} = '${{v{j}}}${{v{j}}}'\n"));
-        arm_variables.push(format!(
-            r#""v{i}": "[concat(variables('v{j}'), variables('v{j}'))]""#
-        ));
-    }
-    terraform.push_str(&format!(
-        "}}\nresource \"azurerm_cognitive_account\" \"a\" {{\n  name = \"a\"\n  location = local.l{levels}\n  resource_group_name = \"rg\"\n  kind = \"OpenAI\"\n  sku_name = \"S0\"\n}}\n"
-    ));
-    bicep.push_str(&format!(
-        "resource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {{\n  name: 'a'\n  location: v{levels}\n  kind: 'OpenAI'\n  sku: {{\n    name: 'S0'\n  }}\n}}\n"
-    ));
-    let arm = format!(
-        r#"{{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "variables": {{{}}}, "resources": [{{"type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "a", "location": "[variables('v{levels}')]", "kind": "OpenAI", "sku": {{"name": "S0"}}, "properties": {{}}}}]}}"#,
-        arm_variables.join(", ")
-    );
-    [
-        ("main.tf", terraform),
-        ("main.bicep", bicep),
-        ("azuredeploy.json", arm),
-    ]
+    let doubled = Doubled {
+        seed: [r#""ab""#, "'ab'", r#""ab""#],
+        double: [r#""${local.l{j}}${local.l{j}}""#, "'${v{j}}${v{j}}'"],
+        reads: [
+            "location = local.l{last}",
+            "location: v{last}",
+            r#""location": "[variables('v{last}')]", "properties": {}"#,
+        ],
+    };
+    doubled.files(levels)
 }
 
 /// Each file alone gives one finding of `rule`, unknown, whose message says `why`.
@@ -777,32 +806,16 @@ fn strings_doubled_past_64_kib_are_unknown_in_every_language() {
 /// Public network access decided by whether a list doubled `levels` times from two elements is
 /// empty.
 fn doubled_list(levels: usize) -> [(&'static str, String); 3] {
-    let mut terraform = String::from("locals {\n  l0 = [\"a\", \"b\"]\n");
-    let mut bicep = String::from("var v0 = [\n  'a'\n  'b'\n]\n");
-    let mut arm_variables = vec![r#""v0": ["a", "b"]"#.to_string()];
-    for i in 1..=levels {
-        let j = i - 1;
-        terraform.push_str(&format!("  l{i} = concat(local.l{j}, local.l{j})\n"));
-        bicep.push_str(&format!("var v{i} = concat(v{j}, v{j})\n"));
-        arm_variables.push(format!(
-            r#""v{i}": "[concat(variables('v{j}'), variables('v{j}'))]""#
-        ));
-    }
-    terraform.push_str(&format!(
-        "}}\nresource \"azurerm_cognitive_account\" \"a\" {{\n  name = \"a\"\n  location = \"swedencentral\"\n  resource_group_name = \"rg\"\n  kind = \"OpenAI\"\n  sku_name = \"S0\"\n  public_network_access_enabled = length(local.l{levels}) > 0\n}}\n"
-    ));
-    bicep.push_str(&format!(
-        "resource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {{\n  name: 'a'\n  location: 'swedencentral'\n  kind: 'OpenAI'\n  sku: {{\n    name: 'S0'\n  }}\n  properties: {{\n    publicNetworkAccess: empty(v{levels}) ? 'Disabled' : 'Enabled'\n  }}\n}}\n"
-    ));
-    let arm = format!(
-        r#"{{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "variables": {{{}}}, "resources": [{{"type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "a", "location": "swedencentral", "kind": "OpenAI", "sku": {{"name": "S0"}}, "properties": {{"publicNetworkAccess": "[if(empty(variables('v{levels}')), 'Disabled', 'Enabled')]"}}}}]}}"#,
-        arm_variables.join(", ")
-    );
-    [
-        ("main.tf", terraform),
-        ("main.bicep", bicep),
-        ("azuredeploy.json", arm),
-    ]
+    let doubled = Doubled {
+        seed: [r#"["a", "b"]"#, "[\n  'a'\n  'b'\n]", r#"["a", "b"]"#],
+        double: ["concat(local.l{j}, local.l{j})", "concat(v{j}, v{j})"],
+        reads: [
+            "location = \"swedencentral\"\n  public_network_access_enabled = length(local.l{last}) > 0",
+            "location: 'swedencentral'\n  properties: {\n    publicNetworkAccess: empty(v{last}) ? 'Disabled' : 'Enabled'\n  }",
+            r#""location": "swedencentral", "properties": {"publicNetworkAccess": "[if(empty(variables('v{last}')), 'Disabled', 'Enabled')]"}"#,
+        ],
+    };
+    doubled.files(levels)
 }
 
 const TOO_BIG: &str = "builds a list or object of more than 16 MiB, which is not evaluated";
