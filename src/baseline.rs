@@ -100,6 +100,7 @@ impl Baseline {
 
 pub fn read(path: &Path, cwd: &Path) -> Result<Baseline, Error> {
     let shown = path.display().to_string();
+    crate::boundary::check_named("--baseline", path)?;
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: shown.clone(),
         source,

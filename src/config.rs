@@ -81,6 +81,7 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 }
 
 pub fn load(path: &Path) -> Result<Config, crate::error::Error> {
+    crate::boundary::check_named("configuration", path)?;
     let text = std::fs::read_to_string(path).map_err(|source| crate::error::Error::Io {
         path: path.display().to_string(),
         source,

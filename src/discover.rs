@@ -5,6 +5,7 @@ use std::sync::{Arc, PoisonError};
 
 use globset::{GlobSet, GlobSetBuilder};
 
+use crate::boundary::Boundary;
 use crate::error::Error;
 use crate::finding::FileError;
 use crate::frontend::FileKind;
@@ -39,14 +40,13 @@ pub struct Discovered {
     pub errors: Vec<FileError>,
     /// Whether files were given by name (pre-commit, editors): then only they are reported on.
     pub explicit_files: bool,
-    /// Symlinks not followed because their target lies outside the linted root, as shown.
+    /// Symlinks not followed because their target lies outside the repository, as shown.
     pub outside_links: Vec<String>,
-    /// The linted roots (canonical): the directories given, and for files given by name the
-    /// working directory (or the file's directory outside it).
-    roots: Vec<PathBuf>,
+    /// Where reads are bounded: the repositories of the paths given.
+    boundary: Boundary,
     /// The `.aoai-lint.hcl` files the walks met: each configures the files below it.
     pub config_files: Vec<PathBuf>,
-    canonical_cwd: PathBuf,
+    cwd: PathBuf,
 }
 
 impl Discovered {
@@ -54,14 +54,10 @@ impl Discovered {
         &self.files[id.0 as usize]
     }
 
-    /// Whether reading `path` (a file a module call leads to) would go through a symlink to a
-    /// place outside every linted root: such a file is never read.
+    /// Whether `path` (a file a module call leads to) lies outside the repository: such a
+    /// file is never read.
     pub fn leads_outside(&self, path: &Path) -> bool {
-        let Ok(canonical) = std::fs::canonicalize(path) else {
-            return false;
-        };
-        let absolute = lexical_normalize(&self.canonical_cwd.join(path));
-        canonical != absolute && !self.roots.iter().any(|root| canonical.starts_with(root))
+        !self.boundary.admits(path, &self.cwd)
     }
 
     /// The id of a discovered file, by its normalized path (files are in path order).
@@ -113,7 +109,7 @@ pub fn discover(
     let mut explicit_files = false;
     let mut outside = Vec::new();
     let mut config_files = Vec::new();
-    let mut roots = Vec::new();
+    let mut boundary = Boundary::default();
     // Each directory of given files is listed once, however many of its files are given.
     let mut listed: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for path in paths {
@@ -127,27 +123,28 @@ pub fn discover(
             metadata.is_dir()
         };
         if is_dir {
-            roots.push(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
+            let root = boundary.include(path, cwd);
             let mut walked = Walked {
                 found: &mut found,
                 errors: &mut errors,
                 outside: &mut outside,
                 configs: &mut config_files,
             };
-            walk(path, filters, cwd, &mut walked);
+            walk(path, &root, filters, cwd, &mut walked);
         } else if FileKind::of(path).is_some() {
             // Explicit files are always linted; their siblings give them context.
-            let root = explicit_root(path, cwd);
-            roots.push(root.clone());
-            if !follows(path, &root, &mut outside) {
-                continue;
-            }
-            found.push((lexical_normalize(path), true));
-            explicit_files = true;
             let dir = path
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
+            let root = boundary.include(dir, cwd);
+            // Not only a link: a file reached through a linked directory, too.
+            if !boundary.admits(path, cwd) {
+                outside.push(lexical_normalize(path));
+                continue;
+            }
+            found.push((lexical_normalize(path), true));
+            explicit_files = true;
             if listed.insert(lexical_normalize(dir)) {
                 add_siblings(dir, &root, &mut found, &mut outside);
             }
@@ -160,9 +157,9 @@ pub fn discover(
         errors,
         explicit_files,
         outside_links: outside.iter().map(|link| display_path(link, cwd)).collect(),
-        roots,
+        boundary,
         config_files,
-        canonical_cwd: std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf()),
+        cwd: cwd.to_path_buf(),
         ..Discovered::default()
     };
     for (path, target) in in_path_order(found) {
@@ -241,20 +238,9 @@ fn add_siblings(
     }
 }
 
-/// The root a file given by name belongs to, for its symlinks: the working directory when
-/// the file lies below it, else the file's own directory.
-fn explicit_root(path: &Path, cwd: &Path) -> PathBuf {
-    let absolute = lexical_normalize(&cwd.join(path));
-    let root = if absolute.starts_with(cwd) {
-        cwd.to_path_buf()
-    } else {
-        absolute.parent().map(Path::to_path_buf).unwrap_or_default()
-    };
-    std::fs::canonicalize(&root).unwrap_or(root)
-}
-
-/// Whether `path` may be read: not a symlink, or one whose target lies inside `root` (a
-/// canonical path). A link leading outside is recorded in `outside`, never read: it may point
+/// Whether `path` may be read: not a symlink, or one whose target lies inside `root` (the
+/// canonical repository, or directory given), or inside a repository nested in it that holds
+/// the link. A link leading outside is recorded in `outside`, never read: it may point
 /// at `~/.netrc`.
 fn follows(path: &Path, root: &Path, outside: &mut Vec<PathBuf>) -> bool {
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
@@ -262,7 +248,7 @@ fn follows(path: &Path, root: &Path, outside: &mut Vec<PathBuf>) -> bool {
         return true;
     }
     match std::fs::canonicalize(path) {
-        Ok(target) if target.starts_with(root) => true,
+        Ok(target) if target.starts_with(crate::boundary::bound_of_link(path, root)) => true,
         Ok(_) => {
             outside.push(lexical_normalize(path));
             false
@@ -290,13 +276,21 @@ struct Walked<'a> {
     configs: &'a mut Vec<PathBuf>,
 }
 
-fn walk(root: &Path, filters: &WalkFilters, cwd: &Path, walked: &mut Walked<'_>) {
+/// Walks `root`, following the links whose target lies inside `repository` (canonical).
+fn walk(
+    root: &Path,
+    repository: &Path,
+    filters: &WalkFilters,
+    cwd: &Path,
+    walked: &mut Walked<'_>,
+) {
     let excludes_for_filter = filters.excludes.clone();
     let cwd_for_filter = cwd.to_path_buf();
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let state = std::sync::Arc::new(std::sync::Mutex::new(WalkState::default()));
     let state_for_filter = state.clone();
     let walk_root = root.to_path_buf();
+    let repository = repository.to_path_buf();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .git_ignore(filters.ignore_files)
@@ -316,7 +310,7 @@ fn walk(root: &Path, filters: &WalkFilters, cwd: &Path, walked: &mut Walked<'_>)
                 return false;
             };
             if entry.path_is_symlink() {
-                if !follows(entry.path(), &canonical_root, &mut state.outside) {
+                if !follows(entry.path(), &repository, &mut state.outside) {
                     return false;
                 }
                 state.followed_link |= is_dir;

@@ -178,7 +178,7 @@ pub struct Summary {
     pub baselined: usize,
     /// Baseline entries that no finding matched any more: fixed since the baseline.
     pub baseline_fixed: usize,
-    /// Symlinks not followed because they lead outside the linted root, as shown.
+    /// Symlinks not followed because they lead outside the repository, as shown.
     pub outside_links: Vec<String>,
     /// The Terraform variables the linted root modules declare (when `--var` is given).
     pub declared_variables: std::collections::BTreeSet<String>,
@@ -233,7 +233,7 @@ pub struct ScopeReport {
     /// Files outside the scope read because its module calls lead there: only findings in them
     /// can repeat in another scope.
     pub module_files: Vec<Arc<str>>,
-    /// Module files not read because a symlink leads outside the linted roots, as shown.
+    /// Module files not read because they lie outside the repository, as shown.
     pub outside_links: Vec<String>,
     /// The Terraform variables the scope's root module declares (when `--var` is given).
     pub declared_variables: Vec<String>,

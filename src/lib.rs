@@ -1,12 +1,13 @@
 //! aoai-lint: a linter for infrastructure-as-code that declares Azure OpenAI resources.
 //!
-//! The pipeline, one module each: [`discover`] files -> [`source_store`] reads them once ->
-//! [`parse`] -> [`frontend`] builds the [`model`] -> [`resolve`] links resources to their
-//! account and follows modules -> [`rules`] (metadata in [`policy`]) -> [`locate`] and
-//! [`suppress`] / [`baseline`] -> [`report`]. [`engine`] runs it with the [`options`]; [`cli`] is
-//! the command line over it.
+//! The pipeline, one module each: [`discover`] files (reading only inside the [`boundary`]) ->
+//! [`source_store`] reads them once -> [`parse`] -> [`frontend`] builds the [`model`] ->
+//! [`resolve`] links resources to their account and follows modules -> [`rules`] (metadata in
+//! [`policy`]) -> [`locate`] and [`suppress`] / [`baseline`] -> [`report`]. [`engine`] runs it
+//! with the [`options`]; [`cli`] is the command line over it.
 
 pub mod baseline;
+pub mod boundary;
 pub mod callers;
 pub mod cli;
 pub mod config;

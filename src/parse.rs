@@ -196,6 +196,7 @@ pub(crate) fn read_var_files(paths: &[PathBuf], cwd: &std::path::Path) -> Result
     };
     for (i, path) in paths.iter().enumerate() {
         let shown = path.display().to_string();
+        crate::boundary::check_named("--var-file", path)?;
         let text: Arc<String> = read_text(path)
             .map_err(|error| Error::Usage(format!("--var-file {shown}: {}", error.message)))?
             .into();

@@ -372,7 +372,7 @@ fn a_walk_follows_links_inside_the_root_once_and_never_reads_outside() {
     assert_eq!(files.len(), 1, "{files:?}");
     assert_eq!(
         stderr
-            .matches("note: not read: 1 symlink leads outside")
+            .matches("note: not read: 1 path leads outside")
             .count(),
         1,
         "{stderr}"
@@ -395,7 +395,7 @@ fn a_given_file_or_sibling_linked_outside_the_root_is_not_read() {
     ] {
         let stderr = lint_without_reading_outside(dir.path(), &args);
         assert!(
-            stderr.contains("note: not read: 1 symlink"),
+            stderr.contains("note: not read: 1 path"),
             "{args:?}: {stderr}"
         );
     }
@@ -592,4 +592,234 @@ fn errors_name_what_failed_once_without_internal_codes() {
         "{stderr}"
     );
     assert!(!stderr.contains("aoai_lint::"), "{stderr}");
+}
+
+/// The repository boundary: a link is followed when its target lies in the git work tree that
+/// holds the linted path, whatever the working directory; outside a git work tree, in the
+/// directory given (a file's own directory).
+mod repository_boundary {
+    use super::*;
+
+    const NETRC: &str = "machine x login me password ghp_FAKETOKEN\n";
+    const PROVIDER: &str = "provider \"azurerm\" {\n  features {}\n}\n";
+
+    fn assert_token_not_shown(output: &std::process::Output) -> String {
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(
+            !stdout.contains("FAKETOKEN") && !stderr.contains("FAKETOKEN"),
+            "{stdout}{stderr}"
+        );
+        stderr
+    }
+
+    /// `H/.netrc`, and a repository below `H` whose `providers.tf` links up to it.
+    fn netrc_above_the_link() -> tempfile::TempDir {
+        let home = tree(&[(".netrc", NETRC), ("src/evil/env/dev/main.tf", PROVIDER)]);
+        symlink(
+            "../../../../.netrc",
+            home.path().join("src/evil/env/dev/providers.tf"),
+        )
+        .unwrap();
+        home
+    }
+
+    #[test]
+    fn a_link_above_the_given_file_is_not_read_from_a_directory_above_it() {
+        let home = netrc_above_the_link();
+        for args in [
+            vec!["src/evil/env/dev/main.tf"],
+            vec!["src/evil/env/dev/providers.tf"],
+            vec!["src/evil/env/dev"],
+            vec!["src"],
+        ] {
+            for format in ["human", "json"] {
+                let output = aoai_lint(home.path())
+                    .args(&args)
+                    .args(["--format", format])
+                    .output()
+                    .unwrap();
+                let stderr = assert_token_not_shown(&output);
+                assert!(stderr.contains("note: not read"), "{args:?}: {stderr}");
+            }
+        }
+        let output = aoai_lint(home.path())
+            .args(["--stdin-filename", "src/evil/env/dev/main.tf"])
+            .write_stdin(PROVIDER)
+            .output()
+            .unwrap();
+        assert_token_not_shown(&output);
+    }
+
+    #[test]
+    fn a_link_to_the_environment_is_not_read_from_the_file_system_root() {
+        let dir = tree(&[("repo/main.tf", PROVIDER)]);
+        symlink("/proc/self/environ", dir.path().join("repo/x.tf")).unwrap();
+        let main = dir.path().join("repo/main.tf");
+        for args in [
+            vec![main.to_str().unwrap()],
+            vec![dir.path().to_str().unwrap()],
+        ] {
+            let output = aoai_lint(Path::new("/"))
+                .args(&args)
+                .env("AOAI_LINT_TEST_SECRET", "ghp_FAKETOKEN")
+                .output()
+                .unwrap();
+            assert_token_not_shown(&output);
+        }
+    }
+
+    /// A git work tree whose environments link to shared files: the private endpoint of the
+    /// account lies in the shared `network.tf`.
+    fn shared_files_in_a_repository() -> tempfile::TempDir {
+        let network = r#"resource "azurerm_private_endpoint" "openai" {
+  name                = "pe-oai"
+  location            = "swedencentral"
+  resource_group_name = "rg"
+  subnet_id           = "subnet"
+  private_service_connection {
+    name                           = "openai"
+    private_connection_resource_id = azurerm_cognitive_account.main.id
+    subresource_names              = ["account"]
+    is_manual_connection           = false
+  }
+}
+"#;
+        let repo = tree(&[
+            ("shared/providers.tf", PROVIDER),
+            ("shared/network.tf", network),
+            ("envs/prod/main.tf", INSECURE),
+        ]);
+        fs::create_dir(repo.path().join(".git")).unwrap();
+        for name in ["providers.tf", "network.tf"] {
+            symlink(
+                format!("../../shared/{name}"),
+                repo.path().join("envs/prod").join(name),
+            )
+            .unwrap();
+        }
+        repo
+    }
+
+    #[test]
+    fn links_to_shared_files_inside_the_repository_are_read_from_any_directory() {
+        let repo = shared_files_in_a_repository();
+        let prod = repo.path().join("envs/prod");
+        let above = repo.path().parent().unwrap().to_path_buf();
+        let main = prod.join("main.tf");
+        for (cwd, arg) in [
+            (prod.clone(), "."),
+            (prod.clone(), "main.tf"),
+            (repo.path().to_path_buf(), "envs/prod"),
+            (above, main.to_str().unwrap()),
+        ] {
+            let output = aoai_lint(&cwd)
+                .args([arg, "--format", "json", "--select", "AOAI002"])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(!stderr.contains("not read"), "{arg}: {stderr}");
+            assert_eq!(
+                findings_of(&output),
+                Vec::<Value>::new(),
+                "{arg}: {output:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_link_leaving_the_repository_is_not_read_even_below_the_working_directory() {
+        let home = netrc_above_the_link();
+        fs::create_dir(home.path().join("src/evil/.git")).unwrap();
+        for args in [vec!["src/evil/env/dev/main.tf"], vec!["src"], vec!["."]] {
+            let output = aoai_lint(home.path()).args(&args).output().unwrap();
+            let stderr = assert_token_not_shown(&output);
+            assert!(
+                stderr.contains("outside the repository"),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
+
+    /// Files the user names on the command line are read; a link among them that leaves the
+    /// repository is not, in every option that reads a file.
+    #[test]
+    fn value_config_and_baseline_links_leaving_the_repository_are_not_read() {
+        let home = netrc_above_the_link();
+        let dev = home.path().join("src/evil/env/dev");
+        fs::create_dir(home.path().join("src/evil/.git")).unwrap();
+        for name in ["prod.tfvars", "base.json", ".aoai-lint.hcl"] {
+            symlink("../../../../.netrc", dev.join(name)).unwrap();
+        }
+        for args in [
+            vec!["--var-file", "prod.tfvars", "main.tf"],
+            vec!["--baseline", "base.json", "main.tf"],
+            vec!["--config", ".aoai-lint.hcl", "main.tf"],
+            vec!["main.tf"],
+        ] {
+            let output = aoai_lint(&dev).args(&args).output().unwrap();
+            let stderr = assert_token_not_shown(&output);
+            assert!(
+                stderr.contains("outside the repository"),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
+
+    /// Inside a git work tree, a module path that leaves it is not read, and AOAI900 says why;
+    /// a template called from Bicep is never read as Bicep.
+    #[test]
+    fn module_paths_leaving_the_repository_are_not_read() {
+        let home = tree(&[
+            (
+                "secret/main.tf",
+                "variable \"x\" { default = \"ghp_FAKETOKEN\" }\nsyntax error ghp_FAKETOKEN\n",
+            ),
+            ("secret.json", "{ ghp_FAKETOKEN"),
+            (
+                "repo/main.tf",
+                "module \"m\" {\n  source = \"../secret\"\n}\n",
+            ),
+            (
+                "repo/main.bicep",
+                "module m '../secret.json' = {\n  name: 'm'\n}\n",
+            ),
+        ]);
+        fs::create_dir(home.path().join("repo/.git")).unwrap();
+        let output = aoai_lint(&home.path().join("repo"))
+            .args([".", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_token_not_shown(&output);
+        let reasons: Vec<String> = findings_of(&output)
+            .iter()
+            .filter(|f| f["rule"] == "AOAI900")
+            .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+            .collect();
+        assert!(
+            reasons.iter().any(|m| m.contains("outside the repository")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons.iter().any(|m| m.contains("is an ARM template")),
+            "{reasons:?}"
+        );
+    }
+
+    #[test]
+    fn a_json_template_called_from_bicep_is_never_parsed_as_bicep() {
+        let home = tree(&[
+            ("secret.json", "{ ghp_FAKETOKEN"),
+            (
+                "repo/main.bicep",
+                "module m '../secret.json' = {\n  name: 'm'\n}\n",
+            ),
+        ]);
+        let output = aoai_lint(home.path())
+            .args(["repo", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_token_not_shown(&output);
+        assert_eq!(json(&output.stdout)["errors"], Value::Array(vec![]));
+    }
 }

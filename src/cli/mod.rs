@@ -204,7 +204,6 @@ fn print_stats() {
     }
 }
 
-/// Says once, on standard error, which symlinks were not followed.
 /// A `--var` that no linted root module declares is most likely a typo, and sets nothing.
 fn warn_undeclared_vars(args: &CheckArgs, summary: &Summary) {
     for (name, _) in &args.vars {
@@ -217,6 +216,8 @@ fn warn_undeclared_vars(args: &CheckArgs, summary: &Summary) {
     }
 }
 
+/// Says once, on standard error, which files were not read because they lie outside the
+/// repository (symlinks, and module paths leaving a git work tree).
 fn note_outside_links(links: &[String]) {
     const SHOWN: usize = 5;
     if links.is_empty() {
@@ -228,13 +229,15 @@ fn note_outside_links(links: &[String]) {
     }
     let _ = writeln!(
         io::stderr(),
-        "note: not read: {} {} outside the linted directory ({list})",
+        "note: not read: {} {} {} ({list}): to read them, keep their targets in that git \
+         work tree",
         links.len(),
         if links.len() == 1 {
-            "symlink leads"
+            "path leads"
         } else {
-            "symlinks lead"
-        }
+            "paths lead"
+        },
+        crate::boundary::OUTSIDE,
     );
 }
 

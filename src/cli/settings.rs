@@ -51,6 +51,7 @@ pub(super) fn fail_on(args: &CheckArgs, config: &Config) -> FailOn {
 /// plans and no other path, only the plans.
 fn paths(args: &CheckArgs) -> Result<Vec<PathBuf>, Error> {
     for plan in &args.plans {
+        crate::boundary::check_named("--plan", plan)?;
         let text = std::fs::read_to_string(plan).map_err(|source| Error::Io {
             path: plan.display().to_string(),
             source,

@@ -361,7 +361,7 @@ pub struct ModuleFiles<'a> {
     /// Files of the scope's own directory are not kept here: the scope has them already.
     pub files: Vec<ModuleFile>,
     pub errors: Vec<FileError>,
-    /// Module files not read because a symlink leads outside the linted roots, as shown.
+    /// Module files not read because they lie outside the repository, as shown.
     pub outside_links: Vec<String>,
 }
 
@@ -490,8 +490,8 @@ fn plan_sources(
                 reported(root_files, modules)
             }
             false => match terraform::ModuleLoader::load(modules, &module_dir) {
-                Some(files) => reported(&files, modules),
-                None => Vec::new(),
+                Ok(files) => reported(&files, modules),
+                Err(_) => Vec::new(),
             },
         };
         for (address, block) in terraform::resource_blocks(&files) {
@@ -545,7 +545,11 @@ impl crate::frontend::ModuleLoader for ModuleFiles<'_> {
             next += 1;
             for target in targets {
                 let path = lexical_normalize(&dir.join(target));
-                if files.iter().any(|f| lexical_normalize(&f.path) == path) {
+                // An ARM template called from Bicep is not followed: never read it as Bicep.
+                let is_bicep = path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("bicep"));
+                if !is_bicep || files.iter().any(|f| lexical_normalize(&f.path) == path) {
                     continue;
                 }
                 if let Some((id, Ok(Syntax::Bicep(program)))) = self.load(&path, FileKind::Bicep) {
@@ -572,14 +576,18 @@ impl crate::frontend::ModuleLoader for ModuleFiles<'_> {
 }
 
 impl terraform::ModuleLoader for ModuleFiles<'_> {
-    fn load(&mut self, dir: &Path) -> Option<Vec<terraform::ParsedFile>> {
+    fn load(&mut self, dir: &Path) -> Result<Vec<terraform::ParsedFile>, terraform::Unread> {
         // `examples/x/../..` normalizes to the empty path: the working directory.
         let dir = if dir.as_os_str().is_empty() {
             Path::new(".")
         } else {
             dir
         };
-        let paths = self.store.terraform_files(dir)?;
+        let outside_before = self.outside_links.len();
+        let paths = self
+            .store
+            .terraform_files(dir)
+            .ok_or(terraform::Unread::NoFiles)?;
         let parsed: Vec<terraform::ParsedFile> = paths
             .iter()
             .filter_map(
@@ -594,7 +602,11 @@ impl terraform::ModuleLoader for ModuleFiles<'_> {
                 },
             )
             .collect();
-        (!parsed.is_empty()).then_some(parsed)
+        match parsed.is_empty() {
+            false => Ok(parsed),
+            true if self.outside_links.len() > outside_before => Err(terraform::Unread::Outside),
+            true => Err(terraform::Unread::NoFiles),
+        }
     }
 }
 

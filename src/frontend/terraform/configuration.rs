@@ -18,8 +18,16 @@ const MAX_INSTANCES: usize = 256;
 /// Reads the `.tf` files of a module directory. The engine implements it: it owns file ids and
 /// keeps the texts to locate findings.
 pub trait ModuleLoader {
-    /// `None` when the directory does not exist or has no `.tf` file.
-    fn load(&mut self, dir: &Path) -> Option<Vec<ParsedFile>>;
+    fn load(&mut self, dir: &Path) -> Result<Vec<ParsedFile>, Unread>;
+}
+
+/// Why a module directory gives no file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unread {
+    /// It does not exist or has no `.tf` file.
+    NoFiles,
+    /// It lies outside the repository (see [`crate::boundary`]).
+    Outside,
 }
 
 /// The files of every module instance, owned, before they are indexed.
@@ -73,9 +81,13 @@ impl LoadedTree {
                 };
                 let loaded = match reason {
                     Some(reason) => Err(reason),
-                    None => loader
-                        .load(&dir)
-                        .ok_or_else(|| format!("`{source}` has no `.tf` file to read")),
+                    None => loader.load(&dir).map_err(|unread| match unread {
+                        Unread::NoFiles => format!("`{source}` has no `.tf` file to read"),
+                        Unread::Outside => format!(
+                            "`{source}` is not read: it lies {}",
+                            crate::boundary::OUTSIDE
+                        ),
+                    }),
                 };
                 match loaded {
                     Ok(mut files) => {

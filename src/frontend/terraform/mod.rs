@@ -12,7 +12,7 @@ mod pruned;
 mod syntax;
 
 pub use comments::comments;
-pub use configuration::ModuleLoader;
+pub use configuration::{ModuleLoader, Unread};
 pub(crate) use extract::map_resource;
 pub use module::{FileRole, ParsedFile, local_calls};
 pub use pruned::Dropped;

@@ -33,7 +33,7 @@ fn model_with(files: &[(&str, &str)], cli: &[(&str, &str)]) -> Model {
         .collect();
     struct Loader<'a>(&'a [(&'a str, &'a str)]);
     impl ModuleLoader for Loader<'_> {
-        fn load(&mut self, dir: &Path) -> Option<Vec<ParsedFile>> {
+        fn load(&mut self, dir: &Path) -> Result<Vec<ParsedFile>, Unread> {
             let files: Vec<_> = self
                 .0
                 .iter()
@@ -43,7 +43,10 @@ fn model_with(files: &[(&str, &str)], cli: &[(&str, &str)]) -> Model {
                     ParsedFile::parse(FileId(i as u32), role_of(name), text).expect("parses")
                 })
                 .collect();
-            (!files.is_empty()).then_some(files)
+            if files.is_empty() {
+                return Err(Unread::NoFiles);
+            }
+            Ok(files)
         }
     }
     build_model(Path::new(""), root, &cli, &mut Loader(files))
