@@ -4,15 +4,16 @@ title    = "Azure OpenAI accounts restrict outbound access to an allow-list"
 severity = "warning"
 category = "network"
 
-summary = "Outbound network access is restricted (`restrictOutboundNetworkAccess`) to a non-empty list of FQDNs (`allowedFqdnList`)."
+summary = "Outbound network access is restricted (`restrictOutboundNetworkAccess`) to the FQDNs of an allow-list (`allowedFqdnList`)."
 
 rationale = <<-EOT
   Features such as "on your data", tools and agents make the account call other services. With
   outbound access restricted, it can only reach the FQDNs on its allow-list, so a crafted prompt
   or a misconfigured data source cannot exfiltrate data to an arbitrary host. The rule checks
   kinds OpenAI and AIServices alike, whatever the kind is computed from (Checkov's check only
-  sees a literal `kind = "OpenAI"`). A restriction with an empty allow-list is reported too: list
-  the hosts the account must reach, so the restriction is deliberate and documented.
+  sees a literal `kind = "OpenAI"`). A restriction with an empty allow-list passes: the account
+  reaches nothing, the strictest setting (features that call out, such as "on your data", then
+  fail until their hosts are listed).
 EOT
 
 remediation {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::source::lexical_normalize;
 
-/// What stderr notes and diagnostics call the boundary, and how to widen it.
+/// What notes and diagnostics call the boundary.
 pub const OUTSIDE: &str = "outside the repository (the git work tree that holds the linted path, \
      or outside a git work tree the directory given)";
 
