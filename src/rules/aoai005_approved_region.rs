@@ -17,7 +17,7 @@ impl Rule for ApprovedRegion {
             let location = &account.location;
             let message = match &location.state {
                 AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => {
-                    match problem(cx, value) {
+                    match problem(cx, &location.name, value) {
                         Some(problem) => problem,
                         None => continue,
                     }
@@ -62,8 +62,11 @@ fn unknown(
     );
 }
 
-/// Why a region is not acceptable; `None` when it is.
-fn problem(cx: &Context<'_>, region: &str) -> Option<String> {
+/// Why a region (the value of attribute `name`) is not acceptable; `None` when it is.
+fn problem(cx: &Context<'_>, name: &str, region: &str) -> Option<String> {
+    if region.trim().is_empty() {
+        return Some(format!("`{name}` is empty: it must name a region"));
+    }
     if !cx.catalog.is_openai_region(region) {
         return Some(format!(
             "`{region}` is not a region where Azure OpenAI is available"

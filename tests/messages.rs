@@ -1,0 +1,56 @@
+//! Messages say what a reader needs: what is wrong in their words, not the evaluator's.
+
+mod common;
+use common::*;
+
+/// The messages of the findings of `rule` when linting `files`.
+fn messages(files: &[(&str, &str)], rule: &str) -> Vec<String> {
+    let dir = tree(files);
+    let output = aoai_lint(dir.path())
+        .args([".", "--format", "json", "--select", rule])
+        .output()
+        .unwrap();
+    findings_of(&output)
+        .iter()
+        .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn an_empty_location_says_it_is_empty() {
+    let account = INSECURE.replace("\"swedencentral\"", "\"\"");
+    let found = messages(&[("main.tf", &account)], "AOAI005");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("`location` is empty"), "{found:?}");
+    let bicep = "resource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  location: ''\n  kind: 'OpenAI'\n  sku: { name: 'S0' }\n  properties: {}\n}\n";
+    let found = messages(&[("main.bicep", bicep)], "AOAI005");
+    assert!(found.iter().any(|m| m.contains("is empty")), "{found:?}");
+}
+
+#[test]
+fn a_list_with_an_unknown_element_says_so_not_a_type_error() {
+    let endpoint = r#"variable "sub" {
+  type = string
+}
+resource "azurerm_private_endpoint" "pe" {
+  name                = "pe"
+  location            = "swedencentral"
+  resource_group_name = "rg"
+  subnet_id           = "subnet"
+  private_service_connection {
+    name                           = "openai"
+    private_connection_resource_id = azurerm_cognitive_account.main.id
+    subresource_names              = [var.sub]
+    is_manual_connection           = false
+  }
+}
+"#;
+    let found = messages(&[("main.tf", INSECURE), ("pe.tf", endpoint)], "AOAI002");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .contains("is a list of one element whose value is not known: depends on `var.sub`"),
+        "{found:?}"
+    );
+    assert!(!found[0].contains("expected a list"), "{found:?}");
+}
