@@ -111,6 +111,57 @@ pub fn replaced_len(text: &str, from: &str, to: &str) -> usize {
     text.len() - count * from.len() + count * to.len()
 }
 
+/// Most combinations of alternatives an operation is evaluated for (see [`per_alternative`]).
+const MAX_ALTERNATIVES: usize = 64;
+
+/// An operation (a function, an operator) on arguments of which some are known to be one of a
+/// few values: evaluated for every combination, as a reader would. Known when every
+/// combination gives a scalar: that value when they all agree, else one of them. `None` when
+/// no argument has alternatives, or some combination is not evaluated.
+pub fn per_alternative(args: &[Value], op: impl Fn(&[Value]) -> Option<Value>) -> Option<Value> {
+    let mut reason = None;
+    let choices: Vec<Vec<Value>> = args
+        .iter()
+        .map(|arg| match arg {
+            Value::Partial(partial) => match &partial.known {
+                Known::OneOf(values) => {
+                    reason.get_or_insert_with(|| partial.reason.clone());
+                    values.clone()
+                }
+                _ => vec![arg.clone()],
+            },
+            other => vec![other.clone()],
+        })
+        .collect();
+    let reason = reason?;
+    let total = choices.iter().try_fold(1usize, |n, choice| {
+        n.checked_mul(choice.len())
+            .filter(|n| *n <= MAX_ALTERNATIVES)
+    })?;
+    let mut results: Vec<Value> = Vec::new();
+    for combination in 0..total {
+        let mut rest = combination;
+        let args: Vec<Value> = choices
+            .iter()
+            .map(|choice| {
+                let value = choice[rest % choice.len()].clone();
+                rest /= choice.len();
+                value
+            })
+            .collect();
+        let result =
+            op(&args).filter(|r| r.possible().is_some() && !matches!(r, Value::Partial(_)))?;
+        if !results.contains(&result) {
+            results.push(result);
+        }
+    }
+    match results.len() {
+        0 => None,
+        1 => results.pop(),
+        _ => Some(Value::partial(reason, Known::OneOf(results))),
+    }
+}
+
 /// What is known of a [`Value::Partial`], and why the rest is not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partial {
@@ -190,6 +241,19 @@ impl Value {
             reason: reason.into(),
             known,
         }))
+    }
+
+    /// The value of a parameter that can only take one of `allowed` (Bicep `@allowed`, ARM
+    /// `allowedValues`): a value not known is known to be one of them.
+    pub fn within(self, allowed: &[Value]) -> Value {
+        match self {
+            Value::Unknown(reason) => Value::partial(reason, Known::OneOf(allowed.to_vec())),
+            Value::Partial(partial) if matches!(partial.known, Known::NonEmpty) => {
+                let non_empty = allowed.iter().filter(|v| v.is_non_empty_string()).cloned();
+                Value::partial(partial.reason, Known::OneOf(non_empty.collect()))
+            }
+            other => other,
+        }
     }
 
     /// A partial value as a plain unknown, for operations that do not keep what is known.
@@ -363,6 +427,43 @@ pub fn format_number(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_operation_on_one_of_a_few_values_is_evaluated_for_each() {
+        let region = Value::partial("set by azd", Known::OneOf(vec![s("EastUS"), s("westus")]));
+        let lower = |args: &[Value]| match args {
+            [Value::String(text)] => Some(s(&text.to_lowercase())),
+            _ => None,
+        };
+        let expected = Value::partial("set by azd", Known::OneOf(vec![s("eastus"), s("westus")]));
+        assert_eq!(
+            per_alternative(std::slice::from_ref(&region), lower),
+            Some(expected)
+        );
+        // Every value gives the same result: that result, known.
+        let empty = |args: &[Value]| match args {
+            [Value::String(text)] => Some(Value::Bool(text.is_empty())),
+            _ => None,
+        };
+        assert_eq!(
+            per_alternative(std::slice::from_ref(&region), empty),
+            Some(Value::Bool(false))
+        );
+        // No alternatives, or one the operation does not evaluate: not decided here.
+        assert_eq!(per_alternative(&[s("x")], empty), None);
+        assert_eq!(per_alternative(&[region, Value::Null], |_| None), None);
+        // The allowed values of a parameter set from nowhere.
+        let allowed = Value::Unknown("no default".into()).within(&[s("a"), s("")]);
+        assert_eq!(
+            allowed,
+            Value::partial("no default", Known::OneOf(vec![s("a"), s("")]))
+        );
+        let non_empty = Value::partial("guarded", Known::NonEmpty).within(&[s("a"), s("")]);
+        assert_eq!(
+            non_empty,
+            Value::partial("guarded", Known::OneOf(vec![s("a")]))
+        );
+    }
 
     #[test]
     fn values_are_weighed_up_to_their_bounds() {

@@ -307,6 +307,8 @@ struct Template<'a> {
     /// The template itself: its resources are what `reference('name')` finds.
     root: &'a Json,
     params: HashMap<String, Param<'a>>,
+    /// Each parameter's `allowedValues`: whatever sets it, it is one of them.
+    allowed: HashMap<String, Vec<Value>>,
     variables: HashMap<String, &'a Json>,
     /// Variables once evaluated, with the parameters-file value each read: a variable that
     /// uses another twice, down a chain, would otherwise be evaluated exponentially often.
@@ -354,6 +356,7 @@ impl<'a> Template<'a> {
                 file,
                 root,
                 params,
+                allowed: outer.allowed.clone(),
                 variables: outer.variables.clone(),
                 evaluated: RefCell::default(),
                 evaluated_weight: NamedWeight::default(),
@@ -366,6 +369,7 @@ impl<'a> Template<'a> {
             };
         }
         let mut params = HashMap::new();
+        let mut allowed = HashMap::new();
         for property in root
             .get("parameters")
             .map(Json::properties)
@@ -385,6 +389,9 @@ impl<'a> Template<'a> {
                 (None, None) if nullable => Param::Null,
                 (None, None) => Param::Missing,
             };
+            if let Some(values) = allowed_values(&property.value) {
+                allowed.insert(name.clone(), values);
+            }
             params.insert(name, param);
         }
         let variables = root
@@ -398,6 +405,7 @@ impl<'a> Template<'a> {
             file,
             root,
             params,
+            allowed,
             variables,
             evaluated: RefCell::default(),
             evaluated_weight: NamedWeight::default(),
@@ -901,6 +909,40 @@ impl<'a> Template<'a> {
     }
 }
 
+impl Template<'_> {
+    /// A parameter's value as given, defaulted or missing.
+    fn declared_parameter(&self, name: &str, key: &str) -> Value {
+        match self.params.get(key) {
+            Some(Param::Given(value, origin)) => {
+                self.note_origin(origin.as_ref());
+                value.clone()
+            }
+            Some(Param::Default(default)) => self.value_partial(default),
+            Some(Param::Null) => Value::Null,
+            Some(Param::Missing) => Value::Unknown(format!(
+                "depends on parameter `{name}`, which has no default value (pass it in a parameters file)"
+            )),
+            None => Value::Unknown(format!(
+                "refers to parameter `{name}`, which is not declared"
+            )),
+        }
+    }
+}
+
+/// The literal values of a parameter's `allowedValues`.
+fn allowed_values(declaration: &Json) -> Option<Vec<Value>> {
+    let values = json::array(declaration.get("allowedValues"))
+        .iter()
+        .map(|value| match &value.kind {
+            json::JsonKind::String(s) => Some(Value::String(s.to_string())),
+            json::JsonKind::Number(n) => Some(Value::Number(*n)),
+            json::JsonKind::Bool(b) => Some(Value::Bool(*b)),
+            _ => None,
+        })
+        .collect::<Option<Vec<Value>>>()?;
+    (!values.is_empty()).then_some(values)
+}
+
 impl Param<'_> {
     fn share(&self) -> Self {
         match self {
@@ -940,19 +982,11 @@ impl expr::Names for Template<'_> {
     }
 
     fn parameter(&self, name: &str) -> Value {
-        match self.params.get(&name.to_ascii_lowercase()) {
-            Some(Param::Given(value, origin)) => {
-                self.note_origin(origin.as_ref());
-                value.clone()
-            }
-            Some(Param::Default(default)) => self.value_partial(default),
-            Some(Param::Null) => Value::Null,
-            Some(Param::Missing) => Value::Unknown(format!(
-                "depends on parameter `{name}`, which has no default value (pass it in a parameters file)"
-            )),
-            None => Value::Unknown(format!(
-                "refers to parameter `{name}`, which is not declared"
-            )),
+        let key = name.to_ascii_lowercase();
+        let value = self.declared_parameter(name, &key);
+        match self.allowed.get(&key) {
+            Some(allowed) => value.within(allowed),
+            None => value,
         }
     }
 

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::eval::{Evaluator, Located, ParamValue, Symbols};
 use super::syntax::{
-    Expr, ExprKind, ObjectItem, Program, PropertyKey, Resource, Statement, StatementKind,
+    ArrayItem, Expr, ExprKind, ObjectItem, Program, PropertyKey, Resource, Statement, StatementKind,
 };
 use crate::frontend::arm::{self, ArmFile};
 use crate::frontend::azure;
@@ -625,10 +625,53 @@ fn symbols<'a>(
                 add_resource(&mut symbols, template.id, resource, prefix, false)
             }
             StatementKind::Module { name, .. } => symbols.add_module(name),
+            StatementKind::Param { name, .. } => {
+                if let Some(allowed) = allowed_values(statement) {
+                    symbols.allowed.insert(name.as_str(), allowed);
+                }
+            }
             _ => {}
         }
     }
     symbols
+}
+
+/// The literal values of a parameter's `@allowed([...])` (or `@sys.allowed`).
+fn allowed_values(statement: &Statement) -> Option<Vec<Value>> {
+    statement.decorators.iter().find_map(|decorator| {
+        let ExprKind::Call { callee, args } = &decorator.kind else {
+            return None;
+        };
+        let named_allowed = match &callee.kind {
+            ExprKind::Ident(name) => name == "allowed",
+            ExprKind::Member { name, .. } => &**name == "allowed",
+            _ => false,
+        };
+        let [list] = args.as_slice() else {
+            return None;
+        };
+        let ExprKind::Array(items) = &list.kind else {
+            return None;
+        };
+        named_allowed.then_some(())?;
+        items
+            .iter()
+            .map(|item| match item {
+                ArrayItem::Item(expr) => literal(expr),
+                ArrayItem::Spread(_) => None,
+            })
+            .collect::<Option<Vec<Value>>>()
+            .filter(|values| !values.is_empty())
+    })
+}
+
+/// The value of a literal string, number or bool.
+fn literal(expr: &Expr) -> Option<Value> {
+    match &expr.kind {
+        ExprKind::Bool(b) => Some(Value::Bool(*b)),
+        ExprKind::Int(n) => Some(Value::Number(*n as f64)),
+        _ => expr.as_literal_str().map(Value::String),
+    }
 }
 
 fn add_resource<'a>(
