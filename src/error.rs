@@ -3,23 +3,26 @@
 
 use std::ops::Range;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
+
+use crate::report::{Snippet, SourceText, terminal_safe};
 
 /// Each says what failed; its cause is the `source`, which miette prints once beneath it.
 /// No diagnostic codes: `aoai_lint::io` names a Rust module, not anything a user can act on.
+/// Paths and quoted file text are shown [`terminal_safe`].
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum Error {
-    #[error("{0}")]
+    #[error("{}", terminal_safe(.0))]
     Usage(String),
 
-    #[error("cannot read {path}")]
+    #[error("cannot read {}", terminal_safe(path))]
     Io {
         path: String,
         #[source]
         source: std::io::Error,
     },
 
-    #[error("cannot write {path}")]
+    #[error("cannot write {}", terminal_safe(path))]
     Write {
         path: String,
         #[source]
@@ -42,14 +45,15 @@ impl From<Box<ConfigError>> for Error {
     }
 }
 
-/// A problem in `.aoai-lint.hcl`, shown with a caret on the offending text.
+/// A problem in `.aoai-lint.hcl`, shown with a caret on the offending text; its texts and
+/// snippet are [`terminal_safe`].
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
 #[diagnostic()]
 pub struct ConfigError {
     message: String,
     #[source_code]
-    source_code: NamedSource<String>,
+    source_code: Snippet,
     #[label("{label}")]
     span: SourceSpan,
     label: String,
@@ -70,12 +74,17 @@ impl ConfigError {
         label: String,
         help: Option<String>,
     ) -> Self {
+        let range = range.start..range.end.max(range.start);
+        let source = SourceText::new(text.into());
+        let snippet = Snippet::new(name, &source, std::slice::from_ref(&range), range.start);
+        let span = snippet.span(range.start, range.len()).unwrap_or_default();
+        let safe = |text: String| terminal_safe(&text).into_owned();
         ConfigError {
-            message,
-            source_code: NamedSource::new(name, text.to_string()),
-            span: SourceSpan::from(range.start..range.end.max(range.start)),
-            label,
-            help,
+            message: safe(message),
+            source_code: snippet,
+            span: span.into(),
+            label: safe(label),
+            help: help.map(safe),
             others: Vec::new(),
         }
     }

@@ -2101,3 +2101,168 @@ resource "azurerm_cognitive_account" "openai" {
     assert_eq!(findings_of(&output), Vec::<Value>::new());
     assert_eq!(output.status.code(), Some(0));
 }
+
+/// Characters that act on a terminal or reorder text: ESC and BEL (OSC 52 sets the clipboard,
+/// SGR 8 hides text), the C1 CSI and the right-to-left override.
+const TERMINAL_CONTROLS: [char; 4] = ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'];
+
+fn has_terminal_control(text: &str) -> bool {
+    text.contains(TERMINAL_CONTROLS)
+}
+
+/// A resource name, a suppression reason and a value that set the clipboard or hide text, and
+/// a line of a snippet with a C1 CSI and a bidi override.
+const CONTROLS_IN_VALUES: &str = "resource \"azurerm_cognitive_account\" \"e\u{1b}[8mu\" {
+  name                = \"oai\"
+  location            = \"Sweden Central\"
+  resource_group_name = \"rg\"
+  kind                = \"OpenAI\"
+  sku_name            = \"S0\"
+  # aoai-lint:ignore[AOAI002] lab \u{1b}]52;c;cHduZWQ=\u{7} x
+}
+
+resource \"azurerm_cognitive_deployment\" \"d\" {
+  name                 = \"d\"
+  cognitive_account_id = azurerm_cognitive_account.e.id
+  model {
+    format = \"OpenAI\"
+    name   = \"gpt-4o\"
+  }
+  sku { name = \"Global\u{1b}]52;c;cHduZWQ=\u{7}Standard\" } # \u{202e}x\u{9b}8m
+}
+";
+
+#[test]
+fn control_characters_from_files_are_escaped_in_every_text_format() {
+    let dir = tree(&[("main.tf", CONTROLS_IN_VALUES)]);
+    let run = |args: &[&str]| {
+        let output = aoai_lint(dir.path())
+            .args([
+                "--no-config",
+                "--data-residency",
+                "region",
+                "--show-suppressed",
+            ])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let clipboard = "Global\\u{1b}]52;c;cHduZWQ=\\u{7}Standard";
+    let hidden = "e\\u{1b}[8mu";
+    for format in ["human", "compact", "github", "junit"] {
+        let text = run(&["--format", format, "--color", "never"]);
+        assert!(!has_terminal_control(&text), "{format}: {text}");
+        assert!(text.contains(clipboard), "{format}: {text}");
+        assert!(text.contains(hidden), "{format}: {text}");
+    }
+    for format in ["human", "compact"] {
+        let text = run(&["--format", format, "--color", "never"]);
+        assert!(
+            text.contains("suppressed: lab \\u{1b}]52;c;cHduZWQ=\\u{7} x"),
+            "{format}: {text}"
+        );
+    }
+    let human = run(&["--color", "never"]);
+    assert!(human.contains("# \\u{202e}x\\u{9b}8m"), "{human}");
+    // Our own colors stay; the file's sequences do not.
+    let colored = run(&["--color", "always"]);
+    assert!(colored.contains('\u{1b}'), "{colored}");
+    for raw in ["\u{1b}]52", "\u{1b}[8mu", "\u{7}", "\u{9b}", "\u{202e}"] {
+        assert!(!colored.contains(raw), "{raw:?} in {colored}");
+    }
+    assert!(colored.contains(clipboard), "{colored}");
+}
+
+#[test]
+fn control_characters_in_parse_errors_and_on_standard_error_are_escaped() {
+    let dir = tree(&[(
+        "bad.tf",
+        "resource \"x\" \"y\" {\n  a = \"\u{1b}]52;c;cHduZWQ=\u{7}\" b\n}\n",
+    )]);
+    for format in ["human", "compact", "github", "junit"] {
+        let output = aoai_lint(dir.path())
+            .args(["--no-config", "--color", "never", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{format}");
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(!has_terminal_control(&text), "{format}: {text}");
+        if format == "human" {
+            assert!(
+                text.contains("a = \"\\u{1b}]52;c;cHduZWQ=\\u{7}\" b"),
+                "{text}"
+            );
+        }
+    }
+
+    // A configuration file's snippet, on standard error.
+    let config = tree(&[
+        (
+            ".aoai-lint.hcl",
+            "approved_regoins = [\"\u{1b}[8mx\u{202e}\"]\n",
+        ),
+        ("main.tf", INSECURE),
+    ]);
+    let output = aoai_lint(config.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!has_terminal_control(&stderr), "{stderr}");
+    assert!(
+        stderr.contains("approved_regoins = [\"\\u{1b}[8mx\\u{202e}\"]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("────────┬"),
+        "caret under the key: {stderr}"
+    );
+
+    // A path in a usage error.
+    let output = aoai_lint(config.path())
+        .args(["--no-config", "--var-file", "v\u{1b}[8m.tfvars"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!has_terminal_control(&stderr), "{stderr}");
+    assert!(stderr.contains("v\\u{1b}[8m.tfvars"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_with_a_newline_and_an_escape_stays_on_one_line_per_finding() {
+    let dir = tree(&[("a\n\u{1b}[8mb.tf", INSECURE)]);
+    let run = |format: &str| {
+        let output = aoai_lint(dir.path())
+            .args(["--no-config", "--color", "never", "--format", format])
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let findings = findings_of(
+        &aoai_lint(dir.path())
+            .args(["--no-config", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert!(!findings.is_empty());
+    assert_eq!(findings[0]["file"], "a\n\u{1b}[8mb.tf");
+    for format in ["compact", "github"] {
+        let text = run(format);
+        assert!(!has_terminal_control(&text), "{format}: {text}");
+        assert_eq!(text.lines().count(), findings.len(), "{format}: {text}");
+    }
+    let compact = run("compact");
+    assert!(
+        compact
+            .lines()
+            .all(|line| line.starts_with("a\\u{a}\\u{1b}[8mb.tf:")),
+        "{compact}"
+    );
+    for format in ["human", "junit"] {
+        let text = run(format);
+        assert!(!has_terminal_control(&text), "{format}: {text}");
+        assert!(text.contains("a\\u{a}\\u{1b}[8mb.tf"), "{format}: {text}");
+    }
+}

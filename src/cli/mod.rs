@@ -12,7 +12,7 @@ use crate::config::FailOn;
 use crate::engine::lint_streaming;
 use crate::error::Error;
 use crate::finding::Summary;
-use crate::report::{self, Format, RenderOptions};
+use crate::report::{self, Format, RenderOptions, terminal_safe};
 use crate::stats::Stage;
 
 mod args;
@@ -208,6 +208,7 @@ fn print_stats() {
 fn warn_undeclared_vars(args: &CheckArgs, summary: &Summary) {
     for (name, _) in &args.vars {
         if !summary.declared_variables.contains(name) {
+            let name = terminal_safe(name);
             let _ = writeln!(
                 io::stderr(),
                 "warning: --var {name}: no linted Terraform module declares variable `{name}`"
@@ -227,6 +228,7 @@ fn note_outside_links(links: &[String]) {
     if links.len() > SHOWN {
         list.push_str(&format!(" and {} more", links.len() - SHOWN));
     }
+    let list = terminal_safe(&list);
     let _ = writeln!(
         io::stderr(),
         "note: not read: {} {} {} ({list}): to read them, keep their targets in that git \

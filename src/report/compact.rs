@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::Reporter;
+use super::{Reporter, suppression_note, terminal_safe};
 use crate::finding::Outcome;
 use crate::finding::{ScopeReport, Summary};
 
@@ -16,9 +16,9 @@ impl Reporter for Compact<'_> {
             writeln!(
                 self.out,
                 "{}: error[{}] {}",
-                error.place(),
+                terminal_safe(&error.place()),
                 error.kind(),
-                error.message
+                terminal_safe(&error.message)
             )?;
         }
         for finding in scope.findings.iter().chain(&scope.suppressed) {
@@ -27,25 +27,21 @@ impl Reporter for Compact<'_> {
             } else {
                 ""
             };
-            let suppressed = match &finding.suppressed {
-                Some(reason) if reason.is_empty() => " (suppressed)".to_string(),
-                Some(reason) => format!(" (suppressed: {reason})"),
-                None => String::new(),
-            };
             let resource = if finding.resource.is_empty() {
                 String::new()
             } else {
-                format!(" [{}]", finding.resources_shown())
+                format!(" [{}]", terminal_safe(&finding.resources_shown()))
             };
             writeln!(
                 self.out,
-                "{}:{}:{}: {}[{}]{unknown}{suppressed} {}{resource}",
-                finding.location.file,
+                "{}:{}:{}: {}[{}]{unknown}{} {}{resource}",
+                terminal_safe(&finding.location.file),
                 finding.location.start.line,
                 finding.location.start.column,
                 finding.level.as_str(),
                 finding.rule,
-                finding.message,
+                suppression_note(finding),
+                terminal_safe(&finding.message),
             )?;
         }
         Ok(())

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::Reporter;
+use super::{Reporter, terminal_safe};
 use crate::finding::{Level, Outcome};
 use crate::finding::{ScopeReport, Summary};
 
@@ -20,7 +20,8 @@ fn command(level: Level) -> &'static str {
     }
 }
 
-/// Escapes a message: `%`, CR and LF (the runner's rules for command data).
+/// Escapes a message: `%`, CR and LF (the runner's rules for command data). Text from files
+/// is made [`terminal_safe`] before: the runner's log shows it raw.
 fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
@@ -38,11 +39,11 @@ impl Reporter for Github<'_> {
             writeln!(
                 self.out,
                 "::error file={},line={},col={},title={}::{}",
-                escape_property(&error.file),
+                escape_property(&terminal_safe(&error.file)),
                 error.line.max(1),
                 error.column.max(1),
                 escape_property("aoai-lint: file not linted"),
-                escape_data(&error.message),
+                escape_data(&terminal_safe(&error.message)),
             )?;
         }
         for finding in &scope.findings {
@@ -56,7 +57,7 @@ impl Reporter for Github<'_> {
                 self.out,
                 "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
                 command(finding.level),
-                escape_property(&location.file),
+                escape_property(&terminal_safe(&location.file)),
                 location.start.line,
                 location.start.column,
                 location.end.line,
@@ -64,8 +65,8 @@ impl Reporter for Github<'_> {
                 escape_property(&format!("{} {}", finding.rule, finding.name)),
                 escape_data(&format!(
                     "{unknown}{} [{}]\n{}",
-                    finding.message,
-                    finding.resources_shown(),
+                    terminal_safe(&finding.message),
+                    terminal_safe(&finding.resources_shown()),
                     finding.help
                 )),
             )?;

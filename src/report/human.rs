@@ -11,7 +11,7 @@ use miette::{
 };
 
 use super::snippet::{Snippet, SourceText};
-use super::{RenderOptions, Reporter, plural};
+use super::{RenderOptions, Reporter, plural, suppression_note, terminal_safe};
 use crate::finding::{FileError, Finding, Level, Location, Outcome};
 use crate::finding::{ScopeReport, Summary};
 
@@ -84,7 +84,7 @@ impl Reporter for Human<'_> {
                 .iter()
                 .filter(|r| r.location.file != finding.location.file)
                 .map(|r| RelatedDiagnostic {
-                    message: r.message.to_string(),
+                    message: terminal_safe(&r.message).into_owned(),
                     location: r.location.clone(),
                     source: self.snippet(&r.location, &[]),
                 })
@@ -200,7 +200,12 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let finding = self.finding;
-        write!(f, "{} ({})", finding.message, finding.resources_shown())
+        write!(
+            f,
+            "{} ({})",
+            terminal_safe(&finding.message),
+            terminal_safe(&finding.resources_shown())
+        )
     }
 }
 
@@ -214,16 +219,12 @@ impl Diagnostic for FindingDiagnostic<'_> {
         } else {
             ""
         };
-        let suppressed = match &finding.suppressed {
-            Some(reason) if reason.is_empty() => " (suppressed)".to_string(),
-            Some(reason) => format!(" (suppressed: {reason})"),
-            None => String::new(),
-        };
         Some(Box::new(format!(
-            "{}[{}] {}{unknown}{suppressed}",
+            "{}[{}] {}{unknown}{}",
             finding.level.as_str(),
             finding.rule,
-            finding.name
+            finding.name,
+            suppression_note(finding)
         )))
     }
 
@@ -249,7 +250,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         let source = self.source.as_ref()?;
         let primary = source.span(finding.location.offset, finding.location.length)?;
         let mut labels = vec![LabeledSpan::new_primary_with_span(
-            Some(finding.label.to_string()),
+            Some(terminal_safe(&finding.label).into_owned()),
             primary,
         )];
         for related in finding
@@ -259,7 +260,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         {
             if let Some(span) = source.span(related.location.offset, related.location.length) {
                 labels.push(LabeledSpan::new_with_span(
-                    Some(related.message.to_string()),
+                    Some(terminal_safe(&related.message).into_owned()),
                     span,
                 ));
             }
@@ -296,7 +297,9 @@ impl fmt::Display for RelatedDiagnostic {
         write!(
             f,
             "{} ({}:{})",
-            self.message, self.location.file, self.location.start.line
+            self.message,
+            terminal_safe(&self.location.file),
+            self.location.start.line
         )
     }
 }
@@ -336,7 +339,13 @@ impl fmt::Debug for ErrorDiagnostic<'_> {
 
 impl fmt::Display for ErrorDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.error.file, self.error.message)
+        let error = self.error;
+        write!(
+            f,
+            "{}: {}",
+            terminal_safe(&error.file),
+            terminal_safe(&error.message)
+        )
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use super::Reporter;
+use super::{Reporter, terminal_safe};
 use crate::finding::{Finding, Outcome};
 use crate::finding::{ScopeReport, Summary};
 
@@ -80,28 +80,25 @@ impl Reporter for Junit<'_> {
                 writeln!(self.out, ">")?;
                 let failed = case.findings.iter().any(|f| f.outcome == Outcome::Fail);
                 for finding in &case.findings {
-                    let text = format!(
-                        "{}:{}:{}: {}\n{}",
+                    let place = format!(
+                        "{}:{}:{}: {}",
                         finding.location.file,
                         finding.location.start.line,
                         finding.location.start.column,
                         finding.message,
-                        finding.help
                     );
+                    let text = format!("{}&#10;{}", xml(&place), xml(finding.help));
                     match finding.outcome {
                         Outcome::Fail => writeln!(
                             self.out,
-                            "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                            "      <failure message=\"{}\" type=\"{}\">{text}</failure>",
                             xml(&finding.message),
                             finding.level.as_str(),
-                            xml(&text)
                         )?,
                         // A case has one status: unknowns beside a failure are in its output.
-                        Outcome::Unknown if failed => writeln!(
-                            self.out,
-                            "      <system-out>(unknown) {}</system-out>",
-                            xml(&text)
-                        )?,
+                        Outcome::Unknown if failed => {
+                            writeln!(self.out, "      <system-out>(unknown) {text}</system-out>",)?
+                        }
                         Outcome::Unknown => writeln!(
                             self.out,
                             "      <skipped message=\"{}\"/>",
@@ -192,19 +189,18 @@ fn cases_by_file(scope: &ScopeReport) -> BTreeMap<Arc<str>, Vec<Case<'_>>> {
     suites
 }
 
-/// Escapes text for XML attributes and content; drops characters XML 1.0 cannot hold.
+/// Escapes text for XML attributes and content, made [`terminal_safe`] first: XML 1.0 cannot
+/// hold most control characters, and dashboards and terminals show the others raw.
 fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let safe = terminal_safe(text);
+    let mut out = String::with_capacity(safe.len());
+    for c in safe.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 => {}
             c => out.push(c),
         }
     }
@@ -217,6 +213,9 @@ mod tests {
 
     #[test]
     fn text_is_escaped_for_xml() {
-        assert_eq!(xml("a<b & \"c\"\n\u{1}"), "a&lt;b &amp; &quot;c&quot;&#10;");
+        assert_eq!(
+            xml("a<b & \"c\"\n\u{1}\u{1b}[8m"),
+            "a&lt;b &amp; &quot;c&quot;\\u{a}\\u{1}\\u{1b}[8m"
+        );
     }
 }

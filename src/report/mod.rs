@@ -8,11 +8,12 @@ mod json;
 mod junit;
 mod sarif;
 mod snippet;
+mod terminal;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::finding::{ScopeReport, Summary};
+use crate::finding::{Finding, ScopeReport, Summary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -42,6 +43,8 @@ pub struct RenderOptions {
 }
 
 pub use sarif::AzurePipeline;
+pub(crate) use snippet::{Snippet, SourceText};
+pub use terminal::terminal_safe;
 
 pub trait Reporter {
     fn scope(&mut self, scope: &ScopeReport) -> io::Result<()>;
@@ -69,5 +72,15 @@ fn plural(count: usize, word: &str) -> String {
         format!("{count} {word}")
     } else {
         format!("{count} {word}s")
+    }
+}
+
+/// ` (suppressed: reason)` after a suppressed finding's level, the reason terminal-safe (it is
+/// the comment's text); empty for others.
+fn suppression_note(finding: &Finding) -> String {
+    match &finding.suppressed {
+        Some(reason) if reason.is_empty() => " (suppressed)".to_string(),
+        Some(reason) => format!(" (suppressed: {})", terminal_safe(reason)),
+        None => String::new(),
     }
 }

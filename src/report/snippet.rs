@@ -1,7 +1,8 @@
 //! The part of a file a diagnostic shows: the lines its spans touch, with one line of context,
 //! each long line cut to a window around its span (a minified ARM template is one line of
 //! megabytes, and miette's renderer cannot draw past column 65,535). miette renders it with the
-//! file's real line numbers and columns.
+//! file's real line numbers and columns. Characters that act on a terminal are shown as escapes
+//! ([`super::terminal`]), tabs aside: miette expands those.
 
 use std::ops::Range;
 
@@ -71,6 +72,19 @@ struct SnippetLine {
     window: Range<usize>,
     /// Characters of the file's line before the window.
     column: usize,
+    /// The window's characters shown as escapes, in order.
+    escapes: Vec<Escaped>,
+}
+
+/// A character of the file shown as an escape, longer than the character itself.
+#[derive(Debug)]
+struct Escaped {
+    /// Where the character is in the file, and in the snippet's text.
+    at: usize,
+    shown_at: usize,
+    /// Its length in the file, and its escape's (ASCII: bytes and characters alike).
+    len: usize,
+    shown_len: usize,
 }
 
 #[derive(Debug)]
@@ -100,7 +114,7 @@ impl Snippet {
             .collect();
         ranges.sort_by_key(|r| r.start);
         let mut snippet = Snippet {
-            name: name.to_string(),
+            name: super::terminal_safe(name).into_owned(),
             text: String::new(),
             lines: Vec::new(),
         };
@@ -133,7 +147,7 @@ impl Snippet {
         if cut_left {
             self.text.push_str(ELLIPSIS);
         }
-        self.text.push_str(&line[window.clone()]);
+        let escapes = self.push_escaped(&line[window.clone()], range.start + window.start);
         if window.end < line.len() {
             self.text.push_str(ELLIPSIS);
         }
@@ -144,7 +158,29 @@ impl Snippet {
             number,
             window: range.start + window.start..range.start + window.end,
             column,
+            escapes,
         });
+    }
+
+    /// Pushes `shown` (the text at offset `at` of the file) with the characters that act on a
+    /// terminal as escapes, and says where those are.
+    fn push_escaped(&mut self, shown: &str, at: usize) -> Vec<Escaped> {
+        let mut escapes = Vec::new();
+        for (i, c) in shown.char_indices() {
+            let Some(escape) = super::terminal::escape_of(c, &['\t']) else {
+                self.text.push(c);
+                continue;
+            };
+            let shown_at = self.text.len();
+            self.text.extend(escape);
+            escapes.push(Escaped {
+                at: at + i,
+                shown_at,
+                len: c.len_utf8(),
+                shown_len: self.text.len() - shown_at,
+            });
+        }
+        escapes
     }
 
     /// Where a byte offset of the file is in the snippet, clamped to the window of its line.
@@ -154,8 +190,14 @@ impl Snippet {
             .partition_point(|line| line.window.start <= offset)
             .checked_sub(1)?;
         let line = &self.lines[index];
-        let within = offset.clamp(line.window.start, line.window.end) - line.window.start;
-        Some(line.start + line.prefix + within)
+        let offset = offset.clamp(line.window.start, line.window.end);
+        let grown: usize = line
+            .escapes
+            .iter()
+            .take_while(|escape| escape.at < offset)
+            .map(|escape| escape.shown_len - escape.len)
+            .sum();
+        Some(line.start + line.prefix + offset - line.window.start + grown)
     }
 
     /// A span of the file, as `(offset, length)` in the snippet.
@@ -218,7 +260,13 @@ impl SourceCode for Snippet {
         let line = &self.lines[index];
         let column = if context_lines_before == 0 {
             let shown_from = (line.start + line.prefix).min(start);
-            line.column + self.text[shown_from..start].chars().count()
+            let grown: usize = line
+                .escapes
+                .iter()
+                .filter(|escape| (shown_from..start).contains(&escape.shown_at))
+                .map(|escape| escape.shown_len - 1)
+                .sum();
+            line.column + (self.text[shown_from..start].chars().count()).saturating_sub(grown)
         } else {
             0
         };
@@ -269,6 +317,24 @@ mod tests {
         assert_eq!(&snippet.text[offset..offset + length], "\"x\"");
         let contents = snippet.read_span(&(offset, length).into(), 0, 0).unwrap();
         assert_eq!((contents.line(), contents.column()), (0, 70_000));
+    }
+
+    #[test]
+    fn controls_are_shown_as_escapes_and_spans_and_columns_stay_on_the_file() {
+        let text = "a\n\tx = \"\u{1b}]52;c;eA==\u{7}\u{202e}\" + y\n";
+        let source = source(text);
+        let y = text.find('y').unwrap();
+        let snippet = Snippet::new("f\u{1b}[8m", &source, std::slice::from_ref(&(y..y + 1)), y);
+        assert_eq!(snippet.name, "f\\u{1b}[8m");
+        assert_eq!(
+            snippet.text,
+            "a\n\tx = \"\\u{1b}]52;c;eA==\\u{7}\\u{202e}\" + y\n"
+        );
+        let (offset, length) = snippet.span(y, 1).unwrap();
+        assert_eq!(&snippet.text[offset..offset + length], "y");
+        let contents = snippet.read_span(&(offset, length).into(), 0, 0).unwrap();
+        let column = text[text.find('\t').unwrap()..y].chars().count();
+        assert_eq!((contents.line(), contents.column()), (1, column));
     }
 
     #[test]
