@@ -146,7 +146,7 @@ pub fn clamp_to_char_boundary(text: &str, offset: usize) -> usize {
 }
 
 /// The path as shown to users: relative to the working directory when it lies below it,
-/// with `/` separators whatever the platform.
+/// with `/` separators whatever the platform, and nothing lost ([`shown_name`]).
 pub fn display_path(path: &Path, cwd: &Path) -> String {
     let shown: PathBuf = if path.is_absolute() {
         path.strip_prefix(cwd)
@@ -157,12 +157,57 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
             .filter(|c| !matches!(c, std::path::Component::CurDir))
             .collect()
     };
-    let text = shown.to_string_lossy().replace('\\', "/");
+    let text = shown_name(shown.as_os_str());
     if text.is_empty() {
         ".".to_string()
     } else {
         text
     }
+}
+
+/// A path's bytes as text, losslessly: a byte that is not UTF-8 as `\xNN` and (outside
+/// Windows, where it separates) a `\` as `\\`, so two files never look alike and
+/// [`shown_path_bytes`] gives the bytes back.
+fn shown_name(path: &std::ffi::OsStr) -> String {
+    use std::fmt::Write;
+    let bytes = path.as_encoded_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' if cfg!(windows) => out.push('/'),
+                '\\' => out.push_str("\\\\"),
+                c => out.push(c),
+            }
+        }
+        for byte in chunk.invalid() {
+            // Writing to a String cannot fail.
+            _ = write!(out, "\\x{byte:02X}");
+        }
+    }
+    out
+}
+
+/// The bytes of the path a name shown by [`display_path`] stands for, its escapes undone.
+pub fn shown_path_bytes(shown: &str) -> Vec<u8> {
+    let bytes = shown.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let digit = |byte: u8| char::from(byte).to_digit(16);
+        let escaped_byte = match bytes[i..] {
+            [b'\\', b'\\', ..] => Some((b'\\', 2)),
+            [b'\\', b'x', high, low, ..] => match (digit(high), digit(low)) {
+                (Some(high), Some(low)) => u8::try_from(high * 16 + low).ok().map(|b| (b, 4)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let (byte, length) = escaped_byte.unwrap_or((bytes[i], 1));
+        out.push(byte);
+        i += length;
+    }
+    out
 }
 
 /// `a/b/../c` -> `a/c`, without touching the file system (`..` at the start stays).
@@ -347,5 +392,36 @@ mod tests {
         assert_eq!(display_path(Path::new("/repo/a/b.tf"), cwd), "a/b.tf");
         assert_eq!(display_path(Path::new("./a/b.tf"), cwd), "a/b.tf");
         assert_eq!(display_path(Path::new("/other/b.tf"), cwd), "/other/b.tf");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_shown_losslessly_and_read_back() {
+        use std::os::unix::ffi::OsStrExt;
+        let cwd = Path::new("/repo");
+        let names: [&[u8]; 5] = [
+            b"/repo/a/\xFF\xFE.tf",
+            b"/repo/\\xFF.tf",
+            b"/repo/a\\\\b\\",
+            "/repo/é\u{1b}.tf".as_bytes(),
+            b"/repo/\xC3.tf",
+        ];
+        let shown: Vec<String> = names
+            .iter()
+            .map(|name| display_path(Path::new(std::ffi::OsStr::from_bytes(name)), cwd))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "a/\\xFF\\xFE.tf",
+                "\\\\xFF.tf",
+                "a\\\\\\\\b\\\\",
+                "é\u{1b}.tf",
+                "\\xC3.tf"
+            ]
+        );
+        for (name, shown) in names.iter().zip(&shown) {
+            assert_eq!(shown_path_bytes(shown), name[b"/repo/".len()..]);
+        }
     }
 }

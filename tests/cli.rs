@@ -1694,7 +1694,7 @@ fn a_file_whose_name_is_not_utf8_is_linted() {
         .iter()
         .map(|f| f["file"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(files, ["caf\u{FFFD}.tf"]);
+    assert_eq!(files, ["caf\\xE9.tf"]);
 }
 
 #[cfg(unix)]
@@ -2264,5 +2264,72 @@ fn a_file_name_with_a_newline_and_an_escape_stays_on_one_line_per_finding() {
         let text = run(format);
         assert!(!has_terminal_control(&text), "{format}: {text}");
         assert!(text.contains("a\\u{a}\\u{1b}[8mb.tf"), "{format}: {text}");
+    }
+}
+
+/// Percent-decodes a URI reference into the bytes it names.
+#[cfg(unix)]
+fn percent_decoded(uri: &str) -> Vec<u8> {
+    let bytes = uri.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&uri[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A name with a byte that is not UTF-8, and one with the same characters written out, are told
+/// apart everywhere; SARIF's URI names the real file.
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_are_shown_losslessly_and_sarif_names_them() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    for name in [&b"\xFF.tf"[..], b"\\xFF.tf"] {
+        let path = dir.path().join(std::ffi::OsStr::from_bytes(name));
+        fs::write(path, INSECURE).unwrap();
+    }
+    let run = |format: &str| {
+        aoai_lint(dir.path())
+            .args(["--no-config", "--select", "AOAI001", "--color", "never"])
+            .args(["--format", format])
+            .output()
+            .unwrap()
+    };
+    let mut files: Vec<String> = findings_of(&run("json"))
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["\\\\xFF.tf", "\\xFF.tf"]);
+
+    let human = String::from_utf8(run("human").stdout).unwrap();
+    assert!(human.contains("[\\xFF.tf:1:1]"), "{human}");
+    assert!(human.contains("[\\\\xFF.tf:1:1]"), "{human}");
+
+    let sarif = json(&run("sarif").stdout);
+    let mut uris: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let location = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            location["uri"].as_str().unwrap().to_string()
+        })
+        .collect();
+    uris.sort();
+    assert_eq!(uris, ["%5CxFF.tf", "%FF.tf"]);
+    for uri in &uris {
+        let path = dir
+            .path()
+            .join(std::ffi::OsStr::from_bytes(&percent_decoded(uri)));
+        assert!(path.is_file(), "{uri} names no file");
     }
 }

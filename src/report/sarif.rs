@@ -281,7 +281,10 @@ impl AzurePipeline {
             &self.branch,
             &self.build_id,
         ];
-        let encoded: Vec<String> = parts.iter().map(|p| percent_encode(p, b"-._~")).collect();
+        let encoded: Vec<String> = parts
+            .iter()
+            .map(|p| percent_encode(p.as_bytes(), b"-._~"))
+            .collect();
         const PREFIX: &str = "azuredevops/pipeline/build/";
         json!({
             "id": format!("{PREFIX}{}", encoded.join("/")),
@@ -311,30 +314,37 @@ fn notification(error: &FileError) -> Value {
     })
 }
 
-/// `file:///work/repo/`: the working directory as an absolute URI ending in `/`.
+/// `file:///work/repo/`: the working directory as an absolute URI ending in `/`, from its bytes
+/// (a name that is not UTF-8 too).
 fn directory_uri(dir: &std::path::Path) -> String {
     let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let mut path = absolute.to_string_lossy().replace('\\', "/");
-    if !path.ends_with('/') {
-        path.push('/');
+    let mut path = absolute.as_os_str().as_encoded_bytes().to_vec();
+    if cfg!(windows) {
+        path.iter_mut()
+            .filter(|byte| **byte == b'\\')
+            .for_each(|byte| *byte = b'/');
     }
-    if !path.starts_with('/') {
+    if path.last() != Some(&b'/') {
+        path.push(b'/');
+    }
+    if path.first() != Some(&b'/') {
         // Windows: `C:/x/` -> `/C:/x/`.
-        path.insert(0, '/');
+        path.insert(0, b'/');
     }
     format!("file://{}", percent_encode(&path, b"-._~/:"))
 }
 
-/// A displayed path as a relative URI reference (a `:` is encoded: it would read as a scheme).
+/// A displayed path as a relative URI reference naming the file's real bytes (a name that is
+/// not UTF-8 is displayed with escapes); a `:` is encoded: it would read as a scheme.
 fn relative_uri(path: &str) -> String {
-    percent_encode(path, b"-._~/")
+    percent_encode(&crate::source::shown_path_bytes(path), b"-._~/")
 }
 
 /// Percent-encodes every byte but ASCII letters, digits and `keep` (RFC 3986), so any file
 /// name gives a valid URI.
-fn percent_encode(text: &str, keep: &[u8]) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
+fn percent_encode(bytes: &[u8], keep: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &byte in bytes {
         if byte.is_ascii_alphanumeric() || keep.contains(&byte) {
             out.push(byte as char);
         } else {
@@ -373,6 +383,8 @@ mod tests {
     #[test]
     fn uris_are_percent_encoded() {
         assert_eq!(relative_uri("a b/ü.tf"), "a%20b/%C3%BC.tf");
+        // A byte that is not UTF-8, and a backslash, as `display_path` shows them.
+        assert_eq!(relative_uri("\\xFF\\\\x.tf"), "%FF%5Cx.tf");
         assert_eq!(directory_uri(std::path::Path::new("/w/r")), "file:///w/r/");
     }
 }
