@@ -1,16 +1,17 @@
 //! Acceptance check for the Bicep parser: every `.bicep`/`.bicepparam` file of the shared
 //! corpus (the 2,349 Azure Verified Modules plus the real stacks; all compile with the Bicep
-//! CLI) must parse without error. Skipped with a message when `../shared` is absent.
+//! CLI) must parse without error. Skipped with a message when the shared corpus is absent
+//! (see `common::shared_path`).
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
 #[test]
 fn every_corpus_bicep_file_parses() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.is_dir() {
-        eprintln!("skipped: {} not found", corpus.display());
+    let Some(corpus) = common::shared_path("corpus") else {
         return;
-    }
+    };
     let mut files: Vec<PathBuf> = Vec::new();
     for root in ["avm-bicep", "real"] {
         for entry in ignore::WalkBuilder::new(corpus.join(root))
