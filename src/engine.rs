@@ -16,7 +16,7 @@ use crate::finding::{FileError, Finding, ScopeReport, Summary};
 use crate::frontend::{self, BuildSettings, FileKind, ParsedFiles, arm, bicep, plan, terraform};
 use crate::locate::{self, ScopeFiles};
 use crate::options::Options;
-use crate::parse::{VarFiles, parse_scope, read_var_files};
+use crate::parse::{VarFiles, context_error, parse_scope, read_var_files, scope_targets};
 use crate::policy::{Catalog, catalog};
 use crate::resolve::modules::{CalledModules, ModuleFiles, Scanned, called_modules};
 use crate::rules;
@@ -279,12 +279,12 @@ fn lint_scope(
     let terraform_called = called
         .terraform_dirs
         .contains(&lexical_normalize(&scope.dir));
-    let built = build_scope_model(scope, &parsed.languages, store, called, options, var_files);
+    let mut built = build_scope_model(scope, &parsed.languages, store, called, options, var_files);
     // The syntax trees are not needed past the model, and on a huge file they are its size.
     drop(parsed.languages);
     output.resources = built.model.resource_count();
     output.accounts = built.model.accounts.iter().filter(|a| !a.existing).count();
-    output.errors.extend(built.modules.errors);
+    take_module_errors(scope, store, &mut built.modules, &mut output);
     output.outside_links = built.modules.outside_links;
     output.module_files = built
         .modules
@@ -324,11 +324,28 @@ fn lint_scope(
         .suppressed
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     output.errors.sort();
+    output.context_errors.sort();
     if options.keep_sources {
         output.sources = locate::shown_sources(&output, |display| located.text_of(display));
     }
     stats::add_since(Stage::Findings, findings_started);
     output
+}
+
+/// The errors of the module files a scope read: their own, and as warnings those of files
+/// read only as context for the files given by name.
+fn take_module_errors(
+    scope: &Scope,
+    store: &SourceStore<'_>,
+    modules: &mut ModuleFiles<'_>,
+    output: &mut ScopeReport,
+) {
+    output.errors.append(&mut modules.errors);
+    let targets = scope_targets(scope, store.discovered());
+    let context_errors = std::mem::take(&mut modules.context_errors).into_iter();
+    output
+        .context_errors
+        .extend(context_errors.filter_map(|(kind, error)| context_error(error, &targets, kind)));
 }
 
 /// The rules over a scope's model, each rule's findings located as soon as it is done (a huge

@@ -157,6 +157,16 @@ impl FileError {
     }
 }
 
+/// A file read only as context for the files given (a sibling, a module they call) that does
+/// not parse: the files given are linted still, so it is a warning, not a failure of the run;
+/// what it declares is missing from their verdicts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ContextError {
+    pub error: FileError,
+    /// The files given whose verdicts may depend on it, as shown.
+    pub context_for: Vec<Arc<str>>,
+}
+
 /// Counts over a whole run, accumulated as scopes are reported.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -167,7 +177,10 @@ pub struct Summary {
     /// Azure OpenAI capable accounts checked (declared in the tree, not `existing` ones).
     pub accounts: usize,
     pub findings: usize,
+    /// Files given (or walked) that could not be read or parsed: they make the exit code 2.
     pub errors: usize,
+    /// Context files that do not parse, each once, naming every file given they serve.
+    pub context_errors: Vec<ContextError>,
     pub errors_level: usize,
     pub warnings: usize,
     pub notes: usize,
@@ -196,6 +209,9 @@ impl Summary {
         self.accounts += scope.accounts;
         self.findings += scope.findings.len();
         self.errors += scope.errors.len();
+        for context in &scope.context_errors {
+            self.add_context_error(context);
+        }
         self.suppressed += scope.suppressed_count;
         for finding in &scope.findings {
             match finding.level {
@@ -204,6 +220,25 @@ impl Summary {
                 Level::Note => self.notes += 1,
             }
             self.unknown += usize::from(finding.outcome == Outcome::Unknown);
+        }
+    }
+
+    /// A context error, merged with the same one met by another scope (a module two callers
+    /// read): each file is warned about once.
+    fn add_context_error(&mut self, context: &ContextError) {
+        let known = self
+            .context_errors
+            .binary_search_by(|c| c.error.cmp(&context.error));
+        match known {
+            Ok(i) => {
+                let served = &mut self.context_errors[i].context_for;
+                for file in &context.context_for {
+                    if !served.contains(file) {
+                        served.push(file.clone());
+                    }
+                }
+            }
+            Err(i) => self.context_errors.insert(i, context.clone()),
         }
     }
 
@@ -226,6 +261,8 @@ pub struct ScopeReport {
     pub root: Arc<str>,
     pub findings: Vec<Finding>,
     pub errors: Vec<FileError>,
+    /// Files read only as context for the files given that do not parse: warnings.
+    pub context_errors: Vec<ContextError>,
     /// Files linted (JSON that is not a template, and context-only siblings, do not count).
     pub files: usize,
     pub resources: usize,
@@ -277,6 +314,34 @@ pub fn capped_message(message: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_context_error_met_by_two_scopes_is_one_naming_both_files_given() {
+        let broken = FileError {
+            file: "modules/m/main.tf".into(),
+            line: 1,
+            column: 15,
+            message: "syntax error".into(),
+            offset: Some(14),
+        };
+        let scope = |given: &str| ScopeReport {
+            context_errors: vec![ContextError {
+                error: broken.clone(),
+                context_for: vec![given.into()],
+            }],
+            ..ScopeReport::default()
+        };
+        let mut summary = Summary::default();
+        for given in ["a/main.tf", "b/main.tf", "a/main.tf"] {
+            summary.add(&scope(given));
+        }
+        assert_eq!(summary.errors, 0);
+        assert_eq!(summary.context_errors.len(), 1);
+        let served: Vec<&str> = (summary.context_errors[0].context_for.iter())
+            .map(AsRef::as_ref)
+            .collect();
+        assert_eq!(served, ["a/main.tf", "b/main.tf"]);
+    }
 
     #[test]
     fn long_messages_are_cut_in_the_middle_and_say_so() {

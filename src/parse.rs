@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::discover::{DiscoveredFile, Scope};
+use crate::discover::{Discovered, DiscoveredFile, Scope};
 use crate::error::Error;
-use crate::finding::{FileError, ScopeReport, capped_message};
+use crate::finding::{ContextError, FileError, ScopeReport, capped_message};
 use crate::frontend::{FileKind, ParsedFiles, SyntaxError, arm, bicep, plan, terraform};
 use crate::policy::Catalog;
 use crate::source::{FileId, LineIndex, display_path, lexical_normalize};
@@ -106,15 +106,7 @@ pub(crate) fn parse_scope(
         .filter_map(|&id| load_file(store, id, catalog))
         .collect();
     let discovered = store.discovered();
-    // A sibling read as context that does not parse changes what its target's module holds
-    // (a missing `network.tf` would make a false AOAI002): its error is the target's concern.
-    let target_kinds: Vec<FileKind> = scope
-        .files
-        .iter()
-        .map(|&id| discovered.file(id))
-        .filter(|file| file.target)
-        .map(|file| file.kind)
-        .collect();
+    let targets = scope_targets(scope, discovered);
     let mut parsed = ParsedScope {
         files: Vec::with_capacity(loaded.len()),
         languages: ParsedFiles::default(),
@@ -129,14 +121,48 @@ pub(crate) fn parse_scope(
             Ok(Parsed::Arm(file)) => parsed.languages.arm.push(file),
             Ok(Parsed::Plan(file)) => parsed.languages.plans.push(file),
             Ok(Parsed::NotIac) => {}
-            Err(error) if target || target_kinds.contains(&discovered_file.kind) => {
-                output.errors.push(error)
+            Err(error) if target => output.errors.push(error),
+            // A sibling read as context that does not parse changes what the module of the
+            // files given holds (a missing `network.tf` would make a false AOAI002): a warning
+            // for them, not a failure of the run.
+            Err(error) => {
+                output
+                    .context_errors
+                    .extend(context_error(error, &targets, discovered_file.kind))
             }
-            Err(_) => {}
         }
         parsed.files.push(file);
     }
     parsed
+}
+
+/// The files given in a scope, with their kinds, as shown: those its context files serve.
+pub(crate) fn scope_targets(scope: &Scope, discovered: &Discovered) -> Vec<(FileKind, Arc<str>)> {
+    scope
+        .files
+        .iter()
+        .map(|&id| discovered.file(id))
+        .filter(|file| file.target)
+        .map(|file| (file.kind, file.display.clone()))
+        .collect()
+}
+
+/// A context file's error, as a warning for the files given whose verdicts it may change:
+/// those of its language, and Bicep templates for JSON (their parameters files). `None` when
+/// it serves none of them.
+pub(crate) fn context_error(
+    error: FileError,
+    targets: &[(FileKind, Arc<str>)],
+    kind: FileKind,
+) -> Option<ContextError> {
+    let serves =
+        |target: FileKind| target == kind || (kind == FileKind::Json && target == FileKind::Bicep);
+    let context_for: Vec<Arc<str>> = targets
+        .iter()
+        .filter(|(target, _)| serves(*target))
+        .map(|(_, display)| display.clone())
+        .collect();
+    (!context_for.is_empty()).then_some(ContextError { error, context_for })
 }
 
 /// One file read, parsed and its suppression comments read; `None` for a context file that

@@ -320,6 +320,106 @@ fn explicit_files_are_linted_with_their_siblings_as_context() {
     assert_eq!(report["summary"]["files"], 1);
 }
 
+/// What a run printed on standard error.
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_broken_bicep_sibling_read_as_context_is_a_warning_not_a_failure() {
+    let broken = "resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n";
+    let dir = tree(&[
+        ("b/good.bicep", "param name string = 'x'\n"),
+        ("b/broken.bicep", broken),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["b/good.bicep", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: b/broken.bicep:2:1 (read as context for b/good.bicep) does not parse: syntax error")
+            && stderr.contains("verdicts that depend on it may be wrong"),
+        "{stderr}"
+    );
+    // Still in the JSON report, as a warning that names the files it is context for.
+    let report = json(&output.stdout);
+    let error = &report["errors"][0];
+    assert_eq!(error["file"], "b/broken.bicep");
+    assert_eq!(error["severity"], "warning");
+    assert_eq!(error["context_for"], serde_json::json!(["b/good.bicep"]));
+    assert_eq!(report["summary"]["errors"], 0);
+    assert_eq!(report["summary"]["context_errors"], 1);
+    let sarif = aoai_lint(dir.path())
+        .args(["b/good.bicep", "--format", "sarif"])
+        .output()
+        .unwrap();
+    let invocation = &json(&sarif.stdout)["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    let notification = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(notification["level"], "warning");
+    assert!(
+        (notification["message"]["text"].as_str().unwrap()).ends_with(
+            "(read as context for b/good.bicep; verdicts that depend on it may be wrong)"
+        )
+    );
+    // A finding in the file given still decides the exit code.
+    let account = "resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  location: 'swedencentral'\n  kind: 'OpenAI'\n}\n";
+    std::fs::write(dir.path().join("b/good.bicep"), account).unwrap();
+    aoai_lint(dir.path()).arg("b/good.bicep").assert().code(1);
+    // The broken file given itself fails the run.
+    let given = aoai_lint(dir.path())
+        .args(["b/broken.bicep", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(given.status.code(), Some(2));
+    assert_eq!(json(&given.stdout)["errors"][0]["severity"], "error");
+    assert!(!stderr_of(&given).contains("read as context"));
+}
+
+#[test]
+fn a_broken_terraform_sibling_or_module_read_as_context_is_a_warning_not_a_failure() {
+    let dir = tree(&[
+        ("tf/main.tf", INSECURE),
+        ("tf/broken.tf", "resource \"x\" {\n"),
+        (
+            "app/main.tf",
+            "module \"m\" {\n  source = \"../modules/m\"\n}\n",
+        ),
+        ("modules/m/main.tf", "variable \"x\" {\n"),
+    ]);
+    let run = |args: &[&str]| aoai_lint(dir.path()).args(args).output().unwrap();
+    let sibling = run(&["tf/main.tf", "--fail-on", "never"]);
+    assert_eq!(sibling.status.code(), Some(0), "{}", stderr_of(&sibling));
+    assert!(
+        stderr_of(&sibling)
+            .contains("warning: tf/broken.tf:1:15 (read as context for tf/main.tf) does not parse"),
+        "{}",
+        stderr_of(&sibling)
+    );
+    // Human output: the findings, no error for the sibling.
+    let stdout = String::from_utf8_lossy(&sibling.stdout);
+    assert!(stdout.contains("AOAI001") && !stdout.contains("could not be read or parsed"));
+    assert_eq!(run(&["tf/main.tf"]).status.code(), Some(1));
+    assert_eq!(
+        run(&["tf/broken.tf", "--fail-on", "never"]).status.code(),
+        Some(2)
+    );
+    // A module read for a file given by name (pre-commit): a warning too.
+    let module = run(&["app/main.tf"]);
+    assert_eq!(module.status.code(), Some(0), "{}", stderr_of(&module));
+    assert!(
+        stderr_of(&module).contains(
+            "warning: modules/m/main.tf:1:15 (read as context for app/main.tf) does not parse"
+        ),
+        "{}",
+        stderr_of(&module)
+    );
+    // Walking the tree, the module is linted itself: its error fails the run.
+    assert_eq!(run(&["."]).status.code(), Some(2));
+}
+
 #[test]
 fn walking_skips_gitignored_terraform_state_and_excluded_paths() {
     let dir = tree(&[

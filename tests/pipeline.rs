@@ -174,7 +174,7 @@ fn human_snippets_show_the_stdin_buffer_not_the_file_on_disk() {
 }
 
 #[test]
-fn a_sibling_that_does_not_parse_is_reported_when_a_file_is_given() {
+fn a_sibling_that_does_not_parse_is_reported_as_a_warning_when_a_file_is_given() {
     let dir = tree(&[
         ("main.tf", INSECURE),
         (
@@ -186,10 +186,13 @@ fn a_sibling_that_does_not_parse_is_reported_when_a_file_is_given() {
         .args(["main.tf", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    // The findings of main.tf decide the exit code; the sibling is a warning for it.
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
     let errors = json(&output.stdout)["errors"].as_array().unwrap().clone();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0]["file"], "network.tf");
+    assert_eq!(errors[0]["severity"], "warning");
+    assert_eq!(errors[0]["context_for"], serde_json::json!(["main.tf"]));
     assert!(errors[0]["line"].as_u64().unwrap() > 0);
 }
 

@@ -3,7 +3,8 @@
 //! (`commands.rs`).
 //!
 //! Exit codes (the contract CI relies on): 0 nothing at or above `--fail-on`; 1 findings at or
-//! above it; 2 usage, config, I/O or parse error.
+//! above it; 2 usage, config, I/O or parse error (of a file linted: one read only as context
+//! for the files given is a warning).
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -11,7 +12,7 @@ use std::path::Path;
 use crate::config::FailOn;
 use crate::engine::lint_streaming;
 use crate::error::Error;
-use crate::finding::Summary;
+use crate::finding::{ContextError, Summary};
 use crate::report::{self, Format, RenderOptions, terminal_safe};
 use crate::stats::Stage;
 
@@ -160,6 +161,8 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
             for file in pending {
                 file.commit()?;
             }
+            // Even when quiet: it replaces the error that failed such a run before.
+            warn_context_errors(&summary.context_errors);
             if !args.quiet {
                 note_outside_links(&summary.outside_links);
                 warn_undeclared_vars(&args, &summary);
@@ -220,15 +223,10 @@ fn warn_undeclared_vars(args: &CheckArgs, summary: &Summary) {
 /// Says once, on standard error, which files were not read because they lie outside the
 /// repository (symlinks, and module paths leaving a git work tree).
 fn note_outside_links(links: &[String]) {
-    const SHOWN: usize = 5;
     if links.is_empty() {
         return;
     }
-    let mut list = links[..links.len().min(SHOWN)].join(", ");
-    if links.len() > SHOWN {
-        list.push_str(&format!(" and {} more", links.len() - SHOWN));
-    }
-    let list = terminal_safe(&list);
+    let list = terminal_safe(&first_of(links, 5)).into_owned();
     let _ = writeln!(
         io::stderr(),
         "note: not read: {} {} {} ({list}): to read them, keep their targets in that git \
@@ -241,6 +239,30 @@ fn note_outside_links(links: &[String]) {
         },
         crate::boundary::OUTSIDE,
     );
+}
+
+/// The first `shown` names, joined, and how many more there are.
+fn first_of(names: &[impl AsRef<str>], shown: usize) -> String {
+    let first: Vec<&str> = names.iter().take(shown).map(AsRef::as_ref).collect();
+    let mut list = first.join(", ");
+    if names.len() > shown {
+        list.push_str(&format!(" and {} more", names.len() - shown));
+    }
+    list
+}
+
+/// Files read only as context for the files given that do not parse: the files given were
+/// linted without what those declare, which the exit code does not say.
+fn warn_context_errors(errors: &[ContextError]) {
+    for context in errors {
+        let _ = writeln!(
+            io::stderr(),
+            "warning: {} (read as context for {}) does not parse: {}; verdicts that depend on it may be wrong",
+            terminal_safe(&context.error.place()),
+            terminal_safe(&first_of(&context.context_for, 3)),
+            terminal_safe(&context.error.message),
+        );
+    }
 }
 
 /// A reporter per destination; colors only on standard output.

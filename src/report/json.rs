@@ -2,6 +2,7 @@
 //! removed or changed. `version` changes only on a breaking change.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -52,6 +53,28 @@ struct JsonError<'a> {
     line: usize,
     column: usize,
     message: &'a str,
+    /// `error` for a file linted itself (the run exits 2), `warning` for one read only as
+    /// context for the files given.
+    severity: Level,
+    /// The files given a context file was read for (absent for files linted themselves).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    context_for: Vec<&'a str>,
+}
+
+impl<'a> JsonError<'a> {
+    fn new(error: &'a FileError, context_for: &'a [Arc<str>]) -> Self {
+        JsonError {
+            file: &error.file,
+            line: error.line,
+            column: error.column,
+            message: &error.message,
+            severity: match context_for.is_empty() {
+                true => Level::Error,
+                false => Level::Warning,
+            },
+            context_for: context_for.iter().map(AsRef::as_ref).collect(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -61,6 +84,8 @@ struct JsonSummary {
     accounts: usize,
     findings: usize,
     errors: usize,
+    /// Files read only as context that do not parse (warnings, in `errors` too).
+    context_errors: usize,
     by_level: ByLevel,
     unknown: usize,
     suppressed: usize,
@@ -170,16 +195,10 @@ impl Reporter for Json<'_> {
             "\n  ],\n"
         };
         self.out.write_all(close.as_bytes())?;
-        let errors: Vec<_> = self
-            .errors
-            .iter()
-            .map(|e| JsonError {
-                file: &e.file,
-                line: e.line,
-                column: e.column,
-                message: &e.message,
-            })
-            .collect();
+        let own = self.errors.iter().map(|e| JsonError::new(e, &[]));
+        let context =
+            (summary.context_errors.iter()).map(|c| JsonError::new(&c.error, &c.context_for));
+        let errors: Vec<_> = own.chain(context).collect();
         write!(self.out, "  \"errors\": ")?;
         serde_json::to_writer(&mut self.out, &errors)?;
         if !self.suppressed.is_empty() {
@@ -193,6 +212,7 @@ impl Reporter for Json<'_> {
             accounts: summary.accounts,
             findings: summary.findings,
             errors: summary.errors,
+            context_errors: summary.context_errors.len(),
             by_level: ByLevel {
                 error: summary.errors_level,
                 warning: summary.warnings,

@@ -211,7 +211,18 @@ impl Reporter for Sarif<'_> {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.start()?;
-        let notifications: Vec<Value> = self.errors.iter().map(notification).collect();
+        let own = self
+            .errors
+            .iter()
+            .map(|e| notification(e, "error", String::new()));
+        let context = summary.context_errors.iter().map(|c| {
+            let why = format!(
+                " (read as context for {}; verdicts that depend on it may be wrong)",
+                c.context_for.join(", ")
+            );
+            notification(&c.error, "warning", why)
+        });
+        let notifications: Vec<Value> = own.chain(context).collect();
         // A file that could not be read or parsed makes the run exit 2: not a successful one.
         let invocation = json!({
             "executionSuccessful": summary.errors == 0,
@@ -300,7 +311,8 @@ impl AzurePipeline {
 }
 
 /// A file that could not be read or parsed; the region only when the problem has a line.
-fn notification(error: &FileError) -> Value {
+/// A file that could not be read or parsed, at `level`, its message followed by `why`.
+fn notification(error: &FileError, level: &str, why: String) -> Value {
     let mut physical = json!({
         "artifactLocation": { "uri": relative_uri(&error.file), "uriBaseId": SRCROOT },
     });
@@ -308,8 +320,8 @@ fn notification(error: &FileError) -> Value {
         physical["region"] = json!({ "startLine": error.line, "startColumn": error.column.max(1) });
     }
     json!({
-        "level": "error",
-        "message": { "text": error.message },
+        "level": level,
+        "message": { "text": format!("{}{why}", error.message) },
         "locations": [{ "physicalLocation": physical }],
     })
 }
@@ -367,7 +379,8 @@ mod tests {
             message: "cannot read file".into(),
             offset: None,
         };
-        let physical = &notification(&error)["locations"][0]["physicalLocation"];
+        let physical =
+            &notification(&error, "error", String::new())["locations"][0]["physicalLocation"];
         assert!(physical.get("region").is_none(), "{physical}");
         let located = FileError {
             line: 3,
@@ -375,7 +388,8 @@ mod tests {
             ..error
         };
         assert_eq!(
-            notification(&located)["locations"][0]["physicalLocation"]["region"]["startLine"],
+            notification(&located, "error", String::new())["locations"][0]["physicalLocation"]["region"]
+                ["startLine"],
             3
         );
     }

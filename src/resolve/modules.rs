@@ -361,6 +361,9 @@ pub struct ModuleFiles<'a> {
     /// Files of the scope's own directory are not kept here: the scope has them already.
     pub files: Vec<ModuleFile>,
     pub errors: Vec<FileError>,
+    /// Syntax errors of module files read only as context for files given by name, with
+    /// their kinds: warnings for the files given that the kind serves.
+    pub context_errors: Vec<(FileKind, FileError)>,
     /// Module files not read because they lie outside the repository, as shown.
     pub outside_links: Vec<String>,
 }
@@ -376,6 +379,7 @@ impl<'a> ModuleFiles<'a> {
             next_id: store.discovered().files.len() as u32,
             files: Vec::new(),
             errors: Vec::new(),
+            context_errors: Vec::new(),
             outside_links: Vec::new(),
         }
     }
@@ -422,10 +426,12 @@ impl<'a> ModuleFiles<'a> {
         match &syntax {
             Ok(syntax) => file.read_directives_of(syntax, catalog()),
             // Files of the scanned tree report their own syntax errors.
-            Err(error) if id.0 as usize >= discovered.files.len() && target => {
-                self.errors.push(file.syntax_error(&display, error));
-            }
-            Err(_) => {}
+            Err(_) if (id.0 as usize) < discovered.files.len() => {}
+            Err(error) if target => self.errors.push(file.syntax_error(&display, error)),
+            // Read only as context for the files given by name: a warning for them.
+            Err(error) => self
+                .context_errors
+                .push((kind, file.syntax_error(&display, error))),
         }
         self.files.push(ModuleFile {
             file,
