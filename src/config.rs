@@ -49,6 +49,18 @@ impl FailOn {
             Level::parse(text).map(FailOn::Level)
         }
     }
+
+    /// Whether a finding at `level` makes the exit code 1.
+    pub fn fails(self, level: Level) -> bool {
+        matches!(self, FailOn::Level(threshold) if level >= threshold)
+    }
+}
+
+/// Warnings and errors fail a run unless configured otherwise.
+impl Default for FailOn {
+    fn default() -> Self {
+        FailOn::Level(Level::Warning)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

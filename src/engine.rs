@@ -223,6 +223,9 @@ impl<'o, 'r> Emitter<'o, 'r> {
         if let Some(baseline) = self.baseline.as_mut() {
             self.summary.baselined += baseline.remove_accepted(&mut scope.findings);
         }
+        // Before a shared module's findings are held: each caller's configuration decides.
+        let fail_on = scope.fail_on;
+        self.summary.fails |= scope.findings.iter().any(|f| fail_on.fails(f.level));
         if !self.options.per_caller && !scope.module_files.is_empty() {
             self.shared.take_from(&mut scope);
             let module_files = &scope.module_files;
@@ -270,6 +273,7 @@ fn lint_scope(
 ) -> ScopeReport {
     let mut output = ScopeReport {
         root: display_path(&scope.dir, &options.cwd).into(),
+        fail_on: options.fail_on,
         ..ScopeReport::default()
     };
     let parsed = parse_scope(scope, store, catalog, &mut output);

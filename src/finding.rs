@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::FailOn;
 use crate::source::LineCol;
 
 /// How serious a finding is; ordered so that `Error > Warning > Note`.
@@ -182,6 +183,9 @@ pub struct Summary {
     /// Context files that do not parse, each once, naming every file given they serve.
     pub context_errors: Vec<ContextError>,
     pub errors_level: usize,
+    /// Whether a finding is at or above the `fail_on` level of the scope it was found in (by
+    /// that scope's configuration): the exit code 1.
+    pub fails: bool,
     pub warnings: usize,
     pub notes: usize,
     pub unknown: usize,
@@ -241,17 +245,6 @@ impl Summary {
             Err(i) => self.context_errors.insert(i, context.clone()),
         }
     }
-
-    pub fn max_level(&self) -> Option<Level> {
-        [
-            (self.errors_level, Level::Error),
-            (self.warnings, Level::Warning),
-            (self.notes, Level::Note),
-        ]
-        .into_iter()
-        .find(|(count, _)| *count > 0)
-        .map(|(_, level)| level)
-    }
 }
 
 /// The findings and errors of one scope (a directory), sorted: the unit reporters receive.
@@ -263,6 +256,8 @@ pub struct ScopeReport {
     pub errors: Vec<FileError>,
     /// Files read only as context for the files given that do not parse: warnings.
     pub context_errors: Vec<ContextError>,
+    /// The lowest level that fails the run, from the configuration of the scope's directory.
+    pub fail_on: FailOn,
     /// Files linted (JSON that is not a template, and context-only siblings, do not count).
     pub files: usize,
     pub resources: usize,

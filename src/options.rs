@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::config::UnknownLevel;
+use crate::config::{FailOn, UnknownLevel};
 use crate::error::Error;
 use crate::finding::Level;
 use crate::policy::catalog;
@@ -28,6 +28,8 @@ pub struct Options {
     /// Approved regions and data residency, for the rules.
     pub settings: rules::Settings,
     pub unknown_level: UnknownLevel,
+    /// The lowest level that makes the exit code 1, for the files these options apply to.
+    pub fail_on: FailOn,
     /// IDs of the rules to run.
     pub rules: BTreeSet<&'static str>,
     /// Level overrides by rule ID; others use their policy's severity.
@@ -69,6 +71,7 @@ impl Options {
             jobs: None,
             settings: rules::Settings::default(),
             unknown_level: UnknownLevel::Level(Level::Note),
+            fail_on: FailOn::default(),
             rules: catalog().policies.iter().map(|p| p.id.as_str()).collect(),
             levels: HashMap::new(),
             var_files: Vec::new(),

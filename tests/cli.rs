@@ -1749,6 +1749,41 @@ fn each_file_uses_the_nearest_config_above_it_whatever_the_argument_order() {
 }
 
 #[test]
+fn each_file_fails_the_run_by_its_own_config_whatever_the_argument_order() {
+    let dir = tree(&[
+        ("projA/.aoai-lint.hcl", "fail_on = \"warning\"\n"),
+        ("projA/main.tf", INSECURE),
+        ("projB/.aoai-lint.hcl", "fail_on = \"error\"\n"),
+        ("projB/main.tf", INSECURE),
+    ]);
+    // Only AOAI008, a warning: it fails projA, not projB.
+    let code = |args: &[&str]| {
+        let output = aoai_lint(dir.path())
+            .args(args)
+            .args(["--select", "AOAI008", "--format", "compact"])
+            .output()
+            .unwrap();
+        output.status.code()
+    };
+    for args in [
+        &["projA", "projB"][..],
+        &["projB", "projA"],
+        &["projA/main.tf", "projB/main.tf"],
+        &["projB/main.tf", "projA/main.tf"],
+        &["."],
+    ] {
+        assert_eq!(code(args), Some(1), "{args:?}");
+    }
+    for args in [&["projB"][..], &["projB/main.tf"]] {
+        assert_eq!(code(args), Some(0), "{args:?}");
+    }
+    // The flag still decides for every file.
+    assert_eq!(code(&["projB", "projA", "--fail-on", "never"]), Some(0));
+    assert_eq!(code(&["projA", "projB", "--fail-on", "note"]), Some(1));
+    assert_eq!(code(&["projB", "--fail-on", "warning"]), Some(1));
+}
+
+#[test]
 fn every_problem_of_a_config_file_is_reported_at_once() {
     let config = "approved_regions = [\"westeurop\"]\nfail_on = \"sometimes\"\nbogus = 1\n";
     let dir = tree(&[(".aoai-lint.hcl", config), ("main.tf", "")]);

@@ -9,7 +9,6 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
-use crate::config::FailOn;
 use crate::engine::lint_streaming;
 use crate::error::Error;
 use crate::finding::{ContextError, Summary};
@@ -112,7 +111,6 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
     if args.config.is_none() && !args.no_config {
         options.config_loader = Some(settings::nearest_config_loader(&args, &options));
     }
-    let fail_on = settings::fail_on(&args, &config);
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -169,13 +167,10 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
             }
             print_stats();
             // Writing a baseline records the findings: they do not fail that run.
-            let fail_on = match args.write_baseline {
-                Some(_) => FailOn::Never,
-                None => fail_on,
-            };
+            let findings_fail = summary.fails && args.write_baseline.is_none();
             match args.exit_zero {
                 true => Ok(EXIT_CLEAN),
-                false => Ok(exit_code(&summary, fail_on)),
+                false => Ok(exit_code(&summary, findings_fail)),
             }
         }
         Err(error) => {
@@ -311,12 +306,12 @@ fn open_or_discard(path: &Path, pending: &mut Vec<ReportFile>) -> Result<Box<dyn
     }
 }
 
-pub fn exit_code(summary: &Summary, fail_on: FailOn) -> i32 {
-    if summary.errors > 0 {
-        return EXIT_ERROR;
-    }
-    match (fail_on, summary.max_level()) {
-        (FailOn::Level(threshold), Some(max)) if max >= threshold => EXIT_FINDINGS,
-        _ => EXIT_CLEAN,
+/// 2 when a file linted could not be read or parsed, else 1 when findings fail the run (each
+/// at or above the `fail_on` level of its own configuration), else 0.
+pub fn exit_code(summary: &Summary, findings_fail: bool) -> i32 {
+    match (summary.errors, findings_fail) {
+        (1.., _) => EXIT_ERROR,
+        (0, true) => EXIT_FINDINGS,
+        (0, false) => EXIT_CLEAN,
     }
 }

@@ -36,14 +36,14 @@ pub(super) fn config(args: &CheckArgs, cwd: &Path) -> Result<Config, Error> {
     Ok(config)
 }
 
-/// The lowest level that makes the exit code 1.
-pub(super) fn fail_on(args: &CheckArgs, config: &Config) -> FailOn {
+/// The lowest level that makes the exit code 1 for the files a configuration applies to.
+fn fail_on(args: &CheckArgs, config: &Config) -> FailOn {
     match args.fail_on {
         Some(FailOnArg::Error) => FailOn::Level(Level::Error),
         Some(FailOnArg::Warning) => FailOn::Level(Level::Warning),
         Some(FailOnArg::Note) => FailOn::Level(Level::Note),
         Some(FailOnArg::Never) => FailOn::Never,
-        None => config.fail_on.unwrap_or(FailOn::Level(Level::Warning)),
+        None => config.fail_on.unwrap_or_default(),
     }
 }
 
@@ -126,7 +126,7 @@ pub(super) fn nearest_config_loader(
 }
 
 /// The settings a configuration file gives the files below it, the flags winning: rules and
-/// their levels, the rule settings, the unknown level and the location.
+/// their levels, the rule settings, the unknown level, the location and the level that fails.
 pub(super) fn apply_config(
     args: &CheckArgs,
     config: &Config,
@@ -161,6 +161,7 @@ pub(super) fn apply_config(
             .unknown_level
             .unwrap_or(UnknownLevel::Level(Level::Note)),
     };
+    options.fail_on = fail_on(args, config);
     let selected = rule_ids(&args.select)?;
     let ignored = rule_ids(&args.ignore)?;
     options.rules = catalog()
