@@ -87,8 +87,11 @@ pub fn exclude_set(patterns: &[String]) -> Result<GlobSet, Error> {
 
 /// What a walk leaves out.
 pub struct WalkFilters {
-    /// `--exclude` patterns.
+    /// `--exclude` patterns (and those of `--config`), matched against paths as shown.
     pub excludes: GlobSet,
+    /// Whether each path's nearest `.aoai-lint.hcl` excludes what its `exclude` patterns
+    /// match below it (not with `--config` or `--no-config`).
+    pub nearest_configs: bool,
     /// `.gitignore`, `.ignore`, `.git/info/exclude` and the global git excludes (off with
     /// `--no-ignore`).
     pub ignore_files: bool,
@@ -130,7 +133,7 @@ pub fn discover(
                 outside: &mut outside,
                 configs: &mut config_files,
             };
-            walk(path, &root, filters, cwd, &mut walked);
+            walk(path, &root, filters, cwd, &mut walked)?;
         } else if FileKind::of(path).is_some() {
             // Explicit files are always linted; their siblings give them context.
             let dir = path
@@ -266,6 +269,8 @@ struct WalkState {
     /// no `canonicalize` call per directory on trees without links.
     followed_link: bool,
     outside: Vec<PathBuf>,
+    /// The nearest configurations' excludes, when they apply.
+    nearest: Option<NearestExcludes>,
 }
 
 /// What a walk collects.
@@ -276,18 +281,22 @@ struct Walked<'a> {
     configs: &'a mut Vec<PathBuf>,
 }
 
-/// Walks `root`, following the links whose target lies inside `repository` (canonical).
+/// Walks `root`, following the links whose target lies inside `repository` (canonical); fails
+/// only when a configuration whose excludes apply cannot be read.
 fn walk(
     root: &Path,
     repository: &Path,
     filters: &WalkFilters,
     cwd: &Path,
     walked: &mut Walked<'_>,
-) {
+) -> Result<(), Error> {
     let excludes_for_filter = filters.excludes.clone();
     let cwd_for_filter = cwd.to_path_buf();
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let state = std::sync::Arc::new(std::sync::Mutex::new(WalkState::default()));
+    let state = std::sync::Arc::new(std::sync::Mutex::new(WalkState {
+        nearest: filters.nearest_configs.then(NearestExcludes::default),
+        ..WalkState::default()
+    }));
     let state_for_filter = state.clone();
     let walk_root = root.to_path_buf();
     let repository = repository.to_path_buf();
@@ -327,9 +336,9 @@ fn walk(
                     return false;
                 }
             }
+            let nearest = state.nearest.as_mut();
             entry.depth() == 0
-                || excludes_for_filter.is_empty()
-                || !excludes_for_filter.is_match(display_path(entry.path(), &cwd_for_filter))
+                || !excluded(entry.path(), &excludes_for_filter, &cwd_for_filter, nearest)
         })
         .threads(filters.threads)
         .build_parallel();
@@ -351,8 +360,83 @@ fn walk(
     walked.errors.sort();
     walked.configs.extend(collected.configs);
     walked.configs.sort();
-    if let Ok(mut state) = state.lock() {
-        walked.outside.append(&mut state.outside);
+    let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
+    walked.outside.append(&mut state.outside);
+    match state
+        .nearest
+        .as_mut()
+        .and_then(|nearest| nearest.error.take())
+    {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// Whether `path` is left out of a walk: by an `--exclude` pattern (matched against the path
+/// as shown) or by its nearest configuration's (matched below that file's directory).
+fn excluded(
+    path: &Path,
+    flags: &GlobSet,
+    cwd: &Path,
+    nearest: Option<&mut NearestExcludes>,
+) -> bool {
+    let by_flags = !flags.is_empty() && flags.is_match(display_path(path, cwd));
+    by_flags || nearest.is_some_and(|nearest| nearest.excludes(&lexical_normalize(&cwd.join(path))))
+}
+
+/// The `exclude` patterns of each directory's nearest `.aoai-lint.hcl`, each matched against
+/// paths relative to its file's directory: a configuration excludes only below it, whatever
+/// the order of the paths linted and the working directory.
+#[derive(Default)]
+struct NearestExcludes {
+    /// By directory (absolute): its nearest configuration's patterns, if it has one.
+    by_dir: std::collections::HashMap<PathBuf, Option<Arc<ConfigExcludes>>>,
+    /// The first configuration that could not be read.
+    error: Option<Error>,
+}
+
+/// A configuration's `exclude` patterns and the directory they are relative to.
+struct ConfigExcludes {
+    dir: PathBuf,
+    globs: GlobSet,
+}
+
+impl NearestExcludes {
+    /// Whether the nearest configuration above `path` (absolute) excludes it.
+    fn excludes(&mut self, path: &Path) -> bool {
+        let nearest = path.parent().and_then(|dir| self.nearest(dir));
+        nearest.is_some_and(|config| {
+            !config.globs.is_empty() && config.globs.is_match(display_path(path, &config.dir))
+        })
+    }
+
+    /// The patterns of the configuration in `dir` or nearest above it; each directory is
+    /// looked at once.
+    fn nearest(&mut self, dir: &Path) -> Option<Arc<ConfigExcludes>> {
+        if let Some(known) = self.by_dir.get(dir) {
+            return known.clone();
+        }
+        let file = dir.join(crate::config::FILE_NAME);
+        let found = match file.is_file() {
+            true => self.read(dir, &file),
+            false => dir.parent().and_then(|parent| self.nearest(parent)),
+        };
+        self.by_dir.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
+    fn read(&mut self, dir: &Path, file: &Path) -> Option<Arc<ConfigExcludes>> {
+        let globs = crate::config::load(file).and_then(|config| exclude_set(&config.exclude));
+        match globs {
+            Ok(globs) => Some(Arc::new(ConfigExcludes {
+                dir: dir.to_path_buf(),
+                globs,
+            })),
+            Err(error) => {
+                self.error.get_or_insert(error);
+                None
+            }
+        }
     }
 }
 

@@ -134,6 +134,7 @@ pub fn lint_streaming(
 ) -> Result<Summary, Error> {
     let filters = WalkFilters {
         excludes: exclude_set(&options.exclude)?,
+        nearest_configs: options.config_loader.is_some(),
         ignore_files: !options.no_ignore,
         threads: options.jobs.unwrap_or(0),
     };

@@ -22,6 +22,8 @@ pub struct Options {
     pub config_path: Option<PathBuf>,
     /// Paths in output are shown relative to this directory.
     pub cwd: PathBuf,
+    /// `--exclude` patterns and those of `--config`, for every path; with
+    /// [`Options::config_loader`], each path's nearest `.aoai-lint.hcl` excludes too.
     pub exclude: Vec<String>,
     /// Worker threads; `None` = one per core.
     pub jobs: Option<usize>,

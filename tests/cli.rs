@@ -1784,6 +1784,65 @@ fn each_file_fails_the_run_by_its_own_config_whatever_the_argument_order() {
 }
 
 #[test]
+fn a_config_excludes_only_below_it_whatever_the_argument_order() {
+    let dir = tree(&[
+        (
+            "projA/.aoai-lint.hcl",
+            "exclude = [\"legacy\", \"old/*.tf\"]\n",
+        ),
+        ("projA/main.tf", INSECURE),
+        ("projA/legacy/main.tf", INSECURE),
+        ("projA/old/main.tf", INSECURE),
+        ("projB/.aoai-lint.hcl", "fail_on = \"error\"\n"),
+        ("projB/legacy/main.tf", INSECURE),
+        ("projB/old/main.tf", INSECURE),
+    ]);
+    let files = |args: &[&str]| -> Vec<String> {
+        let output = aoai_lint(dir.path())
+            .args(args)
+            .args(["--select", "AOAI001", "--format", "json"])
+            .output()
+            .unwrap();
+        located(&output)
+            .into_iter()
+            .map(|f| f.replace(":1", ""))
+            .collect()
+    };
+    let expected = ["projA/main.tf", "projB/legacy/main.tf", "projB/old/main.tf"];
+    for args in [&["projA", "projB"][..], &["projB", "projA"], &["."]] {
+        assert_eq!(files(args), expected, "{args:?}");
+    }
+    // Patterns with a `/` are relative to the configuration's directory, from wherever it runs.
+    let output = aoai_lint(&dir.path().join("projA"))
+        .args([".", "--select", "AOAI001", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(located(&output), ["main.tf:1"]);
+    // `--exclude` still applies to every path, relative to the working directory, and so do
+    // the patterns of `--config`, one configuration for everything.
+    assert_eq!(
+        files(&["projB", "projA", "--exclude", "projB/old"]),
+        ["projA/main.tf", "projB/legacy/main.tf"]
+    );
+    assert_eq!(
+        files(&["projB", "projA", "--config", "projA/.aoai-lint.hcl"]),
+        ["projA/main.tf", "projA/old/main.tf", "projB/old/main.tf"]
+    );
+    // A configuration the walk meets that cannot be read fails the run.
+    std::fs::write(
+        dir.path().join("projB/legacy/.aoai-lint.hcl"),
+        "exclude = 1\n",
+    )
+    .unwrap();
+    let output = aoai_lint(dir.path())
+        .args(["projA", "projB"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("expected a list of strings"));
+}
+
+#[test]
 fn every_problem_of_a_config_file_is_reported_at_once() {
     let config = "approved_regions = [\"westeurop\"]\nfail_on = \"sometimes\"\nbogus = 1\n";
     let dir = tree(&[(".aoai-lint.hcl", config), ("main.tf", "")]);

@@ -2,8 +2,8 @@
 //! (`settings.rs`), report files and standard output (`output.rs`), the other subcommands
 //! (`commands.rs`).
 //!
-//! Exit codes (the contract CI relies on): 0 nothing at or above `--fail-on`; 1 findings at or
-//! above it; 2 usage, config, I/O or parse error (of a file linted: one read only as context
+//! Exit codes (the contract CI relies on): 0 nothing at or above `--fail-on` (or each file's
+//! configured `fail_on`); 1 findings at or above it; 2 usage, config, I/O or parse error (of a file linted: one read only as context
 //! for the files given is a warning).
 
 use std::io::{self, IsTerminal, Write};

@@ -95,9 +95,10 @@ pub(super) fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result
         .as_deref()
         .map(|path| crate::baseline::read(path, &options.cwd))
         .transpose()?;
-    options.exclude = config
-        .exclude
-        .iter()
+    // A configuration found near the paths excludes only below it, in the walk; `--config`
+    // is one for everything.
+    let config_excludes = args.config.is_some().then_some(&config.exclude);
+    options.exclude = (config_excludes.into_iter().flatten())
         .chain(&args.exclude)
         .cloned()
         .collect();
