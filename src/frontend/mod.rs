@@ -7,6 +7,7 @@ pub mod azure;
 pub mod bicep;
 pub mod json;
 pub mod node;
+pub mod partial;
 pub mod plan;
 pub mod registry_modules;
 pub mod terraform;

@@ -256,6 +256,22 @@ impl Value {
         }
     }
 
+    /// The value of a string known to be non-empty (a resource's name): a value not known is
+    /// known to be non-empty, and of a few values, only the non-empty ones remain.
+    pub fn known_non_empty(self) -> Value {
+        match self {
+            Value::Unknown(reason) => Value::partial(reason, Known::NonEmpty),
+            Value::Partial(partial) => match partial.known {
+                Known::OneOf(values) => {
+                    let values = values.into_iter().filter(Value::is_non_empty_string);
+                    Value::partial(partial.reason, Known::OneOf(values.collect()))
+                }
+                _ => Value::Partial(partial),
+            },
+            other => other,
+        }
+    }
+
     /// A partial value as a plain unknown, for operations that do not keep what is known.
     pub fn demote(self) -> Value {
         match self {

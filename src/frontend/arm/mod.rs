@@ -6,7 +6,7 @@ mod exposure;
 mod expr;
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::frontend::json::{self, Json, JsonKind};
@@ -309,6 +309,9 @@ struct Template<'a> {
     params: HashMap<String, Param<'a>>,
     /// Each parameter's `allowedValues`: whatever sets it, it is one of them.
     allowed: HashMap<String, Vec<Value>>,
+    /// Parameters known to be non-empty strings whatever sets them: a resource's name (Azure
+    /// names are never empty), or a `minLength` of one or more.
+    non_empty: HashSet<String>,
     variables: HashMap<String, &'a Json>,
     /// Variables once evaluated, with the parameters-file value each read: a variable that
     /// uses another twice, down a chain, would otherwise be evaluated exponentially often.
@@ -357,6 +360,7 @@ impl<'a> Template<'a> {
                 root,
                 params,
                 allowed: outer.allowed.clone(),
+                non_empty: outer.non_empty.clone(),
                 variables: outer.variables.clone(),
                 evaluated: RefCell::default(),
                 evaluated_weight: NamedWeight::default(),
@@ -370,6 +374,7 @@ impl<'a> Template<'a> {
         }
         let mut params = HashMap::new();
         let mut allowed = HashMap::new();
+        let mut non_empty: HashSet<String> = resources_named_by_parameters(root).collect();
         for property in root
             .get("parameters")
             .map(Json::properties)
@@ -392,6 +397,10 @@ impl<'a> Template<'a> {
             if let Some(values) = allowed_values(&property.value) {
                 allowed.insert(name.clone(), values);
             }
+            let min_length = property.value.get("minLength");
+            if min_length.is_some_and(|n| matches!(n.kind, json::JsonKind::Number(n) if n >= 1.0)) {
+                non_empty.insert(name.clone());
+            }
             params.insert(name, param);
         }
         let variables = root
@@ -406,6 +415,7 @@ impl<'a> Template<'a> {
             root,
             params,
             allowed,
+            non_empty,
             variables,
             evaluated: RefCell::default(),
             evaluated_weight: NamedWeight::default(),
@@ -929,6 +939,24 @@ impl Template<'_> {
     }
 }
 
+/// The parameters (in lower case) that name a resource of the template whole:
+/// `"name": "[parameters('accountName')]"`.
+fn resources_named_by_parameters(root: &Json) -> impl Iterator<Item = String> + '_ {
+    let resources = root.get("resources");
+    let listed = json::array(resources).iter();
+    // Language version 2.0 keys resources by symbolic name.
+    let keyed = resources
+        .map(Json::properties)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| &p.value);
+    listed.chain(keyed).filter_map(|resource| {
+        let name = resource.get("name")?.as_str()?.to_ascii_lowercase();
+        let param = name.strip_prefix("[parameters('")?.strip_suffix("')]")?;
+        (!param.contains('\'')).then(|| param.to_string())
+    })
+}
+
 /// The literal values of a parameter's `allowedValues`.
 fn allowed_values(declaration: &Json) -> Option<Vec<Value>> {
     let values = json::array(declaration.get("allowedValues"))
@@ -984,9 +1012,13 @@ impl expr::Names for Template<'_> {
     fn parameter(&self, name: &str) -> Value {
         let key = name.to_ascii_lowercase();
         let value = self.declared_parameter(name, &key);
-        match self.allowed.get(&key) {
+        let value = match self.allowed.get(&key) {
             Some(allowed) => value.within(allowed),
             None => value,
+        };
+        match self.non_empty.contains(&key) {
+            true => value.known_non_empty(),
+            false => value,
         }
     }
 

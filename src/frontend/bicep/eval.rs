@@ -2,7 +2,7 @@
 //! resource bodies to [`Node`] trees.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::syntax::{
     ArrayItem, BinaryOp, Expr, ExprKind, ForLoop, ObjectItem, PropertyKey, StringPart, UnaryOp,
@@ -56,6 +56,9 @@ pub struct Symbols<'a> {
     pub modules: HashMap<&'a str, RefCell<Value>>,
     /// Each `@allowed([...])` parameter's values: whatever sets it, it is one of them.
     pub allowed: HashMap<&'a str, Vec<Value>>,
+    /// Parameters known to be non-empty strings whatever sets them: a resource's name (Azure
+    /// names are never empty), or `@minLength` of one or more.
+    pub non_empty: HashSet<&'a str>,
     /// `--location`: what `resourceGroup().location` and `deployment().location` are.
     pub location: Option<String>,
     /// Whether the template deploys to its root's own resource group (see `Known::NameOf`).
@@ -456,9 +459,13 @@ impl<'a> Evaluator<'a> {
                     "depends on param `{name}`, which has no default value (set it in a .bicepparam file)"
                 )),
             };
-            return match symbols.allowed.get(name) {
+            let value = match symbols.allowed.get(name) {
                 Some(allowed) => value.within(allowed),
                 None => value,
+            };
+            return match symbols.non_empty.contains(name) {
+                true => value.known_non_empty(),
+                false => value,
             };
         }
         if let Some(located) = symbols.vars.get(name) {

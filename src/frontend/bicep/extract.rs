@@ -622,12 +622,18 @@ fn symbols<'a>(
                 );
             }
             StatementKind::Resource(resource) => {
-                add_resource(&mut symbols, template.id, resource, prefix, false)
+                add_resource(&mut symbols, template.id, resource, prefix, false);
+                if let Some(param) = named_by(resource) {
+                    symbols.non_empty.insert(param);
+                }
             }
             StatementKind::Module { name, .. } => symbols.add_module(name),
             StatementKind::Param { name, .. } => {
                 if let Some(allowed) = allowed_values(statement) {
                     symbols.allowed.insert(name.as_str(), allowed);
+                }
+                if min_length(statement).is_some_and(|n| n >= 1) {
+                    symbols.non_empty.insert(name.as_str());
                 }
             }
             _ => {}
@@ -636,33 +642,54 @@ fn symbols<'a>(
     symbols
 }
 
-/// The literal values of a parameter's `@allowed([...])` (or `@sys.allowed`).
-fn allowed_values(statement: &Statement) -> Option<Vec<Value>> {
+/// The name a resource is given when it is a bare identifier (`name: accountName`).
+fn named_by(resource: &Resource) -> Option<&str> {
+    let name = resource.value.declaration_body()?.property("name")?;
+    match &name.value.kind {
+        ExprKind::Ident(param) => Some(param),
+        _ => None,
+    }
+}
+
+/// The argument of a declaration's decorator `@name(argument)` (or `@sys.name`).
+fn decorator<'e>(statement: &'e Statement, wanted: &str) -> Option<&'e Expr> {
     statement.decorators.iter().find_map(|decorator| {
         let ExprKind::Call { callee, args } = &decorator.kind else {
             return None;
         };
-        let named_allowed = match &callee.kind {
-            ExprKind::Ident(name) => name == "allowed",
-            ExprKind::Member { name, .. } => &**name == "allowed",
+        let named = match &callee.kind {
+            ExprKind::Ident(name) => name == wanted,
+            ExprKind::Member { name, .. } => &**name == wanted,
             _ => false,
         };
-        let [list] = args.as_slice() else {
-            return None;
-        };
-        let ExprKind::Array(items) = &list.kind else {
-            return None;
-        };
-        named_allowed.then_some(())?;
-        items
-            .iter()
-            .map(|item| match item {
-                ArrayItem::Item(expr) => literal(expr),
-                ArrayItem::Spread(_) => None,
-            })
-            .collect::<Option<Vec<Value>>>()
-            .filter(|values| !values.is_empty())
+        match args.as_slice() {
+            [argument] if named => Some(argument),
+            _ => None,
+        }
     })
+}
+
+/// A parameter's `@minLength(n)`.
+fn min_length(statement: &Statement) -> Option<i64> {
+    match decorator(statement, "minLength")?.kind {
+        ExprKind::Int(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// The literal values of a parameter's `@allowed([...])`.
+fn allowed_values(statement: &Statement) -> Option<Vec<Value>> {
+    let ExprKind::Array(items) = &decorator(statement, "allowed")?.kind else {
+        return None;
+    };
+    items
+        .iter()
+        .map(|item| match item {
+            ArrayItem::Item(expr) => literal(expr),
+            ArrayItem::Spread(_) => None,
+        })
+        .collect::<Option<Vec<Value>>>()
+        .filter(|values| !values.is_empty())
 }
 
 /// The value of a literal string, number or bool.
