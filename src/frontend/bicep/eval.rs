@@ -223,7 +223,7 @@ impl<'a> Evaluator<'a> {
         for item in items {
             match item {
                 ArrayItem::Item(item) => {
-                    let value = self.eval_in(item, file, via);
+                    let value = self.eval_raw(item, file, via);
                     if !scale.holds(&value) {
                         return too_big();
                     }
@@ -261,7 +261,7 @@ impl<'a> Evaluator<'a> {
                             }
                         }
                     };
-                    let value = self.eval_in(&property.value, file, via);
+                    let value = self.eval_raw(&property.value, file, via);
                     if !scale.holds(&value) {
                         return too_big();
                     }

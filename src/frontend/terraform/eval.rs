@@ -20,7 +20,9 @@ use super::configuration::{Child, Configuration};
 use super::functions;
 use super::module::{ModuleIndex, SetValue};
 pub use crate::frontend::value::Value;
-use crate::frontend::value::{MAX_BUILT_STRING, NamedWeight, Scale, TOO_DEEP, too_big, too_long};
+use crate::frontend::value::{
+    MAX_BUILT_STRING, NamedWeight, Scale, TOO_DEEP, per_alternative, too_big, too_long,
+};
 use crate::source::{FileId, Span};
 
 /// How many references deep one evaluation may go; reference cycles stop here too.
@@ -134,7 +136,7 @@ impl<'m> Evaluator<'m> {
                 let mut scale = Scale::default();
                 let mut items = Vec::new();
                 for item in array.iter() {
-                    let item = self.eval_inner(item, &mut None);
+                    let item = self.eval_raw(item, &mut None);
                     if !scale.holds(&item) {
                         return too_big();
                     }
@@ -156,10 +158,11 @@ impl<'m> Evaluator<'m> {
             Expression::Conditional(cond) => match self.eval_inner(&cond.cond_expr, via) {
                 Value::Bool(true) => self.eval_raw(&cond.true_expr, via),
                 Value::Bool(false) => self.eval_raw(&cond.false_expr, via),
-                // A reader knows the result is one of the branches.
+                // A reader knows the result is one of the branches, and that `x` is not empty
+                // in `x != "" ? x : ...`.
                 Value::Unknown(reason) => match (
-                    self.eval_raw(&cond.true_expr, via),
-                    self.eval_raw(&cond.false_expr, via),
+                    non_empty_when(cond, true, self.eval_raw(&cond.true_expr, via)),
+                    non_empty_when(cond, false, self.eval_raw(&cond.false_expr, via)),
                 ) {
                     (Value::Error(_), _) | (_, Value::Error(_)) => Value::Unknown(reason),
                     (then, otherwise) => Value::either(reason, then, otherwise),
@@ -170,25 +173,26 @@ impl<'m> Evaluator<'m> {
             Expression::FuncCall(call) => self.call(call, via),
             Expression::Traversal(traversal) => self.eval_traversal(traversal, via),
             Expression::UnaryOp(op) => {
-                match (op.operator.value(), self.eval_inner(&op.expr, via)) {
-                    (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
-                    (UnaryOperator::Neg, Value::Number(n)) => Value::Number(-n),
-                    (_, unknown @ (Value::Unknown(_) | Value::Error(_))) => unknown,
-                    (op, value) => {
-                        Value::Error(format!("`{}` applied to {}", op.as_str(), value.shown()))
-                    }
-                }
+                let operator = *op.operator.value();
+                let operand = self.eval_raw(&op.expr, via);
+                let per_value = |args: &[Value]| Some(unary(operator, args[0].clone()));
+                per_alternative(std::slice::from_ref(&operand), per_value)
+                    .unwrap_or_else(|| unary(operator, operand.demote()))
             }
             Expression::BinaryOp(op) => {
-                let lhs = self.eval_inner(&op.lhs_expr, via);
+                let lhs = self.eval_raw(&op.lhs_expr, via);
                 // `&&` and `||` decide on one side alone when it is known.
                 match (op.operator.value(), &lhs) {
                     (BinaryOperator::And, Value::Bool(false)) => return Value::Bool(false),
                     (BinaryOperator::Or, Value::Bool(true)) => return Value::Bool(true),
                     _ => {}
                 }
-                let rhs = self.eval_inner(&op.rhs_expr, via);
-                binary(*op.operator.value(), lhs, rhs)
+                let rhs = self.eval_raw(&op.rhs_expr, via);
+                let operator = *op.operator.value();
+                let per_value =
+                    |args: &[Value]| Some(binary(operator, args[0].clone(), args[1].clone()));
+                per_alternative(&[lhs.clone(), rhs.clone()], per_value)
+                    .unwrap_or_else(|| binary(operator, lhs.demote(), rhs.demote()))
             }
             Expression::ForExpr(for_expr) => self.eval_for(for_expr, &mut None),
         }
@@ -217,7 +221,9 @@ impl<'m> Evaluator<'m> {
                     }
                 }
             };
-            let value = self.eval_inner(value.expr(), via);
+            // Elements keep what is known of them: `{ name = "${var.x}-oai" }` holds a
+            // non-empty name.
+            let value = self.eval_raw(value.expr(), via);
             if !scale.holds(&value) {
                 return too_big();
             }
@@ -307,7 +313,7 @@ impl<'m> Evaluator<'m> {
                         }
                     }
                 }
-                let value = self.eval_inner(&for_expr.value_expr, via);
+                let value = self.eval_raw(&for_expr.value_expr, via);
                 let key = for_expr.key_expr.as_ref().map(|k| self.eval_inner(k, via));
                 Ok(Some((key, value)))
             })();
@@ -400,13 +406,8 @@ impl<'m> Evaluator<'m> {
                 }
                 functions::call(name, Vec::new())
             }
-            // Changing the case of a string keeps it non-empty.
-            "lower" | "upper" | "title" if args.len() == 1 => match self.eval_raw(args[0], via) {
-                partial @ Value::Partial(_) if partial.is_non_empty_string() => partial,
-                value => functions::call(name, vec![value.demote()]),
-            },
             _ => {
-                let values: Vec<Value> = args.iter().map(|arg| self.eval_inner(arg, via)).collect();
+                let values: Vec<Value> = args.iter().map(|arg| self.eval_raw(arg, via)).collect();
                 functions::call(name, values)
             }
         }
@@ -983,6 +984,56 @@ impl<'m> Evaluator<'m> {
         }
         value
     }
+}
+
+fn unary(op: UnaryOperator, operand: Value) -> Value {
+    match (op, operand) {
+        (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
+        (UnaryOperator::Neg, Value::Number(n)) => Value::Number(-n),
+        (_, unknown @ (Value::Unknown(_) | Value::Error(_))) => unknown,
+        (op, value) => Value::Error(format!("`{}` applied to {}", op.as_str(), value.shown())),
+    }
+}
+
+/// A branch's value, knowing the condition chose it: the `x` of `x != "" ? x : y` (or of
+/// `x == "" ? y : x`) is not empty there, even when its text is not known.
+fn non_empty_when(cond: &hcl_edit::expr::Conditional, is_then: bool, value: Value) -> Value {
+    let Value::Unknown(reason) = value else {
+        return value;
+    };
+    let branch = if is_then {
+        &cond.true_expr
+    } else {
+        &cond.false_expr
+    };
+    let guarded = match &cond.cond_expr {
+        Expression::BinaryOp(op) => {
+            let empty = |e: &Expression| matches!(e, Expression::String(s) if s.value().is_empty());
+            let tested = match (&op.lhs_expr, &op.rhs_expr) {
+                (tested, other) | (other, tested) if empty(other) && !empty(tested) => Some(tested),
+                _ => None,
+            };
+            let chooses_tested = match op.operator.value() {
+                BinaryOperator::NotEq => is_then,
+                BinaryOperator::Eq => !is_then,
+                _ => false,
+            };
+            chooses_tested && tested.is_some_and(|tested| same_expression(tested, branch))
+        }
+        _ => false,
+    };
+    match guarded {
+        true => Value::partial(reason, crate::frontend::value::Known::NonEmpty),
+        false => Value::Unknown(reason),
+    }
+}
+
+/// Whether two references are written the same (`var.x`, `each.value.name`), surrounding
+/// whitespace aside.
+fn same_expression(a: &Expression, b: &Expression) -> bool {
+    let reference =
+        |e: &Expression| matches!(e, Expression::Variable(_) | Expression::Traversal(_));
+    reference(a) && reference(b) && a.to_string().trim() == b.to_string().trim()
 }
 
 fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Value {

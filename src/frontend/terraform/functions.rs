@@ -4,79 +4,131 @@
 
 use std::collections::BTreeMap;
 
-use crate::frontend::value::{MAX_BUILT_STRING, Value, format_number, replaced_len, too_long};
+use crate::frontend::partial::{self, Placeholders, Through};
+use crate::frontend::value::{
+    MAX_BUILT_STRING, Value, format_number, per_alternative, replaced_len, too_long,
+};
 
 pub fn call(name: &str, args: Vec<Value>) -> Value {
     if let Some(error) = args.iter().find(|v| matches!(v, Value::Error(_))) {
         return error.clone();
     }
-    if let Some(unknown) = args
-        .iter()
-        .find(|v| matches!(v, Value::Unknown(_) | Value::ResourceAttr { .. }))
-    {
-        return match unknown {
-            attr @ Value::ResourceAttr { .. } => {
-                Value::Unknown(crate::frontend::value::after_deployment(attr))
-            }
-            other => other.clone(),
-        };
+    let rule = through(name);
+    if rule == Through::Generated {
+        return rule.apply(name, &args).unwrap_or_else(|| not_known(name));
     }
-    let Some(value) = evaluate(name, args) else {
-        return match KNOWN.contains(&name) {
-            true => Value::Error(format!("invalid arguments to `{name}()`")),
-            false => Value::Unknown(format!("calls `{name}()`, which is not evaluated")),
-        };
+    if let Some(value) = per_alternative(&args, |args| evaluate(name, args.to_vec())) {
+        return value.within_bounds();
+    }
+    // An argument not known whole at the top: only the function's rule can say something.
+    let not_known_whole = |v: &&Value| {
+        matches!(
+            v,
+            Value::Unknown(_) | Value::Partial(_) | Value::ResourceAttr { .. }
+        )
     };
-    value.within_bounds()
+    if let Some(arg) = args.iter().find(not_known_whole) {
+        let reason = partial::unknown_reason(arg).unwrap_or_default();
+        return rule.apply(name, &args).unwrap_or(Value::Unknown(reason));
+    }
+    match evaluate(name, args.clone()) {
+        Some(value) => value.within_bounds(),
+        // An element not known is no invalid argument: the result is not known.
+        None => match args.iter().find_map(partial::unknown_reason) {
+            Some(reason) => rule.apply(name, &args).unwrap_or(Value::Unknown(reason)),
+            None if FUNCTIONS.iter().any(|(known, _)| *known == name) => {
+                Value::Error(format!("invalid arguments to `{name}()`"))
+            }
+            None => not_known(name),
+        },
+    }
 }
 
-/// The functions evaluated here; wrong arguments to them are errors, not unknowns.
-const KNOWN: &[&str] = &[
-    "lower",
-    "upper",
-    "trimspace",
-    "title",
-    "format",
-    "join",
-    "split",
-    "replace",
-    "substr",
-    "coalesce",
-    "coalescelist",
-    "concat",
-    "contains",
-    "length",
-    "lookup",
-    "merge",
-    "keys",
-    "values",
-    "toset",
-    "tolist",
-    "tomap",
-    "tostring",
-    "tobool",
-    "tonumber",
-    "jsonencode",
-    "jsondecode",
-    "element",
-    "flatten",
-    "distinct",
-    "startswith",
-    "endswith",
-    "abs",
-    "min",
-    "max",
-    "compact",
-    "one",
-    "alltrue",
-    "anytrue",
-    "sort",
-    "reverse",
-    "range",
-    "zipmap",
-    "trimprefix",
-    "trimsuffix",
-    "strcontains",
+fn not_known(name: &str) -> Value {
+    Value::Unknown(format!("calls `{name}()`, which is not evaluated"))
+}
+
+/// How partial knowledge passes through a function this module evaluates, or one it does not
+/// but whose result is never empty (a generated name).
+fn through(name: &str) -> Through {
+    FUNCTIONS
+        .iter()
+        .chain(GENERATED)
+        .find(|(known, _)| *known == name)
+        .map_or(Through::Nothing, |(_, rule)| *rule)
+}
+
+/// Functions not evaluated here whose result is never empty, whatever their arguments.
+const GENERATED: &[(&str, Through)] = &[
+    ("uuid", Through::Generated),
+    ("uuidv5", Through::Generated),
+    ("timestamp", Through::Generated),
+    ("md5", Through::Generated),
+    ("sha1", Through::Generated),
+    ("sha256", Through::Generated),
+    ("sha512", Through::Generated),
+];
+
+/// The functions evaluated here, each with how partial knowledge passes through it; wrong
+/// arguments to them are errors, not unknowns.
+const FUNCTIONS: &[(&str, Through)] = &[
+    ("lower", Through::FirstNonEmpty),
+    ("upper", Through::FirstNonEmpty),
+    ("trimspace", Through::FirstNonEmpty),
+    ("title", Through::FirstNonEmpty),
+    ("format", Through::Format(Placeholders::Printf)),
+    (
+        "join",
+        Through::Join {
+            separator: 0,
+            list: 1,
+        },
+    ),
+    ("split", Through::Nothing),
+    ("replace", Through::Replace),
+    (
+        "substr",
+        Through::Prefix {
+            start: Some(1),
+            length: 2,
+        },
+    ),
+    ("coalesce", Through::Nothing),
+    ("coalescelist", Through::Nothing),
+    ("concat", Through::Nothing),
+    ("contains", Through::Nothing),
+    ("length", Through::Nothing),
+    ("lookup", Through::Nothing),
+    ("merge", Through::Nothing),
+    ("keys", Through::Nothing),
+    ("values", Through::Nothing),
+    ("toset", Through::Nothing),
+    ("tolist", Through::Nothing),
+    ("tomap", Through::Nothing),
+    ("tostring", Through::FirstNonEmpty),
+    ("tobool", Through::Nothing),
+    ("tonumber", Through::Nothing),
+    ("jsonencode", Through::Nothing),
+    ("jsondecode", Through::Nothing),
+    ("element", Through::Nothing),
+    ("flatten", Through::Nothing),
+    ("distinct", Through::Nothing),
+    ("startswith", Through::Nothing),
+    ("endswith", Through::Nothing),
+    ("abs", Through::Nothing),
+    ("min", Through::Nothing),
+    ("max", Through::Nothing),
+    ("compact", Through::Nothing),
+    ("one", Through::Nothing),
+    ("alltrue", Through::Nothing),
+    ("anytrue", Through::Nothing),
+    ("sort", Through::Nothing),
+    ("reverse", Through::Nothing),
+    ("range", Through::Nothing),
+    ("zipmap", Through::Nothing),
+    ("trimprefix", Through::Nothing),
+    ("trimsuffix", Through::Nothing),
+    ("strcontains", Through::Nothing),
 ];
 
 fn evaluate(name: &str, args: Vec<Value>) -> Option<Value> {
@@ -372,9 +424,41 @@ fn from_json(json: serde_json::Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frontend::value::Known;
 
     fn s(text: &str) -> Value {
         Value::String(text.into())
+    }
+
+    /// Every function of the table, with each kind of partial knowledge in each argument
+    /// position: a value not known is never an invalid argument, and a non-empty result is
+    /// claimed only by the function's own rule.
+    #[test]
+    fn every_function_against_every_kind_of_knowledge() {
+        let kinds = [
+            Value::partial("generated", Known::NonEmpty),
+            Value::partial("chosen", Known::OneOf(vec![s("a"), s("b")])),
+            Value::Unknown("no default".into()),
+            Value::List(vec![Value::Unknown("element".into())]),
+        ];
+        for (name, rule) in FUNCTIONS.iter().chain(GENERATED) {
+            for position in 0..3 {
+                for kind in &kinds {
+                    let mut args = vec![s("-"), list(&["a", "b"]), Value::Number(1.0)];
+                    args[position] = kind.clone();
+                    let result = call(name, args.clone());
+                    let invalid = matches!(&result, Value::Error(e) if e.starts_with("invalid"));
+                    assert!(!invalid, "{name}({args:?}) = {result:?}");
+                    // A result known in part comes from the function's rule, or from
+                    // evaluating it for each of a few values.
+                    let one_of =
+                        matches!(kind, Value::Partial(p) if matches!(p.known, Known::OneOf(_)));
+                    if matches!(result, Value::Partial(_)) && !one_of {
+                        assert_ne!(*rule, Through::Nothing, "{name}({args:?}) = {result:?}");
+                    }
+                }
+            }
+        }
     }
 
     fn list(items: &[&str]) -> Value {
