@@ -16,7 +16,9 @@ rationale = <<-EOT
   account (a Bicep or ARM role assignment without `scope:` is one), or on its subscription,
   grants the same access to every account inside: those are judged the same way, naming the
   accounts they reach; a group whose accounts cannot be known, or a subscription named by an id
-  that may not be the accounts', is unknown.
+  that may not be the accounts', is unknown. So is a broad role whose scope cannot be known at
+  all (a module deployed to a group named by a parameter) in a deployment that declares accounts:
+  `scope: resourceGroup()` is the deployment's own group, as no `scope:` is.
 EOT
 
 remediation {

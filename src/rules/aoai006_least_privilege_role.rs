@@ -2,9 +2,10 @@
 //! subscription that holds it, grant the data-plane OpenAI roles, not roles that can read keys
 //! or change the account.
 //!
-//! Only assignments whose scope is known to be an account, a resource group or the
-//! subscription are checked: a role assignment with an unresolved scope is far more often about
-//! something else, and reporting each one as unknown would bury the real findings.
+//! An assignment whose scope is not known is unknown only when it grants a broad role in a
+//! deployment that declares accounts: it may be on one of them or on the group that holds them.
+//! Narrow roles with an unknown scope are about something else far more often, and reporting
+//! each would bury the real findings.
 
 use super::{Context, Findings, Rule};
 use crate::finding::Outcome;
@@ -25,7 +26,8 @@ impl Rule for LeastPrivilegeRole {
                     let account = &cx.model.accounts[index];
                     check_on_account(cx, assignment, account, out);
                 }
-                _ => {
+                Target::Unresolved(reason) => check_unresolved(cx, assignment, reason, out),
+                Target::Other => {
                     if let Some(container) = cx.links.container(&assignment.scope) {
                         check_on_container(cx, assignment, &container, out);
                     }
@@ -42,7 +44,8 @@ impl Rule for LeastPrivilegeRole {
             .iter()
             .filter(|a| match cx.links.target(&a.scope) {
                 Target::Account(_) => true,
-                _ => cx
+                Target::Unresolved(_) => unresolved_broad_role(cx, a).is_some(),
+                Target::Other => cx
                     .links
                     .container(&a.scope)
                     .is_some_and(|c| !accounts_in(cx, &c).0.is_empty()),
@@ -86,6 +89,43 @@ fn check_on_account(
             ));
         }
     }
+}
+
+/// The broad role an assignment whose scope is not known grants, in a deployment that declares
+/// accounts it may reach.
+fn unresolved_broad_role(cx: &Context<'_>, assignment: &RoleAssignment) -> Option<String> {
+    cx.declared_accounts().next()?;
+    match broad_role(cx, assignment.role.value()?)? {
+        (name, true) => Some(name),
+        (_, false) => None,
+    }
+}
+
+/// A broad role on a scope not known: it may be an account of the deployment, or the group or
+/// subscription that holds them.
+fn check_unresolved(
+    cx: &Context<'_>,
+    assignment: &RoleAssignment,
+    reason: &str,
+    out: &mut Findings,
+) {
+    let Some(name) = unresolved_broad_role(cx, assignment) else {
+        return;
+    };
+    let role = &assignment.role;
+    let message = format!(
+        "cannot tell what `{name}` is granted on: its scope {reason}; on an account of this deployment, or the group or subscription that holds it, it could read the keys or change the settings"
+    );
+    let finding = out.push(
+        &assignment.declared,
+        Outcome::Unknown,
+        role.span.clone(),
+        &role.name,
+        message,
+    );
+    finding
+        .related
+        .push((assignment.scope.span.clone(), "scoped here".into()));
 }
 
 /// A role that cannot be evaluated, granted `on` an account or a group holding accounts.

@@ -12,7 +12,7 @@ use super::syntax::{
 use crate::frontend::arm::{self, ArmFile};
 use crate::frontend::azure;
 use crate::frontend::node::{BodyReader, name_key};
-use crate::frontend::node::{Lookup, Node};
+use crate::frontend::node::{Lookup, Node, NodeKind};
 use crate::frontend::registry_modules;
 use crate::frontend::value::{Known, Value};
 use crate::frontend::{Built, ModuleLoader, Scope};
@@ -133,8 +133,12 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
             callers: Vec::new(),
             location: inputs.location.map(str::to_string),
             own_group: true,
-            group: (target_scope(template) == "resourceGroup")
-                .then(|| DEPLOYMENT_GROUP.to_string()),
+            group: match target_scope(template).as_str() {
+                "resourceGroup" => Ok(DEPLOYMENT_GROUP.to_string()),
+                other => Err(format!(
+                    "is not a resource group: the template deploys to its {other}"
+                )),
+            },
         };
         if params_files.len() <= 1 {
             let params_file = params_files.first().copied();
@@ -268,8 +272,8 @@ struct Call {
     /// sets a `scope:` other than `resourceGroup()`.
     own_group: bool,
     /// The resource group the template deploys to, as a reference (see
-    /// [`crate::model::AiAccount::resource_group`]); `None` when a `scope:` hides it.
-    group: Option<String>,
+    /// [`crate::model::AiAccount::resource_group`]); else why it is not known.
+    group: Result<String, String>,
 }
 
 /// A template's `targetScope` as written (`resourceGroup` when not written).
@@ -554,16 +558,37 @@ fn evaluate_module<'a>(
         own_group: call.own_group && in_own_group(body),
         group: match body.property("scope") {
             _ if in_own_group(body) => call.group.clone(),
-            // `scope: rg`, a resource group declared in the caller.
-            Some(scope) => match eval.eval(&scope.value).value {
-                Value::ResourceAttr { key, attr, .. } if attr.is_empty() => Some(key),
-                _ => None,
-            },
-            None => None,
+            Some(scope) => scope_group(&scope.value, &eval),
+            None => Err("is where a module's `scope:` deploys to".into()),
         },
     };
     let outputs = evaluate(files, callee, params, &call, model);
     Some(Value::Object([("outputs".to_string(), outputs)].into()))
+}
+
+/// The group a module's `scope:` names: a resource group declared in the caller (`scope: rg`),
+/// or one named by `resourceGroup(name)` (or `resourceGroup(subscriptionId, name)`); else why
+/// it is not known.
+fn scope_group(scope: &Expr, eval: &Evaluator<'_>) -> Result<String, String> {
+    if let ExprKind::Call { callee, args } = &scope.kind
+        && matches!(&callee.kind, ExprKind::Ident(f) if f == "resourceGroup")
+        && let Some(name) = args.last()
+    {
+        return match eval.eval(name).value {
+            Value::String(name) => Ok(crate::model::group_key(&name)),
+            Value::Unknown(reason) => Err(format!(
+                "is the resource group the module is deployed to, whose name {reason}"
+            )),
+            other => Err(format!("is the resource group named {}", other.shown())),
+        };
+    }
+    match eval.eval(scope).value {
+        Value::ResourceAttr { key, attr, .. } if attr.is_empty() => Ok(key),
+        Value::Unknown(reason) => Err(format!(
+            "is where the module is deployed to, which {reason}"
+        )),
+        _ => Err("is where a module's `scope:` deploys to".into()),
+    }
 }
 
 /// `scope: rg`, a resource group declared in the calling template: its location is what
@@ -981,21 +1006,22 @@ struct Declaration<'d> {
 /// Where a declaration of a template reached by `call` deploys: the template's resource group,
 /// and, for a role assignment without `scope:`, the template's target scope.
 fn placement(existing: bool, call: &Call, eval: &Evaluator<'_>, header: &Span) -> azure::Placement {
-    let reference = |key: &Option<String>, name: &str| match key {
-        Some(key) => Attr::default(name, header.clone(), key.clone(), "not set"),
-        None => Attr::unresolved(
-            name,
-            header.clone(),
-            "is where a module's `scope:` deploys to",
-        ),
+    let reference = |key: &Result<String, String>, name: &str| match key {
+        Ok(key) => Attr::default(name, header.clone(), key.clone(), "not set"),
+        Err(reason) => Attr::unresolved(name, header.clone(), reason.clone()),
     };
     let group = reference(&call.group, "resource group");
     let deployment_scope = match eval.symbols.target_scope.as_str() {
         "subscription" if call.depth == 0 => {
-            reference(&Some(DEPLOYMENT_SUBSCRIPTION.to_string()), "scope")
+            reference(&Ok(DEPLOYMENT_SUBSCRIPTION.to_string()), "scope")
         }
         "resourceGroup" => reference(&call.group, "scope"),
-        _ => reference(&None, "scope"),
+        other => reference(
+            &Err(format!(
+                "is the template's {other}, which is not known here"
+            )),
+            "scope",
+        ),
     };
     azure::Placement {
         existing,
@@ -1024,6 +1050,22 @@ fn existing_named_after(
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// Whether a declaration's `scope:` is written as the deployment's own scope:
+/// `resourceGroup()` in a template deployed to a resource group, `subscription()` in one
+/// deployed to a subscription.
+fn names_own_scope(body: &Expr, eval: &Evaluator<'_>) -> bool {
+    let Some(scope) = body.declaration_body().and_then(|b| b.property("scope")) else {
+        return false;
+    };
+    let ExprKind::Call { callee, args } = &scope.value.kind else {
+        return false;
+    };
+    match &callee.kind {
+        ExprKind::Ident(function) if args.is_empty() => *function == eval.symbols.target_scope,
+        _ => false,
     }
 }
 
@@ -1062,7 +1104,13 @@ fn map_instance(
         language: Language::Bicep,
         existence: combine(&call.existence, existence.clone()),
     };
-    let root = eval.node(value);
+    let mut root = eval.node(value);
+    if names_own_scope(value, eval) {
+        // `scope: resourceGroup()` is where the declaration deploys without a `scope:`.
+        if let NodeKind::Object(entries) = &mut root.kind {
+            entries.retain(|(key, _)| key != "scope");
+        }
+    }
     let reader = BodyReader {
         root: &root,
         header: header.clone(),
