@@ -186,8 +186,12 @@ fn parameter_value(json: &Json) -> Value {
     match json.as_str() {
         Some(text) if text.contains("${") => match azd_defaults(text) {
             Ok(filled) => Value::String(filled),
-            Err(name) => Value::Unknown(format!(
-                "is set from the environment at deployment (`{text}` in the parameters file: `{name}` has no default)"
+            Err(names) => Value::Unknown(format!(
+                "is set from the environment at deployment (`{text}` in the parameters file: {} no default)",
+                match names.as_slice() {
+                    [name] => format!("`{name}` has"),
+                    names => format!("`{}` have", names.join("` and `")),
+                }
             )),
         },
         _ => literal(json),
@@ -195,25 +199,52 @@ fn parameter_value(json: &Json) -> Value {
 }
 
 /// `text` with each `${NAME=default}` replaced by its default; the first name without one
-/// otherwise.
-fn azd_defaults(text: &str) -> Result<String, String> {
+/// otherwise. A default may itself be a placeholder (`${A=${B}}`: `B`'s default, else unknown).
+fn azd_defaults(text: &str) -> Result<String, Vec<String>> {
+    let (filled, rest) = fill(text, false)?;
+    Ok(filled + rest)
+}
+
+/// Fills the placeholders of `text` up to its end, or up to the `}` that closes the enclosing
+/// placeholder's default when `nested`; returns the text and what follows that `}`.
+fn fill(text: &str, nested: bool) -> Result<(String, &str), Vec<String>> {
     let mut filled = String::new();
     let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        filled.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('}') else {
-            filled.push_str(&rest[start..]);
-            return Ok(filled);
+    loop {
+        let next = rest.find(|c| c == '$' || (nested && c == '}'));
+        let Some(at) = next else {
+            filled.push_str(rest);
+            return Ok((filled, ""));
         };
-        let inner = &rest[start + 2..start + end];
-        match inner.split_once('=') {
-            Some((_, default)) => filled.push_str(default),
-            None => return Err(inner.to_string()),
+        filled.push_str(&rest[..at]);
+        if rest[at..].starts_with('}') {
+            return Ok((filled, &rest[at + 1..]));
         }
-        rest = &rest[start + end + 1..];
+        let Some(inner) = rest[at..].strip_prefix("${") else {
+            filled.push('$');
+            rest = &rest[at + 1..];
+            continue;
+        };
+        let name_end = inner.find(['=', '}']).unwrap_or(inner.len());
+        let name = &inner[..name_end];
+        match inner[name_end..].chars().next() {
+            Some('=') => {
+                let (default, after) = fill(&inner[name_end + 1..], true).map_err(|unset| {
+                    std::iter::once(name.to_string())
+                        .chain(unset)
+                        .collect::<Vec<_>>()
+                })?;
+                filled.push_str(&default);
+                rest = after;
+            }
+            Some(_) => return Err(vec![name.to_string()]),
+            // An unclosed placeholder is text.
+            None => {
+                filled.push_str(&rest[at..]);
+                return Ok((filled, ""));
+            }
+        }
     }
-    filled.push_str(rest);
-    Ok(filled)
 }
 
 /// A parameters-file value as the parameter's declared type takes it: azd writes every
@@ -1045,5 +1076,30 @@ impl expr::Names for Template<'_> {
             .borrow_mut()
             .insert(key, (value.clone(), origin));
         value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn azd_placeholders_take_their_defaults_nested_or_not() {
+        let filled = |text: &str| azd_defaults(text);
+        assert_eq!(filled("${LOCATION=eastus}"), Ok("eastus".into()));
+        assert_eq!(filled("rg-${ENV=dev}-${REGION=we}"), Ok("rg-dev-we".into()));
+        assert_eq!(
+            filled("${A=${B=swedencentral}}"),
+            Ok("swedencentral".into())
+        );
+        assert_eq!(filled("${A=x-${B=y}-z}!"), Ok("x-y-z!".into()));
+        // A default that is a placeholder without one is not known: never the text `${B}`.
+        assert_eq!(filled("${A=${B}}"), Err(vec!["A".into(), "B".into()]));
+        assert_eq!(
+            filled("${AZURE_LOCATION}"),
+            Err(vec!["AZURE_LOCATION".into()])
+        );
+        assert_eq!(filled("cost $5 ${X=1}"), Ok("cost $5 1".into()));
+        assert_eq!(filled("${UNCLOSED"), Ok("${UNCLOSED".into()));
     }
 }

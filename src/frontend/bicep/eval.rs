@@ -807,6 +807,19 @@ impl<'a> Evaluator<'a> {
                     self.symbols.location.as_deref(),
                 );
             }
+            // As azd's `${NAME=default}`: the default is what the repository declares.
+            "readEnvironmentVariable" => {
+                let variable = args
+                    .first()
+                    .and_then(Expr::as_literal_str)
+                    .unwrap_or_default();
+                return match args.get(1) {
+                    Some(default) => self.eval_raw(default, file, via),
+                    None => Value::Unknown(format!(
+                        "is set from the environment at deployment (`readEnvironmentVariable('{variable}')` has no default)"
+                    )),
+                };
+            }
             "map" | "filter" | "toObject" | "reduce" => {
                 if let Some(value) = self.lambda_call(name, args, file, via) {
                     return value;
