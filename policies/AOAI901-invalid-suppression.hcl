@@ -6,14 +6,14 @@ category = "hygiene"
 # Reported by the engine from comments, not by a rule over the model.
 engine   = true
 
-summary = "An `aoai-lint:ignore` comment without a reason, naming an unknown rule, past its `exp:` date, not written `aoai-lint:ignore[RULE] reason`, or that suppresses nothing."
+summary = "An `aoai-lint:ignore` comment without a reason, naming an unknown rule, past its `exp:` date or with an `exp:` that is not a real `YYYY-MM-DD` date, not written `aoai-lint:ignore[RULE] reason`, or that suppresses nothing."
 
 rationale = <<-EOT
   A suppression is a decision someone will have to revisit: without a reason nobody can, one
   that names a rule that does not exist hides nothing while looking like it does, one past its
-  expiry date has stopped working (the finding is back), one mistyped (`aoai-lint:ignore AOAI001`
-  without the brackets) was never read, and one that suppresses nothing is left over from code
-  that changed. Each is reported so suppressions stay few and true.
+  expiry date has stopped working (the finding is back), one whose expiry is not a real date
+  would never expire, one mistyped (`aoai-lint:ignore AOAI001` without the brackets) was never
+  read, and one that suppresses nothing is left over from code that changed. Each is reported so suppressions stay few and true.
 EOT
 
 remediation {

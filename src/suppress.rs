@@ -4,12 +4,13 @@
 //!   the end of its line, or anywhere inside the resource's block;
 //! - `aoai-lint:ignore-file[AOAI003] reason`: every finding located in the file;
 //! - `exp:YYYY-MM-DD` anywhere in the reason: the suppression stops working after that day, and
-//!   says so;
+//!   says so. An `exp:` that is not such a date (`exp:2020-1-5`, `exp:2026-13-45`) makes the
+//!   suppression suppress nothing, and is reported: read as no expiry, it would hold forever;
 //! - Checkov's `checkov:skip=CKV_AZURE_134:reason`, for the checks a policy names as its Checkov
 //!   equivalents (`references.checkov` in `policies/`), to ease migration.
 //!
-//! A suppression without a reason, naming an unknown rule, expired, or that suppresses nothing
-//! is reported as AOAI901 (invalid-suppression).
+//! A suppression without a reason, naming an unknown rule, expired or with a malformed expiry,
+//! or that suppresses nothing is reported as AOAI901 (invalid-suppression).
 
 use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
@@ -34,8 +35,10 @@ pub struct Directive {
     /// IDs or names that are not rules (reported).
     pub unknown: Vec<String>,
     pub reason: String,
-    /// `YYYY-MM-DD`, compared as text.
+    /// `YYYY-MM-DD`, a real date, compared as text.
     pub expires: Option<String>,
+    /// An `exp:` that is not a real `YYYY-MM-DD` date, as written after `exp:`.
+    pub bad_expiry: Option<String>,
     /// A Checkov skip: never reported as a problem (it may be meant for Checkov itself).
     pub checkov: bool,
     /// `aoai-lint:ignore` without its `[rules]`: it suppresses nothing, and is reported so
@@ -46,6 +49,11 @@ pub struct Directive {
 impl Directive {
     pub fn expired(&self, today: &str) -> bool {
         self.expires.as_deref().is_some_and(|day| day < today)
+    }
+
+    /// Whether it silences what it covers: not past its expiry, and with no malformed one.
+    pub fn holds(&self, today: &str) -> bool {
+        self.bad_expiry.is_none() && !self.expired(today)
     }
 
     /// Whether it applies to a finding at `finding_line` of a resource spanning `extent_lines`
@@ -142,6 +150,7 @@ pub fn parse(
                 unknown: Vec::new(),
                 reason: String::new(),
                 expires: None,
+                bad_expiry: None,
                 checkov: false,
                 malformed: true,
             });
@@ -154,15 +163,16 @@ pub fn parse(
                 None => unknown.push(id.to_string()),
             }
         }
-        let (reason, expires) = take_expiry(reason);
+        let reason = Reason::read(reason);
         return Some(Directive {
             span,
             line,
             file_wide,
             rules,
             unknown,
-            reason,
-            expires,
+            reason: reason.text,
+            expires: reason.expires,
+            bad_expiry: reason.bad_expiry,
             checkov: false,
             malformed: false,
         });
@@ -185,43 +195,71 @@ pub fn parse(
     if rules.is_empty() {
         return None;
     }
-    let (reason, expires) = take_expiry(reason);
+    let reason = Reason::read(reason);
     Some(Directive {
         span,
         line,
         file_wide: false,
         rules,
         unknown: Vec::new(),
-        reason,
-        expires,
+        reason: reason.text,
+        expires: reason.expires,
+        bad_expiry: reason.bad_expiry,
         checkov: true,
         malformed: false,
     })
 }
 
-/// Splits `exp:YYYY-MM-DD` off a reason.
-fn take_expiry(reason: &str) -> (String, Option<String>) {
-    let mut expires = None;
-    let mut words = Vec::new();
-    for word in reason.split_whitespace() {
-        match word.strip_prefix("exp:") {
-            Some(day) if is_date(day) => expires = Some(day.to_string()),
-            _ => words.push(word),
-        }
-    }
-    let reason = words.join(" ");
-    (reason.trim_end_matches([',', ';']).to_string(), expires)
+/// A suppression's reason, with its `exp:` taken out.
+struct Reason {
+    text: String,
+    expires: Option<String>,
+    bad_expiry: Option<String>,
 }
 
+impl Reason {
+    /// Splits `exp:...` words off a reason (`exp:` in any case, in brackets or before a comma).
+    fn read(reason: &str) -> Reason {
+        let mut read = Reason {
+            text: String::new(),
+            expires: None,
+            bad_expiry: None,
+        };
+        let mut words = Vec::new();
+        for word in reason.split_whitespace() {
+            let bare = word
+                .trim_start_matches(['(', '['])
+                .trim_end_matches([')', ']', ',', ';', '.']);
+            let day = bare
+                .get(..4)
+                .filter(|prefix| prefix.eq_ignore_ascii_case("exp:"))
+                .and_then(|_| bare.get(4..));
+            match day {
+                Some(day) if is_date(day) => read.expires = Some(day.to_string()),
+                Some(day) => read.bad_expiry = Some(day.to_string()),
+                None => words.push(word),
+            }
+        }
+        let text = words.join(" ");
+        read.text = text.trim_end_matches([',', ';']).to_string();
+        read
+    }
+}
+
+/// Whether `text` is a real date written `YYYY-MM-DD` (`2024-02-29`, not `2023-02-29`,
+/// `2020-1-5` or `20200101`).
 fn is_date(text: &str) -> bool {
+    written_as_date(text) && text.parse::<jiff::civil::Date>().is_ok()
+}
+
+/// Whether `text` is written `YYYY-MM-DD`, whether or not such a day exists.
+fn written_as_date(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        })
 }
 
 /// The reason of the suppression comment that silences `finding`, if any: in the finding's file
@@ -258,7 +296,7 @@ pub fn suppression_of<'f>(
                 continue;
             }
             used.insert((file, index));
-            if !directive.expired(today) {
+            if directive.holds(today) {
                 return Some(directive.reason.clone());
             }
         }
@@ -273,7 +311,7 @@ pub fn problems(
     today: &str,
     selected: &BTreeSet<&'static str>,
 ) -> Vec<String> {
-    let mut problems = Vec::new();
+    let mut problems: Vec<String> = directive.bad_expiry.iter().map(|e| bad_expiry(e)).collect();
     if directive.checkov {
         // Checkov skips may be meant for Checkov's own checks: only expiry is ours to report.
         if directive.expired(today) && used {
@@ -307,6 +345,7 @@ pub fn problems(
             directive.expires.as_deref().unwrap_or_default()
         ));
     } else if !used
+        && directive.bad_expiry.is_none()
         && !directive.rules.is_empty()
         && directive.rules.iter().all(|rule| selected.contains(rule))
     {
@@ -316,6 +355,18 @@ pub fn problems(
         ));
     }
     problems
+}
+
+/// What is wrong with `exp:{written}`, which is not a real `YYYY-MM-DD` date.
+fn bad_expiry(written: &str) -> String {
+    let what = if written_as_date(written) {
+        "is not a real date (month 1-12, day within the month)"
+    } else {
+        "is not a date written YYYY-MM-DD"
+    };
+    format!(
+        "`exp:{written}` {what}, so this suppression suppresses nothing: write the expiry as `exp:YYYY-MM-DD` (e.g. `exp:2030-01-31`)"
+    )
 }
 
 /// The AOAI901 finding for one problem of the suppression comment at `location`.
@@ -353,20 +404,7 @@ pub fn invalid(
 
 /// Today's date (UTC) as `YYYY-MM-DD`.
 pub fn today() -> String {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()
 }
 
 #[cfg(test)]
@@ -383,6 +421,7 @@ mod tests {
             unknown: Vec::new(),
             reason: format!("line {line}"),
             expires: None,
+            bad_expiry: None,
             checkov: false,
             malformed: false,
         }
@@ -463,5 +502,93 @@ mod tests {
     #[test]
     fn today_is_a_date() {
         assert!(is_date(&today()));
+    }
+
+    #[test]
+    fn only_real_dates_written_yyyy_mm_dd_are_dates() {
+        for date in ["2030-01-31", "2024-02-29", "2000-02-29", "1999-12-31"] {
+            assert!(is_date(date), "{date}");
+        }
+        let not_dates = [
+            "2020-1-5",
+            "20200101",
+            "yesterday",
+            "",
+            "2026-13-45",
+            "2026-00-10",
+            "2026-04-31",
+            "2023-02-29",
+            "1900-02-29",
+            "2030-01-31T00:00",
+            "+2030-01-31",
+            "2030/01/31",
+        ];
+        for text in not_dates {
+            assert!(!is_date(text), "{text}");
+        }
+    }
+
+    fn with_reason(reason: &str) -> Directive {
+        let comment = format!("# aoai-lint:ignore[AOAI001] {reason}");
+        parse(&comment, 0..comment.len(), 1, catalog()).unwrap()
+    }
+
+    #[test]
+    fn a_malformed_or_impossible_expiry_suppresses_nothing_and_says_why() {
+        let today = "2025-06-01";
+        let selected = BTreeSet::from(["AOAI001"]);
+        for (written, what) in [
+            ("2020-1-5", "is not a date written YYYY-MM-DD"),
+            ("20200101", "is not a date written YYYY-MM-DD"),
+            ("yesterday", "is not a date written YYYY-MM-DD"),
+            ("", "is not a date written YYYY-MM-DD"),
+            ("2026-13-45", "is not a real date"),
+            ("2027-02-29", "is not a real date"),
+        ] {
+            let d = with_reason(&format!("lab only exp:{written}"));
+            assert_eq!(
+                (d.reason.as_str(), d.expires.as_deref()),
+                ("lab only", None)
+            );
+            assert_eq!(d.bad_expiry.as_deref(), Some(written));
+            assert!(!d.holds(today), "{written}");
+            let problems = problems(&d, true, today, &selected);
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert!(
+                problems[0].starts_with(&format!("`exp:{written}` {what}")),
+                "{problems:?}"
+            );
+            assert!(problems[0].contains("suppresses nothing"), "{problems:?}");
+            assert!(problems[0].contains("`exp:YYYY-MM-DD`"), "{problems:?}");
+        }
+        let checkov = parse(
+            "#checkov:skip=CKV_AZURE_134:lab exp:2030-02-30",
+            0..1,
+            1,
+            catalog(),
+        );
+        let checkov = checkov.unwrap();
+        assert!(!checkov.holds(today));
+        assert_eq!(problems(&checkov, false, today, &selected).len(), 1);
+    }
+
+    #[test]
+    fn an_expiry_is_read_in_brackets_before_punctuation_and_in_any_case() {
+        for reason in [
+            "lab only (exp:2030-01-31)",
+            "lab only, exp:2030-01-31.",
+            "lab only EXP:2030-01-31",
+        ] {
+            let d = with_reason(reason);
+            assert_eq!(d.expires.as_deref(), Some("2030-01-31"), "{reason}");
+            assert!(d.bad_expiry.is_none() && d.holds("2030-01-31"), "{reason}");
+            assert!(!d.holds("2030-02-01"), "{reason}");
+        }
+        // A word that merely contains `exp:` is part of the reason.
+        let d = with_reason("matches regexp:foo");
+        assert_eq!(
+            (d.reason.as_str(), &d.expires, &d.bad_expiry),
+            ("matches regexp:foo", &None, &None)
+        );
     }
 }

@@ -794,6 +794,112 @@ fn a_mistyped_suppression_is_reported_and_suppresses_nothing() {
     assert_eq!(found[1].0, "AOAI001");
 }
 
+/// Each directory's findings as `dir:line RULE`, and the AOAI901 messages.
+fn findings_by_dir(output: &std::process::Output) -> (Vec<String>, Vec<String>) {
+    let findings = findings_of(output);
+    let located = findings
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().unwrap();
+            let dir = file.split('/').next().unwrap();
+            format!("{dir}:{} {}", f["line"], f["rule"].as_str().unwrap())
+        })
+        .collect();
+    let messages = findings
+        .iter()
+        .filter(|f| f["rule"] == "AOAI901")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    (located, messages)
+}
+
+#[test]
+fn a_malformed_expiry_in_terraform_suppresses_nothing_and_is_reported() {
+    let suppressed = |comment: &str| format!("{comment}\n{INSECURE}");
+    let files = [
+        (
+            "a/main.tf",
+            suppressed("# aoai-lint:ignore[AOAI004] rotated keys exp:2020-1-5"),
+        ),
+        (
+            "b/main.tf",
+            suppressed("// aoai-lint:ignore[AOAI004] rotated keys exp:20200101"),
+        ),
+        (
+            "c/main.tf",
+            suppressed("/* aoai-lint:ignore[AOAI004] rotated keys exp:yesterday */"),
+        ),
+        (
+            "d/main.tf",
+            suppressed("#checkov:skip=CKV_AZURE_236:rotated keys exp:2026-13-45"),
+        ),
+        (
+            "e/main.tf",
+            suppressed("# aoai-lint:ignore[AOAI004] rotated keys exp:2999-12-31"),
+        ),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let dir = tree(&files);
+    let output = aoai_lint(dir.path())
+        .args([".", "--format", "json", "--select", "AOAI004,AOAI901"])
+        .output()
+        .unwrap();
+    let (located, messages) = findings_by_dir(&output);
+    // The finding stays reported beside the AOAI901 at the comment; a real date suppresses it.
+    let expected =
+        ["a", "b", "c", "d"].map(|d| [format!("{d}:1 AOAI901"), format!("{d}:2 AOAI004")]);
+    assert_eq!(located, expected.concat(), "{messages:?}");
+    for (message, written) in
+        messages
+            .iter()
+            .zip(["2020-1-5", "20200101", "yesterday", "2026-13-45"])
+    {
+        assert!(
+            message.starts_with(&format!("`exp:{written}` is not a")),
+            "{message}"
+        );
+        assert!(message.contains("suppresses nothing") && message.contains("`exp:YYYY-MM-DD`"));
+    }
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_malformed_expiry_in_bicep_suppresses_nothing_and_is_reported() {
+    let account = "resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  location: 'swedencentral'\n  kind: 'OpenAI'\n  sku: { name: 'S0' }\n}\n";
+    let suppressed = |comment: &str| format!("{comment}\n{account}");
+    let files = [
+        (
+            "a/main.bicep",
+            suppressed("// aoai-lint:ignore[AOAI004] rotated keys exp:2027-02-29"),
+        ),
+        (
+            "b/main.bicep",
+            suppressed("/* aoai-lint:ignore[AOAI004] rotated keys exp:2030-1-31 */"),
+        ),
+        (
+            "c/main.bicep",
+            suppressed("// aoai-lint:ignore[AOAI004] rotated keys exp:2999-12-31"),
+        ),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let dir = tree(&files);
+    let output = aoai_lint(dir.path())
+        .args([".", "--format", "json", "--select", "AOAI004,AOAI901"])
+        .output()
+        .unwrap();
+    let (located, messages) = findings_by_dir(&output);
+    assert_eq!(
+        located,
+        ["a:1 AOAI901", "a:2 AOAI004", "b:1 AOAI901", "b:2 AOAI004"],
+        "{messages:?}"
+    );
+    assert!(
+        messages[0].starts_with("`exp:2027-02-29` is not a real date"),
+        "{messages:?}"
+    );
+    assert!(messages[1].starts_with("`exp:2030-1-31` is not a date written YYYY-MM-DD"));
+}
+
 #[test]
 fn a_broad_role_on_a_group_of_many_accounts_names_five_and_counts_the_rest() {
     let mut text = String::from(
