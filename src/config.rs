@@ -137,18 +137,16 @@ impl Reader<'_> {
 
     fn config(&self, body: &Body) -> Result<Config, Box<ConfigError>> {
         let mut config = Config::default();
-        // Every problem at once: the first, with the others beside it.
-        let mut errors: Vec<ConfigError> = body
+        // Every problem at once (an attribute may have several, as a list with bad entries).
+        let errors: Vec<ConfigError> = body
             .iter()
             .filter_map(|structure| self.structure(structure, &mut config).err())
-            .map(|error| *error)
+            .flat_map(|mut error| {
+                let others = std::mem::take(&mut error.others);
+                std::iter::once(*error).chain(others)
+            })
             .collect();
-        if errors.is_empty() {
-            return Ok(config);
-        }
-        let mut first = errors.remove(0);
-        first.others = errors;
-        Err(Box::new(first))
+        together(errors).map_or(Ok(config), Err)
     }
 
     fn structure(
@@ -275,23 +273,29 @@ impl Reader<'_> {
         Ok(patterns)
     }
 
-    /// Approved regions, each an Azure OpenAI region; the first that is not is located.
+    /// Approved regions, each an Azure OpenAI region; every one that is not is located.
     fn regions(&self, value: &Expression) -> Result<Vec<String>, Box<ConfigError>> {
         let Some(array) = value.as_array() else {
             return Err(self.wrong_type(value, "a list of strings"));
         };
         let known = &crate::policy::catalog().regions.openai_regions;
-        array
-            .iter()
-            .map(|item| {
-                let written = item
-                    .as_str()
-                    .ok_or_else(|| self.wrong_type(item, "a string"))?;
-                crate::model::approved_region(written, known).map_err(|why| {
-                    self.error(item.span().unwrap_or_default(), why.clone(), why, None)
-                })
-            })
-            .collect()
+        let mut regions = Vec::new();
+        let mut errors = Vec::new();
+        for item in array.iter() {
+            let region = item
+                .as_str()
+                .ok_or_else(|| self.wrong_type(item, "a string"))
+                .and_then(|written| {
+                    crate::model::approved_region(written, known).map_err(|why| {
+                        self.error(item.span().unwrap_or_default(), why.clone(), why, None)
+                    })
+                });
+            match region {
+                Ok(region) => regions.push(region),
+                Err(error) => errors.push(*error),
+            }
+        }
+        together(errors).map_or(Ok(regions), Err)
     }
 
     fn choice<T>(
@@ -328,6 +332,16 @@ impl Reader<'_> {
             Some(format!("known keys: {}", known.join(", "))),
         )
     }
+}
+
+/// Every problem at once: the first, with the others beside it; `None` without any.
+fn together(mut errors: Vec<ConfigError>) -> Option<Box<ConfigError>> {
+    if errors.is_empty() {
+        return None;
+    }
+    let mut first = errors.remove(0);
+    first.others = errors;
+    Some(Box::new(first))
 }
 
 const ATTRIBUTES: &[&str] = &[
@@ -428,6 +442,34 @@ rule "AOAI001" {
         let label = miette::Diagnostic::labels(&*error).unwrap().next().unwrap();
         assert_eq!(label.offset(), 22);
         assert_eq!(label.len(), "approved_regoins".len());
+    }
+
+    #[test]
+    fn every_bad_region_of_the_list_is_located() {
+        let text = "approved_regions = [\"westeurope\", \"nowhere\", 3, \"alsobad\"]\n";
+        let error = parse("c.hcl", text).unwrap_err();
+        let errors = std::iter::once(&*error).chain(&error.others);
+        let found: Vec<(String, usize)> = errors
+            .map(|e| {
+                let label = miette::Diagnostic::labels(e).unwrap().next().unwrap();
+                (e.to_string(), label.offset())
+            })
+            .collect();
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert_eq!(
+            found,
+            [
+                (
+                    "`nowhere` is not an Azure OpenAI region".into(),
+                    at("\"nowhere")
+                ),
+                ("expected a string".into(), at("3")),
+                (
+                    "`alsobad` is not an Azure OpenAI region".into(),
+                    at("\"alsobad")
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -1791,6 +1791,41 @@ fn an_approved_region_azure_openai_does_not_have_is_an_error_with_the_nearest_su
 }
 
 #[test]
+fn every_bad_approved_region_is_reported_not_only_the_first() {
+    let config = "approved_regions = [\"westeurope\", \"nowhere\",\n  \"alsobad\"]\n";
+    let dir = tree(&[(".aoai-lint.hcl", config), ("main.tf", "")]);
+    let output = aoai_lint(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for (region, at) in [
+        ("nowhere", ".aoai-lint.hcl:1:35"),
+        ("alsobad", ".aoai-lint.hcl:2:3"),
+    ] {
+        let said = format!("`{region}` is not an Azure OpenAI region");
+        assert!(
+            stderr.contains(&said) && stderr.contains(at),
+            "{region}: {stderr}"
+        );
+    }
+
+    let output = aoai_lint(dir.path())
+        .args([
+            "--no-config",
+            "--approved-regions",
+            "nowhere,westeurope,alsobad",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for region in ["nowhere", "alsobad"] {
+        let said = format!("--approved-regions: `{region}` is not an Azure OpenAI region");
+        assert!(stderr.contains(&said), "{region}: {stderr}");
+    }
+    assert!(!stderr.contains("`westeurope`"), "{stderr}");
+}
+
+#[test]
 fn a_bad_exclude_glob_in_the_config_file_is_located() {
     let dir = tree(&[
         (".aoai-lint.hcl", "exclude = [\"ok/**\", \"[bad\"]\n"),

@@ -145,13 +145,7 @@ pub(super) fn apply_config(
     options.settings.approved_regions = if args.approved_regions.is_empty() {
         config.approved_regions.clone()
     } else {
-        let known = &catalog().regions.openai_regions;
-        let checked: Result<Vec<String>, String> = args
-            .approved_regions
-            .iter()
-            .map(|r| crate::model::approved_region(r, known))
-            .collect();
-        Some(checked.map_err(|why| Error::Usage(format!("--approved-regions: {why}")))?)
+        Some(approved_regions(&args.approved_regions)?)
     };
     options.unknown_level = match args.unknown {
         Some(UnknownArg::Error) => UnknownLevel::Level(Level::Error),
@@ -189,6 +183,23 @@ pub(super) fn apply_config(
         .filter_map(|(id, setting)| Some((id.clone(), setting.level?)))
         .collect();
     Ok(())
+}
+
+/// `--approved-regions`, normalized; every entry that is not an Azure OpenAI region is named.
+fn approved_regions(written: &[String]) -> Result<Vec<String>, Error> {
+    let known = &catalog().regions.openai_regions;
+    let mut regions = Vec::new();
+    let mut problems = Vec::new();
+    for region in written {
+        match crate::model::approved_region(region, known) {
+            Ok(region) => regions.push(region),
+            Err(why) => problems.push(format!("--approved-regions: {why}")),
+        }
+    }
+    match problems.is_empty() {
+        true => Ok(regions),
+        false => Err(Error::Usage(problems.join("\n"))),
+    }
 }
 
 pub(super) fn rule_ids(names: &[String]) -> Result<BTreeSet<&'static str>, Error> {
