@@ -7,7 +7,8 @@
 //! files, which named them relative to the working directory they were written from, are
 //! still read that way.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -56,12 +57,22 @@ impl Anchor {
 
     /// A finding's file as the baseline names it: relative to its directory, `/`-separated.
     fn file_of(&self, finding: &Finding) -> String {
+        self.name_of(&finding.location.file)
+    }
+
+    /// A file as the baseline names it, from its path as displayed.
+    fn name_of(&self, displayed: &str) -> String {
         let Some(dir) = &self.dir else {
-            return finding.location.file.to_string();
+            return displayed.to_string();
         };
-        let file = lexical_normalize(&self.cwd.join(finding.location.file.as_ref()));
+        let file = lexical_normalize(&self.cwd.join(displayed));
         let relative = pathdiff::diff_paths(&file, dir).unwrap_or(file);
         relative.to_string_lossy().replace('\\', "/")
+    }
+
+    /// Where a file the baseline names is (absolute when the working directory is).
+    fn path_of(&self, name: &str) -> PathBuf {
+        lexical_normalize(&self.dir.as_ref().unwrap_or(&self.cwd).join(name))
     }
 
     /// The fingerprint a baseline stores for `finding`.
@@ -75,6 +86,9 @@ impl Anchor {
 pub struct Baseline {
     anchor: Anchor,
     counts: HashMap<String, usize>,
+    /// The file of each fingerprint's entries, as the baseline names it (a fingerprint is of
+    /// one file).
+    files: HashMap<String, String>,
 }
 
 impl Baseline {
@@ -92,9 +106,34 @@ impl Baseline {
         before - findings.len()
     }
 
-    /// Entries no finding matched: fixed since the baseline was written.
-    pub fn unmatched(&self) -> usize {
-        self.counts.values().sum()
+    /// Entries no finding matched in a file this run linted (`linted`, as displayed), or in a
+    /// file that no longer exists below a path it was given (`given`, from the working
+    /// directory): fixed since the baseline was written. An entry of a file the run did not
+    /// lint, as when linting part of the tree, may well still hold.
+    pub fn fixed<'a>(&self, linted: impl IntoIterator<Item = &'a str>, given: &[PathBuf]) -> usize {
+        let linted: HashSet<String> = linted.into_iter().map(|f| self.anchor.name_of(f)).collect();
+        let given: Vec<PathBuf> = given
+            .iter()
+            .map(|path| lexical_normalize(&self.anchor.cwd.join(path)))
+            .collect();
+        let is_fixed = |fingerprint: &String| {
+            self.files
+                .get(fingerprint)
+                .is_some_and(|file| linted.contains(file) || self.deleted_below(file, &given))
+        };
+        self.counts
+            .iter()
+            .filter(|(fingerprint, _)| is_fixed(fingerprint))
+            .map(|(_, count)| count)
+            .sum()
+    }
+
+    /// Whether the file `name` (as the baseline names it) lies below one of `given` (absolute)
+    /// and no longer exists.
+    fn deleted_below(&self, name: &str, given: &[PathBuf]) -> bool {
+        let path = self.anchor.path_of(name);
+        given.iter().any(|root| path.starts_with(root))
+            && std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == ErrorKind::NotFound)
     }
 }
 
@@ -118,10 +157,16 @@ pub fn read(path: &Path, cwd: &Path) -> Result<Baseline, Error> {
         }
     }
     let mut counts = HashMap::new();
+    let mut files = HashMap::new();
     for entry in file.findings {
-        *counts.entry(entry.fingerprint).or_insert(0) += 1;
+        *counts.entry(entry.fingerprint.clone()).or_insert(0) += 1;
+        files.insert(entry.fingerprint, entry.file);
     }
-    Ok(Baseline { anchor, counts })
+    Ok(Baseline {
+        anchor,
+        counts,
+        files,
+    })
 }
 
 /// The baseline of `findings`, as the text to write at the place `anchor` describes.

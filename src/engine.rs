@@ -203,6 +203,10 @@ struct Emitter<'o, 'r> {
     /// A module's checks (for JUnit) are listed for its first caller.
     checked: std::collections::HashSet<(&'static str, Arc<str>, usize, String)>,
     baseline: Option<crate::baseline::Baseline>,
+    /// With a baseline: the module files the scopes read, which they linted too, and the files
+    /// that could not be read or parsed, which they did not.
+    module_files: HashSet<Arc<str>>,
+    unreadable: HashSet<Arc<str>>,
 }
 
 impl<'o, 'r> Emitter<'o, 'r> {
@@ -217,12 +221,17 @@ impl<'o, 'r> Emitter<'o, 'r> {
             shared: SharedFindings::default(),
             checked: std::collections::HashSet::new(),
             baseline: options.baseline.clone(),
+            module_files: HashSet::new(),
+            unreadable: HashSet::new(),
         }
     }
 
     fn emit(&mut self, mut scope: ScopeReport) -> Result<(), Error> {
         if let Some(baseline) = self.baseline.as_mut() {
             self.summary.baselined += baseline.remove_accepted(&mut scope.findings);
+            self.module_files.extend(scope.module_files.iter().cloned());
+            self.unreadable
+                .extend(scope.errors.iter().map(|error| error.file.clone()));
         }
         // Before a shared module's findings are held: each caller's configuration decides.
         let fail_on = scope.fail_on;
@@ -252,7 +261,15 @@ impl<'o, 'r> Emitter<'o, 'r> {
             (self.report)(held).map_err(Error::Output)?;
         }
         let mut summary = self.summary;
-        summary.baseline_fixed = self.baseline.map_or(0, |left| left.unmatched());
+        if let Some(left) = &self.baseline {
+            let targets = discovered.files.iter().filter(|file| file.target);
+            let linted = targets
+                .map(|file| &file.display)
+                .chain(&self.module_files)
+                .filter(|file| !self.unreadable.contains(*file))
+                .map(|file| file.as_ref());
+            summary.baseline_fixed = left.fixed(linted, &self.options.paths);
+        }
         summary
             .outside_links
             .extend(discovered.outside_links.iter().cloned());

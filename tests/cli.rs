@@ -1102,6 +1102,46 @@ fn baseline_round_trip_reports_only_new_findings_and_counts_fixed_ones() {
 }
 
 #[test]
+fn a_baseline_run_on_part_of_the_tree_calls_only_entries_of_what_it_linted_fixed() {
+    let dir = tree(&[
+        ("a/main.tf", INSECURE),
+        ("b/main.tf", INSECURE),
+        ("c/main.tf", INSECURE),
+    ]);
+    aoai_lint(dir.path())
+        .args([".", "--write-baseline", "base.json"])
+        .assert()
+        .code(0);
+    let entries_of_c = fs::read_to_string(dir.path().join("base.json"))
+        .unwrap()
+        .matches("\"file\":\"c/main.tf\"")
+        .count();
+    assert!(entries_of_c > 0);
+    // One finding of a/ is fixed; c/main.tf is deleted; b/ is as it was.
+    let fixed = INSECURE.replace("kind ", "local_auth_enabled = false\n  kind ");
+    fs::write(dir.path().join("a/main.tf"), fixed).unwrap();
+    fs::remove_file(dir.path().join("c/main.tf")).unwrap();
+    fs::write(dir.path().join("c/other.tf"), "").unwrap();
+    let fixed_in = |cwd: &str, path: &str, baseline: &str| {
+        let output = aoai_lint(&dir.path().join(cwd))
+            .args([path, "--baseline", baseline, "--format", "json"])
+            .output()
+            .unwrap();
+        json(&output.stdout)["summary"]["baseline_fixed"].clone()
+    };
+    assert_eq!(fixed_in(".", "a", "base.json"), 1);
+    assert_eq!(fixed_in(".", "a/main.tf", "base.json"), 1);
+    assert_eq!(fixed_in("a", ".", "../base.json"), 1);
+    assert_eq!(fixed_in(".", "b", "base.json"), 0);
+    // The deleted file's entries are fixed when a path that held it is linted.
+    assert_eq!(fixed_in(".", "c", "base.json"), entries_of_c);
+    assert_eq!(fixed_in(".", ".", "base.json"), 1 + entries_of_c);
+    // A file that no longer parses was not linted: its findings are not known to be fixed.
+    fs::write(dir.path().join("b/main.tf"), "resource {").unwrap();
+    assert_eq!(fixed_in(".", "b", "base.json"), 0);
+}
+
+#[test]
 fn stdin_buffer_is_linted_as_the_named_file_with_its_siblings() {
     let endpoint = "resource \"azurerm_private_endpoint\" \"pe\" {\n  private_service_connection {\n    private_connection_resource_id = azurerm_cognitive_account.main.id\n    subresource_names              = [\"account\"]\n  }\n}\n";
     let dir = tree(&[("main.tf", INSECURE), ("network.tf", endpoint)]);
