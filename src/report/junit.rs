@@ -1,19 +1,33 @@
-//! JUnit XML for CI dashboards: one test suite per file, one test case per resource and rule
-//! checked. A failed check is a `<failure>`; an unknown one is `<skipped>` (neither passed nor
-//! failed); the rest pass, so dashboards show what was checked, not only what failed. Files that
-//! could not be parsed are suites with an `<error>`.
+//! JUnit XML for CI dashboards: one test suite per file, one test case per rule and resource
+//! checked in it. A failed check is a `<failure>`; an unknown one is `<skipped>` (neither passed
+//! nor failed); the rest pass, so dashboards show what was checked, not only what failed. Files
+//! that could not be parsed are suites with an `<error>`.
+//!
+//! The output is valid under both the Jenkins xUnit plugin's schema and Ant's
+//! (`tests/data/junit/`): a case has at most one status element, holding every finding of its
+//! check; each suite's `<properties>` say where its file and cases are (the schemas have no
+//! `file` or `line` on a test case); `time` is 0 (checks are not timed) and `hostname` is
+//! `localhost` (a report says nothing of the machine it was made on).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::sync::Arc;
 
 use super::{Reporter, terminal_safe};
-use crate::finding::{Finding, Outcome};
+use crate::finding::{FileError, Finding, Level, Outcome};
 use crate::finding::{ScopeReport, Summary};
 
 pub struct Junit<'w> {
     out: Box<dyn Write + 'w>,
     started: bool,
+    /// When the run started, UTC, as Ant's schema writes it (no zone).
+    timestamp: String,
+    /// The next suite's `id`: Ant's schema numbers suites from 0.
+    next_id: usize,
+    /// The suites of module files, which several scopes may check: written at the end, with
+    /// each case once.
+    held: BTreeMap<Arc<str>, Suite<'static>>,
 }
 
 impl<'w> Junit<'w> {
@@ -21,6 +35,11 @@ impl<'w> Junit<'w> {
         Junit {
             out,
             started: false,
+            timestamp: jiff::Timestamp::now()
+                .strftime("%Y-%m-%dT%H:%M:%S")
+                .to_string(),
+            next_id: 0,
+            held: BTreeMap::new(),
         }
     }
 
@@ -28,163 +47,295 @@ impl<'w> Junit<'w> {
         if !self.started {
             self.started = true;
             writeln!(self.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
-            writeln!(self.out, "<testsuites name=\"aoai-lint\">")?;
+            writeln!(self.out, "<testsuites>")?;
         }
         Ok(())
     }
+
+    /// A suite's start tag and its properties: the file, and where each of `cases` is.
+    fn open_suite(
+        &mut self,
+        file: &str,
+        counts: SuiteCounts,
+        cases: &[(String, usize)],
+    ) -> io::Result<()> {
+        let package = file.rsplit_once('/').map_or(".", |(dir, _)| dir);
+        writeln!(
+            self.out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\" timestamp=\"{}\" hostname=\"localhost\" id=\"{}\" package=\"{}\">",
+            xml(file),
+            counts.tests,
+            counts.failures,
+            counts.errors,
+            counts.skipped,
+            self.timestamp,
+            self.next_id,
+            xml(package)
+        )?;
+        self.next_id += 1;
+        writeln!(self.out, "    <properties>")?;
+        writeln!(
+            self.out,
+            "      <property name=\"file\" value=\"{}\"/>",
+            xml(file)
+        )?;
+        for (name, line) in cases {
+            let place = xml(&format!("{file}:{line}"));
+            writeln!(
+                self.out,
+                "      <property name=\"{}\" value=\"{place}\"/>",
+                xml(name)
+            )?;
+        }
+        writeln!(self.out, "    </properties>")
+    }
+
+    /// A suite's end: Ant's schema requires both outputs, which a linter has none of.
+    fn close_suite(&mut self) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "    <system-out/>\n    <system-err/>\n  </testsuite>"
+        )
+    }
+
+    fn suite(&mut self, file: &str, suite: &Suite<'_>) -> io::Result<()> {
+        let places: Vec<(String, usize)> = suite.cases.iter().map(|c| (c.name(), c.line)).collect();
+        let counts = SuiteCounts {
+            tests: suite.cases.len(),
+            failures: suite
+                .cases
+                .iter()
+                .filter(|c| c.status() == Some(Outcome::Fail))
+                .count(),
+            errors: 0,
+            skipped: suite
+                .cases
+                .iter()
+                .filter(|c| c.status() == Some(Outcome::Unknown))
+                .count(),
+        };
+        self.open_suite(file, counts, &places)?;
+        for case in &suite.cases {
+            case.write(&mut self.out)?;
+        }
+        self.close_suite()
+    }
+
+    /// A file that could not be read or parsed: a suite of one case in error.
+    fn error_suite(&mut self, error: &FileError) -> io::Result<()> {
+        let kind = error.kind();
+        let name = format!("{kind} {}", error.file);
+        let counts = SuiteCounts {
+            tests: 1,
+            failures: 0,
+            errors: 1,
+            skipped: 0,
+        };
+        self.open_suite(&error.file, counts, &[(name.clone(), error.line)])?;
+        writeln!(
+            self.out,
+            "    <testcase name=\"{}\" classname=\"{kind}\" time=\"0\">",
+            xml(&name)
+        )?;
+        writeln!(
+            self.out,
+            "      <error message=\"{}\" type=\"{kind}\"/>",
+            xml(&error.message)
+        )?;
+        writeln!(self.out, "    </testcase>")?;
+        self.close_suite()
+    }
 }
 
-/// A test case: a check, with the findings it produced.
-struct Case<'a> {
-    name: String,
-    classname: &'a str,
-    line: usize,
-    findings: Vec<&'a Finding>,
+struct SuiteCounts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
 }
 
 impl Reporter for Junit<'_> {
     fn scope(&mut self, scope: &ScopeReport) -> io::Result<()> {
         self.start()?;
-        let suites = cases_by_file(scope);
-        for (file, cases) in &suites {
-            let failures = cases
-                .iter()
-                .filter(|c| c.findings.iter().any(|f| f.outcome == Outcome::Fail))
-                .count();
-            let skipped = cases
-                .iter()
-                .filter(|c| {
-                    !c.findings.is_empty()
-                        && c.findings.iter().all(|f| f.outcome == Outcome::Unknown)
-                })
-                .count();
-            writeln!(
-                self.out,
-                "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">",
-                xml(file),
-                cases.len()
-            )?;
-            for case in cases {
-                write!(
-                    self.out,
-                    "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\"",
-                    xml(&case.name),
-                    case.classname,
-                    xml(file),
-                    case.line
-                )?;
-                if case.findings.is_empty() {
-                    writeln!(self.out, "/>")?;
-                    continue;
-                }
-                writeln!(self.out, ">")?;
-                let failed = case.findings.iter().any(|f| f.outcome == Outcome::Fail);
-                for finding in &case.findings {
-                    let place = format!(
-                        "{}:{}:{}: {}",
-                        finding.location.file,
-                        finding.location.start.line,
-                        finding.location.start.column,
-                        finding.message,
-                    );
-                    let text = format!("{}&#10;{}", xml(&place), xml(finding.help));
-                    match finding.outcome {
-                        Outcome::Fail => writeln!(
-                            self.out,
-                            "      <failure message=\"{}\" type=\"{}\">{text}</failure>",
-                            xml(&finding.message),
-                            finding.level.as_str(),
-                        )?,
-                        // A case has one status: unknowns beside a failure are in its output.
-                        Outcome::Unknown if failed => {
-                            writeln!(self.out, "      <system-out>(unknown) {text}</system-out>",)?
-                        }
-                        Outcome::Unknown => writeln!(
-                            self.out,
-                            "      <skipped message=\"{}\"/>",
-                            xml(&format!("unknown: {}", finding.message))
-                        )?,
-                    }
-                }
-                writeln!(self.out, "    </testcase>")?;
+        for (file, suite) in suites_of(scope) {
+            if scope.module_files.contains(&file) {
+                self.held.entry(file).or_default().merge(suite);
+            } else {
+                self.suite(&file, &suite)?;
             }
-            writeln!(self.out, "  </testsuite>")?;
         }
         for error in &scope.errors {
-            writeln!(
-                self.out,
-                "  <testsuite name=\"{}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">",
-                xml(&error.file)
-            )?;
-            let kind = error.kind();
-            writeln!(
-                self.out,
-                "    <testcase name=\"{kind} {}\" classname=\"{kind}\" file=\"{}\" line=\"{}\">",
-                xml(&error.file),
-                xml(&error.file),
-                error.line
-            )?;
-            writeln!(
-                self.out,
-                "      <error message=\"{}\" type=\"{kind}\"/>",
-                xml(&error.message)
-            )?;
-            writeln!(self.out, "    </testcase>\n  </testsuite>")?;
+            self.error_suite(error)?;
         }
         Ok(())
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         self.start()?;
+        for (file, suite) in std::mem::take(&mut self.held) {
+            self.suite(&file, &suite)?;
+        }
         writeln!(self.out, "</testsuites>")?;
         self.out.flush()
     }
 }
 
-/// The test cases of a scope by file: one per check listed, with the findings of its rule and
-/// resource, and one per finding whose resource no listed check names.
-fn cases_by_file(scope: &ScopeReport) -> BTreeMap<Arc<str>, Vec<Case<'_>>> {
-    let mut suites: BTreeMap<Arc<str>, Vec<Case<'_>>> = BTreeMap::new();
-    for check in &scope.checks {
-        suites
-            .entry(check.location.file.clone())
-            .or_default()
-            .push(Case {
-                name: format!("{} {}", check.rule, check.resource),
-                classname: check.rule,
-                line: check.location.start.line,
-                findings: Vec::new(),
+/// A file's test cases in order, found by rule and resource.
+#[derive(Default)]
+struct Suite<'a> {
+    cases: Vec<Case<'a>>,
+    index: HashMap<(&'static str, Arc<str>), usize>,
+}
+
+impl<'a> Suite<'a> {
+    /// The case of `rule` on `resource`, made at `line` if there is none yet.
+    fn case(&mut self, rule: &'static str, resource: &Arc<str>, line: usize) -> &mut Case<'a> {
+        let at = *self
+            .index
+            .entry((rule, resource.clone()))
+            .or_insert_with(|| {
+                self.cases.push(Case {
+                    rule,
+                    resource: resource.clone(),
+                    line,
+                    findings: Vec::new(),
+                });
+                self.cases.len() - 1
             });
+        &mut self.cases[at]
     }
-    // The first case of each name, in the suites' order: found once per finding, not by
-    // a search of every case (a huge file has millions of findings).
-    let mut first_case: HashMap<String, (Arc<str>, usize)> = HashMap::new();
-    for (file, cases) in &suites {
-        for (at, case) in cases.iter().enumerate() {
-            first_case
-                .entry(case.name.clone())
-                .or_insert_with(|| (file.clone(), at));
+
+    /// Adds the cases of `other`, kept past its scope: a case both have gets both's findings.
+    fn merge(&mut self, other: Suite<'_>) {
+        for case in other.cases {
+            let merged = self.case(case.rule, &case.resource, case.line);
+            let owned = case
+                .findings
+                .into_iter()
+                .map(|f| Cow::Owned(f.into_owned()));
+            merged.findings.extend(owned);
         }
+    }
+}
+
+/// A test case: a rule checked on a resource, with the findings it produced.
+struct Case<'a> {
+    rule: &'static str,
+    resource: Arc<str>,
+    line: usize,
+    findings: Vec<Cow<'a, Finding>>,
+}
+
+impl Case<'_> {
+    fn name(&self) -> String {
+        format!("{} {}", self.rule, self.resource)
+    }
+
+    /// Failed if any finding failed, else skipped if any is unknown, else passed (`None`).
+    fn status(&self) -> Option<Outcome> {
+        self.findings.iter().map(|f| f.outcome).min()
+    }
+
+    /// One status element for all its findings: the schemas allow one.
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        let name = xml(&self.name());
+        let start = format!(
+            "    <testcase name=\"{name}\" classname=\"{}\" time=\"0\"",
+            self.rule
+        );
+        let Some(status) = self.status() else {
+            return writeln!(out, "{start}/>");
+        };
+        let texts: Vec<String> = self
+            .findings
+            .iter()
+            .map(|f| finding_text(f, status))
+            .collect();
+        let body = texts.join("&#10;&#10;");
+        let chosen: Vec<&Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.outcome == status)
+            .map(|f| f.as_ref())
+            .collect();
+        let first = chosen.first().map_or("", |f| &*f.message);
+        let more = match chosen.len() {
+            0 | 1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        writeln!(out, "{start}>")?;
+        match status {
+            Outcome::Fail => {
+                let level = chosen.iter().map(|f| f.level).max().unwrap_or(Level::Error);
+                writeln!(
+                    out,
+                    "      <failure message=\"{}\" type=\"{}\">{body}</failure>",
+                    xml(&format!("{first}{more}")),
+                    level.as_str()
+                )?
+            }
+            Outcome::Unknown => writeln!(
+                out,
+                "      <skipped message=\"{}\">{body}</skipped>",
+                xml(&format!("unknown: {first}{more}"))
+            )?,
+        }
+        writeln!(out, "    </testcase>")
+    }
+}
+
+/// A finding as a case's text: where and what, the remedy, and the other callers it holds
+/// for. Unknowns beside a failure say so.
+fn finding_text(finding: &Finding, status: Outcome) -> String {
+    let unknown = match (finding.outcome, status) {
+        (Outcome::Unknown, Outcome::Fail) => "(unknown) ",
+        _ => "",
+    };
+    let place = format!(
+        "{unknown}{}:{}:{}: {}",
+        finding.location.file,
+        finding.location.start.line,
+        finding.location.start.column,
+        finding.message,
+    );
+    let mut text = format!("{}&#10;{}", xml(&place), xml(finding.help));
+    if !finding.also_for.is_empty() {
+        text.push_str(&format!(
+            "&#10;{}",
+            xml(&format!("also for {}", finding.also_for.join(", ")))
+        ));
+    }
+    text
+}
+
+/// The test cases of a scope by file: one per check listed, with the findings of its rule and
+/// resource, and one per finding whose resource no listed check names. A finding located in
+/// another file than its resource's (a variable's value) joins the case of its resource.
+fn suites_of(scope: &ScopeReport) -> BTreeMap<Arc<str>, Suite<'_>> {
+    let mut suites: BTreeMap<Arc<str>, Suite<'_>> = BTreeMap::new();
+    // The first file with a case of each rule and resource.
+    let mut file_of: HashMap<(&'static str, Arc<str>), Arc<str>> = HashMap::new();
+    for check in &scope.checks {
+        let resource: Arc<str> = check.resource.as_str().into();
+        let file = &check.location.file;
+        let suite = suites.entry(file.clone()).or_default();
+        suite.case(check.rule, &resource, check.location.start.line);
+        file_of
+            .entry((check.rule, resource))
+            .or_insert_with(|| file.clone());
     }
     for finding in &scope.findings {
-        let name = format!("{} {}", finding.rule, finding.resource);
-        let case = first_case
-            .get(&name)
-            .and_then(|(file, at)| suites.get_mut(file).and_then(|cases| cases.get_mut(*at)));
-        if let Some(case) = case {
-            case.findings.push(finding);
-            continue;
-        }
-        // A finding whose resource is not among the listed checks is a case of its own.
-        let file = finding.location.file.clone();
-        let cases = suites.entry(file.clone()).or_default();
-        first_case.insert(name.clone(), (file, cases.len()));
-        cases.push(Case {
-            name,
-            classname: finding.rule,
-            line: finding.location.start.line,
-            findings: vec![finding],
-        });
+        let key = (finding.rule, finding.resource.clone());
+        let own = &finding.location.file;
+        let in_own = suites.get(own).is_some_and(|s| s.index.contains_key(&key));
+        let file = match file_of.get(&key) {
+            Some(first) if !in_own => first.clone(),
+            _ => own.clone(),
+        };
+        let suite = suites.entry(file.clone()).or_default();
+        let case = suite.case(finding.rule, &finding.resource, finding.location.start.line);
+        case.findings.push(Cow::Borrowed(finding));
+        file_of.entry(key).or_insert(file);
     }
     suites
 }
