@@ -424,6 +424,31 @@ fn a_module_that_several_roots_call_has_one_case_per_rule_and_resource() {
 }
 
 #[test]
+fn a_finding_is_in_the_case_of_its_own_file_when_files_share_a_resource_name() {
+    // Two templates in one directory, each with an `account`: only b's keeps key auth.
+    let account = |local_auth_off: bool| {
+        format!(
+            "resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {{\n  name: 'oai'\n  location: 'swedencentral'\n  kind: 'OpenAI'\n  sku: {{ name: 'S0' }}\n  properties: {{ disableLocalAuth: {local_auth_off} }}\n}}\n"
+        )
+    };
+    let dir = tree(&[("a.bicep", &account(true)), ("b.bicep", &account(false))]);
+    let report = junit(dir.path(), &[".", "--select", "AOAI004"]);
+    let document = roxmltree::Document::parse(&report).unwrap();
+    let failed = |file: &str| {
+        let suite = document
+            .descendants()
+            .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some(file))
+            .unwrap();
+        suite.descendants().any(|n| n.has_tag_name("failure"))
+    };
+    assert_eq!(
+        (failed("a.bicep"), failed("b.bicep")),
+        (false, true),
+        "{report}"
+    );
+}
+
+#[test]
 fn counts_and_timestamps_are_what_they_say() {
     let shared = shared_module();
     let reports = [
