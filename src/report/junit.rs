@@ -9,10 +9,12 @@
 //! `file` or `line` on a test case); `time` is 0 (checks are not timed) and `hostname` is
 //! `localhost` (a report says nothing of the machine it was made on).
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Borrow;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::sync::Arc;
+
+use foldhash::HashMap;
 
 use super::{Reporter, terminal_safe};
 use crate::finding::{FileError, Finding, Level, Outcome};
@@ -27,7 +29,7 @@ pub struct Junit<'w> {
     next_id: usize,
     /// The suites of module files, which several scopes may check: written at the end, with
     /// each case once.
-    held: BTreeMap<Arc<str>, Suite<'static>>,
+    held: BTreeMap<Arc<str>, Suite<Finding>>,
 }
 
 impl<'w> Junit<'w> {
@@ -57,7 +59,7 @@ impl<'w> Junit<'w> {
         &mut self,
         file: &str,
         counts: SuiteCounts,
-        cases: &[(String, usize)],
+        cases: impl Iterator<Item = (String, usize)>,
     ) -> io::Result<()> {
         let package = file.rsplit_once('/').map_or(".", |(dir, _)| dir);
         writeln!(
@@ -84,7 +86,7 @@ impl<'w> Junit<'w> {
             writeln!(
                 self.out,
                 "      <property name=\"{}\" value=\"{place}\"/>",
-                xml(name)
+                xml(&name)
             )?;
         }
         writeln!(self.out, "    </properties>")
@@ -98,8 +100,7 @@ impl<'w> Junit<'w> {
         )
     }
 
-    fn suite(&mut self, file: &str, suite: &Suite<'_>) -> io::Result<()> {
-        let places: Vec<(String, usize)> = suite.cases.iter().map(|c| (c.name(), c.line)).collect();
+    fn suite<F: Borrow<Finding>>(&mut self, file: &str, suite: &Suite<F>) -> io::Result<()> {
         let counts = SuiteCounts {
             tests: suite.cases.len(),
             failures: suite
@@ -114,7 +115,8 @@ impl<'w> Junit<'w> {
                 .filter(|c| c.status() == Some(Outcome::Unknown))
                 .count(),
         };
-        self.open_suite(file, counts, &places)?;
+        let places = suite.cases.iter().map(|c| (c.name(), c.line));
+        self.open_suite(file, counts, places)?;
         for case in &suite.cases {
             case.write(&mut self.out)?;
         }
@@ -131,7 +133,8 @@ impl<'w> Junit<'w> {
             errors: 1,
             skipped: 0,
         };
-        self.open_suite(&error.file, counts, &[(name.clone(), error.line)])?;
+        let place = std::iter::once((name.clone(), error.line));
+        self.open_suite(&error.file, counts, place)?;
         writeln!(
             self.out,
             "    <testcase name=\"{}\" classname=\"{kind}\" time=\"0\">",
@@ -180,16 +183,25 @@ impl Reporter for Junit<'_> {
     }
 }
 
-/// A file's test cases in order, found by rule and resource.
-#[derive(Default)]
-struct Suite<'a> {
-    cases: Vec<Case<'a>>,
+/// A file's test cases in order, found by rule and resource; `F` holds a finding (a reference
+/// while its scope is written, a copy in a suite held for the end).
+struct Suite<F> {
+    cases: Vec<Case<F>>,
     index: HashMap<(&'static str, Arc<str>), usize>,
 }
 
-impl<'a> Suite<'a> {
+impl<F> Default for Suite<F> {
+    fn default() -> Self {
+        Suite {
+            cases: Vec::new(),
+            index: HashMap::default(),
+        }
+    }
+}
+
+impl<F> Suite<F> {
     /// The case of `rule` on `resource`, made at `line` if there is none yet.
-    fn case(&mut self, rule: &'static str, resource: &Arc<str>, line: usize) -> &mut Case<'a> {
+    fn case(&mut self, rule: &'static str, resource: &Arc<str>, line: usize) -> &mut Case<F> {
         let at = *self
             .index
             .entry((rule, resource.clone()))
@@ -204,36 +216,38 @@ impl<'a> Suite<'a> {
             });
         &mut self.cases[at]
     }
+}
 
+impl Suite<Finding> {
     /// Adds the cases of `other`, kept past its scope: a case both have gets both's findings.
-    fn merge(&mut self, other: Suite<'_>) {
+    fn merge(&mut self, other: Suite<&Finding>) {
         for case in other.cases {
             let merged = self.case(case.rule, &case.resource, case.line);
-            let owned = case
-                .findings
-                .into_iter()
-                .map(|f| Cow::Owned(f.into_owned()));
-            merged.findings.extend(owned);
+            merged.findings.extend(case.findings.into_iter().cloned());
         }
     }
 }
 
 /// A test case: a rule checked on a resource, with the findings it produced.
-struct Case<'a> {
+struct Case<F> {
     rule: &'static str,
     resource: Arc<str>,
     line: usize,
-    findings: Vec<Cow<'a, Finding>>,
+    findings: Vec<F>,
 }
 
-impl Case<'_> {
+impl<F: Borrow<Finding>> Case<F> {
     fn name(&self) -> String {
         format!("{} {}", self.rule, self.resource)
     }
 
+    fn findings(&self) -> impl Iterator<Item = &Finding> + Clone {
+        self.findings.iter().map(|f| f.borrow())
+    }
+
     /// Failed if any finding failed, else skipped if any is unknown, else passed (`None`).
     fn status(&self) -> Option<Outcome> {
-        self.findings.iter().map(|f| f.outcome).min()
+        self.findings().map(|f| f.outcome).min()
     }
 
     /// One status element for all its findings: the schemas allow one.
@@ -246,18 +260,9 @@ impl Case<'_> {
         let Some(status) = self.status() else {
             return writeln!(out, "{start}/>");
         };
-        let texts: Vec<String> = self
-            .findings
-            .iter()
-            .map(|f| finding_text(f, status))
-            .collect();
+        let texts: Vec<String> = self.findings().map(|f| finding_text(f, status)).collect();
         let body = texts.join("&#10;&#10;");
-        let chosen: Vec<&Finding> = self
-            .findings
-            .iter()
-            .filter(|f| f.outcome == status)
-            .map(|f| f.as_ref())
-            .collect();
+        let chosen: Vec<&Finding> = self.findings().filter(|f| f.outcome == status).collect();
         let first = chosen.first().map_or("", |f| &*f.message);
         let more = match chosen.len() {
             0 | 1 => String::new(),
@@ -311,10 +316,10 @@ fn finding_text(finding: &Finding, status: Outcome) -> String {
 /// The test cases of a scope by file: one per check listed, with the findings of its rule and
 /// resource, and one per finding whose resource no listed check names. A finding located in
 /// another file than its resource's (a variable's value) joins the case of its resource.
-fn suites_of(scope: &ScopeReport) -> BTreeMap<Arc<str>, Suite<'_>> {
-    let mut suites: BTreeMap<Arc<str>, Suite<'_>> = BTreeMap::new();
+fn suites_of(scope: &ScopeReport) -> BTreeMap<Arc<str>, Suite<&Finding>> {
+    let mut suites: BTreeMap<Arc<str>, Suite<&Finding>> = BTreeMap::new();
     // The first file with a case of each rule and resource.
-    let mut file_of: HashMap<(&'static str, Arc<str>), Arc<str>> = HashMap::new();
+    let mut file_of: HashMap<(&'static str, Arc<str>), Arc<str>> = HashMap::default();
     for check in &scope.checks {
         let resource: Arc<str> = check.resource.as_str().into();
         let file = &check.location.file;
@@ -325,17 +330,22 @@ fn suites_of(scope: &ScopeReport) -> BTreeMap<Arc<str>, Suite<'_>> {
             .or_insert_with(|| file.clone());
     }
     for finding in &scope.findings {
-        let key = (finding.rule, finding.resource.clone());
         let own = &finding.location.file;
-        let in_own = suites.get(own).is_some_and(|s| s.index.contains_key(&key));
-        let file = match file_of.get(&key) {
-            Some(first) if !in_own => first.clone(),
-            _ => own.clone(),
+        let key = (finding.rule, finding.resource.clone());
+        let in_own = |suites: &BTreeMap<Arc<str>, Suite<&Finding>>| {
+            suites.get(own).is_some_and(|s| s.index.contains_key(&key))
         };
-        let suite = suites.entry(file.clone()).or_default();
+        let file = match file_of.get(&key) {
+            Some(first) if first != own && !in_own(&suites) => first.clone(),
+            Some(_) => own.clone(),
+            None => {
+                file_of.insert(key, own.clone());
+                own.clone()
+            }
+        };
+        let suite = suites.entry(file).or_default();
         let case = suite.case(finding.rule, &finding.resource, finding.location.start.line);
-        case.findings.push(Cow::Borrowed(finding));
-        file_of.entry(key).or_insert(file);
+        case.findings.push(finding);
     }
     suites
 }
