@@ -9,6 +9,19 @@ use crate::model::{
     PrivateEndpoint, PrivateLinkConnection, RaiPolicy, Reference, ResourceGroup, RoleAssignment,
 };
 
+/// What Azure Monitor lists for an Azure OpenAI or AI Services account (the
+/// `azurerm_monitor_diagnostic_categories` data source reads these): its resource log categories,
+/// category groups and metrics (Microsoft Learn, "Supported logs for
+/// Microsoft.CognitiveServices/accounts").
+pub const ACCOUNT_LOG_CATEGORIES: [&str; 4] = [
+    "Audit",
+    "RequestResponse",
+    "Trace",
+    "AzureOpenAIRequestUsage",
+];
+pub const ACCOUNT_LOG_CATEGORY_GROUPS: [&str; 2] = ["allLogs", "audit"];
+pub const ACCOUNT_METRICS: [&str; 1] = ["AllMetrics"];
+
 pub const ACCOUNT_TYPE: &str = "Microsoft.CognitiveServices/accounts";
 pub const DEPLOYMENT_TYPE: &str = "Microsoft.CognitiveServices/accounts/deployments";
 pub const RESOURCE_GROUP_TYPE: &str = "Microsoft.Resources/resourceGroups";

@@ -462,6 +462,9 @@ impl<'m> Evaluator<'m> {
                 (Some("azurerm_cognitive_account"), Some(name)) => {
                     self.account_data_source(name, attr_name(2), &path(2))
                 }
+                (Some("azurerm_monitor_diagnostic_categories"), Some(name)) => {
+                    self.diagnostic_categories(name, attr_name(2), &path(2))
+                }
                 _ => Value::Unknown(format!(
                     "depends on `{}`, which is only known when Terraform reads the data source",
                     path(2)
@@ -775,6 +778,40 @@ impl<'m> Evaluator<'m> {
                 )
             }
             (value, _) => value,
+        }
+    }
+
+    /// `data.azurerm_monitor_diagnostic_categories.<name>.<attr>` of an account declared here:
+    /// what Azure Monitor lists for every Azure OpenAI account, a fact a reader brings.
+    fn diagnostic_categories(&self, name: &str, attr: Option<&str>, shown: &str) -> Value {
+        use crate::frontend::azure;
+        let unknown = || {
+            Value::Unknown(format!(
+                "depends on `{shown}`, which is only known when Terraform reads the data source"
+            ))
+        };
+        let block = self
+            .module()
+            .data_block("azurerm_monitor_diagnostic_categories", name);
+        let Some(resource_id) = block.and_then(|b| b.body.get_attribute("resource_id")) else {
+            return unknown();
+        };
+        let of_account = match self.eval_raw(&resource_id.value, &mut None) {
+            Value::ResourceAttr { shown, .. } => {
+                let resource_type = shown.split('.').next().unwrap_or_default();
+                terraform_account_type(resource_type)
+            }
+            _ => false,
+        };
+        let names: &[&str] = match attr {
+            Some("log_category_types") => &azure::ACCOUNT_LOG_CATEGORIES,
+            Some("log_category_groups") => &azure::ACCOUNT_LOG_CATEGORY_GROUPS,
+            Some("metrics") => &azure::ACCOUNT_METRICS,
+            _ => return unknown(),
+        };
+        match of_account {
+            true => Value::List(names.iter().map(|n| Value::String(n.to_string())).collect()),
+            false => unknown(),
         }
     }
 
@@ -1150,4 +1187,12 @@ pub fn count_or_for_each(eval: &Evaluator<'_>, body: &hcl_edit::structure::Body)
             other.shown()
         )),
     }
+}
+
+/// The Terraform resource types that declare an Azure OpenAI or AI Services account.
+fn terraform_account_type(resource_type: &str) -> bool {
+    matches!(
+        resource_type,
+        "azurerm_cognitive_account" | "azurerm_ai_services"
+    )
 }
