@@ -340,6 +340,7 @@ fn through(name: &str) -> Through {
             length: 1,
         },
         "replace" => Through::Replace,
+        "union" => Through::Merge,
         _ => Through::Nothing,
     }
 }

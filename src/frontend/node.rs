@@ -107,7 +107,7 @@ impl Node {
             Some(node) => Lookup::Found(node),
             None => match self.unknown_spread() {
                 Some((reason, span)) => Lookup::Unresolved {
-                    reason: format!("may be set by a spread: {reason}"),
+                    reason: format!("may be set by what is spread or merged in: {reason}"),
                     span,
                 },
                 None => Lookup::Missing,
@@ -115,16 +115,21 @@ impl Node {
         }
     }
 
+    /// What may set keys an object does not show: a spread (or merge) of something not known.
     fn unknown_spread(&self) -> Option<(String, Span)> {
-        let NodeKind::Object(entries) = &self.kind else {
-            return None;
-        };
-        entries.iter().find_map(|(key, node)| match &node.kind {
-            NodeKind::Value(Value::Unknown(reason)) if key == SPREAD_KEY => {
-                Some((reason.clone(), node.span.clone()))
-            }
+        match &self.kind {
+            NodeKind::Object(entries) => entries.iter().find_map(|(key, node)| match &node.kind {
+                NodeKind::Value(Value::Unknown(reason)) if key == SPREAD_KEY => {
+                    Some((reason.clone(), node.span.clone()))
+                }
+                _ => None,
+            }),
+            NodeKind::Value(Value::Object(map)) => match map.get(SPREAD_KEY) {
+                Some(Value::Unknown(reason)) => Some((reason.clone(), self.span.clone())),
+                _ => None,
+            },
             _ => None,
-        })
+        }
     }
 
     /// Every child under `key` (repeated Terraform blocks).

@@ -25,7 +25,7 @@ pub fn call(name: &str, args: Vec<Value>) -> Value {
         matches!(
             v,
             Value::Unknown(_) | Value::Partial(_) | Value::ResourceAttr { .. }
-        )
+        ) || partial::has_unknown_keys(v)
     };
     if let Some(arg) = args.iter().find(not_known_whole) {
         let reason = partial::unknown_reason(arg).unwrap_or_default();
@@ -99,7 +99,7 @@ const FUNCTIONS: &[(&str, Through)] = &[
     ("contains", Through::Nothing),
     ("length", Through::Nothing),
     ("lookup", Through::Nothing),
-    ("merge", Through::Nothing),
+    ("merge", Through::Merge),
     ("keys", Through::Nothing),
     ("values", Through::Nothing),
     ("toset", Through::Nothing),
