@@ -54,3 +54,33 @@ resource "azurerm_private_endpoint" "pe" {
     );
     assert!(!found[0].contains("expected a list"), "{found:?}");
 }
+
+/// A parameter without a value is set where this deployment sets its parameters.
+#[test]
+fn a_missing_parameter_is_set_where_the_project_sets_parameters() {
+    let template = "param location string\n\nresource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  location: location\n  kind: 'OpenAI'\n  sku: { name: 'S0' }\n  properties: {}\n}\n";
+    let json = r#"{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {} }"#;
+    let bicepparam = "using 'main.bicep'\n";
+    let cases = [
+        (
+            vec![("main.bicep", template)],
+            "in a .bicepparam or parameters JSON file",
+        ),
+        (
+            vec![("main.bicep", template), ("main.parameters.json", json)],
+            "in the template's parameters JSON file",
+        ),
+        (
+            vec![("main.bicep", template), ("prod.bicepparam", bicepparam)],
+            "in `prod.bicepparam`",
+        ),
+    ];
+    for (files, where_set) in cases {
+        let found = messages(&files, "AOAI005");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains(&format!("(set it {where_set})")),
+            "{found:?}"
+        );
+    }
+}

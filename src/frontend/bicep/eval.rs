@@ -39,7 +39,9 @@ pub enum ParamValue<'a> {
     /// A nullable parameter without a default in a template that is not a root: null, but a
     /// caller could set it.
     CallerSetsOrNull(Span),
-    Missing,
+    /// No value: where the deployment would set it (its `.bicepparam` file, its parameters
+    /// JSON, or either when it has none).
+    Missing(String),
 }
 
 /// What names mean in one template.
@@ -455,8 +457,8 @@ impl<'a> Evaluator<'a> {
                     }
                     Value::Null
                 }
-                ParamValue::Missing => Value::Unknown(format!(
-                    "depends on param `{name}`, which has no default value (set it in a .bicepparam file)"
+                ParamValue::Missing(where_set) => Value::Unknown(format!(
+                    "depends on param `{name}`, which has no default value (set it {where_set})"
                 )),
             };
             let value = match symbols.allowed.get(name) {

@@ -167,6 +167,10 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
 
 /// A template's params for one deployment: its `.bicepparam` file's values, else those of its
 /// parameters JSON, over its defaults (which only a root template's deployment takes as given).
+fn file_name(path: &Path) -> std::borrow::Cow<'_, str> {
+    path.file_name().unwrap_or_default().to_string_lossy()
+}
+
 fn deployment_params<'a>(
     files: &'a [BicepFile],
     template: &'a BicepFile,
@@ -185,6 +189,16 @@ fn deployment_params<'a>(
                 ParamValue::Null(span) => *value = ParamValue::CallerSetsOrNull(span.clone()),
                 _ => {}
             }
+        }
+    }
+    let where_set = match (params_file, &json_params) {
+        (Some(file), _) => Some(format!("in `{}`", file_name(&file.path))),
+        (None, Some(_)) => Some("in the template's parameters JSON file".to_string()),
+        (None, None) => None,
+    };
+    for value in params.values_mut() {
+        if let (ParamValue::Missing(hint), Some(where_set)) = (value, &where_set) {
+            hint.clone_from(where_set);
         }
     }
     if let Some(params_file) = params_file {
@@ -321,7 +335,7 @@ fn declared_params(template: &BicepFile) -> HashMap<&str, ParamValue<'_>> {
                 None if nullable => {
                     ParamValue::Null(Span::new(template.id, statement.header.clone()))
                 }
-                None => ParamValue::Missing,
+                None => ParamValue::Missing("in a .bicepparam or parameters JSON file".into()),
             };
             params.insert(name.as_str(), value);
         }
