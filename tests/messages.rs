@@ -84,3 +84,21 @@ fn a_missing_parameter_is_set_where_the_project_sets_parameters() {
         );
     }
 }
+
+/// A value file Terraform does not load by itself is named where the value it sets is missing.
+#[test]
+fn a_value_file_terraform_does_not_load_is_named_with_its_flag() {
+    let account = INSECURE.replace("\"swedencentral\"", "var.location");
+    let variable = "variable \"location\" {\n  type = string\n}\n";
+    let files = [
+        ("main.tf", account.as_str()),
+        ("variables.tf", variable),
+        ("prod.tfvars", "location = \"swedencentral\"\n"),
+    ];
+    let found = messages(&files, "AOAI005");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("`prod.tfvars` sets it") && found[0].contains("--var-file prod.tfvars"),
+        "{found:?}"
+    );
+}

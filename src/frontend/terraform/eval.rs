@@ -570,9 +570,14 @@ impl<'m> Evaluator<'m> {
                         ));
                     }
                     None => {
-                        return Value::Unknown(format!(
-                            "depends on `var.{name}`, which has no default value (set it with --var {name}=..., --var-file or a terraform.tfvars)"
-                        ));
+                        return Value::Unknown(match self.module().unloaded_value_file(name) {
+                            Some(file) => format!(
+                                "depends on `var.{name}`, which has no default value: `{file}` sets it, but Terraform reads that file only when asked (pass --var-file {file})"
+                            ),
+                            None => format!(
+                                "depends on `var.{name}`, which has no default value (set it with --var {name}=..., --var-file or a terraform.tfvars)"
+                            ),
+                        });
                     }
                 },
             }

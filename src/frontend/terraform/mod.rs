@@ -154,7 +154,7 @@ pub fn role_of(file_name: &str) -> FileRole {
         // Equal ranks keep path order: later files win, as in Terraform.
         FileRole::Values(1)
     } else {
-        FileRole::NotLoaded
+        FileRole::NotLoaded(file_name.into())
     }
 }
 

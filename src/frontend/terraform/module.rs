@@ -10,15 +10,16 @@ use hcl_edit::structure::{Attribute, Block, Body};
 use crate::source::FileId;
 
 /// What a parsed file contributes to its module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileRole {
     /// A `.tf` file.
     Config,
     /// Variable values, applied in this rank order, later ranks winning (Terraform's order:
     /// `terraform.tfvars`, then `*.auto.tfvars` by name, then `--var-file` in command-line order).
     Values(u32),
-    /// A `.tfvars` file Terraform does not load by itself (pass it with `--var-file`).
-    NotLoaded,
+    /// A `.tfvars` file Terraform does not load by itself (pass it with `--var-file`), by
+    /// name.
+    NotLoaded(std::sync::Arc<str>),
 }
 
 #[derive(Clone)]
@@ -98,6 +99,9 @@ pub struct ModuleIndex<'a> {
     locals: HashMap<&'a str, (FileId, &'a Attribute)>,
     /// Values from `.tfvars` files, the winning one for each variable.
     values: HashMap<&'a str, (FileId, &'a Attribute)>,
+    /// The `.tfvars` files beside a root module that Terraform does not load by itself, by
+    /// the variables they set: why a value is unknown or defaulted, and how to set it.
+    unloaded_values: HashMap<&'a str, &'a str>,
     /// `--var name=value`, which wins over everything; only for the module the run starts at.
     cli_values: Option<&'a HashMap<String, String>>,
     /// Whether the directory is a root module (see [`ModuleIndex::is_root`]).
@@ -137,6 +141,7 @@ impl<'a> ModuleIndex<'a> {
             variables: HashMap::new(),
             locals: HashMap::new(),
             values: HashMap::new(),
+            unloaded_values: HashMap::new(),
             cli_values,
             root: cli_values.is_some_and(|values| !values.is_empty()),
             calls: Vec::new(),
@@ -152,7 +157,7 @@ impl<'a> ModuleIndex<'a> {
             .iter()
             .filter(|f| matches!(f.role, FileRole::Values(_)) && cli_values.is_some())
             .collect();
-        value_files.sort_by_key(|f| f.role);
+        value_files.sort_by_key(|f| f.role.clone());
         index.root |= !value_files.is_empty();
         index.value_files = value_files.iter().map(|f| f.id).collect();
         for file in value_files {
@@ -160,6 +165,16 @@ impl<'a> ModuleIndex<'a> {
                 index
                     .values
                     .insert(attribute.key.as_str(), (file.id, attribute));
+            }
+        }
+        for file in files.iter().filter(|_| cli_values.is_some()) {
+            if let FileRole::NotLoaded(name) = &file.role {
+                for attribute in file.body.attributes() {
+                    index
+                        .unloaded_values
+                        .entry(attribute.key.as_str())
+                        .or_insert(name);
+                }
             }
         }
         let resident = resident_resources(files);
@@ -366,6 +381,12 @@ impl<'a> ModuleIndex<'a> {
     /// `--var-file`).
     pub fn is_value_file(&self, file: FileId) -> bool {
         self.value_files.contains(&file)
+    }
+
+    /// A `.tfvars` file beside this root module that sets `name`, but that Terraform loads only
+    /// when asked (`--var-file`).
+    pub fn unloaded_value_file(&self, name: &str) -> Option<&'a str> {
+        self.unloaded_values.get(name).copied()
     }
 
     /// The value set for a variable outside its declaration: `--var` first, then `.tfvars`.

@@ -298,7 +298,7 @@ pub fn revive_referenced(files: &mut Vec<ParsedFile>, also: impl IntoIterator<It
             again.push(ParsedFile {
                 id: file.id,
                 body: Arc::new(Body::from(revived)),
-                role: file.role,
+                role: file.role.clone(),
                 dropped: None,
             });
         }

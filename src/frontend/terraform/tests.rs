@@ -644,6 +644,12 @@ fn json_files_have_the_roles_of_their_native_twins() {
     assert_eq!(role_of("main.tf.json"), FileRole::Config);
     assert_eq!(role_of("terraform.tfvars.json"), FileRole::Values(0));
     assert_eq!(role_of("prod.auto.tfvars.json"), FileRole::Values(1));
-    assert_eq!(role_of("prod.tfvars.json"), FileRole::NotLoaded);
-    assert_eq!(role_of("package.json"), FileRole::NotLoaded);
+    assert_eq!(
+        role_of("prod.tfvars.json"),
+        FileRole::NotLoaded("prod.tfvars.json".into())
+    );
+    assert_eq!(
+        role_of("package.json"),
+        FileRole::NotLoaded("package.json".into())
+    );
 }
