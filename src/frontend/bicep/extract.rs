@@ -479,11 +479,13 @@ fn evaluate_module<'a>(
         }
         return None;
     }
+    let each = instances.clone();
     let instance = Instance {
         suffix: String::new(),
         ..checked_once(instances)
     };
     let existence = combine(&call.existence, instance.existence.clone());
+    let outer = eval;
     let eval = instance.evaluator(eval);
     let declared = declared_for(&instance);
     if let Some(mapping) = mapping {
@@ -544,40 +546,92 @@ fn evaluate_module<'a>(
         });
         return None;
     }
-    let mut params = declared_params(callee);
-    if let Some(passed) = body.property("params") {
-        for property in passed.value.properties() {
-            let PropertyKey::Name(param) = &property.key else {
-                continue;
-            };
-            // The callee's own name for the param, borrowed from its declaration.
-            let Some((&declared, _)) = params.get_key_value(param.as_str()) else {
-                continue;
-            };
-            let evaluated = eval.eval_partial(&property.value);
-            let via = evaluated
-                .via
-                .or_else(|| Some(Span::new(template.id, property.span())));
-            params.insert(declared, ParamValue::Passed(evaluated.value, via));
-        }
-    }
-    let call = Call {
-        prefix: format!("{}module.{name}.", call.prefix),
-        existence,
-        depth: call.depth + 1,
-        callers: std::iter::once(template.id)
-            .chain(call.callers.iter().copied())
-            .collect(),
-        location: scope_location(&eval, body).or_else(|| call.location.clone()),
-        own_group: call.own_group && in_own_group(body),
-        group: match body.property("scope") {
-            _ if in_own_group(body) => call.group.clone(),
-            Some(scope) => scope_group(&scope.value, &eval),
-            None => Err("is where a module's `scope:` deploys to".into()),
-        },
+    let module = LocalModule {
+        files,
+        template,
+        callee,
+        body,
+        name,
     };
-    let outputs = evaluate(files, callee, params, &call, model);
-    Some(Value::Object([("outputs".to_string(), outputs)].into()))
+    // A loop over a known collection deploys one module instance per element, each with the
+    // values its element passes.
+    if (2..=MAX_MODULE_INSTANCES).contains(&each.len()) {
+        let outputs = each.iter().map(|instance| {
+            let existence = combine(&call.existence, instance.existence.clone());
+            let eval = instance.evaluator(outer);
+            module.call(&eval, &instance.suffix, call, existence, model)
+        });
+        return Some(Value::List(outputs.collect()));
+    }
+    Some(module.call(&eval, "", call, existence, model))
+}
+
+/// How many instances of a module loop are each evaluated; past it, the module is checked once
+/// with its loop variable unknown.
+const MAX_MODULE_INSTANCES: usize = 16;
+
+/// A local Bicep module a template calls: the callee and the call's declaration.
+struct LocalModule<'a, 'e> {
+    files: &'a [BicepFile],
+    template: &'a BicepFile,
+    callee: &'a BicepFile,
+    body: &'e Expr,
+    name: &'e str,
+}
+
+impl LocalModule<'_, '_> {
+    /// Evaluates one instance of the call (`suffix` is its loop index, if any): its params as
+    /// passed, its resources added to the model; its value (`{ outputs: ... }`).
+    fn call(
+        &self,
+        eval: &Evaluator<'_>,
+        suffix: &str,
+        call: &Call,
+        existence: Existence,
+        model: &mut Model,
+    ) -> Value {
+        let LocalModule {
+            files,
+            template,
+            callee,
+            body,
+            name,
+        } = *self;
+        let mut params = declared_params(callee);
+        if let Some(passed) = body.property("params") {
+            for property in passed.value.properties() {
+                let PropertyKey::Name(param) = &property.key else {
+                    continue;
+                };
+                // The callee's own name for the param, borrowed from its declaration.
+                let Some((&declared, _)) = params.get_key_value(param.as_str()) else {
+                    continue;
+                };
+                let evaluated = eval.eval_partial(&property.value);
+                let via = evaluated
+                    .via
+                    .or_else(|| Some(Span::new(template.id, property.span())));
+                params.insert(declared, ParamValue::Passed(evaluated.value, via));
+            }
+        }
+        let call = Call {
+            prefix: format!("{}module.{name}{suffix}.", call.prefix),
+            existence,
+            depth: call.depth + 1,
+            callers: std::iter::once(template.id)
+                .chain(call.callers.iter().copied())
+                .collect(),
+            location: scope_location(eval, body).or_else(|| call.location.clone()),
+            own_group: call.own_group && in_own_group(body),
+            group: match body.property("scope") {
+                _ if in_own_group(body) => call.group.clone(),
+                Some(scope) => scope_group(&scope.value, eval),
+                None => Err("is where a module's `scope:` deploys to".into()),
+            },
+        };
+        let outputs = evaluate(files, callee, params, &call, model);
+        Value::Object([("outputs".to_string(), outputs)].into())
+    }
 }
 
 /// The group a module's `scope:` names: a resource group declared in the caller (`scope: rg`),
