@@ -57,6 +57,18 @@ impl Boundary {
     }
 }
 
+impl Boundary {
+    /// Whether `path` lies, links resolved, inside a root: what a template may read as its
+    /// content (`loadTextContent`), strictly, whether or not a root is a git work tree.
+    pub fn contains(&self, path: &Path) -> bool {
+        std::fs::canonicalize(path).is_ok_and(|canonical| {
+            self.roots
+                .iter()
+                .any(|root| canonical.starts_with(&root.dir))
+        })
+    }
+}
+
 /// The directory a link's target must lie in: the git work tree that holds the link when one
 /// lies inside `outer` (a repository nested in the linted directory bounds its own links),
 /// else `outer` (canonical).

@@ -60,6 +60,12 @@ impl Discovered {
         !self.boundary.admits(path, &self.cwd)
     }
 
+    /// Whether `path` lies inside the repository, links resolved: a file a template reads
+    /// as content must.
+    pub fn holds(&self, path: &Path) -> bool {
+        self.boundary.contains(path)
+    }
+
     /// The id of a discovered file, by its normalized path (files are in path order).
     pub fn id_of(&self, path: &Path) -> Option<FileId> {
         self.files

@@ -57,6 +57,7 @@ fn parse_file(
             path: file.path.clone(),
             program: program.clone(),
             module_only: false,
+            contents: Default::default(),
         })),
         Some(Err(error)) => Err(error.clone()),
         None if plan::looks_like_plan(&loaded.text) => {

@@ -825,4 +825,32 @@ mod repository_boundary {
         assert_token_not_shown(&output);
         assert_eq!(json(&output.stdout)["errors"], Value::Array(vec![]));
     }
+
+    /// What a template reads as content lies inside the repository, strictly: a path out of
+    /// it is never opened, git work tree or not.
+    #[test]
+    fn content_a_template_reads_outside_the_repository_is_not_read() {
+        let home = tree(&[
+            (".netrc", NETRC),
+            (
+                "repo/main.bicep",
+                "var secret = loadTextContent('../.netrc')\nresource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  location: secret\n  kind: 'OpenAI'\n  properties: {}\n}\n",
+            ),
+        ]);
+        for git in [false, true] {
+            if git {
+                fs::create_dir(home.path().join("repo/.git")).unwrap();
+            }
+            let output = aoai_lint(home.path())
+                .args(["repo", "--format", "json", "--select", "AOAI005"])
+                .output()
+                .unwrap();
+            let stderr = assert_token_not_shown(&output);
+            let found = findings_of(&output);
+            assert_eq!(found.len(), 1, "{found:?}");
+            let message = found[0]["message"].as_str().unwrap_or_default();
+            assert!(message.contains("outside the repository"), "{message}");
+            assert!(stderr.contains("note: not read"), "{stderr}");
+        }
+    }
 }

@@ -88,6 +88,10 @@ pub fn call(name: &str, values: &[Value]) -> Option<Value> {
         "false" => Value::Bool(false),
         "null" => Value::Null,
         "createarray" => Value::List(values.to_vec()),
+        "array" => match values.first()? {
+            list @ Value::List(_) => list.clone(),
+            other => Value::List(vec![other.clone()]),
+        },
         "createobject" => {
             let mut map = BTreeMap::new();
             for pair in values.chunks(2) {

@@ -5,6 +5,7 @@ pub mod arm;
 pub mod arm_functions;
 pub mod azure;
 pub mod bicep;
+pub mod content;
 pub mod json;
 pub mod node;
 pub mod partial;
@@ -70,6 +71,9 @@ pub trait ModuleLoader: terraform::ModuleLoader {
     /// Adds the templates that `templates` call as modules from other directories,
     /// recursively.
     fn add_bicep_modules(&mut self, templates: &mut Vec<bicep::BicepFile>);
+    /// The text of a file a template reads as content (`loadTextContent`, `loadJsonContent`,
+    /// `loadYamlContent`); why not, when it is outside the repository or cannot be read.
+    fn read_content(&mut self, path: &Path) -> Result<std::sync::Arc<String>, String>;
     /// Where the resources of `plans` are written: the `resource` blocks of the root module
     /// (`root_files`, in `dir`) and of the local modules their configuration calls, by
     /// address. Only files reported on count, every one when `report_all`.

@@ -564,10 +564,43 @@ impl crate::frontend::ModuleLoader for ModuleFiles<'_> {
                         path,
                         program,
                         module_only: true,
+                        contents: Default::default(),
                     });
                 }
             }
         }
+    }
+
+    fn read_content(&mut self, path: &Path) -> Result<Arc<String>, String> {
+        /// Content a template reads is data, not a program: a bound on what one file holds.
+        const MAX_CONTENT: u64 = 4 << 20;
+        let path = lexical_normalize(path);
+        let discovered = self.store.discovered();
+        if !discovered.holds(&path) {
+            if !path.exists() {
+                return Err("reads a file that does not exist".into());
+            }
+            self.outside_links.push(display_path(&path, self.cwd));
+            return Err(format!("reads a file {}", crate::boundary::OUTSIDE));
+        }
+        if let Some(id) = discovered.id_of(&path) {
+            return self
+                .store
+                .load(id, |_| false)
+                .map(|loaded| loaded.text)
+                .map_err(|error| error.message);
+        }
+        let size = std::fs::metadata(&path)
+            .map(|m| m.len())
+            .unwrap_or_default();
+        if size > MAX_CONTENT {
+            return Err(format!(
+                "reads a file of {size} bytes, past the {MAX_CONTENT} read"
+            ));
+        }
+        read_source(&path, self.store.stdin())
+            .map(Arc::new)
+            .map_err(|error| error.message)
     }
 
     fn plan_configuration(

@@ -265,7 +265,7 @@ pub fn as_declared_type(value: Value, declared: Option<&str>) -> Value {
 }
 
 /// A JSON value taken as is (parameter files hold literals).
-fn literal(json: &Json) -> Value {
+pub fn literal(json: &Json) -> Value {
     match &json.kind {
         JsonKind::Null => Value::Null,
         JsonKind::Bool(b) => Value::Bool(*b),

@@ -61,6 +61,8 @@ pub struct Symbols<'a> {
     /// Parameters known to be non-empty strings whatever sets them: a resource's name (Azure
     /// names are never empty), or `@minLength` of one or more.
     pub non_empty: HashSet<&'a str>,
+    /// The files the template reads as content (see [`super::extract::Contents`]).
+    pub contents: std::sync::Arc<super::extract::Contents>,
     /// `--location`: what `resourceGroup().location` and `deployment().location` are.
     pub location: Option<String>,
     /// Whether the template deploys to its root's own resource group (see `Known::NameOf`).
@@ -809,6 +811,9 @@ impl<'a> Evaluator<'a> {
                     self.symbols.location.as_deref(),
                 );
             }
+            "loadTextContent" | "loadJsonContent" | "loadYamlContent" => {
+                return self.content(name, args, file, via);
+            }
             // As azd's `${NAME=default}`: the default is what the repository declares.
             "readEnvironmentVariable" => {
                 let variable = args
@@ -842,6 +847,33 @@ impl<'a> Evaluator<'a> {
             return Value::Unknown(reason.clone());
         }
         functions(name, values)
+    }
+
+    /// A file read as content: its text, or its JSON or YAML as a value (at `jsonPath` /
+    /// `pathFilter` when given).
+    fn content(&self, name: &str, args: &[Expr], file: FileId, via: &mut Option<Span>) -> Value {
+        let Some(path) = args.first().and_then(Expr::as_literal_str) else {
+            return Value::Unknown(format!("calls `{name}()` with a path that is not literal"));
+        };
+        let text = match self.symbols.contents.get(&path) {
+            Some(Ok(text)) => text,
+            Some(Err(reason)) => return Value::Unknown(format!("{reason} (`{name}('{path}')`)")),
+            None => return Value::Unknown(format!("calls `{name}('{path}')`, which was not read")),
+        };
+        let value = match name {
+            "loadTextContent" => return Value::String(text.to_string()),
+            "loadJsonContent" => super::super::content::json(text),
+            _ => super::super::content::yaml(text),
+        };
+        let value = match value {
+            Ok(value) => value,
+            Err(reason) => return Value::Unknown(format!("reads `{path}`, which {reason}")),
+        };
+        match args.get(1).map(|filter| self.eval_in(filter, file, via)) {
+            None => value,
+            Some(Value::String(filter)) => super::super::content::select(value, &filter),
+            Some(_) => Value::Unknown(format!("filters `{path}` by a path that is not known")),
+        }
     }
 
     /// A resource body (or any value) as a [`Node`] tree: object and array syntax keeps its

@@ -31,6 +31,55 @@ pub struct BicepFile {
     /// Read only because a template of the scope calls it as a module (it lives in another
     /// directory): checked through that caller, never on its own.
     pub module_only: bool,
+    /// The files it reads as content (`loadTextContent('x')`), by the path as written: read
+    /// before it is evaluated (see [`read_contents`]).
+    pub contents: std::sync::Arc<Contents>,
+}
+
+/// The texts of the files a template reads as content, by the path as written; why not, for
+/// one outside the repository or unreadable.
+pub type Contents = HashMap<String, Result<std::sync::Arc<String>, String>>;
+
+/// The functions that read a file as content, with the path as their first argument.
+const CONTENT_FUNCTIONS: [&str; 3] = ["loadTextContent", "loadJsonContent", "loadYamlContent"];
+
+/// Reads the files each template names as content, through `loader` (inside the repository
+/// only), so that evaluation needs no file access.
+fn read_contents(files: &mut [BicepFile], loader: &mut impl ModuleLoader) {
+    for file in files.iter_mut() {
+        let mut paths = Vec::new();
+        for statement in &file.program.statements {
+            statement.each_expr(&mut |expr: &Expr| {
+                paths.extend(content_path(expr));
+            });
+        }
+        if paths.is_empty() {
+            continue;
+        }
+        let dir = file.path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let contents = paths
+            .into_iter()
+            .map(|path| {
+                let text = loader.read_content(&dir.join(&path));
+                (path, text)
+            })
+            .collect();
+        file.contents = std::sync::Arc::new(contents);
+    }
+}
+
+/// The literal path of a call reading a file as content.
+fn content_path(expr: &Expr) -> Option<String> {
+    let ExprKind::Call { callee, args } = &expr.kind else {
+        return None;
+    };
+    let function = match &callee.kind {
+        ExprKind::Ident(name) => name.as_str(),
+        ExprKind::Member { name, .. } => name,
+        _ => return None,
+    };
+    CONTENT_FUNCTIONS.contains(&function).then_some(())?;
+    args.first()?.as_literal_str()
 }
 
 impl BicepFile {
@@ -87,6 +136,7 @@ pub struct Inputs<'a> {
 pub fn build(scope: &Scope<'_>, loader: &mut impl ModuleLoader) -> Built {
     let mut files = scope.files.bicep.clone();
     loader.add_bicep_modules(&mut files);
+    read_contents(&mut files, loader);
     let inputs = Inputs {
         called_elsewhere: Some(scope.settings.called_bicep_templates),
         json_files: &scope.files.arm,
@@ -701,6 +751,7 @@ fn symbols<'a>(
 ) -> Symbols<'a> {
     let mut symbols = Symbols {
         params,
+        contents: template.contents.clone(),
         ..Symbols::default()
     };
     for statement in &template.program.statements {

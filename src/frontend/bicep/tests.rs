@@ -257,6 +257,7 @@ fn nesting_up_to_the_limit_is_parsed_and_evaluated_without_overflow() {
                 path: "main.bicep".into(),
                 program: program.into(),
                 module_only: false,
+                contents: Default::default(),
             };
             assert_eq!(
                 super::build_model(&[file], &Default::default())
@@ -278,6 +279,7 @@ fn self_referential_names_terminate() {
         path: "main.bicep".into(),
         program: program.into(),
         module_only: false,
+        contents: Default::default(),
     };
     let model = super::build_model(&[file], &Default::default());
     assert_eq!(model.accounts.len(), 2);
