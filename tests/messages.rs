@@ -102,3 +102,26 @@ fn a_value_file_terraform_does_not_load_is_named_with_its_flag() {
         "{found:?}"
     );
 }
+
+/// A module deployed for an Azure OpenAI account and for a Form Recognizer one exposes an
+/// OpenAI key only for the first: one finding, named for that caller.
+#[test]
+fn a_key_is_exposed_only_where_the_callers_account_serves_openai() {
+    let module = "param name string\nparam kind string\n\nresource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: name\n  location: 'swedencentral'\n  kind: kind\n  sku: { name: 'S0' }\n  properties: { customSubDomainName: name }\n}\n\noutput key string = account.listKeys().key1\n";
+    let main = "module openai 'core/cog.bicep' = {\n  name: 'openai'\n  params: { name: 'oai', kind: 'OpenAI' }\n}\nmodule forms 'core/cog.bicep' = {\n  name: 'forms'\n  params: { name: 'forms', kind: 'FormRecognizer' }\n}\n";
+    let dir = tree(&[("main.bicep", main), ("core/cog.bicep", module)]);
+    let output = aoai_lint(dir.path())
+        .args([".", "--format", "json", "--select", "AOAI015"])
+        .output()
+        .unwrap();
+    let found = findings_of(&output);
+    let resources: Vec<&str> = found
+        .iter()
+        .filter_map(|f| f["resource"].as_str())
+        .collect();
+    assert_eq!(resources, ["module.openai.output.key"], "{found:?}");
+    assert!(
+        found[0]["also"].is_null() || found[0]["also"] == Value::Array(vec![]),
+        "{found:?}"
+    );
+}

@@ -193,6 +193,10 @@ pub struct KeyExposure {
     /// Why the receiving end may protect the key after all (a parameter of a user-defined type
     /// whose properties may be secure): the exposure is then only possible.
     pub unknown: Option<String>,
+    /// The address of the account whose key it is, when this deployment declares it: the key
+    /// is an Azure OpenAI key only where that account is one (a module may be called for an
+    /// OpenAI account and for a Form Recognizer one).
+    pub account: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

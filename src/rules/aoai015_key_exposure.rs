@@ -5,7 +5,7 @@
 
 use super::{Context, Findings, Rule};
 use crate::finding::Outcome;
-use crate::model::Declared;
+use crate::model::{AiAccount, Declared};
 
 pub struct KeyExposure;
 
@@ -16,6 +16,15 @@ impl Rule for KeyExposure {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for exposure in &cx.model.key_exposures {
+            // The key of an account this deployment declares is an Azure OpenAI key only where
+            // the account is one: not for a caller that deploys a Form Recognizer.
+            let account = match &exposure.account {
+                Some(address) => match declared_account(cx, address) {
+                    Some(account) => Some(account),
+                    None => continue,
+                },
+                None => None,
+            };
             // The path is recorded from the use back to the key; the message follows the key.
             let names: Vec<String> = exposure
                 .path
@@ -39,8 +48,13 @@ impl Rule for KeyExposure {
                 None => (Outcome::Fail, message),
             };
             let span = exposure.span.clone();
-            let finding = out.push(&exposure.declared, outcome, span, "", message);
-            if outcome == Outcome::Fail {
+            let finding = match account {
+                Some(account) if outcome == Outcome::Fail => {
+                    out.fail_on(account, &exposure.declared, span, "", message)
+                }
+                _ => out.push(&exposure.declared, outcome, span, "", message),
+            };
+            if finding.outcome == Outcome::Fail {
                 finding.label = "the key is exposed here".into();
             }
             for (name, span) in &exposure.path {
@@ -54,4 +68,11 @@ impl Rule for KeyExposure {
     fn subjects<'m>(&self, cx: &Context<'m>) -> Vec<&'m Declared> {
         cx.model.key_exposures.iter().map(|e| &e.declared).collect()
     }
+}
+
+/// The declared Azure OpenAI account at `address` (an account of another kind is not one).
+fn declared_account<'m>(cx: &'m Context<'m>, address: &str) -> Option<&'m AiAccount> {
+    cx.declared_accounts()
+        .map(|(_, account)| account)
+        .find(|account| account.declared.address == address)
 }

@@ -29,6 +29,7 @@ pub fn find(file: FileId, root: &Json, model: &mut Model) {
                     source,
                     path,
                     unknown: None,
+                    account: None,
                 });
             }
         };

@@ -13,6 +13,10 @@ use crate::source::{FileId, Span};
 /// How many variables deep a key is followed.
 const MAX_DEPTH: usize = 8;
 
+/// A key found in an expression: its source as written, the names it went through, and the
+/// address (relative to the template) of the account whose key it is, when declared here.
+type Found = (String, Vec<(String, Span)>, Option<String>);
+
 /// What the finder needs to know about one template.
 pub struct Template<'a> {
     pub file: FileId,
@@ -33,7 +37,7 @@ pub fn find<'a>(template: &Template<'a>, callee: Callee<'_, 'a>, model: &mut Mod
                       at: &Expr,
                       sink: String,
                       unknown: Option<String>| {
-        if let Some((source, path)) = finder.key_in(at, &mut Vec::new()) {
+        if let Some((source, path, account)) = finder.key_in(at, &mut Vec::new()) {
             model.key_exposures.push(KeyExposure {
                 declared: Declared {
                     address: format!("{}{address}", template.prefix),
@@ -47,6 +51,7 @@ pub fn find<'a>(template: &Template<'a>, callee: Callee<'_, 'a>, model: &mut Mod
                 source,
                 path,
                 unknown,
+                account: account.map(|account| format!("{}{account}", template.prefix)),
             });
         }
     };
@@ -264,11 +269,7 @@ struct Finder<'t, 'a> {
 
 impl Finder<'_, '_> {
     /// `m.outputs.x` of a local module whose output `x` carries a key: the key, through it.
-    fn module_output(
-        &self,
-        expr: &Expr,
-        path: &mut Vec<(String, Span)>,
-    ) -> Option<(String, Vec<(String, Span)>)> {
+    fn module_output(&self, expr: &Expr, path: &mut Vec<(String, Span)>) -> Option<Found> {
         let ExprKind::Member {
             base, name: output, ..
         } = &expr.kind
@@ -314,15 +315,14 @@ impl Finder<'_, '_> {
         ));
         let found = inner.key_in(value, path);
         path.pop();
-        found
+        found.map(|(source, path, account)| {
+            let account = account.map(|account| format!("module.{module}.{account}"));
+            (source, path, account)
+        })
     }
 
     /// A key read in `expr`: its source as written and the variables it went through.
-    fn key_in(
-        &self,
-        expr: &Expr,
-        path: &mut Vec<(String, Span)>,
-    ) -> Option<(String, Vec<(String, Span)>)> {
+    fn key_in(&self, expr: &Expr, path: &mut Vec<(String, Span)>) -> Option<Found> {
         match &expr.kind {
             ExprKind::Call { callee, args } => {
                 match &callee.kind {
@@ -333,7 +333,8 @@ impl Finder<'_, '_> {
                         if let ExprKind::Ident(symbol) = &base.kind
                             && self.is_account(symbol)
                         {
-                            return Some((format!("{symbol}.listKeys()"), path.clone()));
+                            let source = format!("{symbol}.listKeys()");
+                            return Some((source, path.clone(), Some(symbol.clone())));
                         }
                     }
                     // `listKeys(openai.id, '2023-05-01')`
@@ -343,7 +344,7 @@ impl Finder<'_, '_> {
                                 .first()
                                 .is_some_and(|target| self.names_account(target)) =>
                     {
-                        return Some(("listKeys()".to_string(), path.clone()));
+                        return Some(("listKeys()".to_string(), path.clone(), None));
                     }
                     _ => {}
                 }
@@ -363,11 +364,7 @@ impl Finder<'_, '_> {
         }
     }
 
-    fn follow_var(
-        &self,
-        name: &str,
-        path: &mut Vec<(String, Span)>,
-    ) -> Option<(String, Vec<(String, Span)>)> {
+    fn follow_var(&self, name: &str, path: &mut Vec<(String, Span)>) -> Option<Found> {
         if path.len() >= MAX_DEPTH || path.iter().any(|(seen, _)| seen == name) {
             return None;
         }

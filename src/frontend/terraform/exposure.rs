@@ -263,6 +263,7 @@ impl Sinks<'_, '_> {
                 source,
                 path,
                 unknown: None,
+                account: None,
             });
         }
     }
