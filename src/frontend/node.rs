@@ -265,7 +265,9 @@ impl BodyReader<'_> {
                 Attr::unresolved(path, span, after_deployment(attr))
             }
             (Value::List(items), None)
-                if items.iter().any(|item| unknown_reason(item).is_some()) =>
+                if items
+                    .iter()
+                    .any(|item| super::partial::unknown_reason(item).is_some()) =>
             {
                 Attr::unresolved(path, span, unknown_elements(items))
             }
@@ -560,22 +562,15 @@ pub fn prefixed<T>(prefix: &str, mut attr: Attr<T>) -> Attr<T> {
 /// Why a list literal whose elements are not all known is not known: its length is, so say so
 /// with the first element's reason, not "`[(unknown)]`, expected a list of strings".
 fn unknown_elements(items: &[Value]) -> String {
-    let unknown: Vec<String> = items.iter().filter_map(unknown_reason).collect();
+    let unknown: Vec<String> = items
+        .iter()
+        .filter_map(super::partial::unknown_reason)
+        .collect();
     let reason = unknown.first().cloned().unwrap_or_default();
     match (items.len(), unknown.len()) {
         (1, _) => format!("is a list of one element whose value is not known: {reason}"),
         (n, 1) => format!("is a list of {n} elements, one of which is not known: {reason}"),
         (n, m) => format!("is a list of {n} elements, {m} of which are not known: {reason}"),
-    }
-}
-
-/// Why an element is not known; `None` when it is a value.
-fn unknown_reason(item: &Value) -> Option<String> {
-    match item {
-        Value::Unknown(reason) | Value::Error(reason) => Some(reason.clone()),
-        Value::Partial(partial) => Some(partial.reason.clone()),
-        attr @ Value::ResourceAttr { .. } => Some(after_deployment(attr)),
-        _ => None,
     }
 }
 
