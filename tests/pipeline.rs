@@ -99,6 +99,96 @@ fn output_to_a_directory_or_an_unwritable_path_fails_first_and_leaves_nothing() 
     }
 }
 
+/// Two reports into one file: the second would replace the first (or both interleave), so it
+/// is refused before any work, whatever the spelling, link or hard link that names it.
+#[test]
+fn two_reports_naming_one_file_are_a_usage_error_that_writes_nothing() {
+    let dir = tree(&[("main.tf", INSECURE), ("r.json", "keep"), ("sub/x", "")]);
+    symlink("r.json", dir.path().join("sym.json")).unwrap();
+    symlink("gone.json", dir.path().join("dangling.json")).unwrap();
+    fs::hard_link(dir.path().join("r.json"), dir.path().join("hard.json")).unwrap();
+    let absolute = dir.path().join("r.json").display().to_string();
+    let names = names_in(dir.path());
+    let pairs = [
+        ("r.json", "r.json"),
+        ("r.json", "./r.json"),
+        ("r.json", "sub/../r.json"),
+        ("r.json", absolute.as_str()),
+        ("r.json", "sym.json"),
+        ("r.json", "hard.json"),
+        ("new.json", "./new.json"),
+        ("new/a.json", "new/./a.json"),
+        ("gone.json", "dangling.json"),
+    ];
+    for (first, second) in pairs {
+        for flags in [
+            ["--output", first, "--output", second],
+            ["--output", first, "--write-baseline", second],
+            ["--output", first, "--baseline", second],
+        ] {
+            let output = aoai_lint(dir.path())
+                .args(["main.tf", "--format", "json", flags[0], flags[1]])
+                .args(["--format", "compact"])
+                .args(&flags[2..])
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(2), "{flags:?}: {output:?}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains("the same file"), "{flags:?}: {stderr}");
+            assert!(output.stdout.is_empty(), "{flags:?}: {output:?}");
+            assert_eq!(names_in(dir.path()), names, "{flags:?}");
+            assert_eq!(
+                fs::read_to_string(dir.path().join("r.json")).unwrap(),
+                "keep"
+            );
+        }
+    }
+    // A baseline read and rewritten in one run is its refresh, not a clash.
+    let output = aoai_lint(dir.path())
+        .args(["main.tf", "--write-baseline", "b.json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let output = aoai_lint(dir.path())
+        .args([
+            "main.tf",
+            "--baseline",
+            "b.json",
+            "--write-baseline",
+            "./b.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+}
+
+/// A report replacing a file keeps who may read it: a private report stays private.
+#[test]
+fn a_replaced_report_keeps_its_mode_and_owner() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt, chown};
+    let dir = tree(&[("main.tf", INSECURE)]);
+    let report = dir.path().join("r.json");
+    let as_root = fs::metadata(dir.path()).unwrap().uid() == 0;
+    for mode in [0o600, 0o640, 0o604] {
+        fs::write(&report, "old").unwrap();
+        fs::set_permissions(&report, fs::Permissions::from_mode(mode)).unwrap();
+        if as_root {
+            chown(&report, Some(65534), Some(65534)).unwrap();
+        }
+        let output = aoai_lint(dir.path())
+            .args(["main.tf", "--output", "r.json"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let metadata = fs::metadata(&report).unwrap();
+        assert_eq!(metadata.mode() & 0o7777, mode, "{mode:o}");
+        if as_root {
+            assert_eq!((metadata.uid(), metadata.gid()), (65534, 65534));
+        }
+        assert!(fs::read_to_string(&report).unwrap().contains("AOAI001"));
+    }
+}
+
 /// `aoai-lint | head -3`: the reader stops early; the exit code still reports the findings.
 #[test]
 fn a_closed_pipe_keeps_the_exit_code_in_every_format() {

@@ -22,7 +22,7 @@ mod settings;
 
 use args::{CheckArgs, Cli, ColorChoice, Command};
 use commands::{explain, init, print_quietly, rules_table};
-use output::{ClosablePipe, Destination, ReportFile, destinations};
+use output::{ClosablePipe, Destination, NamedFile, ReportFile, destinations};
 
 pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -98,6 +98,7 @@ fn stderr_color() -> bool {
 }
 
 fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> {
+    refuse_shared_report_files(&args, &destinations)?;
     let cwd = std::env::current_dir().map_err(|source| Error::Io {
         path: ".".into(),
         source,
@@ -178,6 +179,27 @@ fn check(args: CheckArgs, destinations: Vec<Destination>) -> Result<i32, Error> 
             Err(error)
         }
     }
+}
+
+/// Two reports into one file are a usage error before any work: nothing is written or lost.
+fn refuse_shared_report_files(args: &CheckArgs, destinations: &[Destination]) -> Result<(), Error> {
+    let outputs = destinations.iter().filter_map(|destination| {
+        let path = destination.file.as_deref()?;
+        Some(NamedFile {
+            flag: "--output",
+            path,
+        })
+    });
+    let baseline = args.write_baseline.as_deref().map(|path| NamedFile {
+        flag: "--write-baseline",
+        path,
+    });
+    let written: Vec<NamedFile> = outputs.chain(baseline).collect();
+    let read = args.baseline.as_deref().map(|path| NamedFile {
+        flag: "--baseline",
+        path,
+    });
+    output::refuse_shared_files(&written, read)
 }
 
 /// What the run cost, on standard error, when asked (`AOAI_LINT_IO_STATS`, `AOAI_LINT_TIMINGS`).

@@ -96,6 +96,95 @@ fn format_of(file: &std::path::Path) -> Option<Format> {
     }
 }
 
+/// A file to write (or a baseline to read) and the flag that named it, for messages.
+pub struct NamedFile<'a> {
+    pub flag: &'static str,
+    pub path: &'a Path,
+}
+
+/// Refuses two report files that are one file, however they are spelt (`r.json`,
+/// `./r.json`, a symlink or hard link to it): one report would replace the other. `read` is a
+/// file the run reads first (the `--baseline`): a report over it would lose it; a
+/// `--write-baseline` may name it (a baseline refreshed in place). Devices and FIFOs are
+/// written through, never replaced: `/dev/stdout` and `/dev/stderr` may share a terminal.
+pub fn refuse_shared_files(written: &[NamedFile], read: Option<NamedFile>) -> Result<(), Error> {
+    let identities: Vec<Option<FileIdentity>> =
+        written.iter().map(|file| identity(file.path)).collect();
+    for (i, first) in written.iter().enumerate() {
+        for (j, second) in written.iter().enumerate().skip(i + 1) {
+            if identities[i].is_some() && identities[i] == identities[j] {
+                return Err(shared_file(first, second));
+            }
+        }
+    }
+    let Some(read) = read else { return Ok(()) };
+    let read_identity = identity(read.path);
+    let overwritten = written
+        .iter()
+        .zip(&identities)
+        .find(|(file, id)| file.flag == "--output" && id.is_some() && **id == read_identity);
+    match overwritten {
+        Some((file, _)) => Err(shared_file(file, &read)),
+        None => Ok(()),
+    }
+}
+
+fn shared_file(first: &NamedFile, second: &NamedFile) -> Error {
+    Error::Usage(format!(
+        "{} {} and {} {} name the same file: one would replace the other; give each its own file",
+        first.flag,
+        first.path.display(),
+        second.flag,
+        second.path.display()
+    ))
+}
+
+/// What a path names, to tell whether two paths name one file.
+#[derive(Debug, PartialEq, Eq)]
+enum FileIdentity {
+    /// An existing file: its device and inode (links and spellings agree on it).
+    Existing(u64, u64),
+    /// A file still to be created, by its absolute path with symlinks resolved.
+    New(PathBuf),
+}
+
+/// The file a report at `path` replaces. `None` for what is written through (a device or FIFO:
+/// the caller's own stream, nothing is replaced) and for a path that cannot be examined,
+/// whose opening reports why.
+fn identity(path: &Path) -> Option<FileIdentity> {
+    let target = regular_target(path).ok()??;
+    match fs::metadata(&target) {
+        Ok(metadata) => existing_identity(&target, &metadata),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            resolved_new_path(&target).map(FileIdentity::New)
+        }
+        Err(_) => None,
+    }
+}
+
+#[cfg(unix)]
+fn existing_identity(_: &Path, metadata: &fs::Metadata) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    Some(FileIdentity::Existing(metadata.dev(), metadata.ino()))
+}
+
+/// Without inodes, the canonical path: hard links are not recognised.
+#[cfg(not(unix))]
+fn existing_identity(path: &Path, _: &fs::Metadata) -> Option<FileIdentity> {
+    fs::canonicalize(path).ok().map(FileIdentity::New)
+}
+
+/// The absolute path a new file gets: its deepest existing ancestor canonical, the rest (which
+/// holds no symlink, since it does not exist) normalized as written.
+fn resolved_new_path(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let existing = absolute
+        .ancestors()
+        .find_map(|ancestor| Some((ancestor, fs::canonicalize(ancestor).ok()?)))?;
+    let rest = absolute.strip_prefix(existing.0).ok()?;
+    Some(crate::source::lexical_normalize(&existing.1.join(rest)))
+}
+
 /// An opened `--output` (or `--write-baseline`) path.
 pub enum ReportFile {
     /// Written to `temporary`, renamed to `target` on [`ReportFile::commit`].
@@ -138,7 +227,7 @@ impl ReportFile {
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir)?;
         }
-        let file = File::create(&temporary)?;
+        let file = create_temporary(&temporary, fs::metadata(target).ok().as_ref())?;
         let pending = ReportFile::Atomic {
             temporary,
             target: target.to_path_buf(),
@@ -168,6 +257,44 @@ impl ReportFile {
             let _ = fs::remove_file(&temporary);
         }
     }
+}
+
+/// The temporary file of a report that replaces `replaced`: created with no more access than
+/// the old file had, so that nobody can open it who could not read the old report, then given
+/// its owner and mode (a 0600 report stays 0600). Giving it another's owner needs privileges:
+/// without them, the file stays the writer's (in the old group when the writer is a member).
+#[cfg(unix)]
+fn create_temporary(temporary: &Path, replaced: Option<&fs::Metadata>) -> io::Result<File> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt, fchown};
+    let Some(old) = replaced else {
+        return File::create(temporary);
+    };
+    let file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(old.mode() & 0o777)
+        .open(temporary)?;
+    let denied = |result: io::Result<()>| match result {
+        Err(error) if error.kind() == io::ErrorKind::PermissionDenied => Ok(true),
+        other => other.map(|()| false),
+    };
+    // Another's file keeps at least its group when the writer is in it.
+    if denied(fchown(&file, Some(old.uid()), Some(old.gid())))? {
+        denied(fchown(&file, None, Some(old.gid())))?;
+    }
+    // After the owner: changing it clears the set-user-ID and set-group-ID bits.
+    file.set_permissions(old.permissions())?;
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn create_temporary(temporary: &Path, replaced: Option<&fs::Metadata>) -> io::Result<File> {
+    let file = File::create(temporary)?;
+    if let Some(old) = replaced {
+        file.set_permissions(old.permissions())?;
+    }
+    Ok(file)
 }
 
 /// The regular file a report at `path` replaces atomically: `path` itself when it is a regular
