@@ -1181,6 +1181,32 @@ fn stdin_buffer_is_linted_as_the_named_file_with_its_siblings() {
     );
 }
 
+/// An editor that names a buffer the linter does not read learns it, instead of a clean run.
+#[test]
+fn a_stdin_filename_the_linter_does_not_read_is_a_usage_error_naming_the_accepted_ones() {
+    let dir = tree(&[("main.tf", INSECURE)]);
+    for name in ["foo.txt", "main.tf.bak", "Makefile", "sub/"] {
+        let output = aoai_lint(dir.path())
+            .args(["--stdin-filename", name])
+            .write_stdin(INSECURE)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}: {output:?}");
+        assert!(output.stdout.is_empty(), "{name}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        for accepted in [
+            ".tf",
+            ".tfvars",
+            ".tf.json",
+            ".bicep",
+            ".bicepparam",
+            ".json",
+        ] {
+            assert!(stderr.contains(accepted), "{name}: {stderr}");
+        }
+    }
+}
+
 #[test]
 fn data_residency_modes_decide_which_deployment_skus_fail() {
     let dir = "fixtures/rules/AOAI011-data-residency/terraform/pass";

@@ -8,6 +8,7 @@ use super::args::{CheckArgs, FailOnArg, UnknownArg};
 use crate::config::{self, Config, FailOn, UnknownLevel};
 use crate::error::Error;
 use crate::finding::Level;
+use crate::frontend::FileKind;
 use crate::options::Options;
 use crate::policy::catalog;
 
@@ -82,6 +83,7 @@ pub(super) fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result
     options.no_ignore = args.no_ignore;
     options.show_suppressed = args.show_suppressed;
     if let Some(path) = &args.stdin_filename {
+        refuse_unread_stdin_name(path)?;
         let mut text = String::new();
         io::Read::read_to_string(&mut io::stdin(), &mut text).map_err(|source| Error::Io {
             path: "standard input".into(),
@@ -104,6 +106,22 @@ pub(super) fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result
         .collect();
     apply_config(args, config, &mut options)?;
     Ok(options)
+}
+
+/// A buffer named as no file the linter reads would be skipped, and the run would look clean.
+fn refuse_unread_stdin_name(path: &Path) -> Result<(), Error> {
+    if FileKind::of(path).is_some() {
+        return Ok(());
+    }
+    let endings: Vec<String> = FileKind::ENDINGS
+        .iter()
+        .map(|ending| format!("`{ending}`"))
+        .collect();
+    Err(Error::Usage(format!(
+        "--stdin-filename {}: aoai-lint reads only files whose name ends in {}, so this buffer would be skipped",
+        path.display(),
+        endings.join(", ")
+    )))
 }
 
 /// Options for the files below another `.aoai-lint.hcl` (or below none): `base` with that

@@ -119,6 +119,29 @@ impl FileKind {
             None
         }
     }
+
+    /// The name endings [`FileKind::of`] reads, for messages that say which names are accepted.
+    pub const ENDINGS: [&str; 8] = [
+        ".tf",
+        ".tfvars",
+        ".tf.json",
+        ".tfvars.json",
+        ".bicep",
+        ".bicepparam",
+        ".json",
+        ".jsonc",
+    ];
+}
+
+#[cfg(test)]
+#[test]
+fn every_ending_said_to_be_read_is_read() {
+    for ending in FileKind::ENDINGS {
+        assert!(
+            FileKind::of(Path::new(&format!("x{ending}"))).is_some(),
+            "{ending}"
+        );
+    }
 }
 
 /// Runs `f` on a thread with half the stack the linter's own threads have, so that passing
