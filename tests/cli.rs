@@ -496,6 +496,73 @@ fn rules_and_explain() {
     repo().args(["explain", "nope"]).assert().code(2);
 }
 
+const SHADOWED_NOTE: &str = "is both a subcommand and a directory here";
+
+/// A directory named as a subcommand is linted when it is given as a path: after `check`,
+/// spelt `./NAME`, or after another argument.
+#[test]
+fn a_directory_named_as_a_subcommand_is_linted_when_given_as_a_path() {
+    for name in ["rules", "init", "explain"] {
+        let dir = tree(&[(&format!("{name}/main.tf"), INSECURE)]);
+        let dotted = format!("./{name}");
+        for args in [
+            vec!["check", name, "--format", "compact"],
+            vec![dotted.as_str(), "--format", "compact"],
+            vec!["--format", "compact", name],
+        ] {
+            let output = aoai_lint(dir.path()).args(&args).output().unwrap();
+            assert_eq!(output.status.code(), Some(1), "{args:?}: {output:?}");
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert!(
+                stdout.contains("main.tf:1:1: error[AOAI001]"),
+                "{args:?}: {stdout}"
+            );
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(!stderr.contains(SHADOWED_NOTE), "{args:?}: {stderr}");
+            assert!(!dir.path().join(".aoai-lint.hcl").exists(), "{args:?}");
+        }
+    }
+}
+
+/// A bare `aoai-lint rules` beside a directory `rules` runs the subcommand, as it does anywhere
+/// (what a command does never depends on the working directory's contents), and says on
+/// standard error how to lint the directory instead.
+#[test]
+fn a_bare_subcommand_beside_a_directory_of_its_name_runs_and_says_how_to_lint_it() {
+    let dir = tree(&[
+        ("rules/main.tf", INSECURE),
+        ("init/main.tf", INSECURE),
+        ("explain/main.tf", INSECURE),
+    ]);
+    let cases: [(&[&str], i32, &str); 4] = [
+        (&["rules"], 0, "local-auth-disabled"),
+        (&["explain", "AOAI004"], 0, "local_auth_enabled = false"),
+        (&["init"], 0, ""),
+        // A subcommand given paths: clap's error, and the way to lint them.
+        (&["rules", "init"], 2, ""),
+    ];
+    for (args, code, shown) in cases {
+        let output = aoai_lint(dir.path()).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {output:?}");
+        assert!(String::from_utf8_lossy(&output.stdout).contains(shown));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let name = args[0];
+        assert!(
+            stderr.contains(&format!("note: `{name}` {SHADOWED_NOTE}")),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("`aoai-lint check {name}` or `aoai-lint ./{name}`")),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(dir.path().join(".aoai-lint.hcl").is_file());
+    // Without such a directory, nothing is said.
+    let output = repo().arg("rules").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stderr.is_empty(), "{output:?}");
+}
+
 #[test]
 fn init_writes_a_config_that_loads() {
     let dir = tempfile::tempdir().unwrap();

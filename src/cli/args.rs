@@ -24,7 +24,8 @@ pub(super) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(super) enum Command {
-    /// Lint files and directories (the default command).
+    /// Lint files and directories (the default command; `check rules` lints a directory
+    /// named like a subcommand).
     Check(Box<CheckArgs>),
     /// List the rules.
     Rules,

@@ -31,6 +31,7 @@ pub const EXIT_ERROR: i32 = 2;
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
     use clap::{CommandFactory, FromArgMatches};
+    note_subcommand_beside_directory(&Cli::command(), std::env::args_os().nth(1));
     let parsed = Cli::command()
         .try_get_matches()
         .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
@@ -65,6 +66,25 @@ pub fn main() -> i32 {
             print_error(&error);
             EXIT_ERROR
         }
+    }
+}
+
+/// `aoai-lint rules` where a directory `rules` exists: the first argument is read as the
+/// subcommand, as it is anywhere (what a command does never depends on what the working
+/// directory holds), and a note says how to lint the directory instead. ruff dropped its
+/// implicit `check` for this ambiguity; here the implicit form stays, for pre-commit's file
+/// lists, and `check` is the explicit one.
+fn note_subcommand_beside_directory(command: &clap::Command, first: Option<std::ffi::OsString>) {
+    let Some(name) = first.as_ref().and_then(|first| first.to_str()) else {
+        return;
+    };
+    let is_subcommand = name == "help" || command.find_subcommand(name).is_some();
+    if is_subcommand && Path::new(name).is_dir() {
+        let _ = writeln!(
+            io::stderr(),
+            "note: `{name}` is both a subcommand and a directory here: it was read as the \
+             subcommand; to lint the directory, run `aoai-lint check {name}` or `aoai-lint ./{name}`"
+        );
     }
 }
 
