@@ -1,5 +1,6 @@
 //! `docs/rules/<ID>.md` and the README's rule table are generated from `policies/`: this test
-//! fails when they are stale. `UPDATE_DOCS=1 cargo test --test docs` rewrites them.
+//! fails when they are stale. `UPDATE_DOCS=1 cargo test --test docs` rewrites them. The
+//! README's fuzz command is checked against the fuzz targets.
 
 use std::fs;
 use std::path::Path;
@@ -64,6 +65,36 @@ fn readme_rule_table_is_up_to_date() {
             &readme[start..end],
             table,
             "README rule table is stale: run UPDATE_DOCS=1 cargo test --test docs"
+        );
+    }
+}
+
+/// The README's fuzz command works as written: it names every fuzz target and turns off
+/// LeakSanitizer's false positive (worker threads' thread-locals freed after the leak check).
+#[test]
+fn readme_fuzz_command_names_every_target_and_disables_the_leak_check() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let fuzzing = readme
+        .lines()
+        .skip_while(|line| !line.starts_with("- Fuzzing"))
+        .take_while(|line| line.starts_with("- Fuzzing") || line.starts_with("  "))
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        fuzzing.contains("RUSTC_BOOTSTRAP=1 cargo fuzz run -O bicep -- -detect_leaks=0"),
+        "{fuzzing}"
+    );
+    let manifest = fs::read_to_string(root.join("fuzz/Cargo.toml")).unwrap();
+    let targets = manifest
+        .split("[[bin]]")
+        .skip(1)
+        .filter_map(|bin| bin.split('"').nth(1));
+    for target in targets {
+        assert!(
+            fuzzing.contains(&format!("`{target}`")),
+            "{target}: {fuzzing}"
         );
     }
 }
