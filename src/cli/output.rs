@@ -223,11 +223,23 @@ impl ReportFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let temporary = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir)?;
         }
-        let file = create_temporary(&temporary, fs::metadata(target).ok().as_ref())?;
+        let replaced = fs::metadata(target).ok();
+        // A new file only (`create_new`: never an existing one, never through a link planted
+        // at the name in a shared directory); another name when one is taken.
+        let mut attempt = 0;
+        let (temporary, file) = loop {
+            let temporary =
+                target.with_file_name(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
+            match create_temporary(&temporary, replaced.as_ref()) {
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists && attempt < 16 => {
+                    attempt += 1;
+                }
+                result => break (temporary, result?),
+            }
+        };
         let pending = ReportFile::Atomic {
             temporary,
             target: target.to_path_buf(),
@@ -259,20 +271,22 @@ impl ReportFile {
     }
 }
 
-/// The temporary file of a report that replaces `replaced`: created with no more access than
-/// the old file had, so that nobody can open it who could not read the old report, then given
-/// its owner and mode (a 0600 report stays 0600). Giving it another's owner needs privileges:
+/// The temporary file of a report that replaces `replaced`, created new (never an existing file
+/// or a link) with no more access than the old file had, so that nobody can open it who could
+/// not read the old report, then given its owner and mode (a 0600 report stays 0600). Giving it another's owner needs privileges:
 /// without them, the file stays the writer's (in the old group when the writer is a member).
 #[cfg(unix)]
 fn create_temporary(temporary: &Path, replaced: Option<&fs::Metadata>) -> io::Result<File> {
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt, fchown};
     let Some(old) = replaced else {
-        return File::create(temporary);
+        return OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(temporary);
     };
     let file = OpenOptions::new()
         .write(true)
-        .create(true)
-        .truncate(true)
+        .create_new(true)
         .mode(old.mode() & 0o777)
         .open(temporary)?;
     let denied = |result: io::Result<()>| match result {
@@ -290,7 +304,10 @@ fn create_temporary(temporary: &Path, replaced: Option<&fs::Metadata>) -> io::Re
 
 #[cfg(not(unix))]
 fn create_temporary(temporary: &Path, replaced: Option<&fs::Metadata>) -> io::Result<File> {
-    let file = File::create(temporary)?;
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(temporary)?;
     if let Some(old) = replaced {
         file.set_permissions(old.permissions())?;
     }
@@ -396,6 +413,28 @@ impl<W: Write> Write for ClosablePipe<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A link planted at the temporary's name (in a shared directory) is never written
+    /// through: another name is taken.
+    #[cfg(unix)]
+    #[test]
+    fn a_report_is_never_written_through_a_link_planted_at_its_temporary_name() {
+        let dir = std::env::temp_dir().join(format!("aoai-lint-planted-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let victim = dir.join("victim");
+        fs::write(&victim, "keep").unwrap();
+        let planted = dir.join(format!(".r.json.{}.0.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let target = dir.join("r.json");
+        let (pending, mut file) = ReportFile::create_atomic(&target).unwrap();
+        file.write_all(b"report").unwrap();
+        drop(file);
+        pending.commit().unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "report");
+        let _ = fs::remove_dir_all(&dir);
+    }
 
     struct Closed;
 
