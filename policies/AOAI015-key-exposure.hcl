@@ -16,7 +16,11 @@ rationale = <<-EOT
   local authentication and use managed identities. The finding points at the use and names every
   local, variable or parameter the key went through. Terraform outputs with `sensitive = true`,
   Bicep `@secure()` outputs and parameters, ARM `securestring` ones, Key Vault secrets and
-  container app secrets are not exposures.
+  container app secrets are not exposures. In Terraform a key passed into a local module is
+  followed to where it lands there, and a called module's output is followed where its caller
+  reads it: Terraform keeps a key sensitive through variables and module outputs, so the module
+  boundary is no exposure by itself. The key of an account is reported only for the callers
+  whose account serves Azure OpenAI.
 EOT
 
 remediation {

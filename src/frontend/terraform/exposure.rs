@@ -1,6 +1,6 @@
 //! Account keys (`primary_access_key`, `secondary_access_key`) flowing into places where they
-//! can be read: outputs that are not `sensitive`, app settings, connection strings, container
-//! environment variables and module inputs whose variable is not `sensitive`. Keys are followed
+//! can be read: root outputs that are not `sensitive`, app settings, connection strings and
+//! container environment variables, into and out of local modules. Keys are followed
 //! through `local` values, and each name on the way is recorded.
 
 use hcl_edit::Span as _;
@@ -30,9 +30,10 @@ const MAX_DEPTH: usize = 8;
 pub fn find(configuration: &Configuration<'_>, instance: usize, model: &mut Model) {
     let this = &configuration.instances[instance];
     let index = &this.index;
-    // Keys are read where an account (or a listKeys action) is declared, or come out of a
-    // followed module as an output; a key passed in from the caller is reported where the
-    // caller reads it.
+    // Keys are read where an account (or a listKeys action) is declared, come out of a
+    // followed module as an output, or come in from the caller through a variable: each is
+    // reported where it lands (Terraform carries sensitivity through variables and module
+    // outputs, so a module boundary is no exposure by itself).
     let children = || {
         index.calls().iter().any(|call| {
             matches!(
@@ -41,7 +42,7 @@ pub fn find(configuration: &Configuration<'_>, instance: usize, model: &mut Mode
             )
         })
     };
-    if !index.declares_any(&KEY_SOURCE_TYPES) && !children() {
+    if !index.declares_any(&KEY_SOURCE_TYPES) && !children() && this.caller.is_none() {
         return;
     }
     let prefix = &this.prefix;
@@ -51,7 +52,12 @@ pub fn find(configuration: &Configuration<'_>, instance: usize, model: &mut Mode
         index,
         model,
     };
-    for output in index.output_blocks() {
+    // A called module's outputs go back to its caller, where they are followed.
+    let outputs = match this.caller {
+        None => index.output_blocks(),
+        Some(_) => &[],
+    };
+    for output in outputs {
         if is_sensitive(&output.block.body) {
             continue;
         }
@@ -71,33 +77,6 @@ pub fn find(configuration: &Configuration<'_>, instance: usize, model: &mut Mode
     index.for_each_resource(is_sink_type, |resource| {
         check_sink_resource(&mut sinks, prefix, resource)
     });
-    for call in index.calls() {
-        let Some(Child::Local(child)) = configuration.child(instance, call.name) else {
-            continue;
-        };
-        let child_index = &configuration.instances[*child].index;
-        let declared = || {
-            sinks_declared(
-                prefix,
-                call.file,
-                call.block,
-                format!("module.{}", call.name),
-            )
-        };
-        for attribute in call.block.body.attributes() {
-            let name = attribute.key.as_str();
-            match child_index.variable(name) {
-                Some(variable) if !variable.sensitive => {
-                    let sink = format!(
-                        "input `{name}` of `module.{}`, whose variable is not `sensitive`",
-                        call.name
-                    );
-                    sinks.check(call.file, &attribute.value, &declared, &sink);
-                }
-                _ => {}
-            }
-        }
-    }
 }
 
 /// The sinks of one resource block: where its keys would be handed out.
@@ -334,6 +313,7 @@ impl Visit for Finder<'_> {
                     return;
                 }
                 ("local", [name, ..]) => self.follow_local(name),
+                ("var", [name, ..]) => self.follow_variable(name),
                 ("module", [name, output, ..]) => self.follow_output(name, output),
                 _ => {}
             }
@@ -424,6 +404,25 @@ impl Finder<'_> {
         self.visit_expr(&attribute.value);
         self.depth -= 1;
         self.path.pop();
+    }
+
+    /// `var.<name>` of a called module: the argument its caller passes, in the caller.
+    fn follow_variable(&mut self, name: &str) {
+        let step = format!("var.{name}");
+        if self.depth >= MAX_DEPTH || self.path.iter().any(|(seen, _)| *seen == step) {
+            return;
+        }
+        let Some(caller) = self.configuration.instances[self.instance].caller else {
+            return;
+        };
+        let Some(argument) = caller.block.body.get_attribute(name) else {
+            return;
+        };
+        let outer = &self.configuration.instances[caller.instance].index;
+        let (inner_instance, inner_index) = (self.instance, self.index);
+        (self.instance, self.index) = (caller.instance, outer);
+        self.visit_step(step, caller.file, argument);
+        (self.instance, self.index) = (inner_instance, inner_index);
     }
 
     fn follow_local(&mut self, name: &str) {

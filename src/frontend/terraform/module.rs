@@ -63,8 +63,6 @@ pub struct Variable<'a> {
     pub default: Option<&'a Attribute>,
     /// The `type`, whose `optional(type, default)` attributes fill in object values.
     pub type_expr: Option<&'a Expression>,
-    /// `sensitive = true`: Terraform hides the value from plans and output.
-    pub sensitive: bool,
 }
 
 /// An `output` block.
@@ -216,7 +214,6 @@ impl<'a> ModuleIndex<'a> {
                     file,
                     default: block.body.get_attribute("default"),
                     type_expr: block.body.get_attribute("type").map(|t| &t.value),
-                    sensitive: is_sensitive(&block.body),
                 };
                 self.variables.entry(name.as_str()).or_insert(variable);
             }
