@@ -125,3 +125,29 @@ fn a_key_is_exposed_only_where_the_callers_account_serves_openai() {
         "{found:?}"
     );
 }
+
+/// A value that negates a default says so, not "the default of" a variable whose default is
+/// the opposite.
+#[test]
+fn a_negated_default_says_it_is_negated() {
+    let module = r#"variable "disable_local_auth" {
+  type    = bool
+  default = false
+}
+resource "azurerm_cognitive_account" "main" {
+  name                  = "oai"
+  location              = "swedencentral"
+  resource_group_name   = "rg"
+  kind                  = "OpenAI"
+  sku_name              = "S0"
+  custom_subdomain_name = "oai"
+  local_auth_enabled    = !var.disable_local_auth
+}
+"#;
+    let found = messages(&[("main.tf", module)], "AOAI004");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("is true (the negation of `var.disable_local_auth`'s default"),
+        "{found:?}"
+    );
+}

@@ -25,7 +25,12 @@ impl Via {
         Via {
             span,
             label: "this default applies: no linted caller sets it",
-            note: Some(format!("the default of `{name}`; a caller can override it")),
+            note: Some(match name.strip_prefix('!') {
+                Some(negated) => {
+                    format!("the negation of `{negated}`'s default; a caller can override it")
+                }
+                None => format!("the default of `{name}`; a caller can override it"),
+            }),
         }
     }
 
@@ -205,5 +210,14 @@ impl<T> Attr<T> {
             AttrState::Explicit { via, .. } => via.as_deref(),
             _ => None,
         }
+    }
+}
+
+/// The name a negated default is recorded under (see [`Via::caller_default`]); negating twice
+/// gives the name back.
+pub fn negated(name: &str) -> String {
+    match name.strip_prefix('!') {
+        Some(name) => name.to_string(),
+        None => format!("!{name}"),
     }
 }

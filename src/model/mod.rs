@@ -6,7 +6,7 @@
 mod attr;
 mod region;
 
-pub use attr::{Attr, AttrState, Known, Via};
+pub use attr::{Attr, AttrState, Known, Via, negated};
 pub use region::{DataResidency, approved_region, normalize_region};
 
 use crate::source::Span;

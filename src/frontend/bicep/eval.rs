@@ -383,6 +383,11 @@ impl<'a> Evaluator<'a> {
             ExprKind::Call { callee, args } => self.call(callee, args, file, via),
             ExprKind::Unary { op, expr } => {
                 let operand = self.eval_raw(expr, file, via);
+                if *op == UnaryOp::Not
+                    && let Some(name) = self.caller_default.borrow_mut().as_mut()
+                {
+                    *name = crate::model::negated(name);
+                }
                 let per_value = |args: &[Value]| unary(*op, args[0].clone()).ok();
                 crate::frontend::value::per_alternative(std::slice::from_ref(&operand), per_value)
                     .unwrap_or_else(|| {

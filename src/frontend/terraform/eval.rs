@@ -175,6 +175,9 @@ impl<'m> Evaluator<'m> {
             Expression::UnaryOp(op) => {
                 let operator = *op.operator.value();
                 let operand = self.eval_raw(&op.expr, via);
+                if operator == UnaryOperator::Not {
+                    negate_default(&self.caller_default);
+                }
                 let per_value = |args: &[Value]| Some(unary(operator, args[0].clone()));
                 per_alternative(std::slice::from_ref(&operand), per_value)
                     .unwrap_or_else(|| unary(operator, operand.demote()))
@@ -1025,6 +1028,13 @@ impl<'m> Evaluator<'m> {
             };
         }
         value
+    }
+}
+
+/// A negated value rests on the negation of the default it read (`!var.disable_local_auth`).
+fn negate_default(caller_default: &RefCell<Option<String>>) {
+    if let Some(name) = caller_default.borrow_mut().as_mut() {
+        *name = crate::model::negated(name);
     }
 }
 
