@@ -11,6 +11,7 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
 
 use crate::error::ConfigError;
+pub use crate::finding::FailOn;
 use crate::finding::Level;
 use crate::model::DataResidency;
 use crate::policy::catalog;
@@ -31,35 +32,6 @@ impl UnknownLevel {
         } else {
             Level::parse(text).map(UnknownLevel::Level)
         }
-    }
-}
-
-/// Which findings make the exit code 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailOn {
-    Level(Level),
-    Never,
-}
-
-impl FailOn {
-    pub fn parse(text: &str) -> Option<Self> {
-        if text == "never" {
-            Some(FailOn::Never)
-        } else {
-            Level::parse(text).map(FailOn::Level)
-        }
-    }
-
-    /// Whether a finding at `level` makes the exit code 1.
-    pub fn fails(self, level: Level) -> bool {
-        matches!(self, FailOn::Level(threshold) if level >= threshold)
-    }
-}
-
-/// Warnings and errors fail a run unless configured otherwise.
-impl Default for FailOn {
-    fn default() -> Self {
-        FailOn::Level(Level::Warning)
     }
 }
 

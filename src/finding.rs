@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::FailOn;
 use crate::source::LineCol;
 
 /// How serious a finding is; ordered so that `Error > Warning > Note`.
@@ -304,6 +303,35 @@ pub fn capped_message(message: String) -> String {
     let tail: String = message.chars().skip(length - MESSAGE_TAIL).collect();
     let cut = length - MESSAGE_LIMIT;
     format!("{head} … [{cut} characters cut] … {tail}")
+}
+
+/// Which findings make the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Level(Level),
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(text: &str) -> Option<Self> {
+        if text == "never" {
+            Some(FailOn::Never)
+        } else {
+            Level::parse(text).map(FailOn::Level)
+        }
+    }
+
+    /// Whether a finding at `level` makes the exit code 1.
+    pub fn fails(self, level: Level) -> bool {
+        matches!(self, FailOn::Level(threshold) if level >= threshold)
+    }
+}
+
+/// Warnings and errors fail a run unless configured otherwise.
+impl Default for FailOn {
+    fn default() -> Self {
+        FailOn::Level(Level::Warning)
+    }
 }
 
 #[cfg(test)]

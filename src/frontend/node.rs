@@ -9,9 +9,7 @@ use crate::frontend::value::{self, Value, after_deployment};
 use crate::model::{Attr, AttrState, Known, Reference, Via};
 use crate::source::Span;
 
-/// The key under which an object records a spread (`...x`) whose content is unknown: any
-/// missing key may come from it.
-pub const SPREAD_KEY: &str = "...";
+pub use super::value::SPREAD_KEY;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {

@@ -6,8 +6,7 @@
 //!
 //! [`value::per_alternative`]: super::value::per_alternative
 
-use super::node::SPREAD_KEY;
-use super::value::{Known, Value};
+use super::value::{Known, SPREAD_KEY, Value};
 
 /// What a function's result keeps of arguments known only in part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -162,6 +162,10 @@ pub fn per_alternative(args: &[Value], op: impl Fn(&[Value]) -> Option<Value>) -
     }
 }
 
+/// The key under which an object records a spread (`...x`) whose content is unknown: any
+/// missing key may come from it.
+pub const SPREAD_KEY: &str = "...";
+
 /// What is known of a [`Value::Partial`], and why the rest is not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partial {

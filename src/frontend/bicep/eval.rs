@@ -44,6 +44,10 @@ pub enum ParamValue<'a> {
     Missing(String),
 }
 
+/// The texts of the files a template reads as content, by the path as written; why not, for
+/// one outside the repository or unreadable.
+pub type Contents = HashMap<String, Result<std::sync::Arc<String>, String>>;
+
 /// What names mean in one template.
 #[derive(Default)]
 pub struct Symbols<'a> {
@@ -61,8 +65,8 @@ pub struct Symbols<'a> {
     /// Parameters known to be non-empty strings whatever sets them: a resource's name (Azure
     /// names are never empty), or `@minLength` of one or more.
     pub non_empty: HashSet<&'a str>,
-    /// The files the template reads as content (see [`super::extract::Contents`]).
-    pub contents: std::sync::Arc<super::extract::Contents>,
+    /// The files the template reads as content (see [`Contents`]).
+    pub contents: std::sync::Arc<Contents>,
     /// `--location`: what `resourceGroup().location` and `deployment().location` are.
     pub location: Option<String>,
     /// Whether the template deploys to its root's own resource group (see `Known::NameOf`).

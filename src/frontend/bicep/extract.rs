@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use std::collections::{HashMap, HashSet};
 
-use super::eval::{Evaluator, Located, ParamValue, Symbols};
+use super::eval::{Contents, Evaluator, Located, ParamValue, Symbols};
 use super::syntax::{
     ArrayItem, Expr, ExprKind, ObjectItem, Program, PropertyKey, Resource, Statement, StatementKind,
 };
@@ -35,10 +35,6 @@ pub struct BicepFile {
     /// before it is evaluated (see [`read_contents`]).
     pub contents: std::sync::Arc<Contents>,
 }
-
-/// The texts of the files a template reads as content, by the path as written; why not, for
-/// one outside the repository or unreadable.
-pub type Contents = HashMap<String, Result<std::sync::Arc<String>, String>>;
 
 /// The functions that read a file as content, with the path as their first argument.
 const CONTENT_FUNCTIONS: [&str; 3] = ["loadTextContent", "loadJsonContent", "loadYamlContent"];
