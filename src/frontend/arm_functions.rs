@@ -345,6 +345,7 @@ fn through(name: &str) -> Through {
         },
         "replace" => Through::Replace,
         "union" => Through::Merge,
+        "coalesce" => Through::FirstNotNull,
         _ => Through::Nothing,
     }
 }

@@ -35,6 +35,9 @@ pub enum Through {
     /// Objects merged, later keys winning (`merge`, `union`): the keys of the objects after
     /// the last argument not known are known; any other key may be set by it.
     Merge,
+    /// The first argument that is not null (`coalesce`): known in part when every argument
+    /// before it is null and it is known not to be.
+    FirstNotNull,
 }
 
 /// How a format string marks its arguments.
@@ -51,8 +54,10 @@ impl Through {
     /// a non-empty string, with the first unknown argument's reason; `None` when the rule
     /// knows nothing of it.
     pub fn apply(self, name: &str, args: &[Value]) -> Option<Value> {
-        if self == Through::Merge {
-            return merged(args);
+        match self {
+            Through::Merge => return merged(args),
+            Through::FirstNotNull => return first_not_null(args),
+            _ => {}
         }
         if self == Through::Generated {
             return Some(Value::partial(
@@ -61,7 +66,7 @@ impl Through {
             ));
         }
         let non_empty = match self {
-            Through::Nothing | Through::Generated | Through::Merge => false,
+            Through::Nothing | Through::Generated | Through::Merge | Through::FirstNotNull => false,
             Through::FirstNonEmpty | Through::Replace if args.is_empty() => false,
             Through::FirstNonEmpty => args[0].is_non_empty_string(),
             Through::Concatenation(from) => parts(args, from),
@@ -107,6 +112,23 @@ fn merged(args: &[Value]) -> Option<Value> {
     }
     map.insert(SPREAD_KEY.to_string(), Value::Unknown(reason));
     Some(Value::Object(map))
+}
+
+/// The first argument known not to be null, when every one before it is null; `None` when
+/// one before it may or may not be null.
+fn first_not_null(args: &[Value]) -> Option<Value> {
+    for arg in args {
+        match arg {
+            Value::Null => continue,
+            Value::Unknown(_) | Value::Error(_) | Value::ResourceAttr { .. } => return None,
+            Value::Partial(partial) if matches!(&partial.known, Known::OneOf(values) if values.contains(&Value::Null)) =>
+            {
+                return None;
+            }
+            known => return Some(known.clone()),
+        }
+    }
+    None
 }
 
 /// Whether one of the arguments from `from` on is a non-empty string.
@@ -290,6 +312,15 @@ mod tests {
         assert_eq!(Through::Merge.apply("merge", &[object(&[])]), None);
         let last = Through::Merge.apply("merge", &[object(&[("a", s("1"))]), unknown.clone()]);
         assert_eq!(last, Some(object(&[(SPREAD_KEY, unknown)])));
+    }
+
+    #[test]
+    fn coalesce_takes_the_first_value_known_not_to_be_null() {
+        let name = Value::partial("generated", Known::NonEmpty);
+        let args = [Value::Null, name.clone(), s("fallback")];
+        assert_eq!(Through::FirstNotNull.apply("coalesce", &args), Some(name));
+        let maybe_null = [Value::Unknown("no default".into()), s("fallback")];
+        assert_eq!(Through::FirstNotNull.apply("coalesce", &maybe_null), None);
     }
 
     #[test]
