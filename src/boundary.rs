@@ -42,7 +42,9 @@ impl Boundary {
     /// admitted outside the roots when none is a git work tree: a module `../..` of a tree
     /// copied without its `.git`, which Terraform and Bicep read the same way.
     pub fn admits(&self, path: &Path, cwd: &Path) -> bool {
-        let Ok(canonical) = std::fs::canonicalize(path) else {
+        // The path as it will be read: `..` after a linked directory is taken as written.
+        let lexical = lexical_normalize(&absolute(path, cwd));
+        let Ok(canonical) = std::fs::canonicalize(&lexical) else {
             return true;
         };
         if self
@@ -52,16 +54,32 @@ impl Boundary {
         {
             return true;
         }
-        let through_no_link = canonical == lexical_normalize(&absolute(path, cwd));
+        let through_no_link = canonical == lexical;
         through_no_link && self.roots.iter().all(|root| !root.repository)
+    }
+
+    /// The boundary of what one scope reads (its modules, the files its templates read as
+    /// content): the most specific root holding `dir`, else the repository of `dir` itself. Not
+    /// every root of the run: a plan given from a temporary directory widens nothing.
+    pub fn of_scope(&self, dir: &Path, cwd: &Path) -> Boundary {
+        let canonical = std::fs::canonicalize(absolute(dir, cwd)).ok();
+        let holding = canonical.as_ref().and_then(|dir| {
+            self.roots
+                .iter()
+                .filter(|root| dir.starts_with(&root.dir))
+                .max_by_key(|root| root.dir.components().count())
+        });
+        let root = holding.cloned().unwrap_or_else(|| root_of(dir, cwd));
+        Boundary { roots: vec![root] }
     }
 }
 
 impl Boundary {
     /// Whether `path` lies, links resolved, inside a root: what a template may read as its
     /// content (`loadTextContent`), strictly, whether or not a root is a git work tree.
-    pub fn contains(&self, path: &Path) -> bool {
-        std::fs::canonicalize(path).is_ok_and(|canonical| {
+    pub fn contains(&self, path: &Path, cwd: &Path) -> bool {
+        let lexical = lexical_normalize(&absolute(path, cwd));
+        std::fs::canonicalize(lexical).is_ok_and(|canonical| {
             self.roots
                 .iter()
                 .any(|root| canonical.starts_with(&root.dir))
@@ -101,6 +119,45 @@ pub fn check_named(option: &str, path: &Path) -> Result<(), Error> {
     )))
 }
 
+/// Refuses a report written through a link (`--output`, `--write-baseline`) whose target lies
+/// outside the link's repository: a committed `results.sarif -> ~/.bashrc` must not let a pull
+/// request overwrite a file of the machine that lints it.
+pub fn check_written(option: &str, path: &Path) -> Result<(), Error> {
+    let Ok(absolute) = std::path::absolute(path) else {
+        return Ok(());
+    };
+    // Devices (`/dev/stdout`: the caller's open file) are written through, never replaced.
+    let through_kernel = absolute.starts_with("/dev") || absolute.starts_with("/proc");
+    if through_kernel || !std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.is_symlink()) {
+        return Ok(());
+    }
+    let parent = absolute.parent().unwrap_or(Path::new("/"));
+    let root = root_of(parent, parent);
+    let target = match std::fs::canonicalize(&absolute) {
+        Ok(target) => target,
+        // A dangling link: where the report would create its file, through what exists of it.
+        Err(_) => {
+            let link = std::fs::read_link(&absolute).unwrap_or_default();
+            let target = lexical_normalize(&parent.join(link));
+            let existing = target
+                .ancestors()
+                .find(|a| a.exists())
+                .unwrap_or(Path::new("/"));
+            let rest = target.strip_prefix(existing).unwrap_or(Path::new(""));
+            std::fs::canonicalize(existing)
+                .unwrap_or_default()
+                .join(rest)
+        }
+    };
+    if target.starts_with(&root.dir) {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{option} {}: not written: it links to a file {OUTSIDE}",
+        path.display()
+    )))
+}
+
 fn admits_named(path: &Path) -> bool {
     // Relative paths are read from the process's working directory.
     let Ok(absolute) = std::path::absolute(path) else {
@@ -117,9 +174,12 @@ fn admits_named(path: &Path) -> bool {
 /// that a link in it does not move the search, else the path itself.
 fn root_of(path: &Path, cwd: &Path) -> Root {
     let lexical = lexical_normalize(&absolute(path, cwd));
+    // A linked directory on the way is no repository of its own: its target's `.git` would
+    // make the link's target the boundary.
+    let is_link = |dir: &Path| std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_symlink());
     let repository = lexical
         .ancestors()
-        .find(|dir| std::fs::symlink_metadata(dir.join(".git")).is_ok());
+        .find(|dir| !is_link(dir) && std::fs::symlink_metadata(dir.join(".git")).is_ok());
     let (dir, is_repository) = match repository {
         Some(repository) => (repository, true),
         None => (lexical.as_path(), false),

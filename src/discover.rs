@@ -54,16 +54,9 @@ impl Discovered {
         &self.files[id.0 as usize]
     }
 
-    /// Whether `path` (a file a module call leads to) lies outside the repository: such a
-    /// file is never read.
-    pub fn leads_outside(&self, path: &Path) -> bool {
-        !self.boundary.admits(path, &self.cwd)
-    }
-
-    /// Whether `path` lies inside the repository, links resolved: a file a template reads
-    /// as content must.
-    pub fn holds(&self, path: &Path) -> bool {
-        self.boundary.contains(path)
+    /// What the scope of `dir` may read (see [`Boundary::of_scope`]).
+    pub fn scope_boundary(&self, dir: &Path) -> Boundary {
+        self.boundary.of_scope(dir, &self.cwd)
     }
 
     /// The id of a discovered file, by its normalized path (files are in path order).
@@ -133,6 +126,12 @@ pub fn discover(
         };
         if is_dir {
             let root = boundary.include(path, cwd);
+            // A directory given that is itself a link out of the repository is not walked.
+            let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            if !canonical.starts_with(&root) {
+                outside.push(lexical_normalize(path));
+                continue;
+            }
             let mut walked = Walked {
                 found: &mut found,
                 errors: &mut errors,

@@ -417,7 +417,11 @@ fn build_scope_model<'a>(
     options: &'a Options,
     var_files: &VarFiles,
 ) -> BuiltScope<'a> {
-    let mut modules = ModuleFiles::new(store, &options.cwd);
+    let bound_dir = match (files.plans.is_empty(), &options.plan_root) {
+        (false, Some(plan_root)) => plan_root.as_path(),
+        _ => scope.dir.as_path(),
+    };
+    let mut modules = ModuleFiles::new(store, &options.cwd, bound_dir);
     let settings = BuildSettings {
         vars: &options.vars,
         var_files: &var_files.parsed,

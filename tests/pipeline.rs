@@ -943,4 +943,59 @@ mod repository_boundary {
             assert!(stderr.contains("note: not read"), "{stderr}");
         }
     }
+
+    /// The ways a second pair of eyes found around the boundary: a linked directory given,
+    /// a plan from elsewhere widening it, a linked directory whose target is a repository of
+    /// its own, and a report written through a link out.
+    #[test]
+    fn the_boundary_holds_where_a_review_tried_to_break_it() {
+        let home = tree(&[
+            (".netrc", NETRC),
+            ("secrets/creds.tf", "password = ghp_FAKETOKEN !!\n"),
+            ("tmp/secret.txt", NETRC),
+            (
+                "tmp/plan.json",
+                r#"{"format_version":"1.2","planned_values":{"root_module":{}}}"#,
+            ),
+            (
+                "repo/main.bicep",
+                "var secret = loadTextContent('../tmp/secret.txt')\nresource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  location: secret\n  kind: 'OpenAI'\n  properties: {}\n}\n",
+            ),
+        ]);
+        let repo = home.path().join("repo");
+        fs::create_dir(repo.join(".git")).unwrap();
+        fs::create_dir(home.path().join("secrets/.git")).unwrap();
+        symlink("../secrets", repo.join("infra")).unwrap();
+        symlink("d1/d2", repo.join("a")).unwrap();
+        fs::write(
+            home.path().join("secret.tf"),
+            "password = ghp_FAKETOKEN !!\n",
+        )
+        .unwrap();
+        for args in [
+            vec!["infra"],
+            vec!["infra/creds.tf"],
+            vec!["main.bicep", "--plan", "../tmp/plan.json"],
+        ] {
+            for format in ["human", "json", "sarif"] {
+                let output = aoai_lint(&repo)
+                    .args(&args)
+                    .args(["--format", format])
+                    .output()
+                    .unwrap();
+                assert_token_not_shown(&output);
+            }
+        }
+        // A report is never written through a link out of the repository.
+        let bashrc = home.path().join(".bashrc");
+        fs::write(&bashrc, "echo hi\n").unwrap();
+        symlink("../.bashrc", repo.join("results.sarif")).unwrap();
+        let output = aoai_lint(&repo)
+            .args(["main.bicep", "--output", "results.sarif"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{output:?}");
+        assert_eq!(fs::read_to_string(&bashrc).unwrap(), "echo hi\n");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("outside the repository"));
+    }
 }

@@ -197,6 +197,7 @@ impl ReportFile {
     /// Opens `path` for a report, deciding from what the path is how to write it. A FIFO or
     /// `/dev/stdout` may be a pipe its reader closes, as standard output may.
     pub fn open(path: &Path) -> Result<(Self, Box<dyn Write>), Error> {
+        crate::boundary::check_written("report", path)?;
         let write_error = |source| Error::Write {
             path: path.display().to_string(),
             source,

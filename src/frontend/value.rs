@@ -119,6 +119,10 @@ const MAX_ALTERNATIVES: usize = 64;
 /// combination gives a scalar: that value when they all agree, else one of them. `None` when
 /// no argument has alternatives, or some combination is not evaluated.
 pub fn per_alternative(args: &[Value], op: impl Fn(&[Value]) -> Option<Value>) -> Option<Value> {
+    // Most calls have no such argument: nothing is copied for them.
+    if !args.iter().any(Value::is_one_of) {
+        return None;
+    }
     let mut reason = None;
     let choices: Vec<Vec<Value>> = args
         .iter()
@@ -274,6 +278,11 @@ impl Value {
             },
             other => other,
         }
+    }
+
+    /// Whether the value is known to be one of a few values (see [`per_alternative`]).
+    pub fn is_one_of(&self) -> bool {
+        matches!(self, Value::Partial(partial) if matches!(partial.known, Known::OneOf(_)))
     }
 
     /// A partial value as a plain unknown, for operations that do not keep what is known.

@@ -356,6 +356,8 @@ pub struct ModuleFile {
 pub struct ModuleFiles<'a> {
     store: &'a SourceStore<'a>,
     cwd: &'a Path,
+    /// What the scope may read.
+    boundary: crate::boundary::Boundary,
     /// Ids for files outside the discovered tree, past the discovered ones.
     next_id: u32,
     /// Files of the scope's own directory are not kept here: the scope has them already.
@@ -372,10 +374,13 @@ pub struct ModuleFiles<'a> {
 const MAX_MODULE_FILES: usize = 1_024;
 
 impl<'a> ModuleFiles<'a> {
-    pub fn new(store: &'a SourceStore<'a>, cwd: &'a Path) -> Self {
+    /// `bound_dir` is the directory whose repository bounds the reads: the scope's own, or for
+    /// a plan the configuration it was made from (`--plan-root`).
+    pub fn new(store: &'a SourceStore<'a>, cwd: &'a Path, bound_dir: &Path) -> Self {
         ModuleFiles {
             store,
             cwd,
+            boundary: store.discovered().scope_boundary(bound_dir),
             next_id: store.discovered().files.len() as u32,
             files: Vec::new(),
             errors: Vec::new(),
@@ -401,7 +406,7 @@ impl<'a> ModuleFiles<'a> {
         }
         let discovered = self.store.discovered();
         let id = discovered.id_of(&path);
-        if id.is_none() && discovered.leads_outside(&path) {
+        if id.is_none() && !self.boundary.admits(&path, self.cwd) {
             self.outside_links.push(display_path(&path, self.cwd));
             return None;
         }
@@ -576,8 +581,10 @@ impl crate::frontend::ModuleLoader for ModuleFiles<'_> {
         const MAX_CONTENT: u64 = 4 << 20;
         let path = lexical_normalize(path);
         let discovered = self.store.discovered();
-        if !discovered.holds(&path) {
-            if !path.exists() {
+        if !self.boundary.contains(&path, self.cwd) {
+            // Whether a file exists outside is not said: it would tell what the machine holds.
+            let parent = path.parent().unwrap_or(Path::new(""));
+            if !path.exists() && self.boundary.contains(parent, self.cwd) {
                 return Err("reads a file that does not exist".into());
             }
             self.outside_links.push(display_path(&path, self.cwd));
