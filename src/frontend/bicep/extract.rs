@@ -36,46 +36,22 @@ pub struct BicepFile {
     pub contents: std::sync::Arc<Contents>,
 }
 
-/// The functions that read a file as content, with the path as their first argument.
-const CONTENT_FUNCTIONS: [&str; 3] = ["loadTextContent", "loadJsonContent", "loadYamlContent"];
-
 /// Reads the files each template names as content, through `loader` (inside the repository
 /// only), so that evaluation needs no file access.
 fn read_contents(files: &mut [BicepFile], loader: &mut impl ModuleLoader) {
     for file in files.iter_mut() {
-        let mut paths = Vec::new();
-        for statement in &file.program.statements {
-            statement.each_expr(&mut |expr: &Expr| {
-                paths.extend(content_path(expr));
-            });
-        }
-        if paths.is_empty() {
+        if file.program.content_paths.is_empty() {
             continue;
         }
         let dir = file.path.parent().unwrap_or(Path::new("")).to_path_buf();
-        let contents = paths
-            .into_iter()
-            .map(|path| {
-                let text = loader.read_content(&dir.join(&path));
-                (path, text)
-            })
+        let contents = file
+            .program
+            .content_paths
+            .iter()
+            .map(|path| (path.clone(), loader.read_content(&dir.join(path))))
             .collect();
         file.contents = std::sync::Arc::new(contents);
     }
-}
-
-/// The literal path of a call reading a file as content.
-fn content_path(expr: &Expr) -> Option<String> {
-    let ExprKind::Call { callee, args } = &expr.kind else {
-        return None;
-    };
-    let function = match &callee.kind {
-        ExprKind::Ident(name) => name.as_str(),
-        ExprKind::Member { name, .. } => name,
-        _ => return None,
-    };
-    CONTENT_FUNCTIONS.contains(&function).then_some(())?;
-    args.first()?.as_literal_str()
 }
 
 impl BicepFile {
@@ -601,13 +577,30 @@ fn evaluate_module<'a>(
     };
     // A loop over a known collection deploys one module instance per element, each with the
     // values its element passes.
+    // Elements that pass the same values deploy the same module: it is evaluated once for
+    // them (the first one's index names it), as instances that agree are reported once.
     if (2..=MAX_MODULE_INSTANCES).contains(&each.len()) {
-        let outputs = each.iter().map(|instance| {
+        let mut evaluated: Vec<(Vec<Value>, Existence, Value)> = Vec::new();
+        let mut outputs = Vec::with_capacity(each.len());
+        for instance in &each {
             let existence = combine(&call.existence, instance.existence.clone());
             let eval = instance.evaluator(outer);
-            module.call(&eval, &instance.suffix, call, existence, model)
-        });
-        return Some(Value::List(outputs.collect()));
+            let passed = module.passed(&eval);
+            let same = evaluated
+                .iter()
+                .find(|(values, seen, _)| *values == passed && *seen == existence);
+            let output = match same {
+                Some((_, _, output)) => output.clone(),
+                None => {
+                    let output =
+                        module.call(&eval, &instance.suffix, call, existence.clone(), model);
+                    evaluated.push((passed, existence, output.clone()));
+                    output
+                }
+            };
+            outputs.push(output);
+        }
+        return Some(Value::List(outputs));
     }
     Some(module.call(&eval, "", call, existence, model))
 }
@@ -626,6 +619,22 @@ struct LocalModule<'a, 'e> {
 }
 
 impl LocalModule<'_, '_> {
+    /// The values the call passes, in the order it writes them: what tells two elements of a
+    /// loop apart.
+    fn passed(&self, eval: &Evaluator<'_>) -> Vec<Value> {
+        let params = self.body.property("params");
+        let properties = params.map(|p| p.value.properties().collect::<Vec<_>>());
+        let mut values: Vec<Value> = properties
+            .unwrap_or_default()
+            .into_iter()
+            .map(|property| eval.eval_partial(&property.value).value)
+            .collect();
+        if let Some(scope) = self.body.property("scope") {
+            values.push(eval.eval(&scope.value).value);
+        }
+        values
+    }
+
     /// Evaluates one instance of the call (`suffix` is its loop index, if any): its params as
     /// passed, its resources added to the model; its value (`{ outputs: ... }`).
     fn call(

@@ -26,6 +26,7 @@ pub fn parse(src: &str) -> Result<Program, SyntaxError> {
         operator_depth: 0,
         peeked: None,
         comments: Vec::new(),
+        content_paths: Vec::new(),
     };
     // A byte-order mark is allowed at the start of the file.
     if src.starts_with('\u{feff}') {
@@ -112,6 +113,7 @@ struct Parser<'s> {
     /// The parser peeks the same token several times; trivia is skipped once.
     peeked: Option<(usize, usize, Tok, usize)>,
     comments: Vec<Span>,
+    content_paths: Vec<String>,
 }
 
 type PResult<T> = Result<T, SyntaxError>;
@@ -367,6 +369,20 @@ impl<'s> Parser<'s> {
         }
     }
 
+    /// Notes the literal path of a call that reads a file as content.
+    fn note_content_path(&mut self, callee: &Expr, args: &[Expr]) {
+        let function = match &callee.kind {
+            ExprKind::Ident(name) => name.as_str(),
+            ExprKind::Member { name, .. } => name,
+            _ => return,
+        };
+        if CONTENT_FUNCTIONS.contains(&function)
+            && let Some(path) = args.first().and_then(Expr::as_literal_str)
+        {
+            self.content_paths.push(path);
+        }
+    }
+
     // ---- statements ---------------------------------------------------------------------
 
     fn program(&mut self) -> PResult<Program> {
@@ -377,6 +393,7 @@ impl<'s> Parser<'s> {
                 return Ok(Program {
                     statements,
                     comments: std::mem::take(&mut self.comments),
+                    content_paths: std::mem::take(&mut self.content_paths),
                 });
             }
             statements.push(self.statement()?);
@@ -986,6 +1003,7 @@ impl<'s> Parser<'s> {
                 }
                 Tok::Punct("(") => {
                     let args = self.arguments()?;
+                    self.note_content_path(&expr, &args);
                     Expr {
                         kind: ExprKind::Call {
                             callee: Box::new(expr),

@@ -11,7 +11,13 @@ pub struct Program {
     /// `//` and `/* */` comments and `#` directives (`#disable-next-line`), in source order:
     /// what suppressions are read from.
     pub comments: Vec<Span>,
+    /// The literal paths of the files it reads as content (`loadTextContent('x.txt')`,
+    /// `loadJsonContent`, `loadYamlContent`), noted while parsing: read before evaluation.
+    pub content_paths: Vec<String>,
 }
+
+/// The functions that read a file as content, with the path as their first argument.
+pub const CONTENT_FUNCTIONS: [&str; 3] = ["loadTextContent", "loadJsonContent", "loadYamlContent"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -76,41 +82,6 @@ pub enum StatementKind {
         name: String,
         value: Expr,
     },
-}
-
-impl Statement {
-    /// Every expression the statement holds, each with [`Expr::each`] to reach within it.
-    pub fn each_expr(&self, visit: &mut dyn FnMut(&Expr)) {
-        match &self.kind {
-            StatementKind::TargetScope(e)
-            | StatementKind::Metadata { value: e, .. }
-            | StatementKind::Var { value: e, .. }
-            | StatementKind::Output { value: e, .. }
-            | StatementKind::Func { body: e, .. }
-            | StatementKind::Extends { path: e }
-            | StatementKind::Assert { value: e, .. }
-            | StatementKind::Test { value: e, .. } => e.each(visit),
-            StatementKind::Param { default, .. } => {
-                if let Some(e) = default {
-                    e.each(visit);
-                }
-            }
-            StatementKind::Resource(resource) => resource.value.each(visit),
-            StatementKind::Module { path, value, .. } => {
-                path.each(visit);
-                value.each(visit);
-            }
-            StatementKind::Using { path } => {
-                if let Some(e) = path {
-                    e.each(visit);
-                }
-            }
-            StatementKind::Type { .. } | StatementKind::Import | StatementKind::Extension => {}
-        }
-        for decorator in &self.decorators {
-            decorator.each(visit);
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -287,67 +258,6 @@ impl Expr {
             ObjectItem::Property(property) => Some(property),
             _ => None,
         })
-    }
-
-    /// Every expression within this one, itself first.
-    pub fn each(&self, visit: &mut dyn FnMut(&Expr)) {
-        visit(self);
-        let mut inner = |e: &Expr| e.each(&mut *visit);
-        match &self.kind {
-            ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Ident(_) => {}
-            ExprKind::String(parts) => parts.iter().for_each(|part| match part {
-                StringPart::Interpolation(e) => inner(e),
-                StringPart::Literal(_) => {}
-            }),
-            ExprKind::Array(items) => items.iter().for_each(|item| match item {
-                ArrayItem::Item(e) | ArrayItem::Spread(e) => inner(e),
-            }),
-            ExprKind::Object(items) => items.iter().for_each(|item| match item {
-                ObjectItem::Property(property) => {
-                    if let PropertyKey::Expr(key) = &property.key {
-                        inner(key);
-                    }
-                    inner(&property.value);
-                }
-                ObjectItem::Spread(e) => inner(e),
-                ObjectItem::Resource(statement) => statement.each_expr(&mut inner),
-            }),
-            ExprKind::Member { base, .. }
-            | ExprKind::NonNull(base)
-            | ExprKind::Child { base, .. }
-            | ExprKind::Paren(base)
-            | ExprKind::Unary { expr: base, .. }
-            | ExprKind::Lambda { body: base, .. } => inner(base),
-            ExprKind::Index { base, index, .. } => {
-                inner(base);
-                inner(index);
-            }
-            ExprKind::Call { callee, args } => {
-                inner(callee);
-                args.iter().for_each(inner);
-            }
-            ExprKind::Binary { lhs, rhs, .. } => {
-                inner(lhs);
-                inner(rhs);
-            }
-            ExprKind::Ternary {
-                cond,
-                then,
-                otherwise,
-            } => {
-                inner(cond);
-                inner(then);
-                inner(otherwise);
-            }
-            ExprKind::For(for_loop) => {
-                inner(&for_loop.iterable);
-                inner(&for_loop.body);
-            }
-            ExprKind::If { cond, body } => {
-                inner(cond);
-                inner(body);
-            }
-        }
     }
 
     /// The object of a declaration's value: `{...}`, `if (c) {...}` or `[for ...: {...}]`.
