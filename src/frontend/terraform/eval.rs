@@ -362,9 +362,11 @@ impl<'m> Evaluator<'m> {
         match name {
             // Lazy: `try` returns its first argument that evaluates without an error; an
             // unknown argument makes the result unknown (it might or might not fail).
+            // What is known of the first argument that evaluates passes through: a name known
+            // to be non-empty stays so.
             "try" => {
                 for arg in &args {
-                    match self.eval_inner(arg, via) {
+                    match self.eval_raw(arg, via) {
                         Value::Error(_) => continue,
                         other => return other,
                     }
