@@ -119,42 +119,31 @@ pub fn check_named(option: &str, path: &Path) -> Result<(), Error> {
     )))
 }
 
-/// Refuses a report written through a link (`--output`, `--write-baseline`) whose target lies
-/// outside the link's repository: a committed `results.sarif -> ~/.bashrc` must not let a pull
-/// request overwrite a file of the machine that lints it.
-pub fn check_written(option: &str, path: &Path) -> Result<(), Error> {
-    let Ok(absolute) = std::path::absolute(path) else {
-        return Ok(());
-    };
-    // Devices (`/dev/stdout`: the caller's open file) are written through, never replaced.
-    let through_kernel = absolute.starts_with("/dev") || absolute.starts_with("/proc");
-    if through_kernel || !std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.is_symlink()) {
-        return Ok(());
-    }
-    let parent = absolute.parent().unwrap_or(Path::new("/"));
+/// Refuses a report written through a link (`--output`, `--write-baseline`) to `target` (the
+/// file the link names, which may not exist yet) outside the link's repository: a committed
+/// `results.sarif -> ~/.bashrc` must not let a pull request overwrite a file of the machine
+/// that lints it.
+pub fn check_written(option: &str, link: &Path, target: &Path) -> Result<(), Error> {
+    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let link_absolute = absolute(link);
+    let parent = link_absolute.parent().unwrap_or(Path::new("/"));
     let root = root_of(parent, parent);
-    let target = match std::fs::canonicalize(&absolute) {
-        Ok(target) => target,
-        // A dangling link: where the report would create its file, through what exists of it.
-        Err(_) => {
-            let link = std::fs::read_link(&absolute).unwrap_or_default();
-            let target = lexical_normalize(&parent.join(link));
-            let existing = target
-                .ancestors()
-                .find(|a| a.exists())
-                .unwrap_or(Path::new("/"));
-            let rest = target.strip_prefix(existing).unwrap_or(Path::new(""));
-            std::fs::canonicalize(existing)
-                .unwrap_or_default()
-                .join(rest)
-        }
-    };
-    if target.starts_with(&root.dir) {
+    // Through what exists of it: the report creates the rest.
+    let target = lexical_normalize(&absolute(target));
+    let existing = target
+        .ancestors()
+        .find(|a| a.exists())
+        .unwrap_or(Path::new("/"));
+    let rest = target.strip_prefix(existing).unwrap_or(Path::new(""));
+    let resolved = std::fs::canonicalize(existing)
+        .unwrap_or_default()
+        .join(rest);
+    if resolved.starts_with(&root.dir) {
         return Ok(());
     }
     Err(Error::Usage(format!(
         "{option} {}: not written: it links to a file {OUTSIDE}",
-        path.display()
+        link.display()
     )))
 }
 

@@ -29,23 +29,11 @@ fn an_empty_location_says_it_is_empty() {
 
 #[test]
 fn a_list_with_an_unknown_element_says_so_not_a_type_error() {
-    let endpoint = r#"variable "sub" {
-  type = string
-}
-resource "azurerm_private_endpoint" "pe" {
-  name                = "pe"
-  location            = "swedencentral"
-  resource_group_name = "rg"
-  subnet_id           = "subnet"
-  private_service_connection {
-    name                           = "openai"
-    private_connection_resource_id = azurerm_cognitive_account.main.id
-    subresource_names              = [var.sub]
-    is_manual_connection           = false
-  }
-}
-"#;
-    let found = messages(&[("main.tf", INSECURE), ("pe.tf", endpoint)], "AOAI002");
+    let endpoint = format!(
+        "variable \"sub\" {{\n  type = string\n}}\n{}",
+        private_endpoint("pe", "[var.sub]")
+    );
+    let found = messages(&[("main.tf", INSECURE), ("pe.tf", &endpoint)], "AOAI002");
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0]

@@ -765,22 +765,10 @@ mod repository_boundary {
     /// A git work tree whose environments link to shared files: the private endpoint of the
     /// account lies in the shared `network.tf`.
     fn shared_files_in_a_repository() -> tempfile::TempDir {
-        let network = r#"resource "azurerm_private_endpoint" "openai" {
-  name                = "pe-oai"
-  location            = "swedencentral"
-  resource_group_name = "rg"
-  subnet_id           = "subnet"
-  private_service_connection {
-    name                           = "openai"
-    private_connection_resource_id = azurerm_cognitive_account.main.id
-    subresource_names              = ["account"]
-    is_manual_connection           = false
-  }
-}
-"#;
+        let network = private_endpoint("openai", r#"["account"]"#);
         let repo = tree(&[
             ("shared/providers.tf", PROVIDER),
-            ("shared/network.tf", network),
+            ("shared/network.tf", &network),
             ("envs/prod/main.tf", INSECURE),
         ]);
         fs::create_dir(repo.path().join(".git")).unwrap();

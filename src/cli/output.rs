@@ -197,12 +197,16 @@ impl ReportFile {
     /// Opens `path` for a report, deciding from what the path is how to write it. A FIFO or
     /// `/dev/stdout` may be a pipe its reader closes, as standard output may.
     pub fn open(path: &Path) -> Result<(Self, Box<dyn Write>), Error> {
-        crate::boundary::check_written("report", path)?;
         let write_error = |source| Error::Write {
             path: path.display().to_string(),
             source,
         };
-        match regular_target(path).map_err(write_error)? {
+        let target = regular_target(path).map_err(write_error)?;
+        // A link's target: never one outside the repository.
+        if let Some(target) = target.as_deref().filter(|target| *target != path) {
+            crate::boundary::check_written("report", path, target)?;
+        }
+        match target {
             Some(target) => {
                 let (file, handle) = Self::create_atomic(&target).map_err(write_error)?;
                 Ok((file, Box::new(handle)))

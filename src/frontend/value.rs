@@ -251,6 +251,20 @@ impl Value {
         }))
     }
 
+    /// The value of a parameter as its declaration constrains it: one of its `allowed` values
+    /// (Bicep `@allowed`, ARM `allowedValues`), a non-empty string (it names a resource, or has
+    /// a minimum length), whatever sets it.
+    pub fn declared_as(self, allowed: Option<&Vec<Value>>, non_empty: bool) -> Value {
+        let value = match allowed {
+            Some(allowed) => self.within(allowed),
+            None => self,
+        };
+        match non_empty {
+            true => value.known_non_empty(),
+            false => value,
+        }
+    }
+
     /// The value of a parameter that can only take one of `allowed` (Bicep `@allowed`, ARM
     /// `allowedValues`): a value not known is known to be one of them.
     pub fn within(self, allowed: &[Value]) -> Value {

@@ -112,17 +112,10 @@ fn check_unresolved(
     let Some(name) = unresolved_broad_role(cx, assignment) else {
         return;
     };
-    let role = &assignment.role;
     let message = format!(
         "cannot tell what `{name}` is granted on: its scope {reason}; on an account of this deployment, or the group or subscription that holds it, it could read the keys or change the settings"
     );
-    let finding = out.push(
-        &assignment.declared,
-        Outcome::Unknown,
-        role.span.clone(),
-        &role.name,
-        message,
-    );
+    let finding = out.unknown_on(&assignment.declared, &assignment.role, message);
     finding
         .related
         .push((assignment.scope.span.clone(), "scoped here".into()));

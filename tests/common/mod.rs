@@ -99,3 +99,23 @@ pub fn shared_path(sub: &str) -> Option<std::path::PathBuf> {
     );
     None
 }
+
+/// A private endpoint named `name` that connects to `azurerm_cognitive_account.main` with the
+/// sub-resources written `subresource_names` (`["account"]`, `[var.sub]`).
+pub fn private_endpoint(name: &str, subresource_names: &str) -> String {
+    format!(
+        r#"resource "azurerm_private_endpoint" "{name}" {{
+  name                = "pe-{name}"
+  location            = "swedencentral"
+  resource_group_name = "rg"
+  subnet_id           = "subnet"
+  private_service_connection {{
+    name                           = "openai"
+    private_connection_resource_id = azurerm_cognitive_account.main.id
+    subresource_names              = {subresource_names}
+    is_manual_connection           = false
+  }}
+}}
+"#
+    )
+}

@@ -1042,15 +1042,8 @@ impl expr::Names for Template<'_> {
 
     fn parameter(&self, name: &str) -> Value {
         let key = name.to_ascii_lowercase();
-        let value = self.declared_parameter(name, &key);
-        let value = match self.allowed.get(&key) {
-            Some(allowed) => value.within(allowed),
-            None => value,
-        };
-        match self.non_empty.contains(&key) {
-            true => value.known_non_empty(),
-            false => value,
-        }
+        self.declared_parameter(name, &key)
+            .declared_as(self.allowed.get(&key), self.non_empty.contains(&key))
     }
 
     fn variable(&self, name: &str) -> Value {

@@ -472,14 +472,7 @@ impl<'a> Evaluator<'a> {
                     "depends on param `{name}`, which has no default value (set it {where_set})"
                 )),
             };
-            let value = match symbols.allowed.get(name) {
-                Some(allowed) => value.within(allowed),
-                None => value,
-            };
-            return match symbols.non_empty.contains(name) {
-                true => value.known_non_empty(),
-                false => value,
-            };
+            return value.declared_as(symbols.allowed.get(name), symbols.non_empty.contains(name));
         }
         if let Some(located) = symbols.vars.get(name) {
             return self.named_value(name, *located, via);

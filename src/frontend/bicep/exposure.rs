@@ -152,17 +152,7 @@ fn param_protection(declaration: &Statement) -> Protection {
 
 /// `@secure()` (or `@sys.secure()`).
 fn is_secure(statement: &Statement) -> bool {
-    statement
-        .decorators
-        .iter()
-        .any(|decorator| match &decorator.kind {
-            ExprKind::Call { callee, .. } => match &callee.kind {
-                ExprKind::Ident(name) => name == "secure",
-                ExprKind::Member { name, .. } => &**name == "secure",
-                _ => false,
-            },
-            _ => false,
-        })
+    statement.decorator("secure").is_some()
 }
 
 /// The values of a resource body where a key is readable, with what they are.

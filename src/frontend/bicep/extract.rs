@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use std::collections::{HashMap, HashSet};
 
-use super::eval::{Contents, Evaluator, Located, ParamValue, Symbols};
+use super::eval::{Contents, Evaluated, Evaluator, Located, ParamValue, Symbols};
 use super::syntax::{
-    ArrayItem, Expr, ExprKind, ObjectItem, Program, PropertyKey, Resource, Statement, StatementKind,
+    ArrayItem, Expr, ExprKind, ObjectItem, Program, Property, PropertyKey, Resource, Statement,
+    StatementKind,
 };
 use crate::frontend::arm::{self, ArmFile};
 use crate::frontend::azure;
@@ -576,24 +577,30 @@ fn evaluate_module<'a>(
         name,
     };
     // A loop over a known collection deploys one module instance per element, each with the
-    // values its element passes.
-    // Elements that pass the same values deploy the same module: it is evaluated once for
-    // them (the first one's index names it), as instances that agree are reported once.
+    // values its element passes. Elements that pass the same values deploy the same module: it
+    // is evaluated once for them (the first one's index names it), as instances that agree are
+    // reported once.
     if (2..=MAX_MODULE_INSTANCES).contains(&each.len()) {
-        let mut evaluated: Vec<(Vec<Value>, Existence, Value)> = Vec::new();
+        let mut evaluated: Vec<(Passed, Existence, Value)> = Vec::new();
         let mut outputs = Vec::with_capacity(each.len());
         for instance in &each {
             let existence = combine(&call.existence, instance.existence.clone());
             let eval = instance.evaluator(outer);
             let passed = module.passed(&eval);
-            let same = evaluated
-                .iter()
-                .find(|(values, seen, _)| *values == passed && *seen == existence);
+            let same = evaluated.iter().find(|(seen, seen_existence, _)| {
+                seen.same_as(&passed) && *seen_existence == existence
+            });
             let output = match same {
                 Some((_, _, output)) => output.clone(),
                 None => {
-                    let output =
-                        module.call(&eval, &instance.suffix, call, existence.clone(), model);
+                    let output = module.call(
+                        &eval,
+                        &instance.suffix,
+                        &passed,
+                        call,
+                        existence.clone(),
+                        model,
+                    );
                     evaluated.push((passed, existence, output.clone()));
                     output
                 }
@@ -602,7 +609,28 @@ fn evaluate_module<'a>(
         }
         return Some(Value::List(outputs));
     }
-    Some(module.call(&eval, "", call, existence, model))
+    let passed = module.passed(&eval);
+    Some(module.call(&eval, "", &passed, call, existence, model))
+}
+
+/// What one instance of a module call passes: each param as written and as evaluated, and
+/// the value of its `scope:`.
+struct Passed<'e> {
+    params: Vec<(&'e Property, Evaluated)>,
+    scope: Option<Value>,
+}
+
+impl Passed<'_> {
+    /// Whether two loop elements pass the same values: then they deploy the same module.
+    fn same_as(&self, other: &Passed<'_>) -> bool {
+        self.scope == other.scope
+            && self.params.len() == other.params.len()
+            && self
+                .params
+                .iter()
+                .zip(&other.params)
+                .all(|((_, a), (_, b))| a.value == b.value)
+    }
 }
 
 /// How many instances of a module loop are each evaluated; past it, the module is checked once
@@ -618,21 +646,21 @@ struct LocalModule<'a, 'e> {
     name: &'e str,
 }
 
-impl LocalModule<'_, '_> {
-    /// The values the call passes, in the order it writes them: what tells two elements of a
-    /// loop apart.
-    fn passed(&self, eval: &Evaluator<'_>) -> Vec<Value> {
-        let params = self.body.property("params");
-        let properties = params.map(|p| p.value.properties().collect::<Vec<_>>());
-        let mut values: Vec<Value> = properties
-            .unwrap_or_default()
-            .into_iter()
-            .map(|property| eval.eval_partial(&property.value).value)
-            .collect();
-        if let Some(scope) = self.body.property("scope") {
-            values.push(eval.eval(&scope.value).value);
+impl<'e> LocalModule<'_, 'e> {
+    /// What the call passes, each param evaluated once, in the order it writes them.
+    fn passed(&self, eval: &Evaluator<'_>) -> Passed<'e> {
+        let params = self.body.property("params").map(|p| &p.value);
+        Passed {
+            params: params
+                .into_iter()
+                .flat_map(Expr::properties)
+                .map(|property| (property, eval.eval_partial(&property.value)))
+                .collect(),
+            scope: self
+                .body
+                .property("scope")
+                .map(|s| eval.eval(&s.value).value),
         }
-        values
     }
 
     /// Evaluates one instance of the call (`suffix` is its loop index, if any): its params as
@@ -641,6 +669,7 @@ impl LocalModule<'_, '_> {
         &self,
         eval: &Evaluator<'_>,
         suffix: &str,
+        passed: &Passed<'_>,
         call: &Call,
         existence: Existence,
         model: &mut Model,
@@ -653,21 +682,19 @@ impl LocalModule<'_, '_> {
             name,
         } = *self;
         let mut params = declared_params(callee);
-        if let Some(passed) = body.property("params") {
-            for property in passed.value.properties() {
-                let PropertyKey::Name(param) = &property.key else {
-                    continue;
-                };
-                // The callee's own name for the param, borrowed from its declaration.
-                let Some((&declared, _)) = params.get_key_value(param.as_str()) else {
-                    continue;
-                };
-                let evaluated = eval.eval_partial(&property.value);
-                let via = evaluated
-                    .via
-                    .or_else(|| Some(Span::new(template.id, property.span())));
-                params.insert(declared, ParamValue::Passed(evaluated.value, via));
-            }
+        for (property, evaluated) in &passed.params {
+            let PropertyKey::Name(param) = &property.key else {
+                continue;
+            };
+            // The callee's own name for the param, borrowed from its declaration.
+            let Some((&declared, _)) = params.get_key_value(param.as_str()) else {
+                continue;
+            };
+            let via = evaluated
+                .via
+                .clone()
+                .or_else(|| Some(Span::new(template.id, property.span())));
+            params.insert(declared, ParamValue::Passed(evaluated.value.clone(), via));
         }
         let call = Call {
             prefix: format!("{}module.{name}{suffix}.", call.prefix),
@@ -800,35 +827,23 @@ fn named_by(resource: &Resource) -> Option<&str> {
     }
 }
 
-/// The argument of a declaration's decorator `@name(argument)` (or `@sys.name`).
-fn decorator<'e>(statement: &'e Statement, wanted: &str) -> Option<&'e Expr> {
-    statement.decorators.iter().find_map(|decorator| {
-        let ExprKind::Call { callee, args } = &decorator.kind else {
-            return None;
-        };
-        let named = match &callee.kind {
-            ExprKind::Ident(name) => name == wanted,
-            ExprKind::Member { name, .. } => &**name == wanted,
-            _ => false,
-        };
-        match args.as_slice() {
-            [argument] if named => Some(argument),
-            _ => None,
-        }
-    })
-}
-
 /// A parameter's `@minLength(n)`.
 fn min_length(statement: &Statement) -> Option<i64> {
-    match decorator(statement, "minLength")?.kind {
-        ExprKind::Int(n) => Some(n),
+    match statement.decorator("minLength")? {
+        [argument] => match argument.kind {
+            ExprKind::Int(n) => Some(n),
+            _ => None,
+        },
         _ => None,
     }
 }
 
 /// The literal values of a parameter's `@allowed([...])`.
 fn allowed_values(statement: &Statement) -> Option<Vec<Value>> {
-    let ExprKind::Array(items) = &decorator(statement, "allowed")?.kind else {
+    let [list] = statement.decorator("allowed")? else {
+        return None;
+    };
+    let ExprKind::Array(items) = &list.kind else {
         return None;
     };
     items
@@ -1181,15 +1196,19 @@ fn existing_named_after(
 /// `resourceGroup()` in a template deployed to a resource group, `subscription()` in one
 /// deployed to a subscription.
 fn names_own_scope(body: &Expr, eval: &Evaluator<'_>) -> bool {
-    let Some(scope) = body.declaration_body().and_then(|b| b.property("scope")) else {
-        return false;
-    };
-    let ExprKind::Call { callee, args } = &scope.value.kind else {
-        return false;
-    };
-    match &callee.kind {
-        ExprKind::Ident(function) if args.is_empty() => *function == eval.symbols.target_scope,
-        _ => false,
+    let scope = body.declaration_body().and_then(|b| b.property("scope"));
+    scope.and_then(|scope| deployment_scope_call(&scope.value)) == Some(&eval.symbols.target_scope)
+}
+
+/// The function of a `scope:` written as the deployment's own scope: `resourceGroup()`,
+/// `subscription()` (no argument).
+fn deployment_scope_call(scope: &Expr) -> Option<&str> {
+    match &scope.kind {
+        ExprKind::Call { callee, args } if args.is_empty() => match &callee.kind {
+            ExprKind::Ident(function) => Some(function),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -1197,8 +1216,7 @@ fn names_own_scope(body: &Expr, eval: &Evaluator<'_>) -> bool {
 fn in_own_group(body: &Expr) -> bool {
     match body.property("scope") {
         None => true,
-        Some(scope) => matches!(&scope.value.kind, ExprKind::Call { callee, args }
-            if args.is_empty() && matches!(&callee.kind, ExprKind::Ident(f) if f == "resourceGroup")),
+        Some(scope) => deployment_scope_call(&scope.value) == Some("resourceGroup"),
     }
 }
 

@@ -84,6 +84,24 @@ pub enum StatementKind {
     },
 }
 
+impl Statement {
+    /// The arguments of the statement's decorator `@name(...)` (or `@sys.name(...)`).
+    pub fn decorator(&self, name: &str) -> Option<&[Expr]> {
+        self.decorators
+            .iter()
+            .find_map(|decorator| match &decorator.kind {
+                ExprKind::Call { callee, args } => match &callee.kind {
+                    ExprKind::Ident(called) if called == name => Some(args.as_slice()),
+                    ExprKind::Member { name: called, .. } if &**called == name => {
+                        Some(args.as_slice())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
     pub name: String,

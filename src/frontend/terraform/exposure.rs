@@ -383,10 +383,23 @@ impl Finder<'_> {
         let Some((file, attribute)) = index.output(output) else {
             return;
         };
-        let (outer_instance, outer_index) = (self.instance, self.index);
-        (self.instance, self.index) = (child, index);
+        self.visit_step_in(child, step, file, attribute);
+    }
+
+    /// [`Finder::visit_step`] in another module instance (a callee's output, a caller's
+    /// argument), the names of its expressions being that instance's.
+    fn visit_step_in(
+        &mut self,
+        instance: usize,
+        step: String,
+        file: FileId,
+        attribute: &hcl_edit::structure::Attribute,
+    ) {
+        let index = &self.configuration.instances[instance].index;
+        let (here_instance, here_index) = (self.instance, self.index);
+        (self.instance, self.index) = (instance, index);
         self.visit_step(step, file, attribute);
-        (self.instance, self.index) = (outer_instance, outer_index);
+        (self.instance, self.index) = (here_instance, here_index);
     }
 
     /// Visits the value of a name a key may go through, recording the step.
@@ -418,11 +431,7 @@ impl Finder<'_> {
         let Some(argument) = caller.block.body.get_attribute(name) else {
             return;
         };
-        let outer = &self.configuration.instances[caller.instance].index;
-        let (inner_instance, inner_index) = (self.instance, self.index);
-        (self.instance, self.index) = (caller.instance, outer);
-        self.visit_step(step, caller.file, argument);
-        (self.instance, self.index) = (inner_instance, inner_index);
+        self.visit_step_in(caller.instance, step, caller.file, argument);
     }
 
     fn follow_local(&mut self, name: &str) {
