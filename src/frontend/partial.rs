@@ -8,6 +8,33 @@
 
 use super::value::{Known, SPREAD_KEY, Value};
 
+/// A function of a language's table: its name (lower case where the language ignores case),
+/// how partial knowledge passes through it, and its result on known arguments (`None`: they
+/// are not what it takes).
+pub struct Function {
+    pub name: &'static str,
+    pub through: Through,
+    pub evaluate: fn(&[Value]) -> Option<Value>,
+}
+
+/// A table entry, short enough to keep a table readable.
+pub const fn function(
+    name: &'static str,
+    through: Through,
+    evaluate: fn(&[Value]) -> Option<Value>,
+) -> Function {
+    Function {
+        name,
+        through,
+        evaluate,
+    }
+}
+
+/// The entry of `table` named `name`.
+pub fn find(table: &'static [Function], name: &str) -> Option<&'static Function> {
+    table.iter().find(|f| f.name == name)
+}
+
 /// What a function's result keeps of arguments known only in part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Through {
