@@ -115,8 +115,6 @@ pub struct Evaluator<'a> {
     pub file: FileId,
     pub symbols: &'a Symbols<'a>,
     depth: Cell<usize>,
-    /// Loop and lambda variables in scope whose values are not known.
-    locals: Vec<String>,
     /// Loop and lambda variables in scope with their values (one element of a known
     /// collection), innermost last.
     bound: Vec<(String, Value)>,
@@ -141,7 +139,6 @@ impl<'a> Evaluator<'a> {
             file,
             symbols,
             depth: Cell::new(0),
-            locals: Vec::new(),
             bound: Vec::new(),
             callers: Vec::new(),
             caller_default: RefCell::new(None),
@@ -152,13 +149,6 @@ impl<'a> Evaluator<'a> {
     pub fn called_by(mut self, callers: Vec<FileId>) -> Self {
         self.callers = callers;
         self
-    }
-
-    /// The same template inside a loop body, whose variables are not known.
-    pub fn with_locals(&self, names: impl IntoIterator<Item = String>) -> Evaluator<'a> {
-        let mut inner = self.inner();
-        inner.locals.extend(names);
-        inner
     }
 
     /// The same template inside a loop body or lambda, its variables bound to known values.
@@ -176,7 +166,6 @@ impl<'a> Evaluator<'a> {
             file: self.file,
             symbols: self.symbols,
             depth: Cell::new(self.depth.get()),
-            locals: self.locals.clone(),
             bound: self.bound.clone(),
             callers: self.callers.clone(),
             caller_default: RefCell::new(None),
@@ -443,9 +432,6 @@ impl<'a> Evaluator<'a> {
         if let Some((_, value)) = self.bound.iter().rev().find(|(bound, _)| bound == name) {
             return value.clone();
         }
-        if self.locals.iter().any(|local| local == name) {
-            return Value::Unknown(format!("depends on the loop variable `{name}`"));
-        }
         let symbols = self.symbols;
         if let Some(value) = symbols.params.get(name) {
             let value = match value {
@@ -500,7 +486,6 @@ impl<'a> Evaluator<'a> {
             Some(named) => named,
             None => {
                 let top = Evaluator {
-                    locals: Vec::new(),
                     bound: Vec::new(),
                     ..self.inner()
                 };

@@ -933,21 +933,29 @@ struct Parent<'a> {
 struct Instance {
     /// `[1]` for the second element of a loop; empty when there is no loop.
     suffix: String,
+    /// Loop variables with their element; over a collection not known, the reason.
     bindings: Vec<(String, Value)>,
-    /// Loop variables over collections that are not known.
-    locals: Vec<String>,
     existence: Existence,
 }
 
 impl Instance {
     fn evaluator<'a>(&self, eval: &Evaluator<'a>) -> Evaluator<'a> {
-        eval.with_locals(self.locals.clone())
-            .with_bindings(self.bindings.clone())
+        eval.with_bindings(self.bindings.clone())
     }
 
-    /// The same, unknown loop variables named, for a loop checked once.
-    fn looped_once(mut self, names: &[String], existence: Option<Existence>) -> Instance {
-        self.locals.extend(names.iter().cloned());
+    /// The same, for a loop checked once: its variables are not known, for `reason`.
+    fn looped_once(
+        mut self,
+        names: &[String],
+        reason: &str,
+        existence: Option<Existence>,
+    ) -> Instance {
+        let unknown = |name: &String| {
+            let reason =
+                format!("depends on the loop variable `{name}`, over a list that {reason}");
+            (name.clone(), Value::Unknown(reason))
+        };
+        self.bindings.extend(names.iter().map(unknown));
         if let Some(existence) = existence {
             self.existence = existence;
         }
@@ -969,7 +977,6 @@ fn unwrap_declaration<'e>(
     let mut instances = vec![Instance {
         suffix: String::new(),
         bindings: Vec::new(),
-        locals: Vec::new(),
         existence: Existence::Always,
     }];
     loop {
@@ -999,11 +1006,18 @@ fn unwrap_declaration<'e>(
                         }
                         Value::Unknown(reason) => next.push(instance.looped_once(
                             &names,
+                            &reason,
                             Some(Existence::Conditional {
                                 reason: format!("its `for` loop {reason}"),
                             }),
                         )),
-                        _ => next.push(instance.looped_once(&names, None)),
+                        other => {
+                            let reason = crate::frontend::partial::unknown_reason(&other)
+                                .unwrap_or_else(|| {
+                                    format!("has more than {MAX_INSTANCES} elements")
+                                });
+                            next.push(instance.looped_once(&names, &reason, None))
+                        }
                     }
                 }
                 instances = next;
@@ -1082,7 +1096,11 @@ fn checked_once(mut instances: Vec<Instance>) -> Instance {
         bindings: Vec::new(),
         ..first
     }
-    .looped_once(&names, Some(existence))
+    .looped_once(
+        &names,
+        "has several elements, checked as one",
+        Some(existence),
+    )
 }
 
 fn map_resource(
