@@ -2839,3 +2839,73 @@ fn the_installed_build_has_no_debug_info_and_the_profiling_build_keeps_line_tabl
         assert!(profiling.contains(&setting.into()), "{profiling:?}");
     }
 }
+
+/// Two parameter files for one template are two deployments: each links its own private
+/// endpoint, role and diagnostic setting to its own account, and each message names that
+/// deployment's account (the role of the second set named the first set's account).
+#[test]
+fn each_parameter_set_links_within_its_own_deployment() {
+    let template = r#"param name string
+param private bool
+param principalId string = 'p'
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: name
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  properties: { publicNetworkAccess: 'Disabled' }
+}
+resource endpoint 'Microsoft.Network/privateEndpoints@2023-11-01' = if (private) {
+  name: '${name}-pe'
+  location: 'swedencentral'
+  properties: {
+    subnet: { id: 'subnet' }
+    privateLinkServiceConnections: [ { name: 'c', properties: { privateLinkServiceId: account.id, groupIds: [ 'account' ] } } ]
+  }
+}
+resource logs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (private) {
+  name: 'logs'
+  scope: account
+  properties: { workspaceId: 'w', logs: [ { categoryGroup: 'audit', enabled: true } ] }
+}
+resource role 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(account.id, principalId)
+  scope: account
+  properties: {
+    principalId: principalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68')
+  }
+}
+"#;
+    let dir = tree(&[
+        ("main.bicep", template),
+        (
+            "dev.bicepparam",
+            "using 'main.bicep'\nparam name = 'oai-dev'\nparam private = false\n",
+        ),
+        (
+            "prod.bicepparam",
+            "using 'main.bicep'\nparam name = 'oai-prod'\nparam private = true\n",
+        ),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI002,AOAI006,AOAI013"])
+        .output()
+        .unwrap();
+    let findings: Vec<String> = findings_of(&output)
+        .iter()
+        .map(|f| {
+            let message = f["message"].as_str().unwrap();
+            let on = message.split('`').nth(3).unwrap_or_default();
+            format!("{} {} {} {on}", f["rule"], f["outcome"], f["resource"])
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            r#""AOAI002" "fail" "account[dev.bicepparam]" "#,
+            r#""AOAI013" "fail" "account[dev.bicepparam]" "#,
+            r#""AOAI006" "fail" "role[dev.bicepparam]" account[dev.bicepparam]"#,
+            r#""AOAI006" "fail" "role[prod.bicepparam]" account[prod.bicepparam]"#,
+        ]
+    );
+}

@@ -347,14 +347,10 @@ impl Model {
     /// each with its index or key (`[1]`, `["weu"]`): checked once, under the declaration's
     /// name, when no check can tell them apart; else each under its own.
     pub fn from_instances(mut instances: Vec<(String, Model)>) -> Model {
-        let Some((_, first)) = instances.first() else {
+        if instances.is_empty() {
             return Model::default();
-        };
-        let first = first.as_checked();
-        if instances
-            .iter()
-            .all(|(_, model)| model.as_checked() == first)
-        {
+        }
+        if Model::checked_alike(&instances) {
             let mut keys: Vec<String> = instances
                 .iter()
                 .flat_map(|(_, model)| model.accounts.iter().flat_map(|a| a.link_keys.clone()))
@@ -376,6 +372,17 @@ impl Model {
             all.extend(model);
         }
         all
+    }
+
+    /// Whether the instances are checked alike: the same model as the rules see it.
+    pub fn checked_alike(instances: &[(String, Model)]) -> bool {
+        let Some((_, first)) = instances.first() else {
+            return true;
+        };
+        let first = first.as_checked();
+        instances
+            .iter()
+            .all(|(_, model)| model.as_checked() == first)
     }
 
     /// The model as the rules see it: names differ per instance (`"oai-${count.index}"`)

@@ -149,8 +149,9 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
         if is_called && !own_params {
             continue;
         }
-        let call = Call {
+        let mut call = Call {
             prefix: String::new(),
+            deployment: String::new(),
             existence: Existence::Always,
             depth: 0,
             callers: Vec::new(),
@@ -169,20 +170,23 @@ pub fn build_model(files: &[BicepFile], inputs: &Inputs<'_>) -> Model {
             evaluate(files, template, params, &call, &mut model);
             continue;
         }
-        let deployments = params_files
+        let deploy_with = |params_file: &BicepFile, call: &Call| {
+            let mut deployment = Model::default();
+            let params = deployment_params(files, template, Some(params_file), inputs);
+            evaluate(files, template, params, call, &mut deployment);
+            (format!("[{}]", file_name(&params_file.path)), deployment)
+        };
+        let mut deployments: Vec<(String, Model)> = params_files
             .iter()
-            .map(|params_file| {
-                let mut deployment = Model::default();
-                let params = deployment_params(files, template, Some(params_file), inputs);
-                evaluate(files, template, params, &call, &mut deployment);
-                let name = params_file
-                    .path
-                    .file_name()
-                    .map(|name| name.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                (format!("[{name}]"), deployment)
-            })
+            .map(|params_file| deploy_with(params_file, &call))
             .collect();
+        if !Model::checked_alike(&deployments) {
+            // Deployments that differ are reported each on its own, linked within itself.
+            for ((tag, deployment), params_file) in deployments.iter_mut().zip(&params_files) {
+                call.deployment.clone_from(tag);
+                *deployment = deploy_with(params_file, &call).1;
+            }
+        }
         model.extend(Model::from_instances(deployments));
     }
     model
@@ -298,6 +302,9 @@ fn is_root(template: &BicepFile, has_params_file: bool) -> bool {
 struct Call {
     /// `module.<name>.` for each module on the way, prefixed to addresses and keys.
     prefix: String,
+    /// The parameters file of this deployment (`[dev.bicepparam]`) when a template has several
+    /// whose deployments differ: each deployment's resources link among themselves only.
+    deployment: String,
     /// Whether the module call itself is conditional.
     existence: Existence,
     depth: usize,
@@ -311,6 +318,18 @@ struct Call {
     /// The resource group the template deploys to, as a reference (see
     /// [`crate::model::AiAccount::resource_group`]); else why it is not known.
     group: Result<String, String>,
+}
+
+impl Call {
+    /// The link key of a resource of this call, by its address.
+    fn key(&self, file: FileId, address: &str) -> String {
+        resource_key(file, &format!("{}{address}", self.deployment))
+    }
+
+    /// What the link keys of this call's resources start with, after the file.
+    fn key_prefix(&self) -> String {
+        format!("{}{}", self.deployment, self.prefix)
+    }
 }
 
 /// A template's `targetScope` as written (`resourceGroup` when not written).
@@ -411,7 +430,7 @@ fn evaluate<'a>(
     call: &Call,
     model: &mut Model,
 ) -> Value {
-    let mut symbols = symbols(template, params, &call.prefix);
+    let mut symbols = symbols(template, params, &call.key_prefix());
     symbols.location = call.location.clone();
     symbols.own_group = call.own_group;
     symbols.target_scope = target_scope(template);
@@ -491,14 +510,9 @@ fn evaluate_module<'a>(
         // Each endpoint of a loop connects what its own element names.
         for instance in &instances {
             let eval = instance.evaluator(eval);
-            map_registry_call(
-                template,
-                &eval,
-                body,
-                mapping,
-                declared_for(instance),
-                model,
-            );
+            let declared = declared_for(instance);
+            let key = call.key(template.id, &declared.address);
+            map_registry_call(key, &eval, body, mapping, declared, model);
         }
         return None;
     }
@@ -514,7 +528,8 @@ fn evaluate_module<'a>(
     if let Some(mapping) = mapping {
         let header = declared.header.clone();
         let before = model.accounts.len();
-        let outputs = map_registry_call(template, &eval, body, mapping, declared, model);
+        let key = call.key(template.id, &declared.address);
+        let outputs = map_registry_call(key, &eval, body, mapping, declared, model);
         // A module without `scope:` deploys to its caller's resource group.
         if in_own_group(body) {
             let group = placement(false, call, &eval, &header).group;
@@ -698,6 +713,7 @@ impl<'e> LocalModule<'_, 'e> {
         }
         let call = Call {
             prefix: format!("{}module.{name}{suffix}.", call.prefix),
+            deployment: call.deployment.clone(),
             existence,
             depth: call.depth + 1,
             callers: std::iter::once(template.id)
@@ -1044,9 +1060,9 @@ fn unwrap_declaration<'e>(
 }
 
 /// Maps a registry module call from the params it is passed; its value is the module's id
-/// outputs.
+/// outputs, linked by `key`.
 fn map_registry_call(
-    template: &BicepFile,
+    key: String,
     eval: &Evaluator<'_>,
     body: &Expr,
     mapping: RegistryMapping<'_>,
@@ -1061,7 +1077,6 @@ fn map_registry_call(
         root: params.as_ref().unwrap_or(&empty),
         header: declared.header.clone(),
     };
-    let key = resource_key(template.id, &declared.address);
     let shown = declared
         .address
         .rsplit('.')
@@ -1275,7 +1290,7 @@ fn map_instance(
         root: &root,
         header: header.clone(),
     };
-    let key = resource_key(file, &symbol);
+    let key = call.key(file, &symbol);
     let mut keys = vec![key.clone()];
     if let Some(name) = reader.string("name", None).value() {
         keys.push(name_key(&full_type, name));
@@ -1304,7 +1319,7 @@ fn map_instance(
     );
     let parent = Parent {
         symbol: &resource.name,
-        key: resource_key(file, &symbol),
+        key: call.key(file, &symbol),
         type_name: full_type,
     };
     for child in child_resources(value) {
