@@ -2909,3 +2909,69 @@ resource role 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
         ]
     );
 }
+
+/// Bicep `import { x as y } from`, `import * as ns from` and user-defined functions are
+/// evaluated in the template that declares them: what they give decides a check, in a pass
+/// and a fail case; a function that calls itself is unknown, never a hang or a crash.
+#[test]
+fn bicep_imports_and_user_functions_are_evaluated() {
+    let constants = |access: &str| {
+        format!(
+            "@export()\nvar access = '{access}'\n\n@export()\nfunc accountName(prefix string, suffix string) string => toLower('${{prefix}}-${{suffix}}')\n\n@export()\nfunc forever(x string) string => forever(x)\n"
+        )
+    };
+    let template = r#"import { access, accountName as nameOf } from 'shared/constants.bicep'
+import * as c from 'shared/constants.bicep'
+
+func auth(enabled bool) bool => !enabled
+
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: nameOf('OAI', 'prod')
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  properties: {
+    customSubDomainName: c.accountName('oai', 'sub')
+    publicNetworkAccess: c.access
+    disableLocalAuth: auth(false)
+    restrictOutboundNetworkAccess: access == 'Disabled'
+    dynamicThrottlingEnabled: c.forever('x') == 'y'
+  }
+}
+"#;
+    let dir = tree(&[
+        ("pass/main.bicep", template),
+        ("pass/shared/constants.bicep", &constants("Disabled")),
+        ("fail/main.bicep", template),
+        ("fail/shared/constants.bicep", &constants("Enabled")),
+        (
+            "loop/main.bicep",
+            &template.replace("c.access", "c.forever('Disabled')"),
+        ),
+        ("loop/shared/constants.bicep", &constants("Disabled")),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json"])
+        .args(["--select", "AOAI001,AOAI004,AOAI008,AOAI010"])
+        .output()
+        .unwrap();
+    let findings: Vec<String> = findings_of(&output)
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().unwrap();
+            format!("{} {} {file}:{}", f["rule"], f["outcome"], f["line"])
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            r#""AOAI001" "fail" fail/main.bicep:12"#,
+            r#""AOAI010" "fail" fail/main.bicep:14"#,
+            r#""AOAI001" "unknown" loop/main.bicep:12"#,
+        ]
+    );
+    let unknown = &findings_of(&output)[2]["message"];
+    assert!(
+        unknown.as_str().unwrap().contains("`forever()`"),
+        "{unknown}"
+    );
+}

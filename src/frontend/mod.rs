@@ -68,8 +68,8 @@ pub struct Built {
 pub trait ModuleLoader: terraform::ModuleLoader {
     /// The Terraform files of a root module away from the scope, reported on (`--plan-root`).
     fn terraform_root(&mut self, dir: &Path) -> Vec<terraform::ParsedFile>;
-    /// Adds the templates that `templates` call as modules from other directories,
-    /// recursively.
+    /// Adds the templates that `templates` call as modules or import names from, from other
+    /// directories, recursively.
     fn add_bicep_modules(&mut self, templates: &mut Vec<bicep::BicepFile>);
     /// The text of a file a template reads as content (`loadTextContent`, `loadJsonContent`,
     /// `loadYamlContent`); why not, when it is outside the repository or cannot be read.

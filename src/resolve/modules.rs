@@ -552,7 +552,7 @@ impl crate::frontend::ModuleLoader for ModuleFiles<'_> {
                 .parent()
                 .unwrap_or(Path::new(""))
                 .to_path_buf();
-            let targets = bicep::local_module_paths(&files[next].program);
+            let targets = bicep::local_template_paths(&files[next].program);
             next += 1;
             for target in targets {
                 let path = lexical_normalize(&dir.join(target));

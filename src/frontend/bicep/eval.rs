@@ -3,6 +3,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 use super::syntax::{
     ArrayItem, BinaryOp, Expr, ExprKind, ForLoop, ObjectItem, PropertyKey, StringPart, UnaryOp,
@@ -44,6 +45,30 @@ pub enum ParamValue<'a> {
     Missing(String),
 }
 
+/// A user-defined function: `func name(a string) string => body`.
+#[derive(Clone, Copy)]
+pub struct Func<'a> {
+    pub params: &'a [String],
+    pub body: &'a Expr,
+}
+
+/// A name another template exports, as this one imports it.
+pub enum Import<'a> {
+    /// An exported variable or function, by its name in the exporting template.
+    Name {
+        from: Rc<Exports<'a>>,
+        name: &'a str,
+    },
+    /// Every export of a template: `import * as ns from '...'`.
+    Namespace(Rc<Exports<'a>>),
+}
+
+/// What a template exports, ready to evaluate in that template: its file and names.
+pub struct Exports<'a> {
+    pub file: FileId,
+    pub symbols: Symbols<'a>,
+}
+
 /// The texts of the files a template reads as content, by the path as written; why not, for
 /// one outside the repository or unreadable.
 pub type Contents = HashMap<String, Result<std::sync::Arc<String>, String>>;
@@ -60,6 +85,10 @@ pub struct Symbols<'a> {
     pub resources: HashMap<&'a str, (String, Option<&'a Expr>, Option<&'a str>)>,
     /// Module symbols -> their value (`{ outputs: {...} }`) once the module is evaluated.
     pub modules: HashMap<&'a str, RefCell<Value>>,
+    /// User-defined functions of the template.
+    pub funcs: HashMap<&'a str, Func<'a>>,
+    /// Names imported from other templates (`import { x } from 'file.bicep'`).
+    pub imports: HashMap<&'a str, Import<'a>>,
     /// Each `@allowed([...])` parameter's values: whatever sets it, it is one of them.
     pub allowed: HashMap<&'a str, Vec<Value>>,
     /// Parameters known to be non-empty strings whatever sets them: a resource's name (Azure
@@ -337,6 +366,9 @@ impl<'a> Evaluator<'a> {
             ExprKind::Object(items) => self.object(items, file, via),
             ExprKind::Paren(inner) | ExprKind::NonNull(inner) => self.eval_raw(inner, file, via),
             ExprKind::Member { base, name, safe } => {
+                if let Some(exports) = self.namespace(base) {
+                    return self.in_template(exports).ident(name, &mut None);
+                }
                 let base = self.eval_in(base, file, via);
                 self.member(base, name, *safe, file, via)
             }
@@ -473,9 +505,79 @@ impl<'a> Evaluator<'a> {
         if let Some(module) = symbols.modules.get(name) {
             return module.borrow().clone();
         }
-        Value::Unknown(format!(
-            "refers to `{name}`, which is not declared in this file"
-        ))
+        match symbols.imports.get(name) {
+            Some(Import::Name { from, name }) => self.in_template(from).ident(name, &mut None),
+            Some(Import::Namespace(_)) => Value::Unknown(format!(
+                "is the namespace `{name}`, not a value (use one of its names: `{name}.x`)"
+            )),
+            None => Value::Unknown(format!(
+                "refers to `{name}`, which is not declared in this file"
+            )),
+        }
+    }
+
+    /// The template an `import * as ns` names, when `expr` is `ns` (not a loop variable).
+    fn namespace(&self, expr: &Expr) -> Option<&'a Exports<'a>> {
+        let ExprKind::Ident(name) = &expr.kind else {
+            return None;
+        };
+        if self.bound.iter().any(|(bound, _)| bound == name) {
+            return None;
+        }
+        match self.symbols.imports.get(name.as_str())? {
+            Import::Namespace(exports) => Some(exports),
+            Import::Name { .. } => None,
+        }
+    }
+
+    /// An evaluator in the template that exports a name, one reference deeper: what it
+    /// exports sees its own names only.
+    fn in_template(&self, exports: &'a Exports<'a>) -> Evaluator<'a> {
+        Evaluator {
+            file: exports.file,
+            symbols: &exports.symbols,
+            depth: Cell::new(self.depth.get() + 1),
+            bound: Vec::new(),
+            callers: Vec::new(),
+            caller_default: RefCell::new(None),
+        }
+    }
+
+    /// A call of a user-defined function, of this template or imported: its body with the
+    /// parameters bound to the arguments. `None` when `callee` names no such function.
+    fn user_function(
+        &self,
+        callee: &Expr,
+        args: &[Expr],
+        file: FileId,
+        via: &mut Option<Span>,
+    ) -> Option<Value> {
+        let (name, func, evaluator) = match &callee.kind {
+            ExprKind::Ident(name) => match self.symbols.imports.get(name.as_str()) {
+                Some(Import::Name { from, name }) => (
+                    *name,
+                    *from.symbols.funcs.get(name)?,
+                    self.in_template(from),
+                ),
+                _ => {
+                    let func = *self.symbols.funcs.get(name.as_str())?;
+                    let own = Evaluator {
+                        bound: Vec::new(),
+                        ..self.inner()
+                    };
+                    (name.as_str(), func, own)
+                }
+            },
+            ExprKind::Member { base, name, .. } => {
+                let exports = self.namespace(base)?;
+                let func = *exports.symbols.funcs.get(&**name)?;
+                (&**name, func, self.in_template(exports))
+            }
+            _ => return None,
+        };
+        let values = args.iter().map(|arg| self.eval_raw(arg, file, via));
+        let body = evaluator.with_bindings(func.params.iter().cloned().zip(values));
+        Some(body.guarded(func.body, body.file, &format!("{name}()"), &mut None))
     }
 
     /// A param or var, evaluated once. Its expression sees the template's names only, not the
@@ -783,6 +885,9 @@ impl<'a> Evaluator<'a> {
     }
 
     fn call(&self, callee: &Expr, args: &[Expr], file: FileId, via: &mut Option<Span>) -> Value {
+        if let Some(value) = self.user_function(callee, args, file, via) {
+            return value;
+        }
         let name = match &callee.kind {
             ExprKind::Ident(name) => name.as_str(),
             ExprKind::Member { base, name, .. } if matches!(&base.kind, ExprKind::Ident(ns) if ns == "sys" || ns == "az") => {

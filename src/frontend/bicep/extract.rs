@@ -2,13 +2,16 @@
 //! `.bicepparam` file that points at it (`using`), else its parameter defaults.
 
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use std::collections::{HashMap, HashSet};
 
-use super::eval::{Contents, Evaluated, Evaluator, Located, ParamValue, Symbols};
+use super::eval::{
+    Contents, Evaluated, Evaluator, Exports, Func, Import, Located, ParamValue, Symbols,
+};
 use super::syntax::{
-    ArrayItem, Expr, ExprKind, ObjectItem, Program, Property, PropertyKey, Resource, Statement,
-    StatementKind,
+    ArrayItem, Expr, ExprKind, Imported, ObjectItem, Program, Property, PropertyKey, Resource,
+    Statement, StatementKind,
 };
 use crate::frontend::arm::{self, ArmFile};
 use crate::frontend::azure;
@@ -387,13 +390,26 @@ fn declared_params(template: &BicepFile) -> HashMap<&str, ParamValue<'_>> {
 
 /// The paths of the local templates a program calls as modules, as written.
 pub fn local_module_paths(program: &Program) -> Vec<String> {
+    local_paths(program, |kind| match kind {
+        StatementKind::Module { path, .. } => Some(path),
+        _ => None,
+    })
+}
+
+/// The local templates a file reads: the modules it calls and the files it imports from.
+pub fn local_template_paths(program: &Program) -> Vec<String> {
+    local_paths(program, |kind| match kind {
+        StatementKind::Module { path, .. } => Some(path),
+        StatementKind::Import { from, .. } => from.as_ref(),
+        _ => None,
+    })
+}
+
+fn local_paths(program: &Program, path: impl Fn(&StatementKind) -> Option<&Expr>) -> Vec<String> {
     program
         .statements
         .iter()
-        .filter_map(|statement| match &statement.kind {
-            StatementKind::Module { path, .. } => path.as_literal_str(),
-            _ => None,
-        })
+        .filter_map(|statement| path(&statement.kind)?.as_literal_str())
         .filter(|path| !path.contains(':'))
         .collect()
 }
@@ -431,6 +447,7 @@ fn evaluate<'a>(
     model: &mut Model,
 ) -> Value {
     let mut symbols = symbols(template, params, &call.key_prefix());
+    symbols.imports = imports(files, template, 0);
     symbols.location = call.location.clone();
     symbols.own_group = call.own_group;
     symbols.target_scope = target_scope(template);
@@ -820,6 +837,9 @@ fn symbols<'a>(
                 }
             }
             StatementKind::Module { name, .. } => symbols.add_module(name),
+            StatementKind::Func { name, params, body } => {
+                symbols.funcs.insert(name.as_str(), Func { params, body });
+            }
             StatementKind::Param { name, .. } => {
                 if let Some(allowed) = allowed_values(statement) {
                     symbols.allowed.insert(name.as_str(), allowed);
@@ -832,6 +852,54 @@ fn symbols<'a>(
         }
     }
     symbols
+}
+
+/// The names `template` imports from local templates (`import { x } from 'file.bicep'`,
+/// `import * as ns from ...`), each ready to evaluate in the template that exports it. An
+/// import from a registry (`br/public:...`) brings types only: nothing to evaluate.
+fn imports<'a>(
+    files: &'a [BicepFile],
+    template: &'a BicepFile,
+    depth: usize,
+) -> HashMap<&'a str, Import<'a>> {
+    let mut imports = HashMap::new();
+    if depth >= MAX_MODULE_DEPTH {
+        return imports;
+    }
+    for statement in &template.program.statements {
+        let StatementKind::Import {
+            imported,
+            from: Some(from),
+        } = &statement.kind
+        else {
+            continue;
+        };
+        let Some(exporter) = local_module(template, from)
+            .and_then(|path| files.iter().find(|f| lexical_normalize(&f.path) == path))
+        else {
+            continue;
+        };
+        let exports = Rc::new(Exports {
+            file: exporter.id,
+            symbols: Symbols {
+                imports: self::imports(files, exporter, depth + 1),
+                ..symbols(exporter, HashMap::new(), "")
+            },
+        });
+        match imported {
+            Imported::Names(names) => {
+                for (name, local) in names {
+                    let from = Rc::clone(&exports);
+                    imports.insert(local.as_str(), Import::Name { from, name });
+                }
+            }
+            Imported::Namespace(namespace) => {
+                imports.insert(namespace.as_str(), Import::Namespace(exports));
+            }
+            Imported::Provider => {}
+        }
+    }
+    imports
 }
 
 /// The name a resource is given when it is a bare identifier (`name: accountName`).

@@ -6,7 +6,9 @@ mod extract;
 mod parser;
 pub mod syntax;
 
-pub use extract::{BicepFile, Inputs, build, build_model, local_module_paths};
+pub use extract::{
+    BicepFile, Inputs, build, build_model, local_module_paths, local_template_paths,
+};
 pub use parser::parse;
 
 #[cfg(test)]

@@ -485,12 +485,13 @@ impl<'s> Parser<'s> {
             }
             "func" => {
                 let (name, _) = self.ident()?;
-                self.typed_params()?;
+                let params = self.typed_params()?;
                 self.type_expr()?;
                 self.expect_punct("=>")?;
                 self.skip_newlines()?;
                 StatementKind::Func {
                     name,
+                    params,
                     body: self.expr()?,
                 }
             }
@@ -506,10 +507,7 @@ impl<'s> Parser<'s> {
                     value: self.declaration_body()?,
                 }
             }
-            "import" => {
-                self.import()?;
-                StatementKind::Import
-            }
+            "import" => self.import()?,
             "extension" | "provider" => {
                 if self.peek()?.0 == Tok::Str {
                     self.string()?;
@@ -613,29 +611,14 @@ impl<'s> Parser<'s> {
         self.expr()
     }
 
-    fn import(&mut self) -> PResult<()> {
-        if self.eat_punct("*")? {
+    fn import(&mut self) -> PResult<StatementKind> {
+        let imported = if self.eat_punct("*")? {
             if !self.eat_keyword("as")? {
                 return Err(self.unexpected("`as`"));
             }
-            self.ident()?;
+            Imported::Namespace(self.ident()?.0)
         } else if self.eat_punct("{")? {
-            loop {
-                self.skip_newlines()?;
-                if self.eat_punct("}")? {
-                    break;
-                }
-                // A name that is not an identifier is quoted: `'not-an-identifier' as alias`.
-                match self.peek()?.0 {
-                    Tok::Str => drop(self.string()?),
-                    _ => drop(self.ident()?),
-                }
-                if self.eat_keyword("as")? {
-                    self.ident()?;
-                }
-                self.skip_newlines()?;
-                self.eat_punct(",")?;
-            }
+            Imported::Names(self.imported_names()?)
         } else {
             // Legacy provider import: `import 'az@1.0.0' [with {...}] [as alias]`.
             self.string()?;
@@ -645,13 +628,39 @@ impl<'s> Parser<'s> {
             if self.eat_keyword("as")? {
                 self.ident()?;
             }
-            return Ok(());
-        }
+            return Ok(StatementKind::Import {
+                imported: Imported::Provider,
+                from: None,
+            });
+        };
         if !self.eat_keyword("from")? {
             return Err(self.unexpected("`from`"));
         }
-        self.string()?;
-        Ok(())
+        let from = Some(self.string()?);
+        Ok(StatementKind::Import { imported, from })
+    }
+
+    /// `a, b as c }`: each name as exported and as known here.
+    fn imported_names(&mut self) -> PResult<Vec<(String, String)>> {
+        let mut names = Vec::new();
+        loop {
+            self.skip_newlines()?;
+            if self.eat_punct("}")? {
+                return Ok(names);
+            }
+            // A name that is not an identifier is quoted: `'not-an-identifier' as alias`.
+            let exported = match self.peek()?.0 {
+                Tok::Str => self.string()?.as_literal_str().unwrap_or_default(),
+                _ => self.ident()?.0,
+            };
+            let local = match self.eat_keyword("as")? {
+                true => self.ident()?.0,
+                false => exported.clone(),
+            };
+            names.push((exported, local));
+            self.skip_newlines()?;
+            self.eat_punct(",")?;
+        }
     }
 
     // ---- types (validated and skipped) ------------------------------------------------------
@@ -790,14 +799,15 @@ impl<'s> Parser<'s> {
     }
 
     /// `(name type, ...)` of a user-defined function.
-    fn typed_params(&mut self) -> PResult<()> {
+    fn typed_params(&mut self) -> PResult<Vec<String>> {
         self.expect_punct("(")?;
+        let mut names = Vec::new();
         loop {
             self.skip_newlines()?;
             if self.eat_punct(")")? {
-                return Ok(());
+                return Ok(names);
             }
-            self.ident()?;
+            names.push(self.ident()?.0);
             self.type_expr()?;
             self.skip_newlines()?;
             self.eat_punct(",")?;

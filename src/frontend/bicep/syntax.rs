@@ -55,8 +55,10 @@ pub enum StatementKind {
     Type {
         name: String,
     },
+    /// A user-defined function: `func name(a string, b int) string => body`.
     Func {
         name: String,
+        params: Vec<String>,
         body: Expr,
     },
     Resource(Box<Resource>),
@@ -65,7 +67,12 @@ pub enum StatementKind {
         path: Expr,
         value: Expr,
     },
-    Import,
+    /// `import { a, b as c } from 'file.bicep'`, `import * as ns from 'file.bicep'`, or a
+    /// provider (`import 'az@1.0.0'`: `from` none).
+    Import {
+        imported: Imported,
+        from: Option<Expr>,
+    },
     Extension,
     Using {
         path: Option<Expr>,
@@ -292,4 +299,15 @@ impl Expr {
         self.properties()
             .find(|p| matches!(&p.key, PropertyKey::Name(n) if n == name))
     }
+}
+
+/// What an `import` statement brings in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Imported {
+    /// Exported names, each `(name in the file, name here)`.
+    Names(Vec<(String, String)>),
+    /// Every export, under a namespace: `* as ns`.
+    Namespace(String),
+    /// A provider or extension: nothing to evaluate.
+    Provider,
 }
