@@ -932,6 +932,28 @@ mod repository_boundary {
         }
     }
 
+    /// Content missing inside the repository, directories and all, is said to be missing,
+    /// not to lie outside it (the AVM corpus lacks the policy JSON its templates load).
+    #[test]
+    fn content_missing_inside_the_repository_is_said_to_be_missing() {
+        let repo = tree(&[(
+            "main.bicep",
+            "var region = loadTextContent('policy/definitions/region.txt')\nresource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  location: region\n  kind: 'OpenAI'\n  properties: {}\n}\n",
+        )]);
+        let output = aoai_lint(repo.path())
+            .args([".", "--format", "json", "--select", "AOAI005"])
+            .output()
+            .unwrap();
+        let found = findings_of(&output);
+        let message = found[0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("reads a file that does not exist"),
+            "{message}"
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("not read"), "{stderr}");
+    }
+
     /// The ways a second pair of eyes found around the boundary: a linked directory given,
     /// a plan from elsewhere widening it, a linked directory whose target is a repository of
     /// its own, and a report written through a link out.

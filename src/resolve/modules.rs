@@ -583,8 +583,14 @@ impl crate::frontend::ModuleLoader for ModuleFiles<'_> {
         let discovered = self.store.discovered();
         if !self.boundary.contains(&path, self.cwd) {
             // Whether a file exists outside is not said: it would tell what the machine holds.
-            let parent = path.parent().unwrap_or(Path::new(""));
-            if !path.exists() && self.boundary.contains(parent, self.cwd) {
+            // Inside, a file (or the directories above it) that is not there is just missing.
+            let nearest = (path.ancestors().skip(1))
+                .map(|dir| match dir.as_os_str().is_empty() {
+                    true => Path::new("."),
+                    false => dir,
+                })
+                .find(|dir| dir.exists());
+            if !path.exists() && nearest.is_some_and(|dir| self.boundary.contains(dir, self.cwd)) {
                 return Err("reads a file that does not exist".into());
             }
             self.outside_links.push(display_path(&path, self.cwd));
