@@ -2975,3 +2975,35 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
         "{unknown}"
     );
 }
+
+/// A compiled `main.json` beside `main.bicep` is another deployment: its diagnostic setting
+/// whose target is not known (here a workspace's, by a parameter) neither logs the Bicep
+/// account nor makes it unknown; the same setting in Bicep would.
+#[test]
+fn a_setting_of_another_language_whose_target_is_not_known_is_another_deployments() {
+    let account = "resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  location: 'swedencentral'\n  kind: 'OpenAI'\n  properties: {}\n}\n";
+    let arm = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "target": { "type": "string" } },
+  "resources": [
+    {
+      "type": "Microsoft.Insights/diagnosticSettings",
+      "apiVersion": "2021-05-01-preview",
+      "scope": "[parameters('target')]",
+      "name": "logs",
+      "properties": { "workspaceId": "w", "logs": [ { "categoryGroup": "audit", "enabled": true } ] }
+    }
+  ]
+}"#;
+    let dir = tree(&[("main.bicep", account), ("main.json", arm)]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI013"])
+        .output()
+        .unwrap();
+    let outcomes: Vec<String> = findings_of(&output)
+        .iter()
+        .map(|f| format!("{} {}", f["outcome"], f["file"]))
+        .collect();
+    assert_eq!(outcomes, [r#""fail" "main.bicep""#]);
+}

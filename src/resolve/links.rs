@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{AttrState, DEPLOYMENT_SUBSCRIPTION, Model, Reference, group_key};
+use crate::model::{AttrState, DEPLOYMENT_SUBSCRIPTION, Language, Model, Reference, group_key};
 
 /// What a reference points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,23 +180,26 @@ pub struct ByAccount<'m, T> {
     items: Vec<(T, Target<'m>)>,
     /// Positions in `items` by the account they name, in order.
     named: HashMap<usize, Vec<usize>>,
-    /// Positions in `items` whose account is not known, in order.
-    unresolved: Vec<usize>,
+    /// Positions in `items` whose account is not known, in order, with their language.
+    unresolved: Vec<(usize, Language)>,
 }
 
 impl<'m, T> ByAccount<'m, T> {
-    pub fn new(links: &Links, items: impl IntoIterator<Item = (T, &'m Reference)>) -> Self {
+    pub fn new(
+        links: &Links,
+        items: impl IntoIterator<Item = (T, &'m Reference, Language)>,
+    ) -> Self {
         let mut grouped = ByAccount {
             items: Vec::new(),
             named: HashMap::new(),
             unresolved: Vec::new(),
         };
-        for (item, reference) in items {
+        for (item, reference, language) in items {
             let target = links.target(reference);
             let at = grouped.items.len();
             match target {
                 Target::Account(account) => grouped.named.entry(account).or_default().push(at),
-                Target::Unresolved(_) => grouped.unresolved.push(at),
+                Target::Unresolved(_) => grouped.unresolved.push((at, language)),
                 Target::Other => continue,
             }
             grouped.items.push((item, target));
@@ -215,9 +218,14 @@ impl<'m, T> ByAccount<'m, T> {
 
     /// The items that name the account at `index` or whose account is not known, in their
     /// order, with what they name: what a look at every item for the account would not skip.
-    pub fn of(&self, index: usize) -> impl Iterator<Item = &(T, Target<'m>)> {
+    /// Another language is another deployment (a compiled `main.json` beside `main.bicep`):
+    /// of it, only an item that names the account reaches it.
+    pub fn of(&self, index: usize, language: Language) -> impl Iterator<Item = &(T, Target<'m>)> {
         let named = self.named.get(&index).map_or(&[][..], Vec::as_slice);
-        let mut at: Vec<usize> = named.iter().chain(&self.unresolved).copied().collect();
+        let unresolved = (self.unresolved.iter())
+            .filter(|(_, written_in)| *written_in == language)
+            .map(|(at, _)| at);
+        let mut at: Vec<usize> = named.iter().chain(unresolved).copied().collect();
         at.sort_unstable();
         at.into_iter().filter_map(|at| self.items.get(at))
     }
@@ -267,11 +275,22 @@ mod tests {
             named("a"),
             Attr::unresolved("target", span.clone(), "is computed"),
         ];
-        let grouped = ByAccount::new(&links, references.iter().enumerate());
-        let of = |account| grouped.of(account).map(|(i, _)| *i).collect::<Vec<_>>();
-        assert_eq!(of(0), [0, 1, 4, 5]);
-        assert_eq!(of(1), [1, 2, 5]);
-        assert_eq!(of(7), [1, 5]);
+        // The last is written in ARM, the others in Bicep.
+        let language = |i: usize| match i {
+            5 => Language::Arm,
+            _ => Language::Bicep,
+        };
+        let items = references.iter().enumerate();
+        let grouped = ByAccount::new(&links, items.map(|(i, r)| (i, r, language(i))));
+        let of = |account| {
+            let of = grouped.of(account, Language::Bicep);
+            of.map(|(i, _)| *i).collect::<Vec<_>>()
+        };
+        assert_eq!(of(0), [0, 1, 4]);
+        assert_eq!(of(1), [1, 2]);
+        assert_eq!(of(7), [1]);
+        let in_arm: Vec<_> = grouped.of(0, Language::Arm).map(|(i, _)| *i).collect();
+        assert_eq!(in_arm, [0, 4, 5]);
         let named: Vec<_> = grouped.named(0).copied().collect();
         assert_eq!(named, [0, 4]);
     }

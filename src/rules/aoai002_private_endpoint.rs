@@ -19,7 +19,9 @@ impl Rule for PrivateEndpoint {
             let mut possible = Vec::new();
             let mut wrong_group = Vec::new();
             let mut connected = false;
-            for ((endpoint, connection), target) in cx.endpoint_connections.of(index) {
+            for ((endpoint, connection), target) in
+                cx.endpoint_connections.of(index, account.declared.language)
+            {
                 let address = &endpoint.declared.address;
                 match target {
                     Target::Account(_) => {}
@@ -27,13 +29,6 @@ impl Rule for PrivateEndpoint {
                     // Whatever it targets, an endpoint to other sub-resources does not
                     // reach an account's `account` sub-resource.
                     Target::Unresolved(_) if reaches_no_account(&connection.group_ids) => {
-                        continue;
-                    }
-                    // Another language is another deployment (a compiled `main.json` beside
-                    // `main.bicep`): only an endpoint that names the account reaches it.
-                    Target::Unresolved(_)
-                        if endpoint.declared.language != account.declared.language =>
-                    {
                         continue;
                     }
                     Target::Unresolved(reason) => {

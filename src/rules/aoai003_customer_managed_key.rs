@@ -23,7 +23,7 @@ impl Rule for CustomerManagedKey {
                 .unresolved_reason()
                 .map(|_| (inline.span.clone(), inline.describe()));
             let mut bound = false;
-            for (binding, target) in cx.cmk_bindings.of(index) {
+            for (binding, target) in cx.cmk_bindings.of(index, account.declared.language) {
                 let address = &binding.declared.address;
                 match (target, &binding.declared.existence) {
                     (Target::Account(_), Existence::Always) => bound = true,

@@ -18,12 +18,13 @@ impl Rule for DiagnosticLogs {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let settings = cx.model.diagnostic_settings.iter();
-        let settings = ByAccount::new(cx.links, settings.map(|s| (s, &s.target)));
+        let settings = settings.map(|s| (s, &s.target, s.declared.language));
+        let settings = ByAccount::new(cx.links, settings);
         for (index, account) in cx.declared_accounts() {
             let mut logged = false;
             let mut possible = None;
             let mut without_audit = Vec::new();
-            for (setting, target) in settings.of(index) {
+            for (setting, target) in settings.of(index, account.declared.language) {
                 let address = &setting.declared.address;
                 match target {
                     Target::Account(_) => {}

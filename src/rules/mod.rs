@@ -60,7 +60,9 @@ impl<'a> Context<'a> {
     ) -> Self {
         let connections = model.private_endpoints.iter().flat_map(|endpoint| {
             let connections = endpoint.connections.iter();
-            connections.map(move |connection| ((endpoint, connection), &connection.target))
+            let language = endpoint.declared.language;
+            connections
+                .map(move |connection| ((endpoint, connection), &connection.target, language))
         });
         let bindings = model.cmk_bindings.iter();
         Context {
@@ -69,7 +71,10 @@ impl<'a> Context<'a> {
             catalog,
             settings,
             endpoint_connections: ByAccount::new(links, connections),
-            cmk_bindings: ByAccount::new(links, bindings.map(|b| (b, &b.account))),
+            cmk_bindings: ByAccount::new(
+                links,
+                bindings.map(|b| (b, &b.account, b.declared.language)),
+            ),
         }
     }
 
