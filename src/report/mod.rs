@@ -24,7 +24,7 @@ pub enum Format {
     Human,
     /// One line per finding: `path:line:col: level[ID] message`.
     Compact,
-    /// Versioned JSON document (schema in README.md).
+    /// Versioned JSON document (schema in docs/output-formats.md).
     Json,
     /// SARIF 2.1.0 for GitHub code scanning and Azure DevOps.
     Sarif,
