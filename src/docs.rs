@@ -34,7 +34,7 @@ pub fn rule_page(policy: &Policy) -> String {
         page.push_str(&format!("- {what}: {}\n", code_list(&items)));
     }
     page.push_str(&format!(
-        "\nSuppress one finding with `# aoai-lint:ignore[{}] reason` (`//` in Bicep) on the line above it; see the README.\n",
+        "\nSuppress one finding with `# aoai-lint:ignore[{}] reason` (`//` in Bicep) on the line above it; see [suppressions and baselines](../suppressions.md).\n",
         policy.id
     ));
     page
@@ -49,7 +49,7 @@ pub fn rules_table(catalog: &Catalog) -> String {
         table.push_str(&format!(
             "| [{id}](docs/rules/{id}.md) | {} | {} | {} | {} | {} |\n",
             policy.name,
-            policy.summary.replace('|', "\\|"),
+            policy.title.replace('|', "\\|"),
             policy.severity.as_str(),
             policy.references.checkov.join(", "),
             policy.references.psrule.join(", "),

@@ -87,6 +87,25 @@ fn nearest_configs(options: &Options, discovered: &Discovered) -> Result<Nearest
     Ok(nearest)
 }
 
+/// How the paths are walked: the same for a run and for `aoai-lint config`.
+fn walk_filters(options: &Options) -> Result<WalkFilters, Error> {
+    Ok(WalkFilters {
+        excludes: exclude_set(&options.exclude)?,
+        nearest_configs: options.config_loader.is_some(),
+        ignore_files: !options.no_ignore,
+        threads: options.jobs.unwrap_or(0),
+    })
+}
+
+/// The other configurations a run with `options` would apply, as [`nearest_configs`] finds
+/// them: each `.aoai-lint.hcl` directory with the options of the files below it, by directory
+/// (for `aoai-lint config`; nothing is parsed).
+pub fn other_configurations(options: &Options) -> Result<Vec<(PathBuf, Arc<Options>)>, Error> {
+    let discovered = discover(&options.paths, &walk_filters(options)?, &options.cwd, None)?;
+    let nearest = nearest_configs(options, &discovered)?;
+    Ok(nearest.by_dir.into_iter().collect())
+}
+
 /// The options of the directories with a configuration of their own, and of those with none.
 #[derive(Default)]
 struct NearestConfigs {
@@ -132,12 +151,7 @@ pub fn lint_streaming(
     options: &Options,
     report: &mut dyn FnMut(ScopeReport) -> std::io::Result<()>,
 ) -> Result<Summary, Error> {
-    let filters = WalkFilters {
-        excludes: exclude_set(&options.exclude)?,
-        nearest_configs: options.config_loader.is_some(),
-        ignore_files: !options.no_ignore,
-        threads: options.jobs.unwrap_or(0),
-    };
+    let filters = walk_filters(options)?;
     let buffer = options.stdin.as_ref().map(|(path, _)| path.as_path());
     let discovered = stats::timed(Stage::Discover, || {
         discover(&options.paths, &filters, &options.cwd, buffer)

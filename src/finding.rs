@@ -109,15 +109,8 @@ impl Finding {
     /// [`Finding::fingerprint`] with the file named as given (baselines name files relative to
     /// themselves), and the caller whose module call the finding holds for when one does.
     pub fn fingerprint_in(&self, file: &str, caller: Option<&str>) -> String {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         let parts = [self.rule, file, &self.resource, &self.attribute];
-        for part in parts.into_iter().chain(caller) {
-            for byte in part.bytes().chain([0]) {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        }
-        format!("{hash:016x}")
+        stable_hash(parts.into_iter().chain(caller))
     }
 
     /// Total order used for output: by file, position, then rule, so output never depends on
@@ -125,6 +118,19 @@ impl Finding {
     pub fn sort_key(&self) -> impl Ord + '_ {
         (&self.location, self.rule, &self.resource, &self.message)
     }
+}
+
+/// FNV-1a (64 bits, hex) of the parts, each ended by a NUL: the same on every machine and in
+/// every release, as fingerprints that outlive a run must be.
+pub fn stable_hash<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
 }
 
 /// A file that could not be read or parsed. It is reported and skipped; other files go on.

@@ -3007,3 +3007,88 @@ fn a_setting_of_another_language_whose_target_is_not_known_is_another_deployment
         .collect();
     assert_eq!(outcomes, [r#""fail" "main.bicep""#]);
 }
+
+#[test]
+fn config_shows_the_configuration_that_applies_and_the_nested_ones() {
+    let root = r#"
+approved_regions = ["Sweden Central"]
+exclude = ["examples"]
+rule "AOAI003" {
+  enabled = false
+}
+rule "public-network-access" {
+  level = "warning"
+}
+"#;
+    let dir = tree(&[
+        (".aoai-lint.hcl", root),
+        ("infra/main.tf", INSECURE),
+        ("infra/prod/.aoai-lint.hcl", "fail_on = \"error\"\n"),
+        ("infra/prod/main.tf", INSECURE),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args([
+            "config",
+            "infra",
+            "--format",
+            "json",
+            "--unknown",
+            "warning",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let shown = json(&output.stdout);
+    let [own, nested] = shown["configurations"].as_array().unwrap().as_slice() else {
+        panic!("{shown:#}");
+    };
+    assert_eq!(own["for"], "infra");
+    assert_eq!(own["file"], ".aoai-lint.hcl");
+    assert_eq!(
+        own["approved_regions"],
+        serde_json::json!(["swedencentral"])
+    );
+    assert_eq!(own["exclude"], serde_json::json!(["examples"]));
+    assert_eq!(own["unknown_level"], "warning", "the flag wins");
+    let level = |config: &Value, id: &str| {
+        let rules = config["rules"].as_array().unwrap();
+        let rule = rules.iter().find(|r| r["id"] == id).unwrap();
+        rule["level"].as_str().unwrap().to_string()
+    };
+    assert_eq!(level(own, "AOAI001"), "warning");
+    assert_eq!(level(own, "AOAI003"), "off");
+    assert_eq!(level(own, "AOAI002"), "error");
+    // The nested file applies below its directory, with the flags over it.
+    assert_eq!(nested["for"], "below infra/prod");
+    assert_eq!(nested["file"], "infra/prod/.aoai-lint.hcl");
+    assert_eq!(nested["fail_on"], "error");
+    assert_eq!(nested["unknown_level"], "warning");
+    assert_eq!(level(nested, "AOAI003"), "warning");
+    // Text: the same, readable; --no-config shows the defaults alone.
+    let text = aoai_lint(dir.path())
+        .args(["config", "infra"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.starts_with("infra: .aoai-lint.hcl\n"), "{text}");
+    assert!(
+        text.contains("  approved_regions  swedencentral\n"),
+        "{text}"
+    );
+    assert!(text.contains("AOAI001  public-network-access      warning (default: error)"));
+    assert!(
+        text.contains("below infra/prod: infra/prod/.aoai-lint.hcl\n"),
+        "{text}"
+    );
+    let defaults = aoai_lint(dir.path())
+        .args(["config", "infra", "--no-config"])
+        .output()
+        .unwrap();
+    let defaults = String::from_utf8(defaults.stdout).unwrap();
+    assert!(defaults.starts_with("infra: none (--no-config): the defaults\n"));
+    assert!(!defaults.contains("below"), "{defaults}");
+    aoai_lint(dir.path())
+        .args(["config", "--format", "sarif"])
+        .assert()
+        .code(2);
+}

@@ -109,8 +109,39 @@ fn junit() {
 }
 
 #[test]
+fn gitlab() {
+    insta::assert_snapshot!("demo_gitlab", run(&["fixtures/demo", "--format", "gitlab"]));
+    insta::assert_snapshot!(
+        "parse_error_gitlab",
+        run(&["fixtures/parse-errors", "--format", "gitlab"])
+    );
+}
+
+#[test]
+fn checkstyle() {
+    insta::assert_snapshot!(
+        "demo_checkstyle",
+        run(&["fixtures/demo", "--format", "checkstyle"])
+    );
+    insta::assert_snapshot!(
+        "parse_error_checkstyle",
+        run(&["fixtures/parse-errors", "--format", "checkstyle"])
+    );
+}
+
+#[test]
 fn canned_report_in_every_format() {
-    for format in ["human", "compact", "json", "sarif", "github", "junit"] {
+    let formats = [
+        "human",
+        "compact",
+        "json",
+        "sarif",
+        "github",
+        "junit",
+        "gitlab",
+        "checkstyle",
+    ];
+    for format in formats {
         // The canned report stays small: one rule of each outcome, plus the suppression.
         let mut output = run(&[
             "fixtures/report",

@@ -27,6 +27,10 @@ pub(super) enum Command {
     /// Lint files and directories (the default command; `check rules` lints a directory
     /// named like a subcommand).
     Check(Box<CheckArgs>),
+    /// Show the configuration a check with these arguments would use: which `.aoai-lint.hcl`
+    /// applies to the paths (and each one below them), approved regions, rule levels, excludes
+    /// (`--format json` for JSON). Nothing is linted.
+    Config(Box<CheckArgs>),
     /// List the rules.
     Rules,
     /// Show the documentation of a rule, by ID or name.

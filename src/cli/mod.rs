@@ -1,6 +1,6 @@
 //! The command line: clap arguments (`args.rs`) merged with `.aoai-lint.hcl` into the engine's options
 //! (`settings.rs`), report files and standard output (`output.rs`), the other subcommands
-//! (`commands.rs`).
+//! (`commands.rs`, `show_config.rs`).
 //!
 //! Exit codes (the contract CI relies on): 0 nothing at or above `--fail-on` (or each file's
 //! configured `fail_on`); 1 findings at or above it; 2 usage, config, I/O or parse error (of a file linted: one read only as context
@@ -19,6 +19,7 @@ mod args;
 mod commands;
 mod output;
 mod settings;
+mod show_config;
 
 use args::{CheckArgs, Cli, ColorChoice, Command};
 use commands::{explain, init, print_quietly, rules_table};
@@ -50,6 +51,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         None => destinations(check_matches).and_then(|to| check(cli.check, to)),
         Some(Command::Check(args)) => destinations(check_matches).and_then(|to| check(*args, to)),
+        Some(Command::Config(args)) => show_config::show(*args),
         Some(Command::Rules) => print_quietly(&rules_table()),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Init { force }) => init(force),

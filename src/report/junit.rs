@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use foldhash::HashMap;
 
-use super::{Reporter, terminal_safe};
+use super::{Reporter, xml};
 use crate::finding::{FileError, Finding, Level, Outcome};
 use crate::finding::{ScopeReport, Summary};
 
@@ -348,35 +348,4 @@ fn suites_of(scope: &ScopeReport) -> BTreeMap<Arc<str>, Suite<&Finding>> {
         case.findings.push(finding);
     }
     suites
-}
-
-/// Escapes text for XML attributes and content, made [`terminal_safe`] first: XML 1.0 cannot
-/// hold most control characters, and dashboards and terminals show the others raw.
-fn xml(text: &str) -> String {
-    let safe = terminal_safe(text);
-    let mut out = String::with_capacity(safe.len());
-    for c in safe.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::xml;
-
-    #[test]
-    fn text_is_escaped_for_xml() {
-        assert_eq!(
-            xml("a<b & \"c\"\n\u{1}\u{1b}[8m"),
-            "a&lt;b &amp; &quot;c&quot;\\u{a}\\u{1}\\u{1b}[8m"
-        );
-    }
 }

@@ -1,8 +1,11 @@
 //! Reporters: one file per output format. Each receives the sorted report of one scope at a
 //! time, then the summary, so output starts early and memory stays flat on large trees.
 
+mod checkstyle;
 mod compact;
+mod fingerprint;
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod junit;
@@ -21,7 +24,7 @@ pub enum Format {
     Human,
     /// One line per finding: `path:line:col: level[ID] message`.
     Compact,
-    /// Versioned JSON document (schema in README.md).
+    /// Versioned JSON document (schema in docs/output-formats.md).
     Json,
     /// SARIF 2.1.0 for GitHub code scanning and Azure DevOps.
     Sarif,
@@ -29,6 +32,10 @@ pub enum Format {
     Github,
     /// JUnit XML: a test case per resource and rule checked.
     Junit,
+    /// GitLab Code Quality JSON (`artifacts:reports:codequality`).
+    Gitlab,
+    /// Checkstyle XML (Jenkins warnings-ng, reviewdog).
+    Checkstyle,
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +70,8 @@ pub fn reporter<'w>(
         Format::Sarif => Box::new(sarif::Sarif::new(out, options)),
         Format::Github => Box::new(github::Github { out }),
         Format::Junit => Box::new(junit::Junit::new(out)),
+        Format::Gitlab => Box::new(gitlab::Gitlab::new(out)),
+        Format::Checkstyle => Box::new(checkstyle::Checkstyle::new(out)),
     }
 }
 
@@ -82,5 +91,36 @@ fn suppression_note(finding: &Finding) -> String {
         Some(reason) if reason.is_empty() => " (suppressed)".to_string(),
         Some(reason) => format!(" (suppressed: {})", terminal_safe(reason)),
         None => String::new(),
+    }
+}
+
+/// Escapes text for XML attributes and content, made [`terminal_safe`] first: XML 1.0 cannot
+/// hold most control characters, and dashboards and terminals show the others raw.
+fn xml(text: &str) -> String {
+    let safe = terminal_safe(text);
+    let mut out = String::with_capacity(safe.len());
+    for c in safe.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml;
+
+    #[test]
+    fn text_is_escaped_for_xml() {
+        assert_eq!(
+            xml("a<b & \"c\"\n\u{1}\u{1b}[8m"),
+            "a&lt;b &amp; &quot;c&quot;\\u{a}\\u{1}\\u{1b}[8m"
+        );
     }
 }

@@ -2,11 +2,11 @@
 //! one result per finding with its related locations and a fingerprint that survives line
 //! moves, and files that could not be parsed as tool execution notifications.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
+use super::fingerprint::Fingerprints;
 use super::{RenderOptions, Reporter};
 use crate::finding::{FileError, Finding, Level, Location, Outcome};
 use crate::finding::{ScopeReport, Summary};
@@ -25,8 +25,7 @@ pub struct Sarif<'w> {
     started: bool,
     results_written: usize,
     errors: Vec<FileError>,
-    /// Results per fingerprint so far: a repeated one gets an ordinal, so each is unique.
-    fingerprints: HashMap<String, usize>,
+    fingerprints: Fingerprints,
 }
 
 impl<'w> Sarif<'w> {
@@ -37,7 +36,7 @@ impl<'w> Sarif<'w> {
             started: false,
             results_written: 0,
             errors: Vec::new(),
-            fingerprints: HashMap::new(),
+            fingerprints: Fingerprints::default(),
         }
     }
 
@@ -173,24 +172,6 @@ fn result(finding: &Finding, fingerprint: String) -> Value {
     result
 }
 
-impl Sarif<'_> {
-    /// Unique per result: a finding in a module file names the caller it holds for (two roots
-    /// calling one module give two results), and a repeat gets an ordinal.
-    fn fingerprint(&mut self, finding: &Finding, scope: &ScopeReport) -> String {
-        let caller = scope
-            .module_files
-            .contains(&finding.location.file)
-            .then_some(scope.root.as_ref());
-        let fingerprint = finding.fingerprint_in(&finding.location.file, caller);
-        let seen = self.fingerprints.entry(fingerprint.clone()).or_insert(0);
-        *seen += 1;
-        match *seen {
-            1 => fingerprint,
-            n => format!("{fingerprint}:{n}"),
-        }
-    }
-}
-
 impl Reporter for Sarif<'_> {
     fn scope(&mut self, scope: &ScopeReport) -> io::Result<()> {
         self.start()?;
@@ -201,7 +182,7 @@ impl Reporter for Sarif<'_> {
                 ",\n        "
             };
             self.out.write_all(separator.as_bytes())?;
-            let fingerprint = self.fingerprint(finding, scope);
+            let fingerprint = self.fingerprints.of(finding, scope);
             serde_json::to_writer(&mut self.out, &result(finding, fingerprint))?;
             self.results_written += 1;
         }
