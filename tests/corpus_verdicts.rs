@@ -37,10 +37,16 @@ fn outcomes(corpus: &Path, target: &Path) -> Found {
     let mut found = Found::new();
     for f in findings_of(&output) {
         let text = |field: &str| f[field].as_str().unwrap_or_default().to_string();
-        found
-            .entry((text("resource"), text("rule")))
-            .or_default()
-            .push((text("file"), text("outcome")));
+        // A finding in a shared module is reported once and holds for every other caller it
+        // names (`also_for`: "<resource> in <root>").
+        let others = f["also_for"].as_array().into_iter().flatten();
+        let others = others.filter_map(|other| other.as_str()?.split(" in ").next());
+        for resource in std::iter::once(text("resource")).chain(others.map(str::to_string)) {
+            found
+                .entry((resource, text("rule")))
+                .or_default()
+                .push((text("file"), text("outcome")));
+        }
     }
     found
 }
