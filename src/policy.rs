@@ -277,6 +277,28 @@ pub struct RegistryModule {
     /// Fields whose presence in an entry enables a log category.
     #[serde(default)]
     pub diagnostic_log_presence: BTreeMap<String, String>,
+    /// The input whose entries each deploy a model on the account.
+    #[serde(default)]
+    pub model_deployments: Option<ModuleDeployments>,
+}
+
+/// Where a module's model deployment entries write each field (see
+/// `policies/data-modules.hcl`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleDeployments {
+    /// The input: a list or a map of entries.
+    pub input: String,
+    /// The model's format, name and version within an entry.
+    pub format: String,
+    pub name: String,
+    pub version: String,
+    pub sku: String,
+    /// The SKU of an entry that names none, when the module has a default.
+    #[serde(default)]
+    pub sku_default: Option<String>,
+    pub rai_policy: String,
+    pub version_upgrade: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
