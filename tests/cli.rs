@@ -2839,3 +2839,66 @@ fn the_installed_build_has_no_debug_info_and_the_profiling_build_keeps_line_tabl
         assert!(profiling.contains(&setting.into()), "{profiling:?}");
     }
 }
+
+/// `--today` is the day of the whole run: a suppression that expired before it is back, and
+/// one that expires after it holds; it takes real days written `YYYY-MM-DD` only.
+#[test]
+fn today_sets_the_day_suppressions_expire_against() {
+    let expired = |today: &str| {
+        let output = repo()
+            .args(["fixtures/suppressions/main.tf", "--format", "json"])
+            .args(["--select", "AOAI001,AOAI901", "--today", today])
+            .output()
+            .unwrap();
+        findings_of(&output).iter().any(|f| {
+            f["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("expired")
+        })
+    };
+    assert!(expired("2026-12-07"));
+    assert!(!expired("2020-01-30"));
+    for bad in ["2026-13-01", "2026-2-1", "tomorrow"] {
+        let output = repo()
+            .args(["fixtures/suppressions", "--today", bad])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{bad}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("expected a day written YYYY-MM-DD"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn every_bad_approved_model_is_reported_in_the_flag_and_the_configuration() {
+    let config = "approved_models = [\n  { format = \"OpenAI\", name = \"gpt-4o\" },\n  { name = \"gpt-4.1\" },\n]\n";
+    let dir = tree(&[(".aoai-lint.hcl", config), ("main.tf", "")]);
+    let output = aoai_lint(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("an approved model needs a `format` and a `name`")
+            && stderr.contains(".aoai-lint.hcl:3:3"),
+        "{stderr}"
+    );
+    let output = aoai_lint(dir.path())
+        .args([
+            "--no-config",
+            "--approved-models",
+            "gpt-4o,OpenAI/gpt-4.1*,OpenAI/g*t",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--approved-models: `gpt-4o` is not FORMAT/NAME")
+            && stderr.contains("--approved-models: `g*t` is not a model name"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("gpt-4.1"), "{stderr}");
+}

@@ -3,9 +3,11 @@
 //! Values follow trivy's adapters: each carries the span it came from and whether it was written
 //! by the user, filled in with the platform default, or could not be determined statically.
 
+mod approved_model;
 mod attr;
 mod region;
 
+pub use approved_model::ApprovedModel;
 pub use attr::{Attr, AttrState, Known, Via, negated};
 pub use region::{DataResidency, approved_region, normalize_region};
 

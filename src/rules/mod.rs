@@ -22,8 +22,8 @@ mod aoai900_module_not_followed;
 
 use crate::finding::{Level, Outcome};
 use crate::model::{
-    AiAccount, Attr, AttrState, CmkBinding, CmkKey, DataResidency, Declared, Language, Model,
-    PrivateEndpoint, PrivateLinkConnection,
+    AiAccount, ApprovedModel, Attr, AttrState, CmkBinding, CmkKey, DataResidency, Declared,
+    Language, Model, PrivateEndpoint, PrivateLinkConnection,
 };
 use crate::policy::Catalog;
 use crate::resolve::{ByAccount, Links};
@@ -43,12 +43,29 @@ pub struct Context<'a> {
 }
 
 /// What users configure about the rules themselves.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// Normalized approved regions, when configured (AOAI005).
     pub approved_regions: Option<Vec<String>>,
     /// Where model deployments may process data (AOAI011).
     pub data_residency: DataResidency,
+    /// The models deployments may serve, when configured (AOAI018).
+    pub approved_models: Option<Vec<ApprovedModel>>,
+    /// The day model lifecycle dates are compared with (AOAI019): today (UTC), or `--today`.
+    pub today: jiff::civil::Date,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            approved_regions: None,
+            data_residency: DataResidency::default(),
+            approved_models: None,
+            today: jiff::tz::Offset::UTC
+                .to_datetime(jiff::Timestamp::now())
+                .date(),
+        }
+    }
 }
 
 impl<'a> Context<'a> {
