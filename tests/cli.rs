@@ -2902,3 +2902,32 @@ fn every_bad_approved_model_is_reported_in_the_flag_and_the_configuration() {
     );
     assert!(!stderr.contains("gpt-4.1"), "{stderr}");
 }
+
+/// AOAI018 is off until approved models are configured; `--approved-models` wins over the file.
+#[test]
+fn approved_models_turn_aoai018_on_and_the_flag_wins() {
+    let fixture = "fixtures/rules/AOAI018-approved-model/terraform/fail/main.tf";
+    let failing = |args: &[&str]| -> Vec<String> {
+        let output = repo()
+            .args([fixture, "--format", "json", "--select", "AOAI018"])
+            .args(args)
+            .output()
+            .unwrap();
+        findings_of(&output)
+            .iter()
+            .filter(|f| f["outcome"] == "fail")
+            .map(|f| f["resource"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(failing(&["--no-config"]).is_empty());
+    assert_eq!(
+        failing(&[]),
+        [
+            "azurerm_cognitive_deployment.legacy",
+            "azurerm_cognitive_deployment.older",
+            "azurerm_cognitive_deployment.floating"
+        ]
+    );
+    let flag = ["--approved-models", "OpenAI/gpt-35-turbo,OpenAI/gpt-4o"];
+    assert!(failing(&flag).is_empty());
+}

@@ -18,6 +18,8 @@ mod aoai014_cmk_key_vault_protection;
 mod aoai015_key_exposure;
 mod aoai016_content_filter;
 mod aoai017_keyless_connections;
+// Model governance (issue 30).
+mod aoai018_approved_model;
 mod aoai900_module_not_followed;
 
 use crate::finding::{Level, Outcome};
@@ -188,6 +190,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &aoai015_key_exposure::KeyExposure,
         &aoai016_content_filter::ContentFilterPolicy,
         &aoai017_keyless_connections::KeylessConnections,
+        // Model governance (issue 30).
+        &aoai018_approved_model::ApprovedModelRule,
         &aoai900_module_not_followed::ModuleNotFollowed,
     ]
 }
