@@ -433,6 +433,7 @@ pub struct Catalog {
     pub content_filters: ContentFilters,
     pub connections: Connections,
     pub azure_policies: AzurePolicies,
+    pub model_lifecycle: crate::lifecycle::ModelLifecycle,
 }
 
 /// The embedded catalog, parsed once. The files are part of the build and checked by tests, so a
@@ -451,6 +452,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
     let mut content_filters = None;
     let mut connections = None;
     let mut azure_policies = None;
+    let mut model_lifecycle = None;
     for (name, text) in files {
         let context = |e: hcl::Error| format!("{name}: {e}");
         match *name {
@@ -460,6 +462,9 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
             "data-api-versions.hcl" => api_versions = Some(hcl::from_str(text).map_err(context)?),
             "data-connections.hcl" => connections = Some(hcl::from_str(text).map_err(context)?),
             "data-azure-policy.hcl" => azure_policies = Some(hcl::from_str(text).map_err(context)?),
+            "data-model-lifecycle.hcl" => {
+                model_lifecycle = Some(hcl::from_str(text).map_err(context)?)
+            }
             "data-content-filters.hcl" => {
                 content_filters = Some(hcl::from_str(text).map_err(context)?)
             }
@@ -493,6 +498,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
         content_filters: content_filters.ok_or("data-content-filters.hcl is missing")?,
         connections: connections.ok_or("data-connections.hcl is missing")?,
         azure_policies: azure_policies.ok_or("data-azure-policy.hcl is missing")?,
+        model_lifecycle: model_lifecycle.ok_or("data-model-lifecycle.hcl is missing")?,
     })
 }
 

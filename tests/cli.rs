@@ -2931,3 +2931,24 @@ fn approved_models_turn_aoai018_on_and_the_flag_wins() {
     let flag = ["--approved-models", "OpenAI/gpt-35-turbo,OpenAI/gpt-4o"];
     assert!(failing(&flag).is_empty());
 }
+
+/// AOAI019 judges model versions on the run's day: `--today` makes the verdict reproducible.
+#[test]
+fn model_lifecycle_verdicts_follow_today() {
+    let fixture = "fixtures/rules/AOAI019-model-lifecycle/terraform/fail/main.tf";
+    let level_on = |today: &str| {
+        let output = repo()
+            .args([
+                fixture, "--format", "json", "--select", "AOAI019", "--today", today,
+            ])
+            .output()
+            .unwrap();
+        findings_of(&output)
+            .iter()
+            .find(|f| f["resource"] == "azurerm_cognitive_deployment.retired")
+            .map(|f| f["level"].as_str().unwrap().to_string())
+    };
+    assert_eq!(level_on("2026-12-07").as_deref(), Some("error"));
+    assert_eq!(level_on("2026-01-05").as_deref(), Some("warning"));
+    assert_eq!(level_on("2025-01-05"), None);
+}

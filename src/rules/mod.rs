@@ -20,6 +20,7 @@ mod aoai016_content_filter;
 mod aoai017_keyless_connections;
 // Model governance (issue 30).
 mod aoai018_approved_model;
+mod aoai019_model_lifecycle;
 mod aoai900_module_not_followed;
 
 use crate::finding::{Level, Outcome};
@@ -192,6 +193,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &aoai017_keyless_connections::KeylessConnections,
         // Model governance (issue 30).
         &aoai018_approved_model::ApprovedModelRule,
+        &aoai019_model_lifecycle::ModelLifecycleRule,
         &aoai900_module_not_followed::ModuleNotFollowed,
     ]
 }
