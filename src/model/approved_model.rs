@@ -61,7 +61,12 @@ impl ApprovedModel {
 
     /// Whether the entry approves `version` (every version when it lists none).
     pub fn allows(&self, version: &str) -> bool {
-        self.versions.is_empty() || self.versions.iter().any(|v| v == version)
+        self.allows_every_version() || self.versions.iter().any(|v| v == version)
+    }
+
+    /// Whether the entry lists no versions: it approves every one, the account's default too.
+    pub fn allows_every_version(&self) -> bool {
+        self.versions.is_empty()
     }
 
     /// The entry as messages show it: `OpenAI/gpt-4o` (any version) or

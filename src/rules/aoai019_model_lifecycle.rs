@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use super::{Context, Findings, Rule};
+use super::{Context, Findings, Rule, possible_values};
 use crate::finding::{Level, Outcome};
 use crate::lifecycle::{EVERY_VERSION, LifecycleDate, LifecycleEntry, ModelLifecycle, Status};
 use crate::model::{Attr, Declared, ModelDeployment};
@@ -59,44 +59,149 @@ fn check_deployment(
     out: &mut Findings,
 ) {
     let model = &deployment.model;
-    let Some(name) = model.name.value() else {
+    let Some(names) = possible_values(&model.name) else {
         return unknown(out, deployment, &model.name);
     };
-    let Some(version) = model.version.value() else {
+    let Some(versions) = possible_values(&model.version) else {
         return unknown(out, deployment, &model.version);
     };
     let sku = deployment.sku.value().map(String::as_str);
-    let served = match version.is_empty() {
-        false => match data.entry(name, version) {
-            Some(entry) => Served {
-                name,
-                version: data_version(data, name, version),
-                entry,
-                unpinned: false,
-            },
-            None => return not_in_data(data, deployment, name, version, out),
-        },
-        true => match data.default_version(name) {
-            Some(default) => match data.entry(name, default) {
-                Some(entry) => Served {
-                    name,
-                    version: default,
-                    entry,
-                    unpinned: true,
-                },
-                None => return unpinned(data, today, deployment, name, sku, out),
-            },
-            None => return unpinned(data, today, deployment, name, sku, out),
-        },
-    };
-    let verdict = verdict(data, served.entry, sku, today);
-    if let Some((level, why)) = &verdict {
-        let message = format!("{} {why}", served.subject(data));
-        report(out, deployment, &model.version, *level, message);
+    let mut judged = Vec::new();
+    for name in &names {
+        for version in &versions {
+            judged.push(judge(data, today, deployment, (name, version), sku));
+        }
     }
+    if let [one] = &judged[..] {
+        for finding in one {
+            let attr = finding.at.attr(deployment);
+            report(
+                out,
+                deployment,
+                attr,
+                finding.level,
+                finding.message.clone(),
+            );
+        }
+        return;
+    }
+    report_candidates(deployment, &names, &versions, &judged, out);
+}
+
+/// Where a finding points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum At {
+    Name,
+    Version,
+    Upgrade,
+}
+
+impl At {
+    fn attr(self, deployment: &ModelDeployment) -> &Attr<String> {
+        match self {
+            At::Name => &deployment.model.name,
+            At::Version => &deployment.model.version,
+            At::Upgrade => &deployment.version_upgrade,
+        }
+    }
+}
+
+/// One finding about one model version; `level` is `None` for what the data does not know.
+#[derive(Debug, Clone)]
+struct Judged {
+    level: Option<Level>,
+    at: At,
+    message: String,
+}
+
+/// What the data says of the model `name` in `version` (empty: not pinned) on `today`.
+fn judge(
+    data: &ModelLifecycle,
+    today: Date,
+    deployment: &ModelDeployment,
+    (name, version): (&str, &str),
+    sku: Option<&str>,
+) -> Vec<Judged> {
+    let pinned = match version.is_empty() {
+        false => Some(version),
+        true => data.default_version(name),
+    };
+    let found = pinned.and_then(|v| Some((v, data.entry(name, v)?)));
+    let Some((pinned, entry)) = found else {
+        return match (version.is_empty(), data.versions(name)) {
+            (true, Some(_)) => unpinned(data, today, name, sku).into_iter().collect(),
+            _ => vec![not_in_data(data, deployment, name, version)],
+        };
+    };
+    let served = Served {
+        name,
+        version: data_version(data, name, pinned),
+        entry,
+        unpinned: version.is_empty(),
+    };
+    let mut judged = Vec::new();
+    let verdict = verdict(data, entry, sku, today);
     let retired = matches!(verdict, Some((Level::Error, _)));
+    if let Some((level, why)) = verdict {
+        judged.push(Judged {
+            level: Some(level),
+            at: At::Version,
+            message: format!("{} {why}", served.subject(data)),
+        });
+    }
     if !retired {
-        no_auto_upgrade(data, &served, deployment, sku, out);
+        judged.extend(no_auto_upgrade(data, &served, deployment, sku));
+    }
+    judged
+}
+
+/// A model or version that is one of several: a finding where every candidate gives one of the
+/// same level, unknown where they differ, nothing where none gives one.
+fn report_candidates(
+    deployment: &ModelDeployment,
+    names: &[&str],
+    versions: &[&str],
+    judged: &[Vec<Judged>],
+    out: &mut Findings,
+) {
+    let listed = |values: &[&str]| values.join(" or ");
+    let which = match (names, versions) {
+        ([name], _) => format!("`{name}` is served in version {}", listed(versions)),
+        (_, [version]) => format!("the model is one of {} (version {version})", listed(names)),
+        _ => format!(
+            "the model is one of {} in version {}",
+            listed(names),
+            listed(versions)
+        ),
+    };
+    for at in [At::Name, At::Version, At::Upgrade] {
+        let here: Vec<Option<&Judged>> = judged
+            .iter()
+            .map(|findings| findings.iter().find(|f| f.at == at))
+            .collect();
+        if here.iter().all(Option::is_none) {
+            continue;
+        }
+        let first = here[0].map(|f| f.level);
+        let agree = here.iter().all(|f| f.map(|f| f.level) == first);
+        let messages: Vec<&str> = here.iter().flatten().map(|f| f.message.as_str()).collect();
+        let (attr, messages) = (at.attr(deployment), messages.join("; "));
+        let why = [&deployment.model.name, &deployment.model.version]
+            .into_iter()
+            .find_map(|attr| Some(format!("`{}` {}", attr.name, attr.unresolved_reason()?)))
+            .unwrap_or_default();
+        match (agree, first.flatten()) {
+            (true, Some(level)) => {
+                let message = format!("{which} ({why}), and each: {messages}");
+                report(out, deployment, attr, Some(level), message);
+            }
+            _ => {
+                let message = format!(
+                    "cannot tell the lifecycle of the deployment's model: {which} ({why}), and they differ: {messages}"
+                );
+                out.unknown_on(&deployment.declared, attr, message);
+            }
+        }
     }
 }
 
@@ -195,15 +300,12 @@ fn no_auto_upgrade(
     served: &Served<'_>,
     deployment: &ModelDeployment,
     sku: Option<&str>,
-    out: &mut Findings,
-) {
+) -> Option<Judged> {
     let upgrade = &deployment.version_upgrade;
     let pinned = upgrade
         .value()
         .is_some_and(|option| option.eq_ignore_ascii_case("NoAutoUpgrade"));
-    let Some(retirement) = served.entry.retirement_for(sku).filter(|_| pinned) else {
-        return;
-    };
+    let retirement = served.entry.retirement_for(sku).filter(|_| pinned)?;
     let message = format!(
         "the deployment never upgrades ({}) and {} retires {}{}: it stops working then instead of moving to a newer version",
         upgrade.describe(),
@@ -211,42 +313,36 @@ fn no_auto_upgrade(
         on(retirement),
         sku_note(served.entry, sku)
     );
-    report(out, deployment, upgrade, Level::Warning, message);
+    Some(Judged {
+        level: Some(Level::Warning),
+        at: At::Upgrade,
+        message,
+    })
 }
 
 /// A deployment that pins no version, of a model whose default version the data does not
 /// give: an error when every version the data lists is retired, nothing otherwise.
-fn unpinned(
-    data: &ModelLifecycle,
-    today: Date,
-    deployment: &ModelDeployment,
-    name: &str,
-    sku: Option<&str>,
-    out: &mut Findings,
-) {
-    let Some(versions) = data.versions(name) else {
-        return not_in_data(data, deployment, name, "", out);
-    };
+fn unpinned(data: &ModelLifecycle, today: Date, name: &str, sku: Option<&str>) -> Option<Judged> {
+    let versions = data.versions(name)?;
     let retired = |entry: &LifecycleEntry| {
         entry
             .retirement_for(sku)
             .is_some_and(|r| r.day <= today && !r.no_earlier_than)
     };
-    if versions.values().all(retired) {
-        let listed: Vec<&str> = versions.keys().map(String::as_str).collect();
-        let message = format!(
-            "the deployment pins no version of `{name}`, and every version of it in the model lifecycle data of {} is retired ({}): deployments of a retired model return errors",
-            data.as_of.0,
-            listed.join(", ")
-        );
-        report(
-            out,
-            deployment,
-            &deployment.model.version,
-            Level::Error,
-            message,
-        );
+    if !versions.values().all(retired) {
+        return None;
     }
+    let listed: Vec<&str> = versions.keys().map(String::as_str).collect();
+    let message = format!(
+        "the deployment pins no version of `{name}`, and every version of it in the model lifecycle data of {} is retired ({}): deployments of a retired model return errors",
+        data.as_of.0,
+        listed.join(", ")
+    );
+    Some(Judged {
+        level: Some(Level::Error),
+        at: At::Version,
+        message,
+    })
 }
 
 /// A model, or a version, the data does not list: its dates are not known here, never guessed.
@@ -255,17 +351,16 @@ fn not_in_data(
     deployment: &ModelDeployment,
     name: &str,
     version: &str,
-    out: &mut Findings,
-) {
+) -> Judged {
     let as_of = data.as_of.0;
-    let (attr, message) = match data.versions(name) {
+    let (at, message) = match data.versions(name) {
         Some(versions) => {
             let listed: Vec<&str> = versions.keys().map(String::as_str).collect();
             let message = format!(
                 "version {version} of `{name}` is not in the model lifecycle data of {as_of} (it lists {}): its deprecation and retirement dates are not known here",
                 listed.join(", ")
             );
-            (&deployment.model.version, message)
+            (At::Version, message)
         }
         None => {
             let format = deployment.model.format.value().map_or("", String::as_str);
@@ -276,11 +371,14 @@ fn not_in_data(
             let message = format!(
                 "`{name}` is not in the model lifecycle data of {as_of}{covers}: its deprecation and retirement dates are not known here"
             );
-            (&deployment.model.name, message)
+            (At::Name, message)
         }
     };
-    let finding = out.unknown_on(&deployment.declared, attr, message);
-    finding.label = "not in the lifecycle data".into();
+    Judged {
+        level: None,
+        at,
+        message,
+    }
 }
 
 fn unknown(out: &mut Findings, deployment: &ModelDeployment, attr: &Attr<String>) {
@@ -291,14 +389,20 @@ fn unknown(out: &mut Findings, deployment: &ModelDeployment, attr: &Attr<String>
     out.unknown_on(&deployment.declared, attr, message);
 }
 
-/// A failure at `attr`, at `level` (the policy's own level for warnings).
+/// A failure at `attr`, at `level` (the policy's own level for warnings); without a level, what
+/// the data does not know, as an unknown.
 fn report(
     out: &mut Findings,
     deployment: &ModelDeployment,
     attr: &Attr<String>,
-    level: Level,
+    level: Option<Level>,
     message: String,
 ) {
+    let Some(level) = level else {
+        let finding = out.unknown_on(&deployment.declared, attr, message);
+        finding.label = "not in the lifecycle data".into();
+        return;
+    };
     let span = attr.span.clone();
     let finding = out.push(
         &deployment.declared,

@@ -25,7 +25,7 @@ mod aoai900_module_not_followed;
 
 use crate::finding::{Level, Outcome};
 use crate::model::{
-    AiAccount, ApprovedModel, Attr, AttrState, CmkBinding, CmkKey, DataResidency, Declared,
+    AiAccount, ApprovedModel, Attr, AttrState, CmkBinding, CmkKey, DataResidency, Declared, Known,
     Language, Model, PrivateEndpoint, PrivateLinkConnection,
 };
 use crate::policy::Catalog;
@@ -373,6 +373,22 @@ impl Findings {
             }
         }
     }
+}
+
+/// The values a model name or version can have (AOAI018, AOAI019): its own, or those of a value
+/// known to be one of several; `None` when it is not known, or is empty where it was written (no
+/// model named). A version that is not set is empty on purpose: the account's default.
+fn possible_values(attr: &Attr<String>) -> Option<Vec<&str>> {
+    let values: Vec<&str> = match &attr.state {
+        AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => vec![value],
+        AttrState::Unresolved {
+            known: Some(Known::OneOf(values)),
+            ..
+        } => values.iter().map(String::as_str).collect(),
+        AttrState::Unresolved { .. } => return None,
+    };
+    let named = attr.is_default() || values.iter().all(|v| !v.trim().is_empty());
+    named.then_some(values)
 }
 
 #[cfg(test)]
