@@ -27,7 +27,8 @@ remediation {
 
 references {
   learn        = "https://learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks"
-  azure_policy = "0725b4dd-7e76-479c-a735-68e7ee23d5ca"
+  # Audit/Deny, and Modify (which sets publicNetworkAccess to Disabled).
+  azure_policy = ["037eea7a-bd0a-46c5-9a66-03aea78705d3", "47ba1dd7-28d9-4b07-a8d5-9813bed64e0c"]
   checkov      = ["CKV_AZURE_134"]
   psrule       = ["Azure.Cognitive.PublicAccess"]
 }

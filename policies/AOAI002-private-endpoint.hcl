@@ -27,7 +27,7 @@ remediation {
 
 references {
   learn        = "https://learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks#use-private-endpoints"
-  azure_policy = "cddd188c-4b82-4c48-a19d-ddf74ee66a01"
+  azure_policy = ["d6759c02-b87f-42b7-892e-71b3f471d782"]
   checkov      = []
   psrule       = ["Azure.Cognitive.PrivateEndpoints"]
 }

@@ -26,7 +26,7 @@ remediation {
 
 references {
   learn        = "https://learn.microsoft.com/azure/ai-services/openai/encrypt-data-at-rest"
-  azure_policy = "67121cc7-ff39-4ab8-b7e3-95b84dab487d"
+  azure_policy = ["67121cc7-ff39-4ab8-b7e3-95b84dab487d"]
   checkov      = ["CKV2_AZURE_22"]
   psrule       = []
 }

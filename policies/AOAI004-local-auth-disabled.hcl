@@ -26,7 +26,7 @@ remediation {
 
 references {
   learn        = "https://learn.microsoft.com/azure/ai-services/disable-local-auth"
-  azure_policy = "71ef260a-8f18-47b7-abcb-62d0673d94dc"
+  azure_policy = ["71ef260a-8f18-47b7-abcb-62d0673d94dc"]
   checkov      = ["CKV_AZURE_236"]
   psrule       = ["Azure.Cognitive.DisableLocalAuth"]
 }

@@ -21,7 +21,7 @@ remediation {
 
 references {
   learn        = "https://learn.microsoft.com/azure/ai-services/openai/concepts/models#model-summary-table-and-region-availability"
-  azure_policy = "e56962a6-4747-49cd-b67b-bf8b01975c4c"
+  azure_policy = ["e56962a6-4747-49cd-b67b-bf8b01975c4c"]
   checkov      = []
   psrule       = ["Azure.Resource.AllowedRegions"]
 }

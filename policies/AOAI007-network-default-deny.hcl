@@ -28,7 +28,7 @@ remediation {
 
 references {
   learn        = "https://learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks"
-  azure_policy = "037eea7a-bd0a-46c5-9a66-03aea78705d3"
+  azure_policy = ["037eea7a-bd0a-46c5-9a66-03aea78705d3"]
   checkov      = []
   psrule       = ["Azure.Cognitive.PublicAccess"]
 }

@@ -29,7 +29,9 @@ remediation {
 
 references {
   learn        = "https://learn.microsoft.com/azure/ai-services/openai/encrypt-data-at-rest"
-  azure_policy = "fe3fd216-4f83-4fc1-8984-2bbec80a3418"
+  azure_policy = ["fe3fd216-4f83-4fc1-8984-2bbec80a3418"]
   checkov      = ["CKV_AZURE_238"]
-  psrule       = ["Azure.Cognitive.ManagedIdentity"]
+  # PSRule's Azure.Cognitive.ManagedIdentity is now an alias of Azure.AI.ManagedIdentity, which
+  # only runs on TextAnalytics accounts: no PSRule rule checks an OpenAI or AIServices account.
+  psrule       = []
 }

@@ -26,7 +26,8 @@ remediation {
 
 references {
   learn        = "https://learn.microsoft.com/azure/ai-services/openai/how-to/monitor-openai"
-  azure_policy = "1b4d1c4e-934c-4703-944c-27c82c06bebb"
+  # AuditIfNotExists, and DeployIfNotExists (a category-group setting to Log Analytics).
+  azure_policy = ["1b4d1c4e-934c-4703-944c-27c82c06bebb", "55d1f543-d1b0-4811-9663-d6d0dbc6326d"]
   checkov      = []
   psrule       = []
 }

@@ -23,7 +23,7 @@ remediation {
 
 references {
   learn        = "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview"
-  azure_policy = "0b60c0b2-2dc2-4e1c-b5c9-abbed971de53"
+  azure_policy = ["0b60c0b2-2dc2-4e1c-b5c9-abbed971de53"]
   checkov      = ["CKV_AZURE_110", "CKV_AZURE_42"]
   psrule       = ["Azure.KeyVault.PurgeProtect", "Azure.KeyVault.SoftDelete"]
 }

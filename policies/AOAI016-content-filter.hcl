@@ -33,6 +33,13 @@ remediation {
 
 references {
   learn   = "https://learn.microsoft.com/azure/ai-foundry/openai/concepts/content-filter"
+  # Preview, mode Microsoft.CognitiveServices.Data: the harm categories' severity, the prompt
+  # filters (jailbreak, indirect attacks) and the completion filters (protected material).
+  azure_policy = [
+    "930f48f9-f07e-427c-9494-52603581c6a9",
+    "f3a9c2e0-7b4d-4d8f-9c3a-2e1f6b9a8d4e",
+    "af253d37-136a-42f8-a1fc-30010c083d41",
+  ]
   checkov = []
   psrule  = []
 }

@@ -26,6 +26,10 @@
 #                      `diagnostic_log_lists` the fields of an entry that list log categories or
 #                      groups, `diagnostic_log_default` what an entry that lists none enables, and
 #                      `diagnostic_log_presence` fields whose presence enables a category.
+#   model_deployments: the input whose entries (a list or a map) each deploy a model on the
+#                      account, and where an entry writes the model's format, name and version,
+#                      the SKU (with the module's default when an entry names none), the content
+#                      filter policy and the version upgrade option.
 #   Pattern modules that set a value themselves say so instead of naming an input:
 #   `location_fallback` (the input used when `location` is absent), `public_access_disabled_with`
 #   (inputs that, all set, disable public access; enabled otherwise) or
@@ -68,6 +72,17 @@ registry_module "Azure/avm-res-cognitiveservices-account/azurerm" {
   diagnostic_settings        = "diagnostic_settings"
   diagnostic_log_lists       = ["log_groups", "log_categories"]
   diagnostic_log_default     = ["allLogs"]
+  # variables.tf: `cognitive_deployments`, a map of `{ name, model = { format, name, version },
+  # scale = { type, capacity }, rai_policy_name, version_upgrade_option }` (scale is required).
+  model_deployments = {
+    input           = "cognitive_deployments"
+    format          = "model.format"
+    name            = "model.name"
+    version         = "model.version"
+    sku             = "scale.type"
+    rai_policy      = "rai_policy_name"
+    version_upgrade = "version_upgrade_option"
+  }
 }
 
 registry_module "Azure/openai/azurerm" {
@@ -100,6 +115,17 @@ registry_module "Azure/openai/azurerm" {
   diagnostic_log_presence    = {
     audit_log_retention_policy            = "Audit"
     request_response_log_retention_policy = "RequestResponse"
+  }
+  # variables.tf: `deployment`, a map of `{ name, model_format, model_name, model_version,
+  # scale_type, rai_policy_name, version_upgrade_option }`.
+  model_deployments = {
+    input           = "deployment"
+    format          = "model_format"
+    name            = "model_name"
+    version         = "model_version"
+    sku             = "scale_type"
+    rai_policy      = "rai_policy_name"
+    version_upgrade = "version_upgrade_option"
   }
 }
 
@@ -137,6 +163,18 @@ registry_module "br/public:avm/res/cognitive-services/account" {
   diagnostic_log_lists      = ["logCategoriesAndGroups"]
   diagnostic_log_default    = ["allLogs"]
   diagnostic_log_default_unless = "metricCategories"
+  # main.bicep: `deployments`, a list of `{ name?, model: { format, name, version? }, sku?,
+  # raiPolicyName?, versionUpgradeOption? }`; deployment/main.bicep: `sku` defaults to Standard.
+  model_deployments = {
+    input           = "deployments"
+    format          = "model.format"
+    name            = "model.name"
+    version         = "model.version"
+    sku             = "sku.name"
+    sku_default     = "Standard"
+    rai_policy      = "raiPolicyName"
+    version_upgrade = "versionUpgradeOption"
+  }
 }
 
 # The AI Foundry pattern: one AIServices account (main.foundry.tf, an azapi_resource) with
@@ -179,6 +217,17 @@ registry_module "Azure/avm-ptn-aiml-ai-foundry/azurerm" {
   diagnostic_settings        = "diagnostic_settings"
   diagnostic_log_lists       = ["log_groups", "log_categories"]
   diagnostic_log_default     = ["allLogs"]
+  # variables.tf: `ai_model_deployments`, a map of `{ name, model = { format, name, version },
+  # scale = { type, capacity }, rai_policy_name, version_upgrade_option }` (main.foundry.tf).
+  model_deployments = {
+    input           = "ai_model_deployments"
+    format          = "model.format"
+    name            = "model.name"
+    version         = "model.version"
+    sku             = "scale.type"
+    rai_policy      = "rai_policy_name"
+    version_upgrade = "version_upgrade_option"
+  }
 }
 
 # The AI Foundry pattern: one AIServices account through the AVM account module
@@ -211,6 +260,18 @@ registry_module "br/public:avm/ptn/ai-ml/ai-foundry" {
   network_acls_fixed_default_action = "Allow"
   identity_fixed            = "SystemAssigned"
   outbound_fixed            = true
+  # main.bicep: `aiModelDeployments`, passed to the account module's `deployments` (the same
+  # entries; Standard when an entry names no SKU).
+  model_deployments = {
+    input           = "aiModelDeployments"
+    format          = "model.format"
+    name            = "model.name"
+    version         = "model.version"
+    sku             = "sku.name"
+    sku_default     = "Standard"
+    rai_policy      = "raiPolicyName"
+    version_upgrade = "versionUpgradeOption"
+  }
 }
 
 # Registry modules that deploy private endpoints. Each connection names the resource it

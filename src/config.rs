@@ -7,13 +7,13 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use hcl_edit::Span as _;
-use hcl_edit::expr::Expression;
+use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Body, Structure};
 
 use crate::error::ConfigError;
 pub use crate::finding::FailOn;
 use crate::finding::Level;
-use crate::model::DataResidency;
+use crate::model::{ApprovedModel, DataResidency};
 use crate::policy::catalog;
 
 pub const FILE_NAME: &str = ".aoai-lint.hcl";
@@ -46,6 +46,7 @@ pub struct Config {
     /// Where it was read from, if from a file.
     pub path: Option<PathBuf>,
     pub approved_regions: Option<Vec<String>>,
+    pub approved_models: Option<Vec<ApprovedModel>>,
     /// The region Bicep and ARM deployments go to (normalized).
     pub location: Option<String>,
     pub data_residency: Option<DataResidency>,
@@ -134,6 +135,7 @@ impl Reader<'_> {
                     "approved_regions" => {
                         config.approved_regions = Some(self.regions(value)?);
                     }
+                    "approved_models" => config.approved_models = Some(self.models(value)?),
                     "exclude" => config.exclude = self.excludes(value)?,
                     "location" => {
                         let location = value
@@ -270,6 +272,55 @@ impl Reader<'_> {
         together(errors).map_or(Ok(regions), Err)
     }
 
+    /// Approved models, `{ format, name, versions }` each; every malformed entry is located.
+    fn models(&self, value: &Expression) -> Result<Vec<ApprovedModel>, Box<ConfigError>> {
+        let Some(array) = value.as_array() else {
+            return Err(self.wrong_type(value, "a list of { format, name, versions } objects"));
+        };
+        let mut models = Vec::new();
+        let mut errors = Vec::new();
+        for item in array.iter() {
+            match self.model(item) {
+                Ok(model) => models.push(model),
+                Err(error) => errors.push(*error),
+            }
+        }
+        together(errors).map_or(Ok(models), Err)
+    }
+
+    /// One approved model: `format` and `name` strings, `versions` an optional list of them.
+    fn model(&self, item: &Expression) -> Result<ApprovedModel, Box<ConfigError>> {
+        let Some(object) = item.as_object() else {
+            return Err(self.wrong_type(item, "an object { format, name, versions }"));
+        };
+        let (mut format, mut name, mut versions) = (None, None, Vec::new());
+        for (key, value) in object.iter() {
+            let written = match key {
+                ObjectKey::Ident(ident) => ident.as_str(),
+                ObjectKey::Expression(expr) => expr.as_str().unwrap_or_default(),
+            };
+            let value = value.expr();
+            let text = || {
+                value
+                    .as_str()
+                    .ok_or_else(|| self.wrong_type(value, "a string"))
+            };
+            match written {
+                "format" => format = Some(text()?),
+                "name" => name = Some(text()?),
+                "versions" => versions = self.strings(value)?,
+                other => return Err(self.unknown_key(key, other, MODEL_KEYS)),
+            }
+        }
+        let span = item.span().unwrap_or_default();
+        let (Some(format), Some(name)) = (format, name) else {
+            let why = "an approved model needs a `format` and a `name`".to_string();
+            return Err(self.error(span, why.clone(), why, None));
+        };
+        ApprovedModel::new(format, name, versions)
+            .map_err(|why| self.error(span, why.clone(), why, None))
+    }
+
     fn choice<T>(
         &self,
         value: &Expression,
@@ -318,6 +369,7 @@ fn together(mut errors: Vec<ConfigError>) -> Option<Box<ConfigError>> {
 
 const ATTRIBUTES: &[&str] = &[
     "approved_regions",
+    "approved_models",
     "location",
     "data_residency",
     "exclude",
@@ -326,6 +378,7 @@ const ATTRIBUTES: &[&str] = &[
     "rule \"ID\" { ... }",
 ];
 const RULE_ATTRIBUTES: &[&str] = &["enabled", "level"];
+const MODEL_KEYS: &[&str] = &["format", "name", "versions"];
 
 /// The commented starting point written by `aoai-lint init`.
 pub const TEMPLATE: &str = r#"# aoai-lint configuration. Every key is optional.
@@ -333,6 +386,14 @@ pub const TEMPLATE: &str = r#"# aoai-lint configuration. Every key is optional.
 # Regions where Azure OpenAI accounts may be deployed (AOAI005). Without this list, AOAI005 only
 # flags locations where Azure OpenAI does not exist.
 # approved_regions = ["swedencentral", "westeurope"]
+
+# Models deployments may serve (AOAI018): a format and a name (ending with `*` for every name
+# that starts with the rest) and, optionally, the approved versions. Without this list, AOAI018
+# is off.
+# approved_models = [
+#   { format = "OpenAI", name = "gpt-4.1*" },
+#   { format = "OpenAI", name = "gpt-4o", versions = ["2024-11-20"] },
+# ]
 
 # The region Bicep and ARM templates are deployed to: the value of `resourceGroup().location`
 # and `deployment().location`, which are otherwise only known at deployment.
@@ -439,6 +500,56 @@ rule "AOAI001" {
                 (
                     "`alsobad` is not an Azure OpenAI region".into(),
                     at("\"alsobad")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn approved_models_are_read_and_every_bad_entry_located() {
+        let text = r#"approved_models = [
+  { format = "OpenAI", name = "gpt-4.1*" },
+  { format = "OpenAI", name = "gpt-4o", versions = ["2024-11-20"] },
+]
+"#;
+        let models = parse("c.hcl", text).unwrap().approved_models.unwrap();
+        assert_eq!(models[0].shown(), "OpenAI/gpt-4.1*");
+        assert_eq!(models[1].shown(), "OpenAI/gpt-4o@2024-11-20");
+        let text = r#"approved_models = [
+  { format = "OpenAI", name = "gpt-4o", version = "2024-11-20" },
+  { name = "gpt-4o" },
+  "gpt-4o",
+  { format = "OpenAI", name = "g*t" },
+]
+"#;
+        let error = parse("c.hcl", text).unwrap_err();
+        let errors = std::iter::once(&*error).chain(&error.others);
+        // Each message, with the text its label points at.
+        let found: Vec<(String, String)> = errors
+            .map(|e| {
+                let label = miette::Diagnostic::labels(e).unwrap().next().unwrap();
+                let source = miette::Diagnostic::source_code(e).unwrap();
+                let labeled = source.read_span(label.inner(), 0, 0).unwrap();
+                let labeled = String::from_utf8_lossy(labeled.data()).into_owned();
+                (e.to_string(), labeled)
+            })
+            .collect();
+        let pair = |message: &str, labeled: &str| (message.to_string(), labeled.to_string());
+        assert_eq!(
+            found,
+            [
+                pair("unknown key `version` in c.hcl", "version"),
+                pair(
+                    "an approved model needs a `format` and a `name`",
+                    "{ name = \"gpt-4o\" }"
+                ),
+                pair(
+                    "expected an object { format, name, versions }",
+                    "\"gpt-4o\""
+                ),
+                pair(
+                    "`g*t` is not a model name: a name, or the start of one followed by `*`",
+                    "{ format = \"OpenAI\", name = \"g*t\" }"
                 ),
             ]
         );

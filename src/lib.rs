@@ -3,7 +3,7 @@
 //! The pipeline, one module each: [`discover`] files (reading only inside the [`boundary`]) ->
 //! [`source_store`] reads them once -> [`parse`] -> [`frontend`] builds the [`model`] ->
 //! [`resolve`] links resources to their account and follows modules -> [`rules`] (metadata in
-//! [`policy`]) -> [`locate`] and [`suppress`] / [`baseline`] -> [`report`]. [`engine`] runs it
+//! [`policy`], model lifecycle data in [`lifecycle`]) -> [`locate`] and [`suppress`] / [`baseline`] -> [`report`]. [`engine`] runs it
 //! with the [`options`]; [`cli`] is the command line over it.
 
 pub mod baseline;
@@ -17,6 +17,7 @@ pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod frontend;
+pub mod lifecycle;
 pub mod locate;
 pub mod model;
 pub mod options;

@@ -49,7 +49,8 @@ pub struct Options {
     /// Attach the texts findings point into to [`ScopeReport::sources`], for reporters that
     /// show snippets (the human format); the others need no copy of them.
     pub keep_sources: bool,
-    /// The day suppression expiry dates are compared with (`YYYY-MM-DD`).
+    /// The day suppression expiry dates are compared with (`YYYY-MM-DD`): the same as
+    /// `settings.today` (see [`Options::set_today`]).
     pub today: String,
     /// `--stdin-filename`: a file's path and the text that replaces it (an editor's buffer).
     pub stdin: Option<(PathBuf, String)>,
@@ -66,12 +67,14 @@ pub struct Options {
 
 impl Options {
     pub fn new(paths: Vec<PathBuf>, cwd: PathBuf) -> Self {
+        let settings = rules::Settings::default();
         Options {
             paths,
             cwd,
             exclude: Vec::new(),
             jobs: None,
-            settings: rules::Settings::default(),
+            today: settings.today.to_string(),
+            settings,
             unknown_level: UnknownLevel::Level(Level::Note),
             fail_on: FailOn::default(),
             rules: catalog().policies.iter().map(|p| p.id.as_str()).collect(),
@@ -87,10 +90,16 @@ impl Options {
             list_checks: false,
             show_suppressed: false,
             keep_sources: true,
-            today: crate::suppress::today(),
             baseline: None,
             stdin: None,
         }
+    }
+
+    /// The day the run takes for today (`--today`): for suppression expiry dates and model
+    /// lifecycle dates alike.
+    pub fn set_today(&mut self, day: jiff::civil::Date) {
+        self.today = day.to_string();
+        self.settings.today = day;
     }
 }
 

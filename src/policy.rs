@@ -50,9 +50,10 @@ pub struct Remediation {
 pub struct References {
     /// Microsoft Learn page.
     pub learn: String,
-    /// Matching Azure Policy built-in definition GUID, where one exists.
+    /// Matching Azure Policy built-in definition GUIDs, where they exist (each one listed in
+    /// `policies/data-azure-policy.hcl`).
     #[serde(default)]
-    pub azure_policy: Option<String>,
+    pub azure_policy: Vec<String>,
     #[serde(default)]
     pub checkov: Vec<String>,
     #[serde(default)]
@@ -276,6 +277,28 @@ pub struct RegistryModule {
     /// Fields whose presence in an entry enables a log category.
     #[serde(default)]
     pub diagnostic_log_presence: BTreeMap<String, String>,
+    /// The input whose entries each deploy a model on the account.
+    #[serde(default)]
+    pub model_deployments: Option<ModuleDeployments>,
+}
+
+/// Where a module's model deployment entries write each field (see
+/// `policies/data-modules.hcl`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleDeployments {
+    /// The input: a list or a map of entries.
+    pub input: String,
+    /// The model's format, name and version within an entry.
+    pub format: String,
+    pub name: String,
+    pub version: String,
+    pub sku: String,
+    /// The SKU of an entry that names none, when the module has a default.
+    #[serde(default)]
+    pub sku_default: Option<String>,
+    pub rai_policy: String,
+    pub version_upgrade: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -363,6 +386,43 @@ pub struct Connections {
     pub keyed_auth_types: Vec<String>,
 }
 
+/// The Azure Policy built-in definitions the rules cite (see `policies/data-azure-policy.hcl`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AzurePolicies {
+    pub builtin: BTreeMap<String, AzurePolicyBuiltin>,
+    #[serde(default)]
+    pub deprecated: BTreeMap<String, DeprecatedAzurePolicy>,
+}
+
+/// A current built-in definition, as Azure/azure-policy defines it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AzurePolicyBuiltin {
+    /// Its display name.
+    pub name: String,
+    /// Its file under `built-in-policies/policyDefinitions/`.
+    pub file: String,
+    pub version: String,
+    pub effects: Vec<String>,
+    /// Set when not `Indexed` (data-plane definitions).
+    #[serde(default)]
+    pub mode: Option<String>,
+    #[serde(default)]
+    pub preview: bool,
+    pub commit: String,
+}
+
+/// A definition the rules used to cite, now deprecated, and what replaces it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeprecatedAzurePolicy {
+    pub name: String,
+    pub file: String,
+    pub commit: String,
+    pub replaced_by: Vec<String>,
+}
+
 #[derive(Debug)]
 pub struct Catalog {
     pub policies: Vec<Policy>,
@@ -372,6 +432,8 @@ pub struct Catalog {
     pub api_versions: ApiVersions,
     pub content_filters: ContentFilters,
     pub connections: Connections,
+    pub azure_policies: AzurePolicies,
+    pub model_lifecycle: crate::lifecycle::ModelLifecycle,
 }
 
 /// The embedded catalog, parsed once. The files are part of the build and checked by tests, so a
@@ -389,6 +451,8 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
     let mut api_versions = None;
     let mut content_filters = None;
     let mut connections = None;
+    let mut azure_policies = None;
+    let mut model_lifecycle = None;
     for (name, text) in files {
         let context = |e: hcl::Error| format!("{name}: {e}");
         match *name {
@@ -397,6 +461,10 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
             "data-modules.hcl" => modules = Some(hcl::from_str(text).map_err(context)?),
             "data-api-versions.hcl" => api_versions = Some(hcl::from_str(text).map_err(context)?),
             "data-connections.hcl" => connections = Some(hcl::from_str(text).map_err(context)?),
+            "data-azure-policy.hcl" => azure_policies = Some(hcl::from_str(text).map_err(context)?),
+            "data-model-lifecycle.hcl" => {
+                model_lifecycle = Some(hcl::from_str(text).map_err(context)?)
+            }
             "data-content-filters.hcl" => {
                 content_filters = Some(hcl::from_str(text).map_err(context)?)
             }
@@ -429,6 +497,8 @@ pub fn load(files: &[(&str, &str)]) -> Result<Catalog, String> {
         api_versions: api_versions.ok_or("data-api-versions.hcl is missing")?,
         content_filters: content_filters.ok_or("data-content-filters.hcl is missing")?,
         connections: connections.ok_or("data-connections.hcl is missing")?,
+        azure_policies: azure_policies.ok_or("data-azure-policy.hcl is missing")?,
+        model_lifecycle: model_lifecycle.ok_or("data-model-lifecycle.hcl is missing")?,
     })
 }
 
@@ -621,6 +691,35 @@ mod tests {
             .unwrap();
         assert_eq!(name, "Contributor");
         assert!(role.broad);
+    }
+
+    /// A rule that cites a deprecated or unknown Azure Policy definition sends users to a
+    /// definition that no longer audits anything (`policies/data-azure-policy.hcl`).
+    #[test]
+    fn every_cited_azure_policy_is_a_current_builtin() {
+        let known = &catalog().azure_policies;
+        let mut problems = Vec::new();
+        for policy in &catalog().policies {
+            for guid in &policy.references.azure_policy {
+                if known.builtin.contains_key(guid) {
+                    continue;
+                }
+                problems.push(match known.deprecated.get(guid) {
+                    Some(old) => format!(
+                        "{} cites {guid}, deprecated ({}): cite {:?}",
+                        policy.id, old.name, old.replaced_by
+                    ),
+                    None => format!("{} cites {guid}, not in data-azure-policy.hcl", policy.id),
+                });
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
+        for (guid, old) in &known.deprecated {
+            assert!(!known.builtin.contains_key(guid), "{guid} is both");
+            for new in &old.replaced_by {
+                assert!(known.builtin.contains_key(new), "{guid} -> {new}");
+            }
+        }
     }
 
     #[test]

@@ -3092,3 +3092,116 @@ rule "public-network-access" {
         .assert()
         .code(2);
 }
+
+/// `--today` is the day of the whole run: a suppression that expired before it is back, and
+/// one that expires after it holds; it takes real days written `YYYY-MM-DD` only.
+#[test]
+fn today_sets_the_day_suppressions_expire_against() {
+    let expired = |today: &str| {
+        let output = repo()
+            .args(["fixtures/suppressions/main.tf", "--format", "json"])
+            .args(["--select", "AOAI001,AOAI901", "--today", today])
+            .output()
+            .unwrap();
+        findings_of(&output).iter().any(|f| {
+            f["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("expired")
+        })
+    };
+    assert!(expired("2026-12-07"));
+    assert!(!expired("2020-01-30"));
+    for bad in ["2026-13-01", "2026-2-1", "tomorrow"] {
+        let output = repo()
+            .args(["fixtures/suppressions", "--today", bad])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{bad}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("expected a day written YYYY-MM-DD"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn every_bad_approved_model_is_reported_in_the_flag_and_the_configuration() {
+    let config = "approved_models = [\n  { format = \"OpenAI\", name = \"gpt-4o\" },\n  { name = \"gpt-4.1\" },\n]\n";
+    let dir = tree(&[(".aoai-lint.hcl", config), ("main.tf", "")]);
+    let output = aoai_lint(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("an approved model needs a `format` and a `name`")
+            && stderr.contains(".aoai-lint.hcl:3:3"),
+        "{stderr}"
+    );
+    let output = aoai_lint(dir.path())
+        .args([
+            "--no-config",
+            "--approved-models",
+            "gpt-4o,OpenAI/gpt-4.1*,OpenAI/g*t",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--approved-models: `gpt-4o` is not FORMAT/NAME")
+            && stderr.contains("--approved-models: `g*t` is not a model name"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("gpt-4.1"), "{stderr}");
+}
+
+/// AOAI018 is off until approved models are configured; `--approved-models` wins over the file.
+#[test]
+fn approved_models_turn_aoai018_on_and_the_flag_wins() {
+    let fixture = "fixtures/rules/AOAI018-approved-model/terraform/fail/main.tf";
+    let failing = |args: &[&str]| -> Vec<String> {
+        let output = repo()
+            .args([fixture, "--format", "json", "--select", "AOAI018"])
+            .args(args)
+            .output()
+            .unwrap();
+        findings_of(&output)
+            .iter()
+            .filter(|f| f["outcome"] == "fail")
+            .map(|f| f["resource"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(failing(&["--no-config"]).is_empty());
+    assert_eq!(
+        failing(&[]),
+        [
+            "azurerm_cognitive_deployment.legacy",
+            "azurerm_cognitive_deployment.older",
+            "azurerm_cognitive_deployment.floating"
+        ]
+    );
+    let flag = ["--approved-models", "OpenAI/gpt-35-turbo,OpenAI/gpt-4o"];
+    assert!(failing(&flag).is_empty());
+}
+
+/// AOAI019 judges model versions on the run's day: `--today` makes the verdict reproducible.
+#[test]
+fn model_lifecycle_verdicts_follow_today() {
+    let fixture = "fixtures/rules/AOAI019-model-lifecycle/terraform/fail/main.tf";
+    let level_on = |today: &str| {
+        let output = repo()
+            .args([
+                fixture, "--format", "json", "--select", "AOAI019", "--today", today,
+            ])
+            .output()
+            .unwrap();
+        findings_of(&output)
+            .iter()
+            .find(|f| f["resource"] == "azurerm_cognitive_deployment.retired")
+            .map(|f| f["level"].as_str().unwrap().to_string())
+    };
+    assert_eq!(level_on("2026-12-07").as_deref(), Some("error"));
+    assert_eq!(level_on("2026-01-05").as_deref(), Some("warning"));
+    assert_eq!(level_on("2025-01-05"), None);
+}

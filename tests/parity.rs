@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use aoai_lint::model::ApprovedModel;
 use aoai_lint::{Options, lint};
 
 fn outcomes(dir: &Path) -> BTreeSet<String> {
@@ -15,6 +16,10 @@ fn outcomes(dir: &Path) -> BTreeSet<String> {
             .map(String::from)
             .to_vec(),
     );
+    // Model governance: the gpt-5.2 models are approved, and lifecycle verdicts are of one day.
+    let approved = ApprovedModel::parse_flag("OpenAI/gpt-5.2*").unwrap();
+    options.settings.approved_models = Some(vec![approved]);
+    options.set_today("2026-12-07".parse().unwrap());
     let report = lint(&options).unwrap();
     assert!(
         report.errors.is_empty(),

@@ -3,8 +3,10 @@
 //! A `pass` tree must give no finding at all for its rule; a `fail` tree must give exactly the
 //! findings listed in its `expected.txt` (`file:line RULE outcome`, paths relative to `fail/`).
 //! Each subdirectory is its own module, so cases that would interfere get their own folder.
-//! Fixtures run with the approved regions below, so AOAI005 can show both of its failures; a
-//! case's own `.aoai-lint.hcl` sets the rest of the rule settings (AOAI011's `data_residency`).
+//! Fixtures run with the approved regions below, so AOAI005 can show both of its failures, and
+//! on the day below, so model lifecycle verdicts (AOAI019) do not move with the calendar; a
+//! case's own `.aoai-lint.hcl` sets the rest of the rule settings (AOAI011's `data_residency`,
+//! AOAI018's `approved_models`).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -14,6 +16,7 @@ use aoai_lint::{Options, lint};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 const APPROVED_REGIONS: [&str; 3] = ["swedencentral", "eastus", "westeurope"];
+const TODAY: &str = "2026-12-07";
 const LANGUAGES: [&str; 3] = ["terraform", "bicep", "arm"];
 /// Inputs some rules also have fixtures for: Terraform plans in JSON.
 const OPTIONAL_INPUTS: [&str; 1] = ["plan"];
@@ -33,10 +36,12 @@ fn findings(dir: &Path, rule: &'static str) -> BTreeSet<String> {
     options.rules = [rule].into_iter().collect();
     options.settings.approved_regions =
         Some(APPROVED_REGIONS.iter().map(|r| r.to_string()).collect());
+    options.set_today(TODAY.parse().unwrap());
     let config = dir.join(aoai_lint::config::FILE_NAME);
     if config.is_file() {
         let config = aoai_lint::config::load(&config).unwrap();
         options.settings.data_residency = config.data_residency.unwrap_or_default();
+        options.settings.approved_models = config.approved_models;
     }
     let report = lint(&options).unwrap();
     assert!(

@@ -123,6 +123,14 @@ pub(super) struct CheckArgs {
     /// Regions where accounts may be deployed (comma-separated), for AOAI005.
     #[arg(long, value_delimiter = ',', value_name = "REGION")]
     pub(super) approved_regions: Vec<String>,
+    /// Models deployments may serve (comma-separated `FORMAT/NAME` or `FORMAT/NAME@VERSION`; a
+    /// name may end with `*`), for AOAI018.
+    #[arg(long, value_delimiter = ',', value_name = "MODEL")]
+    pub(super) approved_models: Vec<String>,
+    /// The day to take for today (`YYYY-MM-DD`): model lifecycle dates (AOAI019) and
+    /// suppression expiry dates are compared with it [default: today, UTC].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub(super) today: Option<jiff::civil::Date>,
     /// Where model deployments may process prompts and completions, for AOAI011
     /// [default: off].
     #[arg(long, value_enum, value_name = "MODE")]
@@ -164,6 +172,15 @@ pub(super) struct CheckArgs {
     /// When to use colors (NO_COLOR is honoured in auto mode).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(super) color: ColorChoice,
+}
+
+/// A day written `YYYY-MM-DD`, that exists.
+fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    let written = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+    match text.parse::<jiff::civil::Date>() {
+        Ok(day) if written => Ok(day),
+        _ => Err(format!("expected a day written YYYY-MM-DD, found `{text}`")),
+    }
 }
 
 fn parse_var(text: &str) -> Result<(String, String), String> {

@@ -9,6 +9,7 @@ use crate::config::{self, Config, FailOn, UnknownLevel};
 use crate::error::Error;
 use crate::finding::Level;
 use crate::frontend::FileKind;
+use crate::model::ApprovedModel;
 use crate::options::Options;
 use crate::policy::catalog;
 
@@ -82,6 +83,9 @@ pub(super) fn options(args: &CheckArgs, config: &Config, cwd: PathBuf) -> Result
     options.plan_root = args.plan_root.clone();
     options.no_ignore = args.no_ignore;
     options.show_suppressed = args.show_suppressed;
+    if let Some(day) = args.today {
+        options.set_today(day);
+    }
     if let Some(path) = &args.stdin_filename {
         refuse_unread_stdin_name(path)?;
         let mut text = String::new();
@@ -165,6 +169,11 @@ pub(super) fn apply_config(
     } else {
         Some(approved_regions(&args.approved_regions)?)
     };
+    options.settings.approved_models = if args.approved_models.is_empty() {
+        config.approved_models.clone()
+    } else {
+        Some(approved_models(&args.approved_models)?)
+    };
     options.unknown_level = match args.unknown {
         Some(UnknownArg::Error) => UnknownLevel::Level(Level::Error),
         Some(UnknownArg::Warning) => UnknownLevel::Level(Level::Warning),
@@ -216,6 +225,22 @@ fn approved_regions(written: &[String]) -> Result<Vec<String>, Error> {
     }
     match problems.is_empty() {
         true => Ok(regions),
+        false => Err(Error::Usage(problems.join("\n"))),
+    }
+}
+
+/// `--approved-models`; every malformed entry is named.
+fn approved_models(written: &[String]) -> Result<Vec<ApprovedModel>, Error> {
+    let mut models = Vec::new();
+    let mut problems = Vec::new();
+    for entry in written.iter().filter(|entry| !entry.trim().is_empty()) {
+        match ApprovedModel::parse_flag(entry.trim()) {
+            Ok(model) => models.push(model),
+            Err(why) => problems.push(format!("--approved-models: {why}")),
+        }
+    }
+    match problems.is_empty() {
+        true => Ok(models),
         false => Err(Error::Usage(problems.join("\n"))),
     }
 }

@@ -4,9 +4,10 @@
 
 use super::node::{BodyReader, Lookup, map_attr, prefixed};
 use crate::model::{
-    AiAccount, ApiVersionUse, Attr, CmkKey, Connection, ContentFilter, Declared, DiagnosticSetting,
-    Identity, KeyVault, KeyVaultKey, Model, ModelDeployment, NetworkAcls, Outbound,
-    PrivateEndpoint, PrivateLinkConnection, RaiPolicy, Reference, ResourceGroup, RoleAssignment,
+    AiAccount, ApiVersionUse, Attr, CmkKey, Connection, ContentFilter, Declared, DeployedModel,
+    DiagnosticSetting, Identity, KeyVault, KeyVaultKey, Model, ModelDeployment, NetworkAcls,
+    Outbound, PrivateEndpoint, PrivateLinkConnection, RaiPolicy, Reference, ResourceGroup,
+    RoleAssignment,
 };
 
 /// What Azure Monitor lists for an Azure OpenAI or AI Services account (the
@@ -356,12 +357,55 @@ pub fn model_deployment(
     declared: Declared,
     account: Reference,
 ) -> ModelDeployment {
+    let properties = |name: &str| format!("{body}properties.{name}");
     ModelDeployment {
         declared,
         account,
         // A deployment without a SKU is a regional Standard deployment.
         sku: reader.string(&format!("{body}sku.name"), Some("Standard")),
-        rai_policy: rai_policy_name(reader, &format!("{body}properties.raiPolicyName")),
+        rai_policy: rai_policy_name(reader, &properties("raiPolicyName")),
+        model: deployed_model(reader, &properties("model")),
+        version_upgrade: version_upgrade(reader, &properties("versionUpgradeOption")),
+    }
+}
+
+/// What a deployment that sets no upgrade option does: it moves to each new default version.
+pub const DEFAULT_VERSION_UPGRADE: &str = "OnceNewDefaultVersionAvailable";
+
+/// How a deployment's model version is upgraded, read at `path`.
+pub fn version_upgrade(reader: &BodyReader<'_>, path: &str) -> Attr<String> {
+    reader.string(path, Some(DEFAULT_VERSION_UPGRADE))
+}
+
+/// The model a deployment serves, read at `model` (`properties.model`, the `model` block).
+pub fn deployed_model(reader: &BodyReader<'_>, model: &str) -> DeployedModel {
+    let field = |name: &str| format!("{model}.{name}");
+    model_fields(
+        reader,
+        [&field("format"), &field("name"), &field("version")],
+    )
+}
+
+/// The model of a deployment whose format, name and version are read at these paths. A version
+/// that is not set is empty and points at the object that holds it (the model), or the header:
+/// the account's default version.
+pub fn model_fields(reader: &BodyReader<'_>, [format, name, version]: [&str; 3]) -> DeployedModel {
+    let version = match reader.root.find(version) {
+        Lookup::Missing => {
+            let holder = version.rsplit_once('.').map(|(holder, _)| holder);
+            let at = match holder.map(|holder| reader.root.find(holder)) {
+                Some(Lookup::Found(node)) => node.span.clone(),
+                _ => reader.header.clone(),
+            };
+            let shown = "the account's default version of the model, which moves";
+            Attr::default(version, at, String::new(), shown)
+        }
+        _ => reader.string(version, None),
+    };
+    DeployedModel {
+        format: reader.string(format, None),
+        name: reader.string(name, None),
+        version,
     }
 }
 

@@ -6,11 +6,13 @@
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, map_attr, prefixed};
 use crate::frontend::value::Value;
 use crate::model::{
-    AiAccount, Attr, AttrState, Declared, DiagnosticSetting, Existence, Identity, Model,
-    NetworkAcls, Outbound, PrivateEndpoint, PrivateLinkConnection, RoleAssignment,
+    AiAccount, Attr, AttrState, Declared, DeployedModel, DiagnosticSetting, Existence, Identity,
+    Model, ModelDeployment, NetworkAcls, Outbound, PrivateEndpoint, PrivateLinkConnection,
+    RoleAssignment,
 };
 use crate::policy::{
-    AccessForm, EndpointsForm, PrivateEndpointModule, RegistryMapping, RegistryModule,
+    AccessForm, EndpointsForm, ModuleDeployments, PrivateEndpointModule, RegistryMapping,
+    RegistryModule,
 };
 
 /// Adds what a registry module deploys: see [`map_module`] and [`map_private_endpoint`].
@@ -132,6 +134,78 @@ fn map_module(
         model
             .role_assignments
             .extend(role_assignments(reader, input, role_key, &declared, &key));
+    }
+    if let Some(fields) = &module.model_deployments {
+        model
+            .deployments
+            .extend(model_deployments(fields, reader, &declared, &key));
+    }
+}
+
+/// The model deployments a module creates on its account, one per entry of its input; entries
+/// that cannot be listed are one deployment whose every field says why.
+fn model_deployments(
+    fields: &ModuleDeployments,
+    reader: &BodyReader<'_>,
+    account: &Declared,
+    key: &str,
+) -> Vec<ModelDeployment> {
+    let input = fields.input.as_str();
+    let deployment = |name: &str, entry: &BodyReader<'_>| {
+        let at = format!("{input}[{name}]");
+        let sku = entry.string(&fields.sku, fields.sku_default.as_deref());
+        let paths = [&fields.format, &fields.name, &fields.version].map(String::as_str);
+        let model = super::azure::model_fields(entry, paths);
+        ModelDeployment {
+            declared: Declared {
+                address: format!("{}.{at}", account.address),
+                header: entry.header.clone(),
+                extent: account.extent.clone(),
+                language: account.language,
+                existence: account.existence.clone(),
+            },
+            account: Attr::explicit(
+                input,
+                entry.header.clone(),
+                key.to_string(),
+                "the module's account",
+            ),
+            sku: prefixed(&at, sku),
+            rai_policy: prefixed(
+                &at,
+                super::azure::rai_policy_name(entry, &fields.rai_policy),
+            ),
+            model: DeployedModel {
+                format: prefixed(&at, model.format),
+                name: prefixed(&at, model.name),
+                version: prefixed(&at, model.version),
+            },
+            version_upgrade: prefixed(
+                &at,
+                super::azure::version_upgrade(entry, &fields.version_upgrade),
+            ),
+        }
+    };
+    match entries(reader, input) {
+        None => Vec::new(),
+        Some(Entries::Unknown(span, reason)) => {
+            let unknown = Node::value(Value::Unknown(reason), span.clone());
+            let entry = BodyReader {
+                root: &unknown,
+                header: span,
+            };
+            vec![deployment("", &entry)]
+        }
+        Some(Entries::Known(items)) => items
+            .iter()
+            .map(|(name, item)| {
+                let entry = BodyReader {
+                    root: item,
+                    header: item.span.clone(),
+                };
+                deployment(name, &entry)
+            })
+            .collect(),
     }
 }
 

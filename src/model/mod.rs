@@ -3,9 +3,11 @@
 //! Values follow trivy's adapters: each carries the span it came from and whether it was written
 //! by the user, filled in with the platform default, or could not be determined statically.
 
+mod approved_model;
 mod attr;
 mod region;
 
+pub use approved_model::ApprovedModel;
 pub use attr::{Attr, AttrState, Known, Via, negated};
 pub use region::{DataResidency, approved_region, normalize_region};
 
@@ -206,6 +208,21 @@ pub struct ModelDeployment {
     pub sku: Attr<String>,
     /// The content filter policy it uses; not set, the platform default.
     pub rai_policy: Attr<String>,
+    /// The model it serves (AOAI018, AOAI019).
+    pub model: DeployedModel,
+    /// `versionUpgradeOption`: `OnceNewDefaultVersionAvailable` when not set.
+    pub version_upgrade: Attr<String>,
+}
+
+/// The model of a deployment: `properties.model` in ARM bodies, the `model` block in Terraform.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeployedModel {
+    /// Who serves it: `OpenAI`, or another provider of Foundry models.
+    pub format: Attr<String>,
+    pub name: Attr<String>,
+    /// Empty when not set: the account then deploys its default version of the model, which
+    /// moves as new versions become the default.
+    pub version: Attr<String>,
 }
 
 /// A resource group declared in the scope (Terraform `azurerm_resource_group` and its data

@@ -18,12 +18,15 @@ mod aoai014_cmk_key_vault_protection;
 mod aoai015_key_exposure;
 mod aoai016_content_filter;
 mod aoai017_keyless_connections;
+// Model governance (issue 30).
+mod aoai018_approved_model;
+mod aoai019_model_lifecycle;
 mod aoai900_module_not_followed;
 
 use crate::finding::{Level, Outcome};
 use crate::model::{
-    AiAccount, Attr, AttrState, CmkBinding, CmkKey, DataResidency, Declared, Language, Model,
-    PrivateEndpoint, PrivateLinkConnection,
+    AiAccount, ApprovedModel, Attr, AttrState, CmkBinding, CmkKey, DataResidency, Declared, Known,
+    Language, Model, PrivateEndpoint, PrivateLinkConnection,
 };
 use crate::policy::Catalog;
 use crate::resolve::{ByAccount, Links};
@@ -43,12 +46,29 @@ pub struct Context<'a> {
 }
 
 /// What users configure about the rules themselves.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// Normalized approved regions, when configured (AOAI005).
     pub approved_regions: Option<Vec<String>>,
     /// Where model deployments may process data (AOAI011).
     pub data_residency: DataResidency,
+    /// The models deployments may serve, when configured (AOAI018).
+    pub approved_models: Option<Vec<ApprovedModel>>,
+    /// The day model lifecycle dates are compared with (AOAI019): today (UTC), or `--today`.
+    pub today: jiff::civil::Date,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            approved_regions: None,
+            data_residency: DataResidency::default(),
+            approved_models: None,
+            today: jiff::tz::Offset::UTC
+                .to_datetime(jiff::Timestamp::now())
+                .date(),
+        }
+    }
 }
 
 impl<'a> Context<'a> {
@@ -176,6 +196,9 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &aoai015_key_exposure::KeyExposure,
         &aoai016_content_filter::ContentFilterPolicy,
         &aoai017_keyless_connections::KeylessConnections,
+        // Model governance (issue 30).
+        &aoai018_approved_model::ApprovedModelRule,
+        &aoai019_model_lifecycle::ModelLifecycleRule,
         &aoai900_module_not_followed::ModuleNotFollowed,
     ]
 }
@@ -355,6 +378,22 @@ impl Findings {
             }
         }
     }
+}
+
+/// The values a model name or version can have (AOAI018, AOAI019): its own, or those of a value
+/// known to be one of several; `None` when it is not known, or is empty where it was written (no
+/// model named). A version that is not set is empty on purpose: the account's default.
+fn possible_values(attr: &Attr<String>) -> Option<Vec<&str>> {
+    let values: Vec<&str> = match &attr.state {
+        AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => vec![value],
+        AttrState::Unresolved {
+            known: Some(Known::OneOf(values)),
+            ..
+        } => values.iter().map(String::as_str).collect(),
+        AttrState::Unresolved { .. } => return None,
+    };
+    let named = attr.is_default() || values.iter().all(|v| !v.trim().is_empty());
+    named.then_some(values)
 }
 
 #[cfg(test)]

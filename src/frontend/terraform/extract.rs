@@ -434,6 +434,8 @@ pub(crate) fn map_resource(
                 _ => reader.string("sku.name", None),
             },
             rai_policy: azure::rai_policy_name(reader, "rai_policy_name"),
+            model: azure::deployed_model(reader, "model"),
+            version_upgrade: azure::version_upgrade(reader, "version_upgrade_option"),
             declared,
         }),
         connection if connection.starts_with("azurerm_cognitive_account_connection_") => {

@@ -653,3 +653,101 @@ fn json_files_have_the_roles_of_their_native_twins() {
         FileRole::NotLoaded("package.json".into())
     );
 }
+
+/// AOAI018 and AOAI019 read the model a deployment serves and how it is upgraded: written
+/// values where they are written, the account's default version at the `model` block.
+#[test]
+fn deployments_carry_their_model_and_upgrade_option() {
+    let deployments = r#"resource "azurerm_cognitive_deployment" "pinned" {
+  name                   = "chat"
+  cognitive_account_id   = azurerm_cognitive_account.main.id
+  version_upgrade_option = "NoAutoUpgrade"
+  model {
+    format  = "OpenAI"
+    name    = "gpt-4o"
+    version = "2024-11-20"
+  }
+  sku {
+    name = "Standard"
+  }
+}
+
+resource "azurerm_cognitive_deployment" "floating" {
+  name                 = "embed"
+  cognitive_account_id = azurerm_cognitive_account.main.id
+  model {
+    format = "OpenAI"
+    name   = var.embedding_model
+  }
+  sku {
+    name = "Standard"
+  }
+}
+"#;
+    let model = model(&[ACCOUNT, deployments]);
+    let [pinned, floating] = &model.deployments[..] else {
+        panic!("{:?}", model.deployments)
+    };
+    assert_eq!(pinned.model.format.value().unwrap(), "OpenAI");
+    assert_eq!(
+        text(deployments, &pinned.model.name.span),
+        "name    = \"gpt-4o\""
+    );
+    assert_eq!(pinned.model.version.value().unwrap(), "2024-11-20");
+    assert_eq!(pinned.version_upgrade.value().unwrap(), "NoAutoUpgrade");
+    assert!(floating.model.name.unresolved_reason().is_some());
+    let version = &floating.model.version;
+    assert!(version.is_default() && version.value().unwrap().is_empty());
+    assert!(text(deployments, &version.span).starts_with("model {"));
+    assert_eq!(version.name, "model.version");
+    let upgrade = &floating.version_upgrade;
+    assert!(upgrade.is_default());
+    assert_eq!(upgrade.value().unwrap(), "OnceNewDefaultVersionAvailable");
+}
+
+/// A registry module's model deployments are deployments of its account, one per entry.
+#[test]
+fn registry_module_deployments_are_read_per_entry() {
+    let call = r#"module "openai" {
+  source              = "Azure/avm-res-cognitiveservices-account/azurerm"
+  name                = "oai"
+  location            = "swedencentral"
+  kind                = "OpenAI"
+  sku_name            = "S0"
+  cognitive_deployments = {
+    chat = {
+      name  = "chat"
+      model = { format = "OpenAI", name = "gpt-4o", version = "2024-11-20" }
+      scale = { type = "GlobalStandard" }
+    }
+    embed = {
+      name                   = "embed"
+      model                  = { format = "OpenAI", name = "text-embedding-3-large" }
+      scale                  = { type = "Standard" }
+      version_upgrade_option = "NoAutoUpgrade"
+    }
+  }
+}
+"#;
+    let model = model(&[call]);
+    let [chat, embed] = &model.deployments[..] else {
+        panic!("{:?}", model.deployments)
+    };
+    assert_eq!(
+        chat.declared.address,
+        "module.openai.cognitive_deployments[chat]"
+    );
+    assert_eq!(chat.model.name.value().unwrap(), "gpt-4o");
+    assert_eq!(
+        chat.model.name.name,
+        "cognitive_deployments[chat].model.name"
+    );
+    assert_eq!(chat.sku.value().unwrap(), "GlobalStandard");
+    assert_eq!(embed.model.version.value().unwrap(), "");
+    assert_eq!(embed.version_upgrade.value().unwrap(), "NoAutoUpgrade");
+    let links = crate::resolve::Links::new(&model);
+    assert_eq!(
+        links.target(&chat.account),
+        crate::resolve::Target::Account(0)
+    );
+}
