@@ -4,7 +4,8 @@
 //! findings listed in its `expected.txt` (`file:line RULE outcome`, paths relative to `fail/`).
 //! Each subdirectory is its own module, so cases that would interfere get their own folder.
 //! Fixtures run with the approved regions below, so AOAI005 can show both of its failures; a
-//! case's own `.aoai-lint.hcl` sets the rest of the rule settings (AOAI011's `data_residency`).
+//! case's own `.aoai-lint.hcl` sets the rest of the rule settings (AOAI011's `data_residency`,
+//! AOAI023's `require_defender_for_ai`).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -37,6 +38,7 @@ fn findings(dir: &Path, rule: &'static str) -> BTreeSet<String> {
     if config.is_file() {
         let config = aoai_lint::config::load(&config).unwrap();
         options.settings.data_residency = config.data_residency.unwrap_or_default();
+        options.settings.require_defender_for_ai = config.require_defender_for_ai.unwrap_or(false);
     }
     let report = lint(&options).unwrap();
     assert!(

@@ -27,8 +27,20 @@ pub enum VaultTarget<'m> {
     NotFound,
 }
 
+/// What a reference to an AI Foundry hub or project points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkspaceTarget<'m> {
+    /// The workspace at this index of [`Model::workspaces`].
+    Workspace(usize),
+    Unresolved(&'m str),
+    /// Not a hub or project of this scope.
+    Other,
+}
+
 pub struct Links {
     accounts: HashMap<String, usize>,
+    /// Hubs and projects by link key, those declared here before `existing` ones.
+    workspaces: HashMap<String, usize>,
     vaults: HashMap<String, usize>,
     keys: HashMap<String, usize>,
     /// Resource groups declared in the scope, by link key: their group key.
@@ -86,6 +98,21 @@ fn account_index(model: &Model) -> HashMap<String, usize> {
     by_key
 }
 
+/// Hubs and projects by link key: one declared here wins over an `existing` one of its name.
+fn workspace_index(model: &Model) -> HashMap<String, usize> {
+    let by_existence = |existing: bool| {
+        let workspaces = model.workspaces.iter().enumerate();
+        workspaces
+            .filter(move |(_, w)| w.existing == existing)
+            .map(|(i, w)| (i, &w.link_keys))
+    };
+    let mut by_key = index(by_existence(false));
+    for (key, i) in index(by_existence(true)) {
+        by_key.entry(key).or_insert(i);
+    }
+    by_key
+}
+
 impl Links {
     pub fn new(model: &Model) -> Self {
         let mut groups = HashMap::new();
@@ -99,6 +126,7 @@ impl Links {
         Links {
             groups,
             accounts: account_index(model),
+            workspaces: workspace_index(model),
             vaults: index(model.key_vaults.iter().map(|v| &v.link_keys).enumerate()),
             keys: index(
                 model
@@ -122,6 +150,17 @@ impl Links {
                 .get(value)
                 .map_or(Target::Other, |&index| Target::Account(index)),
             AttrState::Unresolved { reason, .. } => Target::Unresolved(reason),
+        }
+    }
+
+    /// The hub or project a reference names.
+    pub fn workspace<'m>(&self, reference: &'m Reference) -> WorkspaceTarget<'m> {
+        match &reference.state {
+            AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => self
+                .workspaces
+                .get(value)
+                .map_or(WorkspaceTarget::Other, |&i| WorkspaceTarget::Workspace(i)),
+            AttrState::Unresolved { reason, .. } => WorkspaceTarget::Unresolved(reason),
         }
     }
 
@@ -253,6 +292,7 @@ mod tests {
     fn each_account_gets_what_names_it_and_what_may_in_order() {
         let links = Links {
             accounts: HashMap::from([("a".to_string(), 0), ("b".to_string(), 1)]),
+            workspaces: HashMap::new(),
             vaults: HashMap::new(),
             keys: HashMap::new(),
             groups: HashMap::new(),

@@ -18,7 +18,12 @@ mod aoai014_cmk_key_vault_protection;
 mod aoai015_key_exposure;
 mod aoai016_content_filter;
 mod aoai017_keyless_connections;
+mod aoai020_foundry_hub_public_access;
+mod aoai021_foundry_hub_managed_network;
+mod aoai022_foundry_hub_keyless_storage;
+mod aoai023_defender_for_ai;
 mod aoai900_module_not_followed;
+mod foundry;
 
 use crate::finding::{Level, Outcome};
 use crate::model::{
@@ -49,6 +54,8 @@ pub struct Settings {
     pub approved_regions: Option<Vec<String>>,
     /// Where model deployments may process data (AOAI011).
     pub data_residency: DataResidency,
+    /// Subscription deployments must declare the Defender for AI plan (AOAI023).
+    pub require_defender_for_ai: bool,
 }
 
 impl<'a> Context<'a> {
@@ -171,6 +178,10 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &aoai015_key_exposure::KeyExposure,
         &aoai016_content_filter::ContentFilterPolicy,
         &aoai017_keyless_connections::KeylessConnections,
+        &aoai020_foundry_hub_public_access::FoundryHubPublicAccess,
+        &aoai021_foundry_hub_managed_network::FoundryHubManagedNetwork,
+        &aoai022_foundry_hub_keyless_storage::FoundryHubKeylessStorage,
+        &aoai023_defender_for_ai::DefenderForAi,
         &aoai900_module_not_followed::ModuleNotFollowed,
     ]
 }
