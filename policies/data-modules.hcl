@@ -216,10 +216,9 @@ registry_module "br/public:avm/ptn/ai-ml/ai-foundry" {
   outbound_fixed            = true
 }
 
-# The pattern's hub-less design: at this version (Azure/bicep-registry-modules 9f9ea1a) it
-# deploys no `Microsoft.MachineLearningServices/workspaces` hub (its projects are
-# `accounts/projects` of the AIServices account above) and no Defender for AI setting, so it
-# maps onto no hub.
+# The AI Foundry pattern above deploys no `Microsoft.MachineLearningServices/workspaces` hub at
+# this version (Azure/bicep-registry-modules 9f9ea1a: its projects are `accounts/projects` of
+# the AIServices account) and no Defender for AI setting: it maps onto no hub.
 
 # Registry modules that deploy an Azure Machine Learning workspace: an AI Foundry hub or
 # project when its kind is `Hub` or `Project` (another kind is not read). The inputs mirror the
@@ -228,7 +227,8 @@ registry_module "br/public:avm/ptn/ai-ml/ai-foundry" {
 #   managed_network (the object holding `isolationMode` and `outboundRules`), datastore_auth
 #   (`systemDatastoresAuthMode`; absent, the platform's `accessKey`), hub (a project's
 #   `hubResourceId`), private_endpoints (entries each creating a private endpoint to the
-#   `amlworkspace` sub-resource) and id_outputs. `allowPublicAccessWhenBehindVnet` is never
+#   `amlworkspace` sub-resource), connections (entries each creating a connection, AOAI017,
+#   with its authentication at connection_auth) and id_outputs. `allowPublicAccessWhenBehindVnet` is never
 #   set by such a module.
 
 # main.bicep: `param kind string = 'Default'`, `param publicNetworkAccess string = 'Disabled'`,
@@ -246,6 +246,10 @@ workspace_module "br/public:avm/res/machine-learning-services/workspace" {
   datastore_auth        = "systemDatastoresAuthMode"
   hub                   = "hubResourceId"
   private_endpoints     = "privateEndpoints"
+  # main.bicep: `connections` each deploy `connection/main.bicep`, whose properties are the
+  # entry's `category`, `target`, `metadata` and `connectionProperties` (with `authType`).
+  connections           = "connections"
+  connection_auth       = "connectionProperties.authType"
   id_outputs            = ["resourceId"]
 }
 

@@ -204,6 +204,10 @@ pub struct WorkspaceModule {
     pub hub: String,
     /// The input whose entries each create a private endpoint (group `amlworkspace`).
     pub private_endpoints: String,
+    /// The input whose entries each create a connection, and where an entry says how it
+    /// authenticates.
+    pub connections: String,
+    pub connection_auth: String,
     pub id_outputs: Vec<String>,
 }
 

@@ -24,7 +24,8 @@ pub fn is_foundry_kind(kind: &str) -> bool {
 }
 
 /// A hub or project from its body; `None` when its kind is known and is neither (a classic
-/// Azure Machine Learning workspace, a feature store).
+/// Azure Machine Learning workspace, a feature store). An `existing` one, whose kind is not
+/// written, is kept whatever it says: a project names its hub through it.
 pub fn workspace(
     reader: &BodyReader<'_>,
     body: &str,
@@ -33,7 +34,7 @@ pub fn workspace(
     existing: bool,
 ) -> Option<FoundryWorkspace> {
     let kind = reader.string(&format!("{body}kind"), Some(DEFAULT_KIND));
-    if kind.value().is_some_and(|k| !is_foundry_kind(k)) {
+    if !existing && kind.value().is_some_and(|k| !is_foundry_kind(k)) {
         return None;
     }
     let properties = |name: &str| format!("{body}properties.{name}");

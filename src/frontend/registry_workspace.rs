@@ -4,10 +4,10 @@
 //! input.
 
 use super::foundry::{self, DEFAULT_DATASTORE_AUTH, DEFAULT_ISOLATION_MODE};
-use super::node::{BodyReader, Lookup};
+use super::node::{BodyReader, Lookup, prefixed};
 use super::registry_modules::{Entries, entries, fixed_by_module};
 use crate::model::{
-    Attr, Declared, DefenderScope, DefenderSetting, Existence, FoundryWorkspace, Model,
+    Attr, Connection, Declared, DefenderScope, DefenderSetting, Existence, FoundryWorkspace, Model,
     PrivateEndpoint, PrivateLinkConnection, WorkspaceNetwork,
 };
 use crate::policy::{AccessForm, WorkspaceModule};
@@ -15,8 +15,8 @@ use crate::policy::{AccessForm, WorkspaceModule};
 /// The sub-resource of a workspace that its private endpoints reach.
 const WORKSPACE_GROUP: &str = "amlworkspace";
 
-/// Adds the hub or project a module deploys, and the private endpoints its inputs ask for;
-/// nothing when its kind is known and neither. `key` is how references to the module's id
+/// Adds the hub or project a module deploys, and the private endpoints and connections its
+/// inputs ask for; only the connections when its kind is known and neither. `key` is how references to the module's id
 /// outputs find it.
 pub fn map_workspace(
     module: &WorkspaceModule,
@@ -25,6 +25,10 @@ pub fn map_workspace(
     key: String,
     model: &mut Model,
 ) {
+    // A workspace of any kind has connections (AOAI017 reads them all, as it does resources).
+    model
+        .connections
+        .extend(connections(module, reader, &declared));
     let kind = reader.string(&module.kind, Some(&module.kind_default));
     if kind.value().is_some_and(|k| !foundry::is_foundry_kind(k)) {
         return;
@@ -110,6 +114,45 @@ fn private_endpoint(
             ),
         }],
     })
+}
+
+/// The connections a module creates on its workspace, one per entry of its input (AOAI017
+/// reads them): `category`, `target` and `metadata.ResourceId` as on the resource, the
+/// authentication in the entry's connection properties.
+fn connections(
+    module: &WorkspaceModule,
+    reader: &BodyReader<'_>,
+    declared: &Declared,
+) -> Vec<Connection> {
+    let input = module.connections.as_str();
+    let Some(Entries::Known(items)) = entries(reader, input) else {
+        return Vec::new();
+    };
+    items
+        .into_iter()
+        .map(|(index, item)| {
+            let entry = BodyReader {
+                root: &item,
+                header: item.span.clone(),
+            };
+            let at = format!("{input}[{index}]");
+            Connection {
+                declared: Declared {
+                    address: format!("{}.{at}", declared.address),
+                    header: item.span.clone(),
+                    extent: declared.extent.clone(),
+                    language: declared.language,
+                    existence: declared.existence.clone(),
+                },
+                category: prefixed(&at, entry.string("category", None)),
+                auth_type: prefixed(&at, entry.string(&module.connection_auth, None)),
+                target: prefixed(
+                    &at,
+                    super::azure::connection_target(&entry, "metadata.ResourceId", "target"),
+                ),
+            }
+        })
+        .collect()
 }
 
 /// The Defender for AI setting an account module declares when its input is set.

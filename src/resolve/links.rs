@@ -39,7 +39,7 @@ pub enum WorkspaceTarget<'m> {
 
 pub struct Links {
     accounts: HashMap<String, usize>,
-    /// Hubs and projects by link key, those declared here before `existing` ones.
+    /// Hubs and projects by link key, as accounts are.
     workspaces: HashMap<String, usize>,
     vaults: HashMap<String, usize>,
     keys: HashMap<String, usize>,
@@ -68,47 +68,34 @@ fn index<'a>(keys: impl Iterator<Item = (usize, &'a Vec<String>)>) -> HashMap<St
     by_key
 }
 
-/// Accounts by link key. An `existing` account that shares a key (its type and name) with one
-/// declared in the same deployment is that account: what refers to it, refers to the declared
-/// one.
+/// Accounts by link key (see [`declared_first`]).
 fn account_index(model: &Model) -> HashMap<String, usize> {
-    let declared = || {
-        model
-            .accounts
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| !a.existing)
-    };
-    let mut by_key = index(declared().map(|(i, a)| (i, &a.link_keys)));
-    for (i, account) in model
-        .accounts
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.existing)
-    {
-        let same = account
-            .link_keys
+    let accounts = model.accounts.iter().enumerate();
+    declared_first(accounts.map(|(i, a)| (i, &a.link_keys, a.existing)))
+}
+
+/// Hubs and projects by link key (see [`declared_first`]).
+fn workspace_index(model: &Model) -> HashMap<String, usize> {
+    let workspaces = model.workspaces.iter().enumerate();
+    declared_first(workspaces.map(|(i, w)| (i, &w.link_keys, w.existing)))
+}
+
+/// Resources by link key. An `existing` one that shares a key (its type and name) with one
+/// declared in the same deployment is that resource: what refers to it, refers to the declared
+/// one.
+fn declared_first<'a>(
+    items: impl Iterator<Item = (usize, &'a Vec<String>, bool)> + Clone,
+) -> HashMap<String, usize> {
+    let declared = items.clone().filter(|(_, _, existing)| !existing);
+    let mut by_key = index(declared.map(|(i, keys, _)| (i, keys)));
+    for (i, keys, _) in items.filter(|(_, _, existing)| *existing) {
+        let same = keys
             .iter()
             .find_map(|key| by_key.get(key).copied())
             .unwrap_or(i);
-        for key in &account.link_keys {
+        for key in keys {
             by_key.entry(key.clone()).or_insert(same);
         }
-    }
-    by_key
-}
-
-/// Hubs and projects by link key: one declared here wins over an `existing` one of its name.
-fn workspace_index(model: &Model) -> HashMap<String, usize> {
-    let by_existence = |existing: bool| {
-        let workspaces = model.workspaces.iter().enumerate();
-        workspaces
-            .filter(move |(_, w)| w.existing == existing)
-            .map(|(i, w)| (i, &w.link_keys))
-    };
-    let mut by_key = index(by_existence(false));
-    for (key, i) in index(by_existence(true)) {
-        by_key.entry(key).or_insert(i);
     }
     by_key
 }
