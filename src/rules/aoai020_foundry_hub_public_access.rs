@@ -13,8 +13,9 @@ impl Rule for FoundryHubPublicAccess {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        let projects = foundry::projects(cx);
         for (index, hub) in foundry::hubs(cx) {
-            let covers = foundry::covered_projects(cx, index);
+            let covers = foundry::covered(&projects, index);
             let network = &hub.network;
             foundry::hub_attr(
                 out,

@@ -4,8 +4,7 @@
 //! that sets it (what azurerm's `azurerm_ai_foundry` has no argument for) counts.
 
 use super::{Context, Findings, Rule, foundry};
-use crate::model::{Attr, Declared, FoundryWorkspace};
-use crate::resolve::WorkspaceTarget;
+use crate::model::Declared;
 
 pub struct FoundryHubKeylessStorage;
 
@@ -15,11 +14,15 @@ impl Rule for FoundryHubKeylessStorage {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        let patches = cx.model.workspace_patches.iter();
+        let patches = foundry::by_workspace(cx, patches.map(|p| (p, &p.workspace)));
         for (index, hub) in foundry::hubs(cx) {
+            // The last patch of the scope that sets it wins over the hub's own value.
+            let patched = patches.get(&index).and_then(|p| p.last());
             foundry::hub_attr(
                 out,
                 hub,
-                datastore_auth(cx, index, hub),
+                patched.map_or(&hub.datastore_auth, |patch| &patch.datastore_auth),
                 |mode| !mode.eq_ignore_ascii_case("identity"),
                 "the hub's system datastores authenticate with the storage account's key",
                 "",
@@ -30,18 +33,4 @@ impl Rule for FoundryHubKeylessStorage {
     fn subjects<'m>(&self, cx: &Context<'m>) -> Vec<&'m Declared> {
         foundry::subjects(cx)
     }
-}
-
-/// The hub's datastore authentication: the last patch of the scope that sets it, else its own.
-fn datastore_auth<'m>(
-    cx: &Context<'m>,
-    index: usize,
-    hub: &'m FoundryWorkspace,
-) -> &'m Attr<String> {
-    cx.model
-        .workspace_patches
-        .iter()
-        .rev()
-        .find(|patch| cx.links.workspace(&patch.workspace) == WorkspaceTarget::Workspace(index))
-        .map_or(&hub.datastore_auth, |patch| &patch.datastore_auth)
 }

@@ -3,7 +3,9 @@
 
 use super::{Context, Findings, RawFinding};
 use crate::finding::Outcome;
-use crate::model::{Attr, AttrState, Declared, FoundryWorkspace};
+use std::collections::HashMap;
+
+use crate::model::{Attr, AttrState, Declared, FoundryWorkspace, Reference};
 use crate::resolve::WorkspaceTarget;
 use crate::source::Span;
 
@@ -23,21 +25,40 @@ pub fn subjects<'m>(cx: &Context<'m>) -> Vec<&'m Declared> {
     hubs(cx).map(|(_, hub)| &hub.declared).collect()
 }
 
-/// "; it covers project `p`" (or projects), naming the projects of the scope on this hub.
-pub fn covered_projects(cx: &Context<'_>, hub: usize) -> String {
-    let projects: Vec<String> = cx
-        .model
-        .workspaces
-        .iter()
-        .filter(|w| {
-            w.kind
-                .value()
-                .is_some_and(|k| k.eq_ignore_ascii_case("Project"))
-        })
-        .filter(|w| cx.links.workspace(&w.hub) == WorkspaceTarget::Workspace(hub))
-        .map(|w| format!("`{}`", w.declared.address))
+/// Items that name a hub or project of the scope, grouped once by the workspace they name (a
+/// scope may hold thousands: each hub takes its own instead of testing every pair).
+pub fn by_workspace<'m, T>(
+    cx: &Context<'m>,
+    items: impl IntoIterator<Item = (T, &'m Reference)>,
+) -> HashMap<usize, Vec<T>> {
+    let mut grouped: HashMap<usize, Vec<T>> = HashMap::new();
+    for (item, reference) in items {
+        if let WorkspaceTarget::Workspace(index) = cx.links.workspace(reference) {
+            grouped.entry(index).or_default().push(item);
+        }
+    }
+    grouped
+}
+
+/// The projects of the scope, by the hub they name.
+pub fn projects<'m>(cx: &Context<'m>) -> HashMap<usize, Vec<&'m Declared>> {
+    let projects = cx.model.workspaces.iter().filter(|w| {
+        w.kind
+            .value()
+            .is_some_and(|k| k.eq_ignore_ascii_case("Project"))
+    });
+    by_workspace(cx, projects.map(|w| (&w.declared, &w.hub)))
+}
+
+/// "; its project `p` shares it" (or projects), naming the projects on the hub at `hub`.
+pub fn covered(projects: &HashMap<usize, Vec<&Declared>>, hub: usize) -> String {
+    let names: Vec<String> = projects
+        .get(&hub)
+        .into_iter()
+        .flatten()
+        .map(|project| format!("`{}`", project.address))
         .collect();
-    match projects.as_slice() {
+    match names.as_slice() {
         [] => String::new(),
         [one] => format!("; its project {one} shares it"),
         many => format!("; its projects {} share it", many.join(", ")),
