@@ -47,8 +47,6 @@ pub const DEFENDER_SETTINGS_TYPE: &str =
     "Microsoft.CognitiveServices/accounts/defenderForAISettings";
 /// Workspace kinds that are AI Foundry hubs and their projects.
 pub const WORKSPACE_KINDS: [&str; 2] = ["Hub", "Project"];
-/// The Defender plan of AI services.
-pub const DEFENDER_AI_PLAN: &str = "AI";
 pub const PRIVATE_ENDPOINT_TYPE: &str = "Microsoft.Network/privateEndpoints";
 pub const ROLE_ASSIGNMENT_TYPE: &str = "Microsoft.Authorization/roleAssignments";
 pub const KEY_VAULT_TYPE: &str = "Microsoft.KeyVault/vaults";

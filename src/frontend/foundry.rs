@@ -7,7 +7,7 @@
 
 use super::node::{BodyReader, Lookup};
 use super::value::Value;
-use crate::frontend::azure::{DEFENDER_AI_PLAN, WORKSPACE_KINDS};
+use crate::frontend::azure::WORKSPACE_KINDS;
 use crate::model::{
     Attr, Declared, DefenderScope, DefenderSetting, FoundryWorkspace, Reference, WorkspaceNetwork,
     WorkspaceOutboundRule, WorkspacePatch,
@@ -118,8 +118,9 @@ pub fn outbound_rule(
     workspace: Reference,
 ) -> WorkspaceOutboundRule {
     let path = format!("{body}properties");
-    let destination = reader.read(&path, None, "an outbound rule", |value| {
-        Some(destination(value))
+    let destination = reader.read(&path, None, "an outbound rule", |value| match value {
+        Value::Object(_) => Some(destination(value)),
+        _ => None,
     });
     WorkspaceOutboundRule {
         declared,
@@ -195,9 +196,4 @@ pub fn account_defender(
         scope: DefenderScope::Account(account),
         enabled,
     }
-}
-
-/// Whether a plan name is Defender for AI services.
-pub fn is_ai_plan(name: &str) -> bool {
-    name.eq_ignore_ascii_case(DEFENDER_AI_PLAN)
 }

@@ -5,11 +5,16 @@
 
 use super::{Context, Findings, Rule};
 use crate::finding::{Level, Outcome};
-use crate::frontend::foundry::is_ai_plan;
 use crate::model::{Declared, DefenderScope, DefenderSetting};
 use crate::resolve::Target;
 
 pub struct DefenderForAi;
+
+/// Whether a subscription plan is Defender for AI services (`Microsoft.Security/pricings`
+/// named `AI`, azurerm's `resource_type = "AI"`).
+fn is_ai_plan(name: &str) -> bool {
+    name.eq_ignore_ascii_case("AI")
+}
 
 impl Rule for DefenderForAi {
     fn id(&self) -> &'static str {

@@ -240,9 +240,9 @@ pub(crate) fn map_resource(
     declared: Declared,
     model: &mut Model,
 ) {
-    if super::foundry::map(type_name, azapi_type, reader, declared.clone(), model) {
+    let Err(declared) = super::foundry::map(type_name, azapi_type, reader, declared, model) else {
         return;
-    }
+    };
     match type_name {
         "azurerm_cognitive_account" => {
             let kind = reader.string("kind", None);

@@ -24,14 +24,14 @@ pub(super) const TYPES: [&str; 6] = [
     "azurerm_security_center_subscription_pricing",
 ];
 
-/// Adds a resource read here to the model; false when `type_name` is not one.
+/// Adds a resource read here to the model; its declaration back when it is not one.
 pub(super) fn map(
     type_name: &str,
     azapi_type: Option<&'static str>,
     reader: &BodyReader<'_>,
     declared: Declared,
     model: &mut Model,
-) -> bool {
+) -> Result<(), Declared> {
     match (type_name, azapi_type) {
         ("azurerm_ai_foundry", _) => model.workspaces.push(hub(reader, declared)),
         ("azurerm_ai_foundry_project", _) => model.workspaces.push(project(reader, declared)),
@@ -69,9 +69,9 @@ pub(super) fn map(
             let patch = foundry::workspace_patch(reader, declared, workspace);
             model.workspace_patches.extend(patch);
         }
-        _ => return false,
+        _ => return Err(declared),
     }
-    true
+    Ok(())
 }
 
 /// A workspace is found by its address, and by its name when that is known.
@@ -128,34 +128,26 @@ fn hub(reader: &BodyReader<'_>, declared: Declared) -> FoundryWorkspace {
 
 /// `azurerm_ai_foundry_project` (ai_foundry_project.md): its network is its hub's.
 fn project(reader: &BodyReader<'_>, declared: Declared) -> FoundryWorkspace {
-    let header = declared.header.clone();
-    let inherited = |name| inherited(name, &header);
-    let inherited_text = |name| inherited_text(name, &header);
+    let header = &declared.header;
     FoundryWorkspace {
         kind: Attr::default("kind", header.clone(), "Project".into(), "\"Project\""),
         link_keys: link_keys(reader, &declared),
         hub: reader.reference("ai_services_hub_id"),
         network: WorkspaceNetwork {
-            public_access: inherited("public_network_access"),
-            public_behind_vnet: inherited("allowPublicAccessWhenBehindVnet"),
-            isolation_mode: inherited_text("managed_network.isolation_mode"),
-            outbound_rules: Attr::unresolved("managed_network", header.clone(), INHERITED),
+            public_access: inherited("public_network_access", header),
+            public_behind_vnet: inherited("allowPublicAccessWhenBehindVnet", header),
+            isolation_mode: inherited("managed_network.isolation_mode", header),
+            outbound_rules: inherited("managed_network", header),
         },
-        datastore_auth: inherited_text("systemDatastoresAuthMode"),
+        datastore_auth: inherited("systemDatastoresAuthMode", header),
         existing: false,
         declared,
     }
 }
 
-/// What a project's network settings are: its hub's.
-const INHERITED: &str = "is the hub's";
-
-fn inherited(name: &str, header: &crate::source::Span) -> Attr<bool> {
-    Attr::unresolved(name, header.clone(), INHERITED)
-}
-
-fn inherited_text(name: &str, header: &crate::source::Span) -> Attr<String> {
-    Attr::unresolved(name, header.clone(), INHERITED)
+/// A project's network setting: its hub's, not its own.
+fn inherited<T>(name: &str, header: &crate::source::Span) -> Attr<T> {
+    Attr::unresolved(name, header.clone(), "is the hub's")
 }
 
 /// `azurerm_machine_learning_workspace_network_outbound_rule_{fqdn,private_endpoint,service_tag}`.
