@@ -14,7 +14,7 @@ use crate::model::{
     WorkspaceOutboundRule,
 };
 
-/// The resource types read here (see [`super::extract::MODELED_TYPES`]).
+/// The resource types read here (see [`super::extract::is_modeled`]).
 pub(super) const TYPES: [&str; 6] = [
     "azurerm_ai_foundry",
     "azurerm_ai_foundry_project",
