@@ -128,6 +128,31 @@ builtin "aafe3651-cb78-4f68-9f81-e7e41509110f" {
   commit  = "21ce4b9938c121ecdab18ab156353b31883f4266"
 }
 
+builtin "438c38d2-3772-465a-a9cc-7a6666a275ce" {
+  name    = "Azure Machine Learning workspaces should disable public network access"
+  file    = "Machine Learning/Workspace_PublicNetworkAccessDisabled_Audit.json"
+  version = "2.0.0"
+  effects = ["Audit", "Deny", "Disabled"]
+  commit  = "04a62e1558e865fde1e561a7df850ccc7f8f1c1f"
+}
+
+builtin "6ddb1705-c8cf-450e-aa4b-19ad6703c440" {
+  name    = "Azure Machine Learning and Ai Studio should use Allow Only Approved Outbound Managed Vnet mode"
+  file    = "Machine Learning/ManagedNetworkIsolationMode_Audit.json"
+  version = "1.0.0"
+  effects = ["Audit", "Deny", "Disabled"]
+  commit  = "47061bff315e8a7007d1f03790e440eca0938073"
+}
+
+builtin "c2c0c6d8-007b-4a48-8d9b-3539bddd8e87" {
+  name    = "Microsoft Defender for AI Services should be enabled"
+  file    = "Security Center/ASC_Azure_Defender_AI_AINE.json"
+  version = "1.0.0"
+  effects = ["AuditIfNotExists", "Disabled"]
+  mode    = "All"
+  commit  = "bbb051fb1b0e003ed7283749278298101bf00105"
+}
+
 deprecated "0725b4dd-7e76-479c-a735-68e7ee23d5ca" {
   name        = "[Deprecated]: Cognitive Services accounts should disable public network access"
   file        = "Cognitive Services/DisablePublicNetworkAccess_Audit.json"

@@ -175,6 +175,9 @@ registry_module "br/public:avm/res/cognitive-services/account" {
     rai_policy      = "raiPolicyName"
     version_upgrade = "versionUpgradeOption"
   }
+  # main.bicep: `param enableDefenderForAI bool?`: when set, `defenderForAISettings` with
+  # `state: enableDefenderForAI! ? 'Enabled' : 'Disabled'`; when not, left unmanaged.
+  defender_for_ai           = "enableDefenderForAI"
 }
 
 # The AI Foundry pattern: one AIServices account (main.foundry.tf, an azapi_resource) with
@@ -272,6 +275,43 @@ registry_module "br/public:avm/ptn/ai-ml/ai-foundry" {
     rai_policy      = "raiPolicyName"
     version_upgrade = "versionUpgradeOption"
   }
+}
+
+# The AI Foundry pattern above deploys no `Microsoft.MachineLearningServices/workspaces` hub at
+# this version (Azure/bicep-registry-modules 9f9ea1a: its projects are `accounts/projects` of
+# the AIServices account) and no Defender for AI setting: it maps onto no hub.
+
+# Registry modules that deploy an Azure Machine Learning workspace: an AI Foundry hub or
+# project when its kind is `Hub` or `Project` (another kind is not read). The inputs mirror the
+# workspace's `properties`:
+#   kind (and its default), public_access (form and whether access is enabled when absent),
+#   managed_network (the object holding `isolationMode` and `outboundRules`), datastore_auth
+#   (`systemDatastoresAuthMode`; absent, the platform's `accessKey`), hub (a project's
+#   `hubResourceId`), private_endpoints (entries each creating a private endpoint to the
+#   `amlworkspace` sub-resource), connections (entries each creating a connection, AOAI017,
+#   with its authentication at connection_auth) and id_outputs. `allowPublicAccessWhenBehindVnet` is never
+#   set by such a module.
+
+# main.bicep: `param kind string = 'Default'`, `param publicNetworkAccess string = 'Disabled'`,
+# `managedNetwork: managedNetworkSettings`, `systemDatastoresAuthMode: systemDatastoresAuthMode`
+# (`string?`), `hubResourceId: hubResourceId`, `output resourceId string = workspace.id`.
+workspace_module "br/public:avm/res/machine-learning-services/workspace" {
+  language              = "bicep"
+  docs                  = "https://github.com/Azure/bicep-registry-modules/tree/main/avm/res/machine-learning-services/workspace"
+  kind                  = "kind"
+  kind_default          = "Default"
+  public_access         = "publicNetworkAccess"
+  public_access_form    = "enabled"
+  public_access_default = false
+  managed_network       = "managedNetworkSettings"
+  datastore_auth        = "systemDatastoresAuthMode"
+  hub                   = "hubResourceId"
+  private_endpoints     = "privateEndpoints"
+  # main.bicep: `connections` each deploy `connection/main.bicep`, whose properties are the
+  # entry's `category`, `target`, `metadata` and `connectionProperties` (with `authType`).
+  connections           = "connections"
+  connection_auth       = "connectionProperties.authType"
+  id_outputs            = ["resourceId"]
 }
 
 # Registry modules that deploy private endpoints. Each connection names the resource it

@@ -50,6 +50,8 @@ pub struct Config {
     /// The region Bicep and ARM deployments go to (normalized).
     pub location: Option<String>,
     pub data_residency: Option<DataResidency>,
+    /// Subscription deployments must declare the Defender for AI plan (AOAI023).
+    pub require_defender_for_ai: Option<bool>,
     pub unknown_level: Option<UnknownLevel>,
     pub fail_on: Option<FailOn>,
     pub exclude: Vec<String>,
@@ -150,6 +152,10 @@ impl Reader<'_> {
                             DataResidency::parse,
                         )?)
                     }
+                    "require_defender_for_ai" => match value.as_bool() {
+                        Some(required) => config.require_defender_for_ai = Some(required),
+                        None => return Err(self.wrong_type(value, "true or false")),
+                    },
                     "unknown_level" => {
                         config.unknown_level = Some(self.choice(
                             value,
@@ -372,6 +378,7 @@ const ATTRIBUTES: &[&str] = &[
     "approved_models",
     "location",
     "data_residency",
+    "require_defender_for_ai",
     "exclude",
     "unknown_level",
     "fail_on",
@@ -403,6 +410,11 @@ pub const TEMPLATE: &str = r#"# aoai-lint configuration. Every key is optional.
 # account's region: no Global or DataZone SKUs), "datazone-eu" / "datazone-us" (no Global SKUs;
 # DataZone only for accounts in that zone) or "off".
 # data_residency = "datazone-eu"
+
+# Subscription deployments (Bicep/ARM templates targeting a subscription, Terraform roots that
+# configure the azurerm provider) must declare the Defender for AI plan (AOAI023): a note where
+# one does not. Off by default: subscription plans are usually set elsewhere.
+# require_defender_for_ai = true
 
 # Level of findings whose value cannot be determined statically: error, warning, note or ignore.
 # unknown_level = "note"
@@ -553,6 +565,17 @@ rule "AOAI001" {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn require_defender_for_ai_is_a_bool_located_when_it_is_not() {
+        let config = parse("c.hcl", "require_defender_for_ai = true\n").unwrap();
+        assert_eq!(config.require_defender_for_ai, Some(true));
+        let text = "require_defender_for_ai = \"yes\"\n";
+        let error = parse("c.hcl", text).unwrap_err();
+        assert_eq!(error.to_string(), "expected true or false");
+        let label = miette::Diagnostic::labels(&*error).unwrap().next().unwrap();
+        assert_eq!(label.offset(), text.find("\"yes").unwrap());
     }
 
     #[test]

@@ -140,6 +140,8 @@ pub struct RegistryModules {
     pub registry_module: BTreeMap<String, RegistryModule>,
     #[serde(default)]
     pub private_endpoint_module: BTreeMap<String, PrivateEndpointModule>,
+    #[serde(default)]
+    pub workspace_module: BTreeMap<String, WorkspaceModule>,
 }
 
 /// What a registry module deploys, as far as aoai-lint maps it.
@@ -147,6 +149,7 @@ pub struct RegistryModules {
 pub enum RegistryMapping<'a> {
     Account(&'a RegistryModule),
     PrivateEndpoint(&'a PrivateEndpointModule),
+    Workspace(&'a WorkspaceModule),
 }
 
 impl RegistryMapping<'_> {
@@ -155,6 +158,7 @@ impl RegistryMapping<'_> {
         match self {
             RegistryMapping::Account(module) => &module.id_outputs,
             RegistryMapping::PrivateEndpoint(_) => &[],
+            RegistryMapping::Workspace(module) => &module.id_outputs,
         }
     }
 }
@@ -177,6 +181,35 @@ pub struct PrivateEndpointModule {
     pub target_input: Option<String>,
     /// The sub-resources (group ids) reached, within a connection: a list, or one name.
     pub group_ids: String,
+}
+
+/// How a registry module that deploys an Azure Machine Learning workspace (an AI Foundry hub
+/// or project when its kind says so) maps its inputs (see `policies/data-modules.hcl`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceModule {
+    pub language: ModuleLanguage,
+    pub docs: String,
+    pub kind: String,
+    /// The kind when the input is absent.
+    pub kind_default: String,
+    pub public_access: String,
+    #[serde(default = "AccessForm::bool")]
+    pub public_access_form: AccessForm,
+    #[serde(default)]
+    pub public_access_default: bool,
+    /// The input holding `isolationMode` and `outboundRules`.
+    pub managed_network: String,
+    pub datastore_auth: String,
+    /// A project's hub.
+    pub hub: String,
+    /// The input whose entries each create a private endpoint (group `amlworkspace`).
+    pub private_endpoints: String,
+    /// The input whose entries each create a connection, and where an entry says how it
+    /// authenticates.
+    pub connections: String,
+    pub connection_auth: String,
+    pub id_outputs: Vec<String>,
 }
 
 /// How a registry module's inputs map onto an account (see `policies/data-modules.hcl`).
@@ -277,6 +310,9 @@ pub struct RegistryModule {
     /// Fields whose presence in an entry enables a log category.
     #[serde(default)]
     pub diagnostic_log_presence: BTreeMap<String, String>,
+    /// A bool input that, when set, declares the account's Defender for AI setting.
+    #[serde(default)]
+    pub defender_for_ai: Option<String>,
     /// The input whose entries each deploy a model on the account.
     #[serde(default)]
     pub model_deployments: Option<ModuleDeployments>,
@@ -587,6 +623,13 @@ impl Catalog {
         if let Some((_, module)) = account {
             return Some(RegistryMapping::Account(module));
         }
+        let workspace = modules
+            .workspace_module
+            .iter()
+            .find(|(name, module)| module.language == language && named(name));
+        if let Some((_, module)) = workspace {
+            return Some(RegistryMapping::Workspace(module));
+        }
         modules
             .private_endpoint_module
             .iter()
@@ -671,6 +714,11 @@ mod tests {
         let mcr = "br:mcr.microsoft.com/bicep/avm/res/cognitive-services/account:0.7.0";
         assert!(catalog.registry_module(bicep, mcr).is_some());
         assert!(catalog.registry_module(tf, avm).is_none());
+        let workspace = "br/public:avm/res/machine-learning-services/workspace:0.13.0";
+        assert!(matches!(
+            catalog.registry_module(bicep, workspace),
+            Some(RegistryMapping::Workspace(_))
+        ));
         let endpoint = "br/public:avm/res/network/private-endpoint:0.11.0";
         assert!(matches!(
             catalog.registry_module(bicep, endpoint),

@@ -58,6 +58,29 @@ fn demo_exits_1_with_findings_in_the_documented_json_schema() {
     );
 }
 
+/// The README's promise: the demo's stacks together trip every rule over the model (the
+/// engine's own, about suppression comments, aside).
+#[test]
+fn the_demo_trips_every_rule() {
+    let output = repo()
+        .args(["fixtures/demo", "--format", "json"])
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    let tripped: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    let policies = aoai_lint::policy::catalog().policies.iter();
+    let untripped: Vec<&str> = policies
+        .filter(|p| !p.engine && !tripped.contains(&p.id.as_str()))
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(untripped, Vec::<&str>::new());
+}
+
 #[test]
 fn secure_stack_is_clean_and_exits_0() {
     repo()
@@ -3075,7 +3098,10 @@ rule "public-network-access" {
         text.contains("  approved_regions  swedencentral\n"),
         "{text}"
     );
-    assert!(text.contains("AOAI001  public-network-access      warning (default: error)"));
+    assert!(text.contains("AOAI001  public-network-access       warning (default: error)"));
+    assert!(text.contains("AOAI021  foundry-hub-managed-network warning\n"));
+    assert!(text.contains("  approved_models   any (AOAI018 is off)\n"));
+    assert!(text.contains("  defender_for_ai   not required\n"));
     assert!(
         text.contains("below infra/prod: infra/prod/.aoai-lint.hcl\n"),
         "{text}"

@@ -139,3 +139,35 @@ resource "azurerm_cognitive_account" "main" {
         "{found:?}"
     );
 }
+
+/// A hub names the projects it covers, also one that reaches it through an `existing` hub in
+/// another module, named by the hub module's output (issue 31).
+#[test]
+fn a_hub_names_the_projects_it_covers_across_modules() {
+    let main = "param hubName string\nmodule hub 'ai/hub.bicep' = {\n  name: 'hub'\n  params: { name: hubName }\n}\nmodule project 'ai/project.bicep' = {\n  name: 'project'\n  params: { hubName: hub.outputs.name }\n}\n";
+    let hub = "param name string\nresource hub 'Microsoft.MachineLearningServices/workspaces@2024-10-01' = {\n  name: name\n  location: 'eastus'\n  kind: 'Hub'\n}\noutput name string = hub.name\n";
+    let project = "param hubName string\nresource project 'Microsoft.MachineLearningServices/workspaces@2024-10-01' = {\n  name: 'proj'\n  location: 'eastus'\n  kind: 'Project'\n  properties: { hubResourceId: hub.id }\n}\nresource hub 'Microsoft.MachineLearningServices/workspaces@2024-10-01' existing = {\n  name: hubName\n}\n";
+    let files = [
+        ("main.bicep", main),
+        ("ai/hub.bicep", hub),
+        ("ai/project.bicep", project),
+    ];
+    let found = messages(&files, "AOAI020");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].ends_with("; its project `module.project.project` shares it"),
+        "{found:?}"
+    );
+}
+
+/// A hub's outbound rules, on it and declared on their own, are listed (issue 31).
+#[test]
+fn a_hub_open_to_the_internet_lists_its_outbound_rules() {
+    let hub = "resource hub 'Microsoft.MachineLearningServices/workspaces@2024-10-01' = {\n  name: 'hub'\n  location: 'eastus'\n  kind: 'Hub'\n  properties: {\n    managedNetwork: {\n      isolationMode: 'AllowInternetOutbound'\n      outboundRules: {\n        search: { type: 'FQDN', destination: 'search.example.com' }\n      }\n    }\n  }\n}\nresource pypi 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {\n  parent: hub\n  name: 'pypi'\n  properties: { type: 'FQDN', destination: 'pypi.org' }\n}\n";
+    let found = messages(&[("main.bicep", hub)], "AOAI021");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("its outbound rules (search: search.example.com, pypi: pypi.org)"),
+        "{found:?}"
+    );
+}

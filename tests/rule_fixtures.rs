@@ -6,7 +6,7 @@
 //! Fixtures run with the approved regions below, so AOAI005 can show both of its failures, and
 //! on the day below, so model lifecycle verdicts (AOAI019) do not move with the calendar; a
 //! case's own `.aoai-lint.hcl` sets the rest of the rule settings (AOAI011's `data_residency`,
-//! AOAI018's `approved_models`).
+//! AOAI018's `approved_models`, AOAI023's `require_defender_for_ai`).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -42,6 +42,7 @@ fn findings(dir: &Path, rule: &'static str) -> BTreeSet<String> {
         let config = aoai_lint::config::load(&config).unwrap();
         options.settings.data_residency = config.data_residency.unwrap_or_default();
         options.settings.approved_models = config.approved_models;
+        options.settings.require_defender_for_ai = config.require_defender_for_ai.unwrap_or(false);
     }
     let report = lint(&options).unwrap();
     assert!(

@@ -164,6 +164,7 @@ pub(super) fn apply_config(
         .data_residency
         .or(config.data_residency)
         .unwrap_or_default();
+    options.settings.require_defender_for_ai = config.require_defender_for_ai.unwrap_or(false);
     options.settings.approved_regions = if args.approved_regions.is_empty() {
         config.approved_regions.clone()
     } else {

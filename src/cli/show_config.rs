@@ -153,6 +153,11 @@ fn rules(options: &Options) -> Vec<(&'static str, &'static str, &'static str, &'
         .collect()
 }
 
+/// Each approved model as written on the command line: `OpenAI/gpt-4o@2024-11-20`.
+fn approved_models(models: &[crate::model::ApprovedModel]) -> Vec<String> {
+    models.iter().map(|model| model.shown()).collect()
+}
+
 fn to_text(applied: &Applied) -> String {
     let options = &applied.options;
     let or = |list: &[String], none: &str| match list.is_empty() {
@@ -164,11 +169,22 @@ fn to_text(applied: &Applied) -> String {
         |regions| or(regions, "none"),
     );
     let location = options.location.as_deref().unwrap_or("not set");
+    let models = options.settings.approved_models.as_deref().map_or_else(
+        || "any (AOAI018 is off)".to_string(),
+        |models| or(&approved_models(models), "none"),
+    );
+    let defender = match options.settings.require_defender_for_ai {
+        true => "required",
+        false => "not required",
+    };
     let mut out = format!("{}: {}\n", applied.scope, applied.source);
     for (key, value) in [
         ("approved_regions", regions.as_str()),
+        ("approved_models", models.as_str()),
         ("location", location),
         ("data_residency", options.settings.data_residency.as_str()),
+        ("today", &options.settings.today.to_string()),
+        ("defender_for_ai", defender),
         ("unknown_level", unknown_level(options.unknown_level)),
         ("fail_on", fail_on(options.fail_on)),
         ("exclude", &or(&applied.exclude, "none")),
@@ -176,12 +192,18 @@ fn to_text(applied: &Applied) -> String {
         out.push_str(&format!("  {key:<17} {value}\n"));
     }
     out.push_str("  rules\n");
-    for (id, name, level, default) in rules(options) {
+    let rules = rules(options);
+    let width = rules
+        .iter()
+        .map(|(_, name, _, _)| name.len())
+        .max()
+        .unwrap_or(0);
+    for (id, name, level, default) in rules {
         let note = match level == default {
             true => String::new(),
             false => format!(" (default: {default})"),
         };
-        out.push_str(&format!("    {id:<8} {name:<26} {level}{note}\n"));
+        out.push_str(&format!("    {id:<8} {name:<width$} {level}{note}\n"));
     }
     out
 }
@@ -198,8 +220,11 @@ fn to_json(applied: &Applied) -> Value {
         "for": applied.scope,
         "file": applied.file,
         "approved_regions": options.settings.approved_regions,
+        "approved_models": options.settings.approved_models.as_deref().map(approved_models),
         "location": options.location,
         "data_residency": options.settings.data_residency.as_str(),
+        "today": options.settings.today.to_string(),
+        "require_defender_for_ai": options.settings.require_defender_for_ai,
         "unknown_level": unknown_level(options.unknown_level),
         "fail_on": fail_on(options.fail_on),
         "exclude": applied.exclude,

@@ -39,6 +39,15 @@ pub fn is_connection_type(type_name: &str) -> bool {
         .iter()
         .any(|known| known.eq_ignore_ascii_case(type_name))
 }
+/// AI Foundry hubs and projects (and other Azure Machine Learning workspaces, not read).
+pub const WORKSPACE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces";
+pub const OUTBOUND_RULE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/outboundRules";
+/// Microsoft Defender for Cloud plans of a subscription; `AI` is Defender for AI services.
+pub const PRICING_TYPE: &str = "Microsoft.Security/pricings";
+pub const DEFENDER_SETTINGS_TYPE: &str =
+    "Microsoft.CognitiveServices/accounts/defenderForAISettings";
+/// Workspace kinds that are AI Foundry hubs and their projects.
+pub const WORKSPACE_KINDS: [&str; 2] = ["Hub", "Project"];
 pub const PRIVATE_ENDPOINT_TYPE: &str = "Microsoft.Network/privateEndpoints";
 pub const ROLE_ASSIGNMENT_TYPE: &str = "Microsoft.Authorization/roleAssignments";
 pub const KEY_VAULT_TYPE: &str = "Microsoft.KeyVault/vaults";
@@ -64,6 +73,10 @@ pub fn canonical_type(type_name: &str) -> Option<&'static str> {
         KEY_VAULT_TYPE,
         KEY_TYPE,
         DIAGNOSTIC_SETTING_TYPE,
+        WORKSPACE_TYPE,
+        OUTBOUND_RULE_TYPE,
+        PRICING_TYPE,
+        DEFENDER_SETTINGS_TYPE,
     ]
     .into_iter()
     .find(|known| known.eq_ignore_ascii_case(type_name))
@@ -579,8 +592,30 @@ pub fn add_declaration(
             link_keys,
             vault: parent(),
         }),
+        Some(WORKSPACE_TYPE) => model.workspaces.extend(super::foundry::workspace(
+            reader, "", declared, link_keys, existing,
+        )),
         // Other resources declared elsewhere are not checked here.
         _ if existing => {}
+        Some(OUTBOUND_RULE_TYPE) => model.outbound_rules.push(super::foundry::outbound_rule(
+            reader,
+            "",
+            declared,
+            parent(),
+        )),
+        Some(PRICING_TYPE) => model
+            .defender_settings
+            .push(super::foundry::pricing(reader, "", declared)),
+        Some(DEFENDER_SETTINGS_TYPE) => {
+            model
+                .defender_settings
+                .push(super::foundry::account_defender(
+                    reader,
+                    "",
+                    declared,
+                    parent(),
+                ))
+        }
         Some(DEPLOYMENT_TYPE) => {
             model
                 .deployments

@@ -6,11 +6,13 @@ pub mod arm_functions;
 pub mod azure;
 pub mod bicep;
 pub mod content;
+pub mod foundry;
 pub mod json;
 pub mod node;
 pub mod partial;
 pub mod plan;
 pub mod registry_modules;
+mod registry_workspace;
 pub mod terraform;
 pub mod value;
 

@@ -307,13 +307,17 @@ impl<'a> PlanReader<'a> {
             .get("type")
             .and_then(Json::as_str)
             .and_then(|t| azure::canonical_type(t.split('@').next().unwrap_or(t)));
-        let before = model.accounts.len();
+        let before = (model.accounts.len(), model.workspaces.len());
         terraform::map_resource(type_name, azapi_type, &reader, declared, model);
         // References in the configuration name resources without instance keys.
         let plain = strip_instance_keys(address);
-        for account in &mut model.accounts[before..] {
-            if !account.link_keys.contains(&plain) {
-                account.link_keys.push(plain.clone());
+        let keys = model.accounts[before.0..]
+            .iter_mut()
+            .map(|a| &mut a.link_keys);
+        let workspace_keys = model.workspaces[before.1..].iter_mut();
+        for keys in keys.chain(workspace_keys.map(|w| &mut w.link_keys)) {
+            if !keys.contains(&plain) {
+                keys.push(plain.clone());
             }
         }
     }

@@ -29,6 +29,9 @@ pub fn map_registry_module(
             let endpoint = map_private_endpoint(module, reader, declared);
             model.private_endpoints.push(endpoint);
         }
+        RegistryMapping::Workspace(module) => {
+            super::registry_workspace::map_workspace(module, reader, declared, key, model)
+        }
     }
 }
 
@@ -135,6 +138,10 @@ fn map_module(
             .role_assignments
             .extend(role_assignments(reader, input, role_key, &declared, &key));
     }
+    if let Some(input) = &module.defender_for_ai {
+        let setting = super::registry_workspace::account_defender(reader, input, &declared, &key);
+        model.defender_settings.extend(setting);
+    }
     if let Some(fields) = &module.model_deployments {
         model
             .deployments
@@ -226,7 +233,7 @@ fn registry_group(module: &RegistryModule, reader: &BodyReader<'_>) -> Attr<Stri
 
 /// A setting the module makes itself, whatever its caller passes: `property` is the account's
 /// property it writes (or leaves out).
-fn fixed_by_module<T>(
+pub(super) fn fixed_by_module<T>(
     property: &str,
     header: &crate::source::Span,
     value: T,
@@ -478,14 +485,14 @@ fn role_assignments(
         .collect()
 }
 
-enum Entries {
+pub(super) enum Entries {
     /// (key or index, entry) pairs.
     Known(Vec<(String, Node)>),
     Unknown(crate::source::Span, String),
 }
 
 /// The entries of a map or list input; `None` when the input is absent.
-fn entries(reader: &BodyReader<'_>, input: &str) -> Option<Entries> {
+pub(super) fn entries(reader: &BodyReader<'_>, input: &str) -> Option<Entries> {
     let node = match reader.root.find(input) {
         Lookup::Missing => return None,
         Lookup::Unresolved { reason, span } => {

@@ -256,6 +256,76 @@ pub struct Connection {
     pub target: Reference,
 }
 
+/// An AI Foundry hub or hub-based project: a `Microsoft.MachineLearningServices/workspaces` of
+/// kind `Hub` or `Project` (`azurerm_ai_foundry`, `azurerm_ai_foundry_project`). The hub holds
+/// the connections to the account and the network its projects share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundryWorkspace {
+    pub declared: Declared,
+    /// `Hub` or `Project`; unresolved when computed from what is not known.
+    pub kind: Attr<String>,
+    /// Keys by which projects, private endpoints and outbound rules refer to it.
+    pub link_keys: Vec<String>,
+    /// A project's hub (`properties.hubResourceId`, `ai_services_hub_id`); not set for a hub.
+    pub hub: Reference,
+    pub network: WorkspaceNetwork,
+    /// `systemDatastoresAuthMode`: how the hub reaches its storage (`accessKey` or `identity`).
+    pub datastore_auth: Attr<String>,
+    /// Declared elsewhere and only referenced here (Bicep `existing`).
+    pub existing: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkspaceNetwork {
+    /// True when public network access is enabled.
+    pub public_access: Attr<bool>,
+    /// `allowPublicAccessWhenBehindVnet`: public access allowed behind a virtual network all the same.
+    pub public_behind_vnet: Attr<bool>,
+    /// `managedNetwork.isolationMode`: `Disabled`, `AllowInternetOutbound` or
+    /// `AllowOnlyApprovedOutbound`.
+    pub isolation_mode: Attr<String>,
+    /// The managed network's outbound rules written on the workspace, each `name: destination`.
+    pub outbound_rules: Attr<Vec<String>>,
+}
+
+/// An outbound rule of a workspace's managed network declared on its own
+/// (`workspaces/outboundRules`, `azurerm_machine_learning_workspace_network_outbound_rule_*`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkspaceOutboundRule {
+    pub declared: Declared,
+    pub workspace: Reference,
+    /// Where it lets traffic go: an FQDN, a service tag, a resource id.
+    pub destination: Attr<String>,
+}
+
+/// A later write of a workspace's datastore authentication (`azapi_update_resource`): how a
+/// Terraform configuration sets what `azurerm_ai_foundry` has no argument for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkspacePatch {
+    pub declared: Declared,
+    pub workspace: Reference,
+    pub datastore_auth: Attr<String>,
+}
+
+/// A Microsoft Defender for AI switch: the subscription's plan (`Microsoft.Security/pricings`,
+/// `azurerm_security_center_subscription_pricing`) or one account's own setting
+/// (`accounts/defenderForAISettings`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefenderSetting {
+    pub declared: Declared,
+    pub scope: DefenderScope,
+    /// True when threat protection is on (`pricingTier` `Standard`, `state` `Enabled`).
+    pub enabled: Attr<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefenderScope {
+    /// A subscription plan, by its name (`AI` is Defender for AI services).
+    Plan(Attr<String>),
+    /// The account it is declared on.
+    Account(Reference),
+}
+
 /// A content filter policy (`raiPolicies`) of an account.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RaiPolicy {
@@ -310,6 +380,14 @@ pub struct Model {
     pub diagnostic_settings: Vec<DiagnosticSetting>,
     pub api_versions: Vec<ApiVersionUse>,
     pub key_exposures: Vec<KeyExposure>,
+    pub workspaces: Vec<FoundryWorkspace>,
+    pub outbound_rules: Vec<WorkspaceOutboundRule>,
+    pub workspace_patches: Vec<WorkspacePatch>,
+    pub defender_settings: Vec<DefenderSetting>,
+    /// Deployments to a subscription (a Bicep or ARM template whose target is one, a Terraform
+    /// root that configures the azurerm provider), at what names it: where a subscription plan
+    /// would be declared.
+    pub subscription_deployments: Vec<Declared>,
 }
 
 impl Model {
@@ -328,6 +406,14 @@ impl Model {
         append(&mut self.diagnostic_settings, other.diagnostic_settings);
         append(&mut self.api_versions, other.api_versions);
         append(&mut self.key_exposures, other.key_exposures);
+        append(&mut self.workspaces, other.workspaces);
+        append(&mut self.outbound_rules, other.outbound_rules);
+        append(&mut self.workspace_patches, other.workspace_patches);
+        append(&mut self.defender_settings, other.defender_settings);
+        append(
+            &mut self.subscription_deployments,
+            other.subscription_deployments,
+        );
     }
 
     /// Every declaration, to adjust them all at once (instance keys of `count`/`for_each`).
@@ -345,6 +431,11 @@ impl Model {
         let diagnostics = self.diagnostic_settings.iter_mut().map(|r| &mut r.declared);
         let versions = self.api_versions.iter_mut().map(|r| &mut r.declared);
         let exposures = self.key_exposures.iter_mut().map(|r| &mut r.declared);
+        let workspaces = self.workspaces.iter_mut().map(|r| &mut r.declared);
+        let rules = self.outbound_rules.iter_mut().map(|r| &mut r.declared);
+        let patches = self.workspace_patches.iter_mut().map(|r| &mut r.declared);
+        let defender = self.defender_settings.iter_mut().map(|r| &mut r.declared);
+        let subscriptions = self.subscription_deployments.iter_mut();
         accounts
             .chain(endpoints)
             .chain(roles)
@@ -358,6 +449,11 @@ impl Model {
             .chain(diagnostics)
             .chain(versions)
             .chain(exposures)
+            .chain(workspaces)
+            .chain(rules)
+            .chain(patches)
+            .chain(defender)
+            .chain(subscriptions)
     }
 
     /// The models of a looped declaration's instances (`count`, `for_each`, a Bicep `for`),
@@ -368,17 +464,34 @@ impl Model {
             return Model::default();
         }
         if Model::checked_alike(&instances) {
-            let mut keys: Vec<String> = instances
-                .iter()
-                .flat_map(|(_, model)| model.accounts.iter().flat_map(|a| a.link_keys.clone()))
-                .collect();
-            keys.sort();
-            keys.dedup();
+            let merged = |keys_of: fn(&Model) -> Vec<String>| {
+                let mut keys: Vec<String> =
+                    instances.iter().flat_map(|(_, m)| keys_of(m)).collect();
+                keys.sort();
+                keys.dedup();
+                keys
+            };
+            let account_keys = merged(|m| {
+                m.accounts
+                    .iter()
+                    .flat_map(|a| a.link_keys.clone())
+                    .collect()
+            });
+            let workspace_keys = merged(|m| {
+                m.workspaces
+                    .iter()
+                    .flat_map(|w| w.link_keys.clone())
+                    .collect()
+            });
             let mut model = instances.swap_remove(0).1;
             model
                 .accounts
                 .iter_mut()
-                .for_each(|a| a.link_keys = keys.clone());
+                .for_each(|a| a.link_keys = account_keys.clone());
+            model
+                .workspaces
+                .iter_mut()
+                .for_each(|w| w.link_keys = workspace_keys.clone());
             return model;
         }
         let mut all = Model::default();
@@ -406,6 +519,9 @@ impl Model {
     /// without changing a check, and a subdomain is only checked for being set.
     fn as_checked(&self) -> Model {
         let mut model = self.clone();
+        for workspace in &mut model.workspaces {
+            workspace.link_keys.clear();
+        }
         for account in &mut model.accounts {
             account.link_keys.clear();
             let subdomain = &mut account.custom_subdomain.state;
@@ -431,6 +547,10 @@ impl Model {
             + self.key_vaults.len()
             + self.key_vault_keys.len()
             + self.diagnostic_settings.len()
+            + self.workspaces.len()
+            + self.outbound_rules.len()
+            + self.workspace_patches.len()
+            + self.defender_settings.len()
     }
 }
 

@@ -27,8 +27,20 @@ pub enum VaultTarget<'m> {
     NotFound,
 }
 
+/// What a reference to an AI Foundry hub or project points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkspaceTarget<'m> {
+    /// The workspace at this index of [`Model::workspaces`].
+    Workspace(usize),
+    Unresolved(&'m str),
+    /// Not a hub or project of this scope.
+    Other,
+}
+
 pub struct Links {
     accounts: HashMap<String, usize>,
+    /// Hubs and projects by link key, as accounts are.
+    workspaces: HashMap<String, usize>,
     vaults: HashMap<String, usize>,
     keys: HashMap<String, usize>,
     /// Resource groups declared in the scope, by link key: their group key.
@@ -56,30 +68,32 @@ fn index<'a>(keys: impl Iterator<Item = (usize, &'a Vec<String>)>) -> HashMap<St
     by_key
 }
 
-/// Accounts by link key. An `existing` account that shares a key (its type and name) with one
-/// declared in the same deployment is that account: what refers to it, refers to the declared
-/// one.
+/// Accounts by link key (see [`declared_first`]).
 fn account_index(model: &Model) -> HashMap<String, usize> {
-    let declared = || {
-        model
-            .accounts
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| !a.existing)
-    };
-    let mut by_key = index(declared().map(|(i, a)| (i, &a.link_keys)));
-    for (i, account) in model
-        .accounts
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.existing)
-    {
-        let same = account
-            .link_keys
+    let accounts = model.accounts.iter().enumerate();
+    declared_first(accounts.map(|(i, a)| (i, &a.link_keys, a.existing)))
+}
+
+/// Hubs and projects by link key (see [`declared_first`]).
+fn workspace_index(model: &Model) -> HashMap<String, usize> {
+    let workspaces = model.workspaces.iter().enumerate();
+    declared_first(workspaces.map(|(i, w)| (i, &w.link_keys, w.existing)))
+}
+
+/// Resources by link key. An `existing` one that shares a key (its type and name) with one
+/// declared in the same deployment is that resource: what refers to it, refers to the declared
+/// one.
+fn declared_first<'a>(
+    items: impl Iterator<Item = (usize, &'a Vec<String>, bool)> + Clone,
+) -> HashMap<String, usize> {
+    let declared = items.clone().filter(|(_, _, existing)| !existing);
+    let mut by_key = index(declared.map(|(i, keys, _)| (i, keys)));
+    for (i, keys, _) in items.filter(|(_, _, existing)| *existing) {
+        let same = keys
             .iter()
             .find_map(|key| by_key.get(key).copied())
             .unwrap_or(i);
-        for key in &account.link_keys {
+        for key in keys {
             by_key.entry(key.clone()).or_insert(same);
         }
     }
@@ -99,6 +113,7 @@ impl Links {
         Links {
             groups,
             accounts: account_index(model),
+            workspaces: workspace_index(model),
             vaults: index(model.key_vaults.iter().map(|v| &v.link_keys).enumerate()),
             keys: index(
                 model
@@ -122,6 +137,17 @@ impl Links {
                 .get(value)
                 .map_or(Target::Other, |&index| Target::Account(index)),
             AttrState::Unresolved { reason, .. } => Target::Unresolved(reason),
+        }
+    }
+
+    /// The hub or project a reference names.
+    pub fn workspace<'m>(&self, reference: &'m Reference) -> WorkspaceTarget<'m> {
+        match &reference.state {
+            AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => self
+                .workspaces
+                .get(value)
+                .map_or(WorkspaceTarget::Other, |&i| WorkspaceTarget::Workspace(i)),
+            AttrState::Unresolved { reason, .. } => WorkspaceTarget::Unresolved(reason),
         }
     }
 
@@ -261,6 +287,7 @@ mod tests {
     fn each_account_gets_what_names_it_and_what_may_in_order() {
         let links = Links {
             accounts: HashMap::from([("a".to_string(), 0), ("b".to_string(), 1)]),
+            workspaces: HashMap::new(),
             vaults: HashMap::new(),
             keys: HashMap::new(),
             groups: HashMap::new(),

@@ -5,4 +5,4 @@
 pub mod links;
 pub mod modules;
 
-pub use links::{ByAccount, Container, Links, Target, VaultTarget};
+pub use links::{ByAccount, Container, Links, Target, VaultTarget, WorkspaceTarget};

@@ -21,7 +21,12 @@ mod aoai017_keyless_connections;
 // Model governance (issue 30).
 mod aoai018_approved_model;
 mod aoai019_model_lifecycle;
+mod aoai020_foundry_hub_public_access;
+mod aoai021_foundry_hub_managed_network;
+mod aoai022_foundry_hub_keyless_storage;
+mod aoai023_defender_for_ai;
 mod aoai900_module_not_followed;
+mod foundry;
 
 use crate::finding::{Level, Outcome};
 use crate::model::{
@@ -56,6 +61,8 @@ pub struct Settings {
     pub approved_models: Option<Vec<ApprovedModel>>,
     /// The day model lifecycle dates are compared with (AOAI019): today (UTC), or `--today`.
     pub today: jiff::civil::Date,
+    /// Subscription deployments must declare the Defender for AI plan (AOAI023).
+    pub require_defender_for_ai: bool,
 }
 
 impl Default for Settings {
@@ -64,6 +71,7 @@ impl Default for Settings {
             approved_regions: None,
             data_residency: DataResidency::default(),
             approved_models: None,
+            require_defender_for_ai: false,
             today: jiff::tz::Offset::UTC
                 .to_datetime(jiff::Timestamp::now())
                 .date(),
@@ -199,6 +207,10 @@ pub fn all() -> &'static [&'static dyn Rule] {
         // Model governance (issue 30).
         &aoai018_approved_model::ApprovedModelRule,
         &aoai019_model_lifecycle::ModelLifecycleRule,
+        &aoai020_foundry_hub_public_access::FoundryHubPublicAccess,
+        &aoai021_foundry_hub_managed_network::FoundryHubManagedNetwork,
+        &aoai022_foundry_hub_keyless_storage::FoundryHubKeylessStorage,
+        &aoai023_defender_for_ai::DefenderForAi,
         &aoai900_module_not_followed::ModuleNotFollowed,
     ]
 }

@@ -128,6 +128,18 @@ pub fn build_model(files: &[ArmFile], location: Option<&str>) -> Model {
                     .to_ascii_lowercase()
                     .contains("subscriptiondeploymenttemplate")
             });
+        if scope.subscription
+            && let Some(schema) = template.root.property("$schema")
+        {
+            // A subscription deployment: where a subscription plan would be declared.
+            model.subscription_deployments.push(Declared {
+                address: "$schema".into(),
+                header: Span::new(template.id, schema.span()),
+                extent: Span::new(template.id, template.root.span.clone()),
+                language: Language::Arm,
+                existence: Existence::Always,
+            });
+        }
         scope.resources(&template.root, None, &mut model, 0);
         exposure::find(template.id, &template.root, &mut model);
     }

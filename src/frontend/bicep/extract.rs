@@ -348,6 +348,23 @@ fn target_scope(template: &BicepFile) -> String {
         .unwrap_or_else(|| "resourceGroup".to_string())
 }
 
+/// A root template that targets a subscription, at its `targetScope`: where a subscription
+/// plan would be declared.
+fn subscription_deployment(template: &BicepFile) -> Option<Declared> {
+    let statement = template
+        .program
+        .statements
+        .iter()
+        .find(|s| matches!(s.kind, StatementKind::TargetScope(_)))?;
+    Some(Declared {
+        address: "targetScope".into(),
+        header: Span::new(template.id, statement.header.clone()),
+        extent: Span::new(template.id, statement.span.clone()),
+        language: Language::Bicep,
+        existence: Existence::Always,
+    })
+}
+
 /// A parameter's declared type as written (`bool`, `string?`).
 fn param_type<'t>(template: &'t BicepFile, param: &str) -> Option<&'t str> {
     template
@@ -451,6 +468,11 @@ fn evaluate<'a>(
     symbols.location = call.location.clone();
     symbols.own_group = call.own_group;
     symbols.target_scope = target_scope(template);
+    if call.depth == 0 && symbols.target_scope == "subscription" {
+        model
+            .subscription_deployments
+            .extend(subscription_deployment(template));
+    }
     let eval = Evaluator::new(template.id, &symbols).called_by(call.callers.clone());
     for statement in &template.program.statements {
         if let StatementKind::Module { name, .. } = &statement.kind

@@ -25,7 +25,7 @@ use crate::model::{
 use crate::source::Span;
 
 /// The resource types the model reads; all others are skipped before any evaluation.
-pub(super) const MODELED_TYPES: [&str; 16] = [
+const MODELED_TYPES: [&str; 16] = [
     "azurerm_cognitive_account",
     "azurerm_ai_services",
     "azapi_resource",
@@ -43,6 +43,11 @@ pub(super) const MODELED_TYPES: [&str; 16] = [
     "azurerm_key_vault_key",
     "azurerm_monitor_diagnostic_setting",
 ];
+
+/// Whether the model reads resources of this type.
+pub(super) fn is_modeled(type_name: &str) -> bool {
+    MODELED_TYPES.contains(&type_name) || super::foundry::TYPES.contains(&type_name)
+}
 
 /// An `azurerm_cognitive_account_connection_*`: the resource type says how it authenticates.
 fn azurerm_connection(reader: &BodyReader<'_>, type_name: &str, declared: Declared) -> Connection {
@@ -96,7 +101,12 @@ pub fn extract(configuration: &Configuration<'_>) -> Model {
         };
         let mut instance_model = Model::default();
         super::exposure::find(configuration, i, &mut instance_model);
-        let modeled = |type_name: &str| MODELED_TYPES.contains(&type_name);
+        if instance.caller.is_none() {
+            instance_model
+                .subscription_deployments
+                .extend(subscription_deployment(instance));
+        }
+        let modeled = |type_name: &str| is_modeled(type_name);
         instance.index.for_each_resource(modeled, |resource| {
             let converter = Converter {
                 eval: &eval,
@@ -177,6 +187,19 @@ pub fn extract(configuration: &Configuration<'_>) -> Model {
     model
 }
 
+/// A root module that configures the azurerm provider deploys to a subscription: its
+/// `provider "azurerm"` block is where a subscription-wide setting would sit beside it.
+fn subscription_deployment(instance: &super::configuration::Instance<'_>) -> Option<Declared> {
+    let (file, block) = instance.index.azurerm_provider()?;
+    Some(Declared {
+        address: "provider.azurerm".into(),
+        header: block_header(file, block),
+        extent: block_extent(file, block),
+        language: Language::Terraform,
+        existence: Existence::Always,
+    })
+}
+
 /// Whether the `module` blocks leading to an instance create it: `None` when a `count` or
 /// `for_each` on the way is empty.
 fn module_existence(
@@ -217,6 +240,9 @@ pub(crate) fn map_resource(
     declared: Declared,
     model: &mut Model,
 ) {
+    let Err(declared) = super::foundry::map(type_name, azapi_type, reader, declared, model) else {
+        return;
+    };
     match type_name {
         "azurerm_cognitive_account" => {
             let kind = reader.string("kind", None);

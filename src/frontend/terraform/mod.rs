@@ -5,6 +5,7 @@ mod configuration;
 mod eval;
 mod exposure;
 mod extract;
+mod foundry;
 mod functions;
 mod json_syntax;
 mod module;
@@ -101,7 +102,7 @@ pub fn parse(text: &Arc<String>) -> Result<Parsed, super::SyntaxError> {
 /// Whether the front-end reads resources of this type, unless an expression refers to one:
 /// the model's, and those where account keys come from or go.
 fn reads_resource_type(type_name: &str) -> bool {
-    extract::MODELED_TYPES.contains(&type_name) || exposure::reads_resource_type(type_name)
+    extract::is_modeled(type_name) || exposure::reads_resource_type(type_name)
 }
 
 /// A scope's Terraform model: its directory as a root module, with `--var-file` values and the

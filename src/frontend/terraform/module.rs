@@ -104,6 +104,8 @@ pub struct ModuleIndex<'a> {
     cli_values: Option<&'a HashMap<String, String>>,
     /// Whether the directory is a root module (see [`ModuleIndex::is_root`]).
     root: bool,
+    /// The first `provider "azurerm"` block: the subscription the module deploys to.
+    azurerm_provider: Option<(FileId, &'a Block)>,
     calls: Vec<ModuleCall<'a>>,
     outputs: HashMap<&'a str, (FileId, &'a Attribute)>,
     output_blocks: Vec<OutputBlock<'a>>,
@@ -142,6 +144,7 @@ impl<'a> ModuleIndex<'a> {
             unloaded_values: HashMap::new(),
             cli_values,
             root: cli_values.is_some_and(|values| !values.is_empty()),
+            azurerm_provider: None,
             calls: Vec::new(),
             outputs: HashMap::new(),
             output_blocks: Vec::new(),
@@ -233,7 +236,12 @@ impl<'a> ModuleIndex<'a> {
                     self.outputs.entry(name.as_str()).or_insert((file, value));
                 }
             }
-            ("provider", _) => self.root = true,
+            ("provider", labels) => {
+                self.root = true;
+                if labels.first().is_some_and(|l| l.as_str() == "azurerm") {
+                    self.azurerm_provider.get_or_insert((file, block));
+                }
+            }
             ("terraform", [])
                 if block
                     .body
@@ -326,6 +334,11 @@ impl<'a> ModuleIndex<'a> {
     /// own, its defaults apply, and values resting on them say a caller could set others.
     pub fn is_root(&self) -> bool {
         self.root
+    }
+
+    /// The module's first `provider "azurerm"` block, if it configures one.
+    pub fn azurerm_provider(&self) -> Option<(FileId, &'a Block)> {
+        self.azurerm_provider
     }
 
     pub fn resource(&self, address: &str) -> Option<&ResourceBlock<'a>> {
