@@ -70,8 +70,9 @@ pub struct Finding {
     pub level: Level,
     pub outcome: Outcome,
     pub message: Arc<str>,
-    /// The policy's remediation for the resource's language.
-    pub help: &'static str,
+    /// The policy's remediation for the resource's language, or the fix in the inputs of the
+    /// registry module that deploys the account.
+    pub help: Arc<str>,
     /// The policy's documentation link.
     pub url: &'static str,
     /// Address of the resource the finding is about.

@@ -148,7 +148,12 @@ impl<'s, 'a> Locator<'s, 'a> {
             level,
             outcome: finding.outcome,
             message: self.texts.get(&capped_message(finding.message)),
-            help: policy.help_for(finding.language, finding.outcome),
+            help: match &finding.help {
+                Some(help) => self.texts.get(help),
+                None => self
+                    .texts
+                    .get(policy.help_for(finding.language, finding.outcome)),
+            },
             url: &policy.references.learn,
             resource: self.texts.get(&finding.resource),
             also_for: Vec::new(),

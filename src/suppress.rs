@@ -383,14 +383,16 @@ pub fn invalid(
         level: policy.map_or(Level::Warning, |p| p.severity),
         outcome: Outcome::Fail,
         message: message.into(),
-        help: policy.map_or("", |p| {
-            let language = if display.ends_with(".bicep") {
-                crate::model::Language::Bicep
-            } else {
-                crate::model::Language::Terraform
-            };
-            p.remediation_for(language)
-        }),
+        help: policy
+            .map_or("", |p| {
+                let language = if display.ends_with(".bicep") {
+                    crate::model::Language::Bicep
+                } else {
+                    crate::model::Language::Terraform
+                };
+                p.remediation_for(language)
+            })
+            .into(),
         url: policy.map_or("", |p| p.references.learn.as_str()),
         resource: "".into(),
         also_for: Vec::new(),

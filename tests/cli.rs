@@ -3231,3 +3231,51 @@ fn model_lifecycle_verdicts_follow_today() {
     assert_eq!(level_on("2026-01-05").as_deref(), Some("warning"));
     assert_eq!(level_on("2025-01-05"), None);
 }
+
+/// A failure on an account a registry module deploys gives the fix in the module's inputs
+/// (the user writes the module call, not the resource); an account declared as a resource
+/// keeps the policy's fix.
+#[test]
+fn a_failure_on_a_registry_module_account_gives_the_fix_in_its_inputs() {
+    let dir = tree(&[
+        (
+            "tf/main.tf",
+            "module \"openai\" {\n  source   = \"Azure/avm-res-cognitiveservices-account/azurerm\"\n  version  = \"0.7.0\"\n  name     = \"oai\"\n  location = \"swedencentral\"\n  kind     = \"OpenAI\"\n  sku_name = \"S0\"\n  parent_id = \"rg\"\n}\n",
+        ),
+        (
+            "bicep/main.bicep",
+            "module openai 'br/public:avm/res/cognitive-services/account:0.13.2' = {\n  params: {\n    name: 'oai'\n    kind: 'OpenAI'\n    location: 'swedencentral'\n    disableLocalAuth: false\n  }\n}\n",
+        ),
+        (
+            "resource/main.bicep",
+            "resource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  location: 'swedencentral'\n  kind: 'OpenAI'\n  properties: { disableLocalAuth: false }\n}\n",
+        ),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI004"])
+        .output()
+        .unwrap();
+    let helps: Vec<String> = findings_of(&output)
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["file"].as_str().unwrap(),
+                f["help"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(helps.len(), 3, "{helps:?}");
+    assert_eq!(
+        helps[0],
+        "bicep/main.bicep The account is deployed by a registry module: set its `disableLocalAuth` input so that key (local) authentication is disabled."
+    );
+    assert!(
+        helps[1].starts_with("resource/main.bicep Set `properties"),
+        "{helps:?}"
+    );
+    assert_eq!(
+        helps[2],
+        "tf/main.tf The account is deployed by a registry module: set its `local_auth_enabled` input so that key (local) authentication is disabled."
+    );
+}

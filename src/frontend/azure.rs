@@ -159,6 +159,7 @@ pub fn account(
         link_keys,
         resource_group: placement.group.clone(),
         existing: placement.existing,
+        module_inputs: Vec::new(),
         declared,
     })
 }

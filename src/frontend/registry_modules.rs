@@ -8,7 +8,7 @@ use crate::frontend::value::Value;
 use crate::model::{
     AiAccount, Attr, AttrState, Declared, DeployedModel, DiagnosticSetting, Existence, Identity,
     Model, ModelDeployment, NetworkAcls, Outbound, PrivateEndpoint, PrivateLinkConnection,
-    RoleAssignment,
+    RoleAssignment, Setting,
 };
 use crate::policy::{
     AccessForm, EndpointsForm, ModuleDeployments, PrivateEndpointModule, RegistryMapping,
@@ -122,6 +122,7 @@ fn map_module(
         link_keys: vec![key.clone()],
         resource_group: registry_group(module, reader),
         existing: false,
+        module_inputs: module_inputs(module),
         declared: declared.clone(),
     };
     model.accounts.push(Box::new(account));
@@ -218,6 +219,36 @@ fn model_deployments(
 
 /// The resource group a module deploys its account to: its Terraform `resource_group_name` or
 /// `parent_id` input; a Bicep module deploys to its caller's group (set by the caller).
+/// The module input that sets each account setting, where the module has one.
+fn module_inputs(module: &RegistryModule) -> Vec<(Setting, String)> {
+    let identity = (module.identity_type.as_ref()).or(module.identity_system_assigned.as_ref());
+    let outbound = module.outbound_restricted.as_ref();
+    let inputs = [
+        (Setting::Location, Some(&module.location)),
+        (Setting::PublicAccess, module.public_access.as_ref()),
+        (Setting::PrivateEndpoints, module.private_endpoints.as_ref()),
+        (
+            Setting::CustomerManagedKey,
+            module.customer_managed_key.as_ref(),
+        ),
+        (Setting::LocalAuth, Some(&module.local_auth)),
+        (Setting::NetworkAcls, module.network_acls.as_ref()),
+        (Setting::CustomSubdomain, module.custom_subdomain.as_ref()),
+        (Setting::Identity, identity),
+        (Setting::Outbound, outbound),
+        (
+            Setting::DiagnosticSettings,
+            module.diagnostic_settings.as_ref(),
+        ),
+    ];
+    let written = inputs
+        .into_iter()
+        .filter_map(|(setting, input)| Some((setting, input?)));
+    written
+        .map(|(setting, input)| (setting, input.clone()))
+        .collect()
+}
+
 fn registry_group(module: &RegistryModule, reader: &BodyReader<'_>) -> Attr<String> {
     let inputs = ["resource_group_name", "parent_id"];
     match inputs

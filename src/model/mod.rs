@@ -73,6 +73,24 @@ pub struct AiAccount {
     /// Declared elsewhere and only referenced here (Bicep `existing`): a link target for
     /// role assignments and endpoints, but its settings are not checked here.
     pub existing: bool,
+    /// When a registry module deploys the account, the module input that sets each setting:
+    /// a fix goes there, not on a resource the user does not write.
+    pub module_inputs: Vec<(Setting, String)>,
+}
+
+/// An account setting a registry module exposes as an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    Location,
+    PublicAccess,
+    PrivateEndpoints,
+    CustomerManagedKey,
+    LocalAuth,
+    NetworkAcls,
+    CustomSubdomain,
+    Identity,
+    Outbound,
+    DiagnosticSettings,
 }
 
 /// The account's network rules for public traffic.

@@ -64,7 +64,7 @@ fn issue(finding: &Finding, fingerprint: String) -> Value {
             finding.message,
             finding.resources_shown()
         ),
-        "content": { "body": finding.help },
+        "content": { "body": &*finding.help },
         "categories": ["Security"],
         "fingerprint": fingerprint,
         "severity": severity(finding.level),

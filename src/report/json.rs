@@ -107,7 +107,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         level: f.level,
         outcome: f.outcome,
         message: &f.message,
-        help: f.help,
+        help: &f.help,
         url: f.url,
         resource: &f.resource,
         also_for: &f.also_for,

@@ -303,7 +303,7 @@ fn finding_text(finding: &Finding, status: Outcome) -> String {
         finding.location.start.column,
         finding.message,
     );
-    let mut text = format!("{}&#10;{}", xml(&place), xml(finding.help));
+    let mut text = format!("{}&#10;{}", xml(&place), xml(&finding.help));
     if !finding.also_for.is_empty() {
         text.push_str(&format!(
             "&#10;{}",

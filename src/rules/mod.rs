@@ -31,7 +31,7 @@ mod foundry;
 use crate::finding::{Level, Outcome};
 use crate::model::{
     AiAccount, ApprovedModel, Attr, AttrState, CmkBinding, CmkKey, DataResidency, Declared, Known,
-    Language, Model, PrivateEndpoint, PrivateLinkConnection,
+    Language, Model, PrivateEndpoint, PrivateLinkConnection, Setting,
 };
 use crate::policy::Catalog;
 use crate::resolve::{ByAccount, Links};
@@ -159,6 +159,66 @@ pub struct RawFinding {
     /// A level the rule chooses for this failure instead of its policy's severity (a rule
     /// whose findings differ in gravity); a level configured by the user still wins.
     pub level: Option<Level>,
+    /// The fix, when the policy's would not apply: the account is deployed by a registry
+    /// module, whose input the user sets (see [`MODULE_FIXES`]).
+    pub help: Option<String>,
+}
+
+/// What a failure of each rule asks of the registry module that deploys the account: the
+/// setting and how to set its input.
+const MODULE_FIXES: &[(&str, Setting, &str)] = &[
+    (
+        "AOAI001",
+        Setting::PublicAccess,
+        "so that public network access is disabled",
+    ),
+    (
+        "AOAI002",
+        Setting::PrivateEndpoints,
+        "with a private endpoint to the account",
+    ),
+    (
+        "AOAI003",
+        Setting::CustomerManagedKey,
+        "to a customer-managed key",
+    ),
+    (
+        "AOAI004",
+        Setting::LocalAuth,
+        "so that key (local) authentication is disabled",
+    ),
+    ("AOAI005", Setting::Location, "to an approved region"),
+    (
+        "AOAI007",
+        Setting::NetworkAcls,
+        "with a default action of Deny",
+    ),
+    (
+        "AOAI008",
+        Setting::CustomSubdomain,
+        "to the account's own subdomain",
+    ),
+    ("AOAI009", Setting::Identity, "to a managed identity"),
+    (
+        "AOAI010",
+        Setting::Outbound,
+        "to restrict outbound access (with the FQDNs it needs)",
+    ),
+    (
+        "AOAI013",
+        Setting::DiagnosticSettings,
+        "with a setting that sends the audit logs",
+    ),
+];
+
+/// The fix of a failure of `rule` on an account deployed by a registry module, in the module's
+/// inputs; `None` when the account is declared as a resource or the module has no such input.
+fn module_fix(rule: &str, account: &AiAccount) -> Option<String> {
+    let (_, setting, how) = MODULE_FIXES.iter().find(|(id, _, _)| *id == rule)?;
+    let (_, input) = account.module_inputs.iter().find(|(s, _)| s == setting)?;
+    Some(format!(
+        "The account is deployed by a registry module: set its `{input}` input {how}."
+    ))
 }
 
 pub trait Rule: Sync {
@@ -249,6 +309,7 @@ pub fn run_each(
         let (findings, checks) = stats::timed(Stage::Rules, || {
             let mut findings = Findings::new(rule.id());
             rule.check(&cx, &mut findings);
+            findings.fix_in_modules(&cx);
             let mut checks = Vec::new();
             if list_checks {
                 checks.extend(rule.subjects(&cx).into_iter().map(|declared| RawCheck {
@@ -274,6 +335,22 @@ impl Findings {
         Findings {
             rule,
             items: Vec::new(),
+        }
+    }
+
+    /// Gives each failure on an account deployed by a registry module its fix in the
+    /// module's inputs.
+    fn fix_in_modules(&mut self, cx: &Context<'_>) {
+        if cx.model.accounts.iter().all(|a| a.module_inputs.is_empty()) {
+            return;
+        }
+        for finding in &mut self.items {
+            if finding.outcome != Outcome::Fail {
+                continue;
+            }
+            let account = (cx.model.accounts.iter())
+                .find(|account| account.declared.address == finding.resource);
+            finding.help = account.and_then(|account| module_fix(finding.rule, account));
         }
     }
 
@@ -305,6 +382,7 @@ impl Findings {
             header: declared.header.clone(),
             extent: declared.extent.clone(),
             level: None,
+            help: None,
         });
         self.items.last_mut().expect("just pushed")
     }

@@ -268,6 +268,7 @@ pub(crate) fn map_resource(
                 link_keys: link_keys(reader, &declared),
                 resource_group: reader.resource_group("resource_group_name"),
                 existing: false,
+                module_inputs: Vec::new(),
                 declared,
             }));
         }
@@ -292,6 +293,7 @@ pub(crate) fn map_resource(
             link_keys: link_keys(reader, &declared),
             resource_group: reader.resource_group("resource_group_name"),
             existing: false,
+            module_inputs: Vec::new(),
             declared,
         })),
         "azurerm_resource_group" => model.resource_groups.push(ResourceGroup {
