@@ -437,29 +437,59 @@ fn private_endpoint(
         (None, _) if module.private_endpoints_with.is_empty() => return None,
         (None, _) => created_when(all_set(reader, &module.private_endpoints_with), declared)?,
     };
-    Some(PrivateEndpoint {
+    let at = ModuleInput {
+        name: &input,
+        span,
+        existence,
+    };
+    Some(module_endpoint(
+        declared,
+        at,
+        key,
+        "the module's account",
+        "account",
+    ))
+}
+
+/// Where a module input that creates a resource is written, and whether it does.
+pub struct ModuleInput<'a> {
+    pub name: &'a str,
+    pub span: crate::source::Span,
+    pub existence: Existence,
+}
+
+/// The private endpoint a module creates from `input` on the resource it deploys (linked by
+/// `key`, shown as `target`), to the sub-resource `group`.
+pub fn module_endpoint(
+    declared: &Declared,
+    input: ModuleInput<'_>,
+    key: &str,
+    target: &str,
+    group: &str,
+) -> PrivateEndpoint {
+    let ModuleInput {
+        name,
+        span,
+        existence,
+    } = input;
+    PrivateEndpoint {
         declared: Declared {
-            address: format!("{}.{input}", declared.address),
+            address: format!("{}.{name}", declared.address),
             header: span.clone(),
             extent: declared.extent.clone(),
             language: declared.language,
             existence,
         },
         connections: vec![PrivateLinkConnection {
-            target: Attr::explicit(
-                input.as_str(),
-                span.clone(),
-                key.to_string(),
-                "the module's account",
-            ),
+            target: Attr::explicit(name, span.clone(), key.to_string(), target),
             group_ids: Attr::explicit(
-                input.as_str(),
+                name,
                 span,
-                vec!["account".to_string()],
-                "[\"account\"]",
+                vec![group.to_string()],
+                format!("[\"{group}\"]"),
             ),
         }],
-    })
+    }
 }
 
 /// Where and whether an endpoint that exists when `condition` holds is created.

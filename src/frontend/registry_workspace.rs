@@ -8,7 +8,7 @@ use super::node::{BodyReader, Lookup, prefixed};
 use super::registry_modules::{Entries, entries, fixed_by_module};
 use crate::model::{
     Attr, Connection, Declared, DefenderScope, DefenderSetting, Existence, FoundryWorkspace, Model,
-    PrivateEndpoint, PrivateLinkConnection, WorkspaceNetwork,
+    PrivateEndpoint, WorkspaceNetwork,
 };
 use crate::policy::{AccessForm, WorkspaceModule};
 
@@ -91,29 +91,19 @@ fn private_endpoint(
         Entries::Known(items) => (items.first()?.1.span.clone(), declared.existence.clone()),
         Entries::Unknown(span, reason) => (span, Existence::Conditional { reason }),
     };
-    Some(PrivateEndpoint {
-        declared: Declared {
-            address: format!("{}.{input}", declared.address),
-            header: span.clone(),
-            extent: declared.extent.clone(),
-            language: declared.language,
-            existence,
-        },
-        connections: vec![PrivateLinkConnection {
-            target: Attr::explicit(
-                input,
-                span.clone(),
-                key.to_string(),
-                "the module's workspace",
-            ),
-            group_ids: Attr::explicit(
-                input,
-                span,
-                vec![WORKSPACE_GROUP.to_string()],
-                format!("[\"{WORKSPACE_GROUP}\"]"),
-            ),
-        }],
-    })
+    let at = super::registry_modules::ModuleInput {
+        name: input,
+        span,
+        existence,
+    };
+    let target = "the module's workspace";
+    Some(super::registry_modules::module_endpoint(
+        declared,
+        at,
+        key,
+        target,
+        WORKSPACE_GROUP,
+    ))
 }
 
 /// The connections a module creates on its workspace, one per entry of its input (AOAI017
