@@ -46,8 +46,6 @@ pub const OUTBOUND_RULE_TYPE: &str = "Microsoft.MachineLearningServices/workspac
 pub const PRICING_TYPE: &str = "Microsoft.Security/pricings";
 pub const DEFENDER_SETTINGS_TYPE: &str =
     "Microsoft.CognitiveServices/accounts/defenderForAISettings";
-/// Workspace kinds that are AI Foundry hubs and their projects.
-pub const WORKSPACE_KINDS: [&str; 2] = ["Hub", "Project"];
 pub const PRIVATE_ENDPOINT_TYPE: &str = "Microsoft.Network/privateEndpoints";
 pub const ROLE_ASSIGNMENT_TYPE: &str = "Microsoft.Authorization/roleAssignments";
 pub const KEY_VAULT_TYPE: &str = "Microsoft.KeyVault/vaults";

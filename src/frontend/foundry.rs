@@ -7,11 +7,13 @@
 
 use super::node::{BodyReader, Lookup};
 use super::value::Value;
-use crate::frontend::azure::WORKSPACE_KINDS;
 use crate::model::{
     Attr, Declared, DefenderScope, DefenderSetting, FoundryWorkspace, Reference, WorkspaceNetwork,
     WorkspaceOutboundRule, WorkspacePatch,
 };
+
+/// Workspace kinds that are AI Foundry hubs and their projects.
+pub const WORKSPACE_KINDS: [&str; 2] = ["Hub", "Project"];
 
 /// What the platform sets when a workspace does not say.
 pub const DEFAULT_KIND: &str = "Default";

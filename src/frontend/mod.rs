@@ -11,6 +11,7 @@ pub mod json;
 pub mod node;
 pub mod partial;
 pub mod plan;
+mod registry_inputs;
 pub mod registry_modules;
 mod registry_workspace;
 pub mod terraform;

@@ -3,6 +3,7 @@
 //! from the inputs their caller writes, with the defaults in `policies/data-modules.hcl`. Shared
 //! by Terraform `module` blocks and Bicep `module` declarations.
 
+use super::registry_inputs::{Entries, ModuleInput, entries, fixed_by_module, module_endpoint};
 use crate::frontend::node::{BodyReader, Lookup, Node, NodeKind, map_attr, prefixed};
 use crate::frontend::value::Value;
 use crate::model::{
@@ -262,18 +263,6 @@ fn registry_group(module: &RegistryModule, reader: &BodyReader<'_>) -> Attr<Stri
     }
 }
 
-/// A setting the module makes itself, whatever its caller passes: `property` is the account's
-/// property it writes (or leaves out).
-pub(super) fn fixed_by_module<T>(
-    property: &str,
-    header: &crate::source::Span,
-    value: T,
-    shown: &str,
-) -> Attr<T> {
-    let shown = format!("{shown} in the module, whatever its caller passes");
-    Attr::explicit(property, header.clone(), value, shown)
-}
-
 fn location(module: &RegistryModule, reader: &BodyReader<'_>) -> Attr<String> {
     let inputs = std::iter::once(&module.location).chain(&module.location_fallback);
     for input in inputs {
@@ -451,47 +440,6 @@ fn private_endpoint(
     ))
 }
 
-/// Where a module input that creates a resource is written, and whether it does.
-pub struct ModuleInput<'a> {
-    pub name: &'a str,
-    pub span: crate::source::Span,
-    pub existence: Existence,
-}
-
-/// The private endpoint a module creates from `input` on the resource it deploys (linked by
-/// `key`, shown as `target`), to the sub-resource `group`.
-pub fn module_endpoint(
-    declared: &Declared,
-    input: ModuleInput<'_>,
-    key: &str,
-    target: &str,
-    group: &str,
-) -> PrivateEndpoint {
-    let ModuleInput {
-        name,
-        span,
-        existence,
-    } = input;
-    PrivateEndpoint {
-        declared: Declared {
-            address: format!("{}.{name}", declared.address),
-            header: span.clone(),
-            extent: declared.extent.clone(),
-            language: declared.language,
-            existence,
-        },
-        connections: vec![PrivateLinkConnection {
-            target: Attr::explicit(name, span.clone(), key.to_string(), target),
-            group_ids: Attr::explicit(
-                name,
-                span,
-                vec![group.to_string()],
-                format!("[\"{group}\"]"),
-            ),
-        }],
-    }
-}
-
 /// Where and whether an endpoint that exists when `condition` holds is created.
 fn created_when(
     condition: Attr<bool>,
@@ -544,42 +492,6 @@ fn role_assignments(
             }
         })
         .collect()
-}
-
-pub(super) enum Entries {
-    /// (key or index, entry) pairs.
-    Known(Vec<(String, Node)>),
-    Unknown(crate::source::Span, String),
-}
-
-/// The entries of a map or list input; `None` when the input is absent.
-pub(super) fn entries(reader: &BodyReader<'_>, input: &str) -> Option<Entries> {
-    let node = match reader.root.find(input) {
-        Lookup::Missing => return None,
-        Lookup::Unresolved { reason, span } => {
-            return Some(Entries::Unknown(span, format!("`{input}` {reason}")));
-        }
-        Lookup::Found(node) => node.into_owned(),
-    };
-    let entries = match &node.kind {
-        NodeKind::Object(entries) => entries.clone(),
-        NodeKind::Value(Value::Object(map)) => map
-            .iter()
-            .map(|(key, value)| (key.clone(), Node::value(value.clone(), node.span.clone())))
-            .collect(),
-        _ => match node.items() {
-            Ok(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| (i.to_string(), item))
-                .collect(),
-            Err(reason) => {
-                let reason = format!("`{input}` {reason}");
-                return Some(Entries::Unknown(node.span.clone(), reason));
-            }
-        },
-    };
-    Some(Entries::Known(entries))
 }
 
 fn custom_subdomain(module: &RegistryModule, reader: &BodyReader<'_>) -> Attr<String> {

@@ -5,7 +5,7 @@
 
 use super::foundry::{self, DEFAULT_DATASTORE_AUTH, DEFAULT_ISOLATION_MODE};
 use super::node::{BodyReader, Lookup, prefixed};
-use super::registry_modules::{Entries, entries, fixed_by_module};
+use super::registry_inputs::{Entries, ModuleInput, entries, fixed_by_module, module_endpoint};
 use crate::model::{
     Attr, Connection, Declared, DefenderScope, DefenderSetting, Existence, FoundryWorkspace, Model,
     PrivateEndpoint, WorkspaceNetwork,
@@ -91,19 +91,13 @@ fn private_endpoint(
         Entries::Known(items) => (items.first()?.1.span.clone(), declared.existence.clone()),
         Entries::Unknown(span, reason) => (span, Existence::Conditional { reason }),
     };
-    let at = super::registry_modules::ModuleInput {
+    let at = ModuleInput {
         name: input,
         span,
         existence,
     };
     let target = "the module's workspace";
-    Some(super::registry_modules::module_endpoint(
-        declared,
-        at,
-        key,
-        target,
-        WORKSPACE_GROUP,
-    ))
+    Some(module_endpoint(declared, at, key, target, WORKSPACE_GROUP))
 }
 
 /// The connections a module creates on its workspace, one per entry of its input (AOAI017
