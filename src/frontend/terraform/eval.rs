@@ -277,50 +277,15 @@ impl<'m> Evaluator<'m> {
     }
 
     fn eval_for(&self, for_expr: &ForExpr, via: &mut Option<Span>) -> Value {
-        let intro = &for_expr.intro;
-        let pairs = match self.eval_inner(&intro.collection_expr, via).into_entries() {
+        let pairs = match self.for_collection(for_expr, via) {
             Ok(pairs) => pairs,
-            Err(Value::Null) => return Value::Error("a `for` expression over null".into()),
-            Err(unknown @ (Value::Unknown(_) | Value::Error(_))) => return unknown,
-            Err(other) => {
-                return Value::Error(format!("a `for` expression over {}", other.shown()));
-            }
+            Err(error) => return error,
         };
         let mut list = Vec::new();
         let mut object = BTreeMap::new();
         let mut scale = Scale::default();
         for (key, value) in pairs {
-            let mut bindings = vec![(intro.value_var.as_str().to_string(), value)];
-            if let Some(key_var) = &intro.key_var {
-                bindings.push((key_var.as_str().to_string(), key));
-            }
-            let depth = self.bindings.borrow().len();
-            self.bindings.borrow_mut().extend(bindings);
-            let result = (|| {
-                if let Some(cond) = &for_expr.cond {
-                    match self.eval_inner(&cond.expr, via) {
-                        Value::Bool(true) => {}
-                        Value::Bool(false) => return Ok(None),
-                        Value::Unknown(reason) => {
-                            let key = for_expr.key_expr.as_ref().map(|k| self.eval_inner(k, via));
-                            let key = key.and_then(|k| k.to_template_string().ok());
-                            return Err((Value::Unknown(reason), key));
-                        }
-                        error @ Value::Error(_) => return Err((error, None)),
-                        other => {
-                            let error = Value::Error(format!(
-                                "a `for` condition that is {}",
-                                other.shown()
-                            ));
-                            return Err((error, None));
-                        }
-                    }
-                }
-                let value = self.eval_raw(&for_expr.value_expr, via);
-                let key = for_expr.key_expr.as_ref().map(|k| self.eval_inner(k, via));
-                Ok(Some((key, value)))
-            })();
-            self.bindings.borrow_mut().truncate(depth);
+            let result = self.for_element(for_expr, key, value, via);
             if let Ok(Some((_, value))) = &result
                 && !scale.holds(value)
             {
@@ -356,9 +321,107 @@ impl<'m> Evaluator<'m> {
         }
     }
 
+    /// The `(key, value)` pairs a `for` expression goes over.
+    fn for_collection(
+        &self,
+        for_expr: &ForExpr,
+        via: &mut Option<Span>,
+    ) -> Result<Vec<(Value, Value)>, Value> {
+        match self
+            .eval_inner(&for_expr.intro.collection_expr, via)
+            .into_entries()
+        {
+            Ok(pairs) => Ok(pairs),
+            Err(Value::Null) => Err(Value::Error("a `for` expression over null".into())),
+            Err(unknown @ (Value::Unknown(_) | Value::Error(_))) => Err(unknown),
+            Err(other) => Err(Value::Error(format!(
+                "a `for` expression over {}",
+                other.shown()
+            ))),
+        }
+    }
+
+    /// One element of a `for` expression, its names bound: `None` when its condition drops
+    /// it, else its key (object `for`) and value; an error or unknown condition, with the
+    /// element's key when that is known.
+    fn for_element(
+        &self,
+        for_expr: &ForExpr,
+        key: Value,
+        value: Value,
+        via: &mut Option<Span>,
+    ) -> ForElement {
+        let intro = &for_expr.intro;
+        let mut bindings = vec![(intro.value_var.as_str().to_string(), value)];
+        if let Some(key_var) = &intro.key_var {
+            bindings.push((key_var.as_str().to_string(), key));
+        }
+        let depth = self.bindings.borrow().len();
+        self.bindings.borrow_mut().extend(bindings);
+        let result = (|| {
+            if let Some(cond) = &for_expr.cond {
+                match self.eval_inner(&cond.expr, via) {
+                    Value::Bool(true) => {}
+                    Value::Bool(false) => return Ok(None),
+                    Value::Unknown(reason) => {
+                        let key = for_expr.key_expr.as_ref().map(|k| self.eval_inner(k, via));
+                        let key = key.and_then(|k| k.to_template_string().ok());
+                        return Err((Value::Unknown(reason), key));
+                    }
+                    error @ Value::Error(_) => return Err((error, None)),
+                    other => {
+                        let error =
+                            Value::Error(format!("a `for` condition that is {}", other.shown()));
+                        return Err((error, None));
+                    }
+                }
+            }
+            let value = self.eval_raw(&for_expr.value_expr, via);
+            let key = for_expr.key_expr.as_ref().map(|k| self.eval_inner(k, via));
+            Ok(Some((key, value)))
+        })();
+        self.bindings.borrow_mut().truncate(depth);
+        result
+    }
+
+    /// The values of an object `for` (`{ for ds in var.settings : ds.name => ds }`) whose keys
+    /// are not all known, with the reason of the first one that is not: Terraform fails on a
+    /// duplicate key, so it holds one entry per element kept. `None` when it is not such a
+    /// `for`, or when anything but a key is not known.
+    pub fn for_values_of_unknown_keys(&self, expr: &Expression) -> Option<(String, Vec<Value>)> {
+        let Expression::ForExpr(for_expr) = expr else {
+            return None;
+        };
+        if for_expr.key_expr.is_none() || for_expr.grouping {
+            return None;
+        }
+        let via = &mut None;
+        let mut values = Vec::new();
+        let mut unknown_key = None;
+        let mut scale = Scale::default();
+        for (key, value) in self.for_collection(for_expr, via).ok()? {
+            let (key, value) = match self.for_element(for_expr, key, value, via) {
+                Ok(Some((Some(key), value))) => (key, value),
+                Ok(_) => continue,
+                Err(_) => return None,
+            };
+            if let Err(reason) = key.to_template_string() {
+                unknown_key.get_or_insert(reason);
+            }
+            if !scale.holds(&value) {
+                return None;
+            }
+            values.push(value);
+        }
+        unknown_key.map(|reason| (reason, values))
+    }
+
     fn call(&self, call: &FuncCall, via: &mut Option<Span>) -> Value {
         let name = call.name.name.as_str();
         let args: Vec<&Expression> = call.args.iter().collect();
+        if call.args.expand_final() {
+            return self.call_expanded(name, &args, via);
+        }
         match name {
             // Lazy: `try` returns its first argument that evaluates without an error; an
             // unknown argument makes the result unknown (it might or might not fail).
@@ -416,6 +479,33 @@ impl<'m> Evaluator<'m> {
                 functions::call(name, values)
             }
         }
+    }
+
+    /// `f(a, list...)`: the final argument's elements are the last arguments, for every
+    /// function alike (`merge([for ...]...)`); a final value that is not known makes the
+    /// number of arguments, and so the result, unknown.
+    fn call_expanded(&self, name: &str, args: &[&Expression], via: &mut Option<Span>) -> Value {
+        let mut values: Vec<Value> = args.iter().map(|arg| self.eval_raw(arg, via)).collect();
+        match values.pop() {
+            Some(Value::List(last)) => values.extend(last),
+            Some(error @ Value::Error(_)) => return error,
+            Some(Value::Null)
+            | Some(Value::Bool(_))
+            | Some(Value::Number(_))
+            | Some(Value::String(_))
+            | Some(Value::Object(_)) => {
+                return Value::Error(format!("`{name}(...)` expands a value that is not a list"));
+            }
+            Some(unknown) => {
+                let reason = match unknown.demote() {
+                    Value::Unknown(reason) => reason,
+                    _ => format!("expands `{name}`'s last argument, whose value is not known here"),
+                };
+                return Value::Unknown(reason);
+            }
+            None => {}
+        }
+        functions::call(name, values)
     }
 
     fn eval_traversal(
@@ -1095,10 +1185,17 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Value {
     match (lhs, rhs) {
         (error @ Value::Error(_), _) | (_, error @ Value::Error(_)) => error,
         (Value::Unknown(reason), _) | (_, Value::Unknown(reason)) => Value::Unknown(reason),
-        // An object or list is not null, whatever its attributes are.
+        // An object or list is not null, whatever its attributes are; nor is a declared
+        // resource's `id`, which every resource has once it exists.
         (Value::Null, Value::Object(_) | Value::List(_))
         | (Value::Object(_) | Value::List(_), Value::Null)
             if matches!(op, Eq | NotEq) =>
+        {
+            Value::Bool(op == NotEq)
+        }
+        (Value::Null, Value::ResourceAttr { attr, .. })
+        | (Value::ResourceAttr { attr, .. }, Value::Null)
+            if matches!(op, Eq | NotEq) && attr == "id" =>
         {
             Value::Bool(op == NotEq)
         }
@@ -1141,6 +1238,9 @@ fn single_instance(eval: &Evaluator<'_>, body: &hcl_edit::structure::Body) -> Ve
 }
 
 /// What `count`/`for_each` of a block say about its instances.
+/// One element of a `for` expression (see [`Evaluator::for_element`]).
+type ForElement = Result<Option<(Option<Value>, Value)>, (Value, Option<String>)>;
+
 pub enum Repetition {
     /// Neither is written.
     Once,
@@ -1161,6 +1261,8 @@ pub fn count_or_for_each(eval: &Evaluator<'_>, body: &hcl_edit::structure::Body)
     };
     match (name, eval.eval(&attribute.value).value) {
         (_, Value::Null) => Repetition::Never,
+        ("for_each", Value::Unknown(reason)) => unknown_keys(eval, &attribute.value)
+            .unwrap_or_else(|| Repetition::Unknown(format!("`for_each` {reason}"))),
         (_, Value::Unknown(reason)) => Repetition::Unknown(format!("`{name}` {reason}")),
         ("count", Value::Number(n)) if n < 1.0 => Repetition::Never,
         ("count", Value::Number(n)) => Repetition::Instances(
@@ -1204,6 +1306,25 @@ pub fn count_or_for_each(eval: &Evaluator<'_>, body: &hcl_edit::structure::Body)
             other.shown()
         )),
     }
+}
+
+/// A `for_each` over an object `for` whose keys are not known but whose elements are: one
+/// instance per element, its `each.key` not known (see [`Evaluator::for_values_of_unknown_keys`]).
+fn unknown_keys(eval: &Evaluator<'_>, expr: &Expression) -> Option<Repetition> {
+    let (reason, values) = eval.for_values_of_unknown_keys(expr)?;
+    if values.is_empty() {
+        return Some(Repetition::Never);
+    }
+    let instances = values.into_iter().enumerate().map(|(i, value)| {
+        let key = Value::Unknown(reason.clone());
+        let each = [("key".to_string(), key), ("value".to_string(), value)];
+        let each = Value::Object(each.into_iter().collect());
+        (
+            format!("[(key not known, #{})]", i + 1),
+            ("each".to_string(), each),
+        )
+    });
+    Some(Repetition::Instances(instances.collect()))
 }
 
 /// The Terraform resource types that declare an Azure OpenAI or AI Services account.
