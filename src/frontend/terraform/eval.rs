@@ -25,6 +25,14 @@ use crate::frontend::value::{
 };
 use crate::source::{FileId, Span};
 
+/// The attributes of `data.azurerm_key_vault_key` that are the key's id (in its vault).
+const KEY_ID_ATTRIBUTES: [&str; 4] = [
+    "id",
+    "versionless_id",
+    "resource_id",
+    "resource_versionless_id",
+];
+
 /// How many references deep one evaluation may go; reference cycles stop here too.
 const MAX_DEPTH: usize = 32;
 
@@ -560,6 +568,9 @@ impl<'m> Evaluator<'m> {
                 (Some("azurerm_monitor_diagnostic_categories"), Some(name)) => {
                     self.diagnostic_categories(name, attr_name(2), &path(2))
                 }
+                (Some(data_type @ ("azurerm_key_vault" | "azurerm_key_vault_key")), Some(name)) => {
+                    self.key_vault_data_source(data_type, name, &ops[2..], &path(2))
+                }
                 _ => Value::Unknown(format!(
                     "depends on `{}`, which is only known when Terraform reads the data source",
                     path(2)
@@ -941,6 +952,89 @@ impl<'m> Evaluator<'m> {
             },
             _ => unknown(),
         }
+    }
+
+    /// `data.azurerm_key_vault.<name>` whose name and group come from the id of a vault
+    /// declared here (`split("/", azurerm_key_vault.this.id)[8]`) reads that vault back;
+    /// `data.azurerm_key_vault_key.<name>` whose `key_vault_id` is such an id reads a key of
+    /// that vault, so its id leads to the vault (AOAI014). Anything else is only known when
+    /// Terraform reads the data source.
+    fn key_vault_data_source(
+        &self,
+        data_type: &str,
+        name: &str,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        shown: &str,
+    ) -> Value {
+        let unknown = || {
+            Value::Unknown(format!(
+                "depends on `{shown}`, which is only known when Terraform reads the data source"
+            ))
+        };
+        let Some(block) = self.module().data_block(data_type, name) else {
+            return unknown();
+        };
+        let attr = ops.iter().find_map(|op| match op.value() {
+            TraversalOperator::GetAttr(attr) => Some(attr.as_str()),
+            _ => None,
+        });
+        let (arguments, attr_leads_to_vault): (&[&str], bool) = match data_type {
+            "azurerm_key_vault" => (&["name", "resource_group_name"], attr.is_some()),
+            _ => (
+                &["key_vault_id"],
+                attr.is_some_and(|attr| KEY_ID_ATTRIBUTES.contains(&attr)),
+            ),
+        };
+        let mut vaults = arguments.iter().map(|argument| {
+            let value = &block.body.get_attribute(argument)?.value;
+            match self.resource_ids_within(value).as_slice() {
+                [(key, resource_type)] if resource_type == "azurerm_key_vault" => Some(key.clone()),
+                _ => None,
+            }
+        });
+        let first = vaults.next().flatten();
+        match (first, attr) {
+            (Some(key), Some(attr))
+                if attr_leads_to_vault && vaults.all(|v| v == Some(key.clone())) =>
+            {
+                Value::ResourceAttr {
+                    key,
+                    shown: shown.to_string(),
+                    attr: attr.to_string(),
+                }
+            }
+            _ => unknown(),
+        }
+    }
+
+    /// The declared resources whose `id` an expression is built from, each with its type:
+    /// what every reference in it evaluates to, when that is a resource's id.
+    fn resource_ids_within(&self, expr: &Expression) -> Vec<(String, String)> {
+        struct Ids<'e, 'm> {
+            eval: &'e Evaluator<'m>,
+            found: Vec<(String, String)>,
+        }
+        impl hcl_edit::visit::Visit for Ids<'_, '_> {
+            fn visit_traversal(&mut self, traversal: &hcl_edit::expr::Traversal) {
+                if !matches!(traversal.expr, Expression::Variable(_)) {
+                    return hcl_edit::visit::visit_traversal(self, traversal);
+                }
+                if let Value::ResourceAttr { key, shown, attr } =
+                    self.eval.eval_traversal(traversal, &mut None)
+                    && attr == "id"
+                    && !self.found.iter().any(|(found, _)| *found == key)
+                {
+                    let resource_type = shown.split('.').next().unwrap_or_default().to_string();
+                    self.found.push((key, resource_type));
+                }
+            }
+        }
+        let mut ids = Ids {
+            eval: self,
+            found: Vec::new(),
+        };
+        hcl_edit::visit::Visit::visit_expr(&mut ids, expr);
+        ids.found
     }
 
     /// `type.name.attr`: a literal argument of a resource of this module is its value; an
