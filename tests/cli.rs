@@ -3279,3 +3279,87 @@ fn a_failure_on_a_registry_module_account_gives_the_fix_in_its_inputs() {
         "tf/main.tf The account is deployed by a registry module: set its `local_auth_enabled` input so that key (local) authentication is disabled."
     );
 }
+
+/// A local module deployed for an OpenAI account and for a Form Recognizer account hands out an
+/// OpenAI key only for the first caller: one AOAI015 finding, on that caller's sink (issue 27
+/// §5); a loop's instances are judged by the instance whose key is read.
+#[test]
+fn a_terraform_key_exposure_is_judged_per_caller_by_the_account_kind() {
+    let module = r#"variable "kind" { type = string }
+variable "name" { type = string }
+resource "azurerm_cognitive_account" "this" {
+  name                = var.name
+  location            = "swedencentral"
+  resource_group_name = "rg"
+  kind                = var.kind
+  sku_name            = "S0"
+}
+resource "azurerm_linux_web_app" "app" {
+  name                = "${var.name}-app"
+  location            = "swedencentral"
+  resource_group_name = "rg"
+  service_plan_id     = "x"
+  site_config {}
+  app_settings = {
+    KEY = azurerm_cognitive_account.this.primary_access_key
+  }
+}
+"#;
+    let callers = r#"module "openai" {
+  source = "./modules/cog"
+  kind   = "OpenAI"
+  name   = "oai"
+}
+module "forms" {
+  source = "./modules/cog"
+  kind   = "FormRecognizer"
+  name   = "forms"
+}
+"#;
+    let looped = r#"resource "azurerm_cognitive_account" "this" {
+  for_each            = { oai = "OpenAI", forms = "FormRecognizer" }
+  name                = each.key
+  location            = "swedencentral"
+  resource_group_name = "rg"
+  kind                = each.value
+  sku_name            = "S0"
+}
+output "forms_key" {
+  value = azurerm_cognitive_account.this["forms"].primary_access_key
+}
+output "oai_key" {
+  value = azurerm_cognitive_account.this["oai"].primary_access_key
+}
+"#;
+    let dir = tree(&[
+        ("callers/modules/cog/main.tf", module),
+        ("callers/main.tf", callers),
+        ("looped/main.tf", looped),
+    ]);
+    let found = |root: &str| {
+        let output = aoai_lint(dir.path())
+            .args([root, "--format", "json", "--select", "AOAI015"])
+            .output()
+            .unwrap();
+        findings_of(&output)
+            .iter()
+            .map(|f| {
+                let also_for = f.get("also_for").cloned().unwrap_or_default();
+                (f["resource"].clone(), f["outcome"].clone(), also_for)
+            })
+            .collect::<Vec<_>>()
+    };
+    let none = serde_json::Value::Null;
+    assert_eq!(
+        found("callers"),
+        [(
+            "module.openai.azurerm_linux_web_app.app".into(),
+            "fail".into(),
+            none.clone()
+        )]
+    );
+    assert_eq!(
+        found("looped"),
+        [("output.oai_key".into(), "fail".into(), none)]
+    );
+}

@@ -70,9 +70,17 @@ impl Rule for KeyExposure {
     }
 }
 
-/// The declared Azure OpenAI account at `address` (an account of another kind is not one).
+/// The declared Azure OpenAI account at `address` (an account of another kind is not one),
+/// or one of its instances (`address[0]`, `address["weu"]`) when a loop's instances differ;
+/// an instance the key names (`address["weu"]`) is its loop's when the instances are alike.
 fn declared_account<'m>(cx: &'m Context<'m>, address: &str) -> Option<&'m AiAccount> {
+    let instance_of = |whole: &str, part: &str| {
+        part.strip_prefix(whole)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
+    };
+    let is_instance =
+        |candidate: &str| instance_of(address, candidate) || instance_of(candidate, address);
     cx.declared_accounts()
         .map(|(_, account)| account)
-        .find(|account| account.declared.address == address)
+        .find(|account| is_instance(&account.declared.address))
 }

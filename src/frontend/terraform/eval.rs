@@ -4,8 +4,9 @@
 //! linter must keep going and report *what* a value depends on. Evaluated: literals, templates,
 //! operators, conditionals, `for` expressions, splats, variables (`--var`, `.tfvars`, defaults and
 //! `optional()` attributes), locals, the common functions, and references to literal arguments of
-//! other resources of the module. Data sources, resource attributes known only after apply,
-//! `each`/`count` and unknown functions stay [`Value::Unknown`] with the reason.
+//! other resources of the module, and key vault data sources read by the id of a vault declared
+//! here. Other data sources, resource attributes known only after apply, `each`/`count` over
+//! what is not known and unknown functions stay [`Value::Unknown`] with the reason.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
@@ -24,6 +25,14 @@ use crate::frontend::value::{
     MAX_BUILT_STRING, NamedWeight, Scale, TOO_DEEP, per_alternative, too_big, too_long,
 };
 use crate::source::{FileId, Span};
+
+/// The attributes of `data.azurerm_key_vault_key` that are the key's id (in its vault).
+const KEY_ID_ATTRIBUTES: [&str; 4] = [
+    "id",
+    "versionless_id",
+    "resource_id",
+    "resource_versionless_id",
+];
 
 /// How many references deep one evaluation may go; reference cycles stop here too.
 const MAX_DEPTH: usize = 32;
@@ -277,50 +286,15 @@ impl<'m> Evaluator<'m> {
     }
 
     fn eval_for(&self, for_expr: &ForExpr, via: &mut Option<Span>) -> Value {
-        let intro = &for_expr.intro;
-        let pairs = match self.eval_inner(&intro.collection_expr, via).into_entries() {
+        let pairs = match self.for_collection(for_expr, via) {
             Ok(pairs) => pairs,
-            Err(Value::Null) => return Value::Error("a `for` expression over null".into()),
-            Err(unknown @ (Value::Unknown(_) | Value::Error(_))) => return unknown,
-            Err(other) => {
-                return Value::Error(format!("a `for` expression over {}", other.shown()));
-            }
+            Err(error) => return error,
         };
         let mut list = Vec::new();
         let mut object = BTreeMap::new();
         let mut scale = Scale::default();
         for (key, value) in pairs {
-            let mut bindings = vec![(intro.value_var.as_str().to_string(), value)];
-            if let Some(key_var) = &intro.key_var {
-                bindings.push((key_var.as_str().to_string(), key));
-            }
-            let depth = self.bindings.borrow().len();
-            self.bindings.borrow_mut().extend(bindings);
-            let result = (|| {
-                if let Some(cond) = &for_expr.cond {
-                    match self.eval_inner(&cond.expr, via) {
-                        Value::Bool(true) => {}
-                        Value::Bool(false) => return Ok(None),
-                        Value::Unknown(reason) => {
-                            let key = for_expr.key_expr.as_ref().map(|k| self.eval_inner(k, via));
-                            let key = key.and_then(|k| k.to_template_string().ok());
-                            return Err((Value::Unknown(reason), key));
-                        }
-                        error @ Value::Error(_) => return Err((error, None)),
-                        other => {
-                            let error = Value::Error(format!(
-                                "a `for` condition that is {}",
-                                other.shown()
-                            ));
-                            return Err((error, None));
-                        }
-                    }
-                }
-                let value = self.eval_raw(&for_expr.value_expr, via);
-                let key = for_expr.key_expr.as_ref().map(|k| self.eval_inner(k, via));
-                Ok(Some((key, value)))
-            })();
-            self.bindings.borrow_mut().truncate(depth);
+            let result = self.for_element(for_expr, key, value, via);
             if let Ok(Some((_, value))) = &result
                 && !scale.holds(value)
             {
@@ -356,9 +330,107 @@ impl<'m> Evaluator<'m> {
         }
     }
 
+    /// The `(key, value)` pairs a `for` expression goes over.
+    fn for_collection(
+        &self,
+        for_expr: &ForExpr,
+        via: &mut Option<Span>,
+    ) -> Result<Vec<(Value, Value)>, Value> {
+        match self
+            .eval_inner(&for_expr.intro.collection_expr, via)
+            .into_entries()
+        {
+            Ok(pairs) => Ok(pairs),
+            Err(Value::Null) => Err(Value::Error("a `for` expression over null".into())),
+            Err(unknown @ (Value::Unknown(_) | Value::Error(_))) => Err(unknown),
+            Err(other) => Err(Value::Error(format!(
+                "a `for` expression over {}",
+                other.shown()
+            ))),
+        }
+    }
+
+    /// One element of a `for` expression, its names bound: `None` when its condition drops
+    /// it, else its key (object `for`) and value; an error or unknown condition, with the
+    /// element's key when that is known.
+    fn for_element(
+        &self,
+        for_expr: &ForExpr,
+        key: Value,
+        value: Value,
+        via: &mut Option<Span>,
+    ) -> ForElement {
+        let intro = &for_expr.intro;
+        let mut bindings = vec![(intro.value_var.as_str().to_string(), value)];
+        if let Some(key_var) = &intro.key_var {
+            bindings.push((key_var.as_str().to_string(), key));
+        }
+        let depth = self.bindings.borrow().len();
+        self.bindings.borrow_mut().extend(bindings);
+        let result = (|| {
+            if let Some(cond) = &for_expr.cond {
+                match self.eval_inner(&cond.expr, via) {
+                    Value::Bool(true) => {}
+                    Value::Bool(false) => return Ok(None),
+                    Value::Unknown(reason) => {
+                        let key = for_expr.key_expr.as_ref().map(|k| self.eval_inner(k, via));
+                        let key = key.and_then(|k| k.to_template_string().ok());
+                        return Err((Value::Unknown(reason), key));
+                    }
+                    error @ Value::Error(_) => return Err((error, None)),
+                    other => {
+                        let error =
+                            Value::Error(format!("a `for` condition that is {}", other.shown()));
+                        return Err((error, None));
+                    }
+                }
+            }
+            let value = self.eval_raw(&for_expr.value_expr, via);
+            let key = for_expr.key_expr.as_ref().map(|k| self.eval_inner(k, via));
+            Ok(Some((key, value)))
+        })();
+        self.bindings.borrow_mut().truncate(depth);
+        result
+    }
+
+    /// The values of an object `for` (`{ for ds in var.settings : ds.name => ds }`) whose keys
+    /// are not all known, with the reason of the first one that is not: Terraform fails on a
+    /// duplicate key, so it holds one entry per element kept. `None` when it is not such a
+    /// `for`, or when anything but a key is not known.
+    pub fn for_values_of_unknown_keys(&self, expr: &Expression) -> Option<(String, Vec<Value>)> {
+        let Expression::ForExpr(for_expr) = expr else {
+            return None;
+        };
+        if for_expr.key_expr.is_none() || for_expr.grouping {
+            return None;
+        }
+        let via = &mut None;
+        let mut values = Vec::new();
+        let mut unknown_key = None;
+        let mut scale = Scale::default();
+        for (key, value) in self.for_collection(for_expr, via).ok()? {
+            let (key, value) = match self.for_element(for_expr, key, value, via) {
+                Ok(Some((Some(key), value))) => (key, value),
+                Ok(_) => continue,
+                Err(_) => return None,
+            };
+            if let Err(reason) = key.to_template_string() {
+                unknown_key.get_or_insert(reason);
+            }
+            if !scale.holds(&value) {
+                return None;
+            }
+            values.push(value);
+        }
+        unknown_key.map(|reason| (reason, values))
+    }
+
     fn call(&self, call: &FuncCall, via: &mut Option<Span>) -> Value {
         let name = call.name.name.as_str();
         let args: Vec<&Expression> = call.args.iter().collect();
+        if call.args.expand_final() {
+            return self.call_expanded(name, &args, via);
+        }
         match name {
             // Lazy: `try` returns its first argument that evaluates without an error; an
             // unknown argument makes the result unknown (it might or might not fail).
@@ -418,6 +490,33 @@ impl<'m> Evaluator<'m> {
         }
     }
 
+    /// `f(a, list...)`: the final argument's elements are the last arguments, for every
+    /// function alike (`merge([for ...]...)`); a final value that is not known makes the
+    /// number of arguments, and so the result, unknown.
+    fn call_expanded(&self, name: &str, args: &[&Expression], via: &mut Option<Span>) -> Value {
+        let mut values: Vec<Value> = args.iter().map(|arg| self.eval_raw(arg, via)).collect();
+        match values.pop() {
+            Some(Value::List(last)) => values.extend(last),
+            Some(error @ Value::Error(_)) => return error,
+            Some(Value::Null)
+            | Some(Value::Bool(_))
+            | Some(Value::Number(_))
+            | Some(Value::String(_))
+            | Some(Value::Object(_)) => {
+                return Value::Error(format!("`{name}(...)` expands a value that is not a list"));
+            }
+            Some(unknown) => {
+                let reason = match unknown.demote() {
+                    Value::Unknown(reason) => reason,
+                    _ => format!("expands `{name}`'s last argument, whose value is not known here"),
+                };
+                return Value::Unknown(reason);
+            }
+            None => {}
+        }
+        functions::call(name, values)
+    }
+
     fn eval_traversal(
         &self,
         traversal: &hcl_edit::expr::Traversal,
@@ -469,6 +568,9 @@ impl<'m> Evaluator<'m> {
                 }
                 (Some("azurerm_monitor_diagnostic_categories"), Some(name)) => {
                     self.diagnostic_categories(name, attr_name(2), &path(2))
+                }
+                (Some(data_type @ ("azurerm_key_vault" | "azurerm_key_vault_key")), Some(name)) => {
+                    self.key_vault_data_source(data_type, name, &ops[2..], &path(2))
                 }
                 _ => Value::Unknown(format!(
                     "depends on `{}`, which is only known when Terraform reads the data source",
@@ -853,6 +955,89 @@ impl<'m> Evaluator<'m> {
         }
     }
 
+    /// `data.azurerm_key_vault.<name>` whose name and group come from the id of a vault
+    /// declared here (`split("/", azurerm_key_vault.this.id)[8]`) reads that vault back;
+    /// `data.azurerm_key_vault_key.<name>` whose `key_vault_id` is such an id reads a key of
+    /// that vault, so its id leads to the vault (AOAI014). Anything else is only known when
+    /// Terraform reads the data source.
+    fn key_vault_data_source(
+        &self,
+        data_type: &str,
+        name: &str,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        shown: &str,
+    ) -> Value {
+        let unknown = || {
+            Value::Unknown(format!(
+                "depends on `{shown}`, which is only known when Terraform reads the data source"
+            ))
+        };
+        let Some(block) = self.module().data_block(data_type, name) else {
+            return unknown();
+        };
+        let attr = ops.iter().find_map(|op| match op.value() {
+            TraversalOperator::GetAttr(attr) => Some(attr.as_str()),
+            _ => None,
+        });
+        let (arguments, attr_leads_to_vault): (&[&str], bool) = match data_type {
+            "azurerm_key_vault" => (&["name", "resource_group_name"], attr.is_some()),
+            _ => (
+                &["key_vault_id"],
+                attr.is_some_and(|attr| KEY_ID_ATTRIBUTES.contains(&attr)),
+            ),
+        };
+        let mut vaults = arguments.iter().map(|argument| {
+            let value = &block.body.get_attribute(argument)?.value;
+            match self.resource_ids_within(value).as_slice() {
+                [(key, resource_type)] if resource_type == "azurerm_key_vault" => Some(key.clone()),
+                _ => None,
+            }
+        });
+        let first = vaults.next().flatten();
+        match (first, attr) {
+            (Some(key), Some(attr))
+                if attr_leads_to_vault && vaults.all(|v| v == Some(key.clone())) =>
+            {
+                Value::ResourceAttr {
+                    key,
+                    shown: shown.to_string(),
+                    attr: attr.to_string(),
+                }
+            }
+            _ => unknown(),
+        }
+    }
+
+    /// The declared resources whose `id` an expression is built from, each with its type:
+    /// what every reference in it evaluates to, when that is a resource's id.
+    fn resource_ids_within(&self, expr: &Expression) -> Vec<(String, String)> {
+        struct Ids<'e, 'm> {
+            eval: &'e Evaluator<'m>,
+            found: Vec<(String, String)>,
+        }
+        impl hcl_edit::visit::Visit for Ids<'_, '_> {
+            fn visit_traversal(&mut self, traversal: &hcl_edit::expr::Traversal) {
+                if !matches!(traversal.expr, Expression::Variable(_)) {
+                    return hcl_edit::visit::visit_traversal(self, traversal);
+                }
+                if let Value::ResourceAttr { key, shown, attr } =
+                    self.eval.eval_traversal(traversal, &mut None)
+                    && attr == "id"
+                    && !self.found.iter().any(|(found, _)| *found == key)
+                {
+                    let resource_type = shown.split('.').next().unwrap_or_default().to_string();
+                    self.found.push((key, resource_type));
+                }
+            }
+        }
+        let mut ids = Ids {
+            eval: self,
+            found: Vec::new(),
+        };
+        hcl_edit::visit::Visit::visit_expr(&mut ids, expr);
+        ids.found
+    }
+
     /// `type.name.attr`: a literal argument of a resource of this module is its value; an
     /// attribute only known after apply keeps which resource it belongs to.
     fn resource_reference(
@@ -1095,10 +1280,17 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Value {
     match (lhs, rhs) {
         (error @ Value::Error(_), _) | (_, error @ Value::Error(_)) => error,
         (Value::Unknown(reason), _) | (_, Value::Unknown(reason)) => Value::Unknown(reason),
-        // An object or list is not null, whatever its attributes are.
+        // An object or list is not null, whatever its attributes are; nor is a declared
+        // resource's `id`, which every resource has once it exists.
         (Value::Null, Value::Object(_) | Value::List(_))
         | (Value::Object(_) | Value::List(_), Value::Null)
             if matches!(op, Eq | NotEq) =>
+        {
+            Value::Bool(op == NotEq)
+        }
+        (Value::Null, Value::ResourceAttr { attr, .. })
+        | (Value::ResourceAttr { attr, .. }, Value::Null)
+            if matches!(op, Eq | NotEq) && attr == "id" =>
         {
             Value::Bool(op == NotEq)
         }
@@ -1141,6 +1333,9 @@ fn single_instance(eval: &Evaluator<'_>, body: &hcl_edit::structure::Body) -> Ve
 }
 
 /// What `count`/`for_each` of a block say about its instances.
+/// One element of a `for` expression (see [`Evaluator::for_element`]).
+type ForElement = Result<Option<(Option<Value>, Value)>, (Value, Option<String>)>;
+
 pub enum Repetition {
     /// Neither is written.
     Once,
@@ -1161,6 +1356,8 @@ pub fn count_or_for_each(eval: &Evaluator<'_>, body: &hcl_edit::structure::Body)
     };
     match (name, eval.eval(&attribute.value).value) {
         (_, Value::Null) => Repetition::Never,
+        ("for_each", Value::Unknown(reason)) => unknown_keys(eval, &attribute.value)
+            .unwrap_or_else(|| Repetition::Unknown(format!("`for_each` {reason}"))),
         (_, Value::Unknown(reason)) => Repetition::Unknown(format!("`{name}` {reason}")),
         ("count", Value::Number(n)) if n < 1.0 => Repetition::Never,
         ("count", Value::Number(n)) => Repetition::Instances(
@@ -1204,6 +1401,25 @@ pub fn count_or_for_each(eval: &Evaluator<'_>, body: &hcl_edit::structure::Body)
             other.shown()
         )),
     }
+}
+
+/// A `for_each` over an object `for` whose keys are not known but whose elements are: one
+/// instance per element, its `each.key` not known (see [`Evaluator::for_values_of_unknown_keys`]).
+fn unknown_keys(eval: &Evaluator<'_>, expr: &Expression) -> Option<Repetition> {
+    let (reason, values) = eval.for_values_of_unknown_keys(expr)?;
+    if values.is_empty() {
+        return Some(Repetition::Never);
+    }
+    let instances = values.into_iter().enumerate().map(|(i, value)| {
+        let key = Value::Unknown(reason.clone());
+        let each = [("key".to_string(), key), ("value".to_string(), value)];
+        let each = Value::Object(each.into_iter().collect());
+        (
+            format!("[(key not known, #{})]", i + 1),
+            ("each".to_string(), each),
+        )
+    });
+    Some(Repetition::Instances(instances.collect()))
 }
 
 /// The Terraform resource types that declare an Azure OpenAI or AI Services account.

@@ -230,7 +230,12 @@ impl Sinks<'_, '_> {
             depth: 0,
         };
         finder.visit_expr(expr);
-        if let Some((source, path)) = finder.found {
+        if let Some(Found {
+            source,
+            path,
+            account,
+        }) = finder.found
+        {
             let declared = declared();
             let span = expr
                 .span()
@@ -242,10 +247,21 @@ impl Sinks<'_, '_> {
                 source,
                 path,
                 unknown: None,
-                account: None,
+                account,
             });
         }
     }
+}
+
+/// A key read found in an expression.
+struct Found {
+    /// The key as read (`azurerm_cognitive_account.openai.primary_access_key`).
+    source: String,
+    /// The names it went through, from the use back to the key.
+    path: Vec<(String, Span)>,
+    /// The address of the declared account whose key it is, in the module instance that
+    /// declares it: the rule judges the key by that account's kind, per caller.
+    account: Option<String>,
 }
 
 /// Looks for a key read in an expression, following `local` values.
@@ -255,7 +271,7 @@ struct Finder<'a> {
     instance: usize,
     index: &'a ModuleIndex<'a>,
     path: Vec<(String, Span)>,
-    found: Option<(String, Vec<(String, Span)>)>,
+    found: Option<Found>,
     depth: usize,
 }
 
@@ -286,30 +302,32 @@ impl Visit for Finder<'_> {
                         && KEY_ATTRIBUTES.contains(attr)
                         && self.serves_openai(type_name, name) =>
                 {
-                    self.found = Some((format!("{type_name}.{name}.{attr}"), self.path.clone()));
+                    let address = format!("{type_name}.{name}");
+                    let prefix = &self.configuration.instances[self.instance].prefix;
+                    let key = instance_key(traversal);
+                    self.found = Some(self.key_read(
+                        format!("{address}.{attr}"),
+                        Some(format!("{prefix}{address}{key}")),
+                    ));
                     return;
                 }
                 ("data", [type_name, name, attr, ..])
                     if ACCOUNT_TYPES.contains(type_name) && KEY_ATTRIBUTES.contains(attr) =>
                 {
                     self.found =
-                        Some((format!("data.{type_name}.{name}.{attr}"), self.path.clone()));
+                        Some(self.key_read(format!("data.{type_name}.{name}.{attr}"), None));
                     return;
                 }
                 ("azapi_resource_action", [name, "output", ..]) if self.lists_keys(name, false) => {
-                    self.found = Some((
-                        format!("azapi_resource_action.{name}.output"),
-                        self.path.clone(),
-                    ));
+                    self.found =
+                        Some(self.key_read(format!("azapi_resource_action.{name}.output"), None));
                     return;
                 }
                 ("data", ["azapi_resource_action", name, "output", ..])
                     if self.lists_keys(name, true) =>
                 {
-                    self.found = Some((
-                        format!("data.azapi_resource_action.{name}.output"),
-                        self.path.clone(),
-                    ));
+                    let source = format!("data.azapi_resource_action.{name}.output");
+                    self.found = Some(self.key_read(source, None));
                     return;
                 }
                 ("local", [name, ..]) => self.follow_local(name),
@@ -322,7 +340,32 @@ impl Visit for Finder<'_> {
     }
 }
 
+/// The instance a traversal names with a literal index after the resource's name
+/// (`azurerm_cognitive_account.this["weu"]`, `.this[0]`), written as in addresses; empty
+/// otherwise (every instance, or one not known).
+fn instance_key(traversal: &Traversal) -> String {
+    let index = match traversal.operators.get(1).map(|op| op.value()) {
+        Some(TraversalOperator::Index(index)) => index,
+        Some(TraversalOperator::LegacyIndex(index)) => return format!("[{}]", index.value()),
+        _ => return String::new(),
+    };
+    match index {
+        Expression::String(key) => format!("[\"{}\"]", key.value()),
+        Expression::Number(number) => format!("[{}]", number.value()),
+        _ => String::new(),
+    }
+}
+
 impl Finder<'_> {
+    /// The key read `source`, reached through the names visited so far.
+    fn key_read(&self, source: String, account: Option<String>) -> Found {
+        Found {
+            source,
+            path: self.path.clone(),
+            account,
+        }
+    }
+
     /// Whether an account's keys are Azure OpenAI keys (this rule's business): its `kind` is
     /// OpenAI or AIServices, or not written as a literal (then it may be).
     fn serves_openai(&self, type_name: &str, name: &str) -> bool {
