@@ -455,13 +455,23 @@ fn the_azure_template_installs_the_binary_and_writes_junit_and_sarif() {
 
 /// A `rustc` that has no standard library for any target but its own, as on a machine that
 /// cannot reach rust-lang.org to add one.
+/// A `rustc` without the musl standard library, and a `rustup` that cannot fetch it (a
+/// machine that does not reach rust-lang.org).
 fn without_musl_target() -> TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let rustc = dir.path().join("rustc");
-    fs::write(&rustc, "#!/bin/sh\necho /nonexistent\n").unwrap();
-    let mut permissions = fs::metadata(&rustc).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-    fs::set_permissions(&rustc, permissions).unwrap();
+    for (name, script) in [
+        ("rustc", "#!/bin/sh\necho /nonexistent\n"),
+        (
+            "rustup",
+            "#!/bin/sh\necho 'could not download' >&2\nexit 1\n",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        fs::write(&path, script).unwrap();
+        let mut permissions = fs::metadata(&path).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+        fs::set_permissions(&path, permissions).unwrap();
+    }
     dir
 }
 
