@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::model::{AttrState, DEPLOYMENT_SUBSCRIPTION, Language, Model, Reference, group_key};
+use crate::source::FileId;
 
 /// What a reference points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +39,10 @@ pub enum WorkspaceTarget<'m> {
 }
 
 pub struct Links {
-    accounts: HashMap<String, usize>,
+    /// Accounts by link key: every declared one that has it, in order (see [`declared_first`]).
+    accounts: HashMap<String, Vec<usize>>,
+    /// The file each account is declared in: a name names the account of its own template first.
+    account_files: Vec<FileId>,
     /// Hubs and projects by link key, as accounts are.
     workspaces: HashMap<String, usize>,
     vaults: HashMap<String, usize>,
@@ -69,32 +73,44 @@ fn index<'a>(keys: impl Iterator<Item = (usize, &'a Vec<String>)>) -> HashMap<St
 }
 
 /// Accounts by link key (see [`declared_first`]).
-fn account_index(model: &Model) -> HashMap<String, usize> {
+fn account_index(model: &Model) -> HashMap<String, Vec<usize>> {
     let accounts = model.accounts.iter().enumerate();
     declared_first(accounts.map(|(i, a)| (i, &a.link_keys, a.existing)))
 }
 
-/// Hubs and projects by link key (see [`declared_first`]).
+/// Hubs and projects by link key (see [`declared_first`]): the first that has it.
 fn workspace_index(model: &Model) -> HashMap<String, usize> {
     let workspaces = model.workspaces.iter().enumerate();
-    declared_first(workspaces.map(|(i, w)| (i, &w.link_keys, w.existing)))
+    let by_key = declared_first(workspaces.map(|(i, w)| (i, &w.link_keys, w.existing)));
+    let first = by_key
+        .into_iter()
+        .filter_map(|(key, all)| Some((key, *all.first()?)));
+    first.collect()
 }
 
-/// Resources by link key. An `existing` one that shares a key (its type and name) with one
-/// declared in the same deployment is that resource: what refers to it, refers to the declared
-/// one.
+/// Resources by link key, every declared one that has the key in order: a name is a key of
+/// each template that declares it (a compiled `main.json` beside `main.bicep`, another
+/// template beside both). An `existing` one that shares a key (its type and name) with one
+/// declared is that resource: what refers to it, refers to the declared one.
 fn declared_first<'a>(
     items: impl Iterator<Item = (usize, &'a Vec<String>, bool)> + Clone,
-) -> HashMap<String, usize> {
-    let declared = items.clone().filter(|(_, _, existing)| !existing);
-    let mut by_key = index(declared.map(|(i, keys, _)| (i, keys)));
+) -> HashMap<String, Vec<usize>> {
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, keys, _) in items.clone().filter(|(_, _, existing)| !existing) {
+        for key in keys {
+            let all = by_key.entry(key.clone()).or_default();
+            if !all.contains(&i) {
+                all.push(i);
+            }
+        }
+    }
     for (i, keys, _) in items.filter(|(_, _, existing)| *existing) {
         let same = keys
             .iter()
-            .find_map(|key| by_key.get(key).copied())
+            .find_map(|key| by_key.get(key)?.first().copied())
             .unwrap_or(i);
         for key in keys {
-            by_key.entry(key.clone()).or_insert(same);
+            by_key.entry(key.clone()).or_insert_with(|| vec![same]);
         }
     }
     by_key
@@ -113,6 +129,9 @@ impl Links {
         Links {
             groups,
             accounts: account_index(model),
+            account_files: (model.accounts.iter())
+                .map(|a| a.declared.header.file)
+                .collect(),
             workspaces: workspace_index(model),
             vaults: index(model.key_vaults.iter().map(|v| &v.link_keys).enumerate()),
             keys: index(
@@ -127,15 +146,25 @@ impl Links {
 
     /// The account a link key names, if it is one of this scope.
     pub fn account(&self, key: &str) -> Option<usize> {
-        self.accounts.get(key).copied()
+        self.accounts.get(key)?.first().copied()
     }
 
+    /// The account a reference names: of the accounts with its key, the one declared in the
+    /// reference's own file, else the first. A name written in a template names that
+    /// template's account: another template beside it is another deployment.
     pub fn target<'m>(&self, reference: &'m Reference) -> Target<'m> {
         match &reference.state {
-            AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => self
-                .accounts
-                .get(value)
-                .map_or(Target::Other, |&index| Target::Account(index)),
+            AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => {
+                let Some(all) = self.accounts.get(value) else {
+                    return Target::Other;
+                };
+                let written_in = reference.span.file;
+                let own = all
+                    .iter()
+                    .find(|&&i| self.account_files.get(i) == Some(&written_in));
+                own.or(all.first())
+                    .map_or(Target::Other, |&index| Target::Account(index))
+            }
             AttrState::Unresolved { reason, .. } => Target::Unresolved(reason),
         }
     }
@@ -286,7 +315,8 @@ mod tests {
     #[test]
     fn each_account_gets_what_names_it_and_what_may_in_order() {
         let links = Links {
-            accounts: HashMap::from([("a".to_string(), 0), ("b".to_string(), 1)]),
+            accounts: HashMap::from([("a".to_string(), vec![0]), ("b".to_string(), vec![1])]),
+            account_files: vec![FileId(0), FileId(0)],
             workspaces: HashMap::new(),
             vaults: HashMap::new(),
             keys: HashMap::new(),
@@ -320,6 +350,26 @@ mod tests {
         assert_eq!(in_arm, [0, 4, 5]);
         let named: Vec<_> = grouped.named(0).copied().collect();
         assert_eq!(named, [0, 4]);
+    }
+
+    #[test]
+    fn a_name_names_the_account_of_its_own_template_first() {
+        let links = Links {
+            accounts: HashMap::from([("oai".to_string(), vec![0, 1])]),
+            account_files: vec![FileId(0), FileId(1)],
+            workspaces: HashMap::new(),
+            vaults: HashMap::new(),
+            keys: HashMap::new(),
+            groups: HashMap::new(),
+        };
+        let named_in = |file| {
+            let span = Span::new(FileId(file), 0..0);
+            Attr::explicit("target", span, "oai".to_string(), "oai")
+        };
+        assert_eq!(links.target(&named_in(1)), Target::Account(1));
+        assert_eq!(links.target(&named_in(0)), Target::Account(0));
+        // Written where no account of that name is declared: the first.
+        assert_eq!(links.target(&named_in(2)), Target::Account(0));
     }
 
     #[test]

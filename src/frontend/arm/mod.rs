@@ -355,7 +355,7 @@ struct Template<'a> {
     /// Parameters known to be non-empty strings whatever sets them: a resource's name (Azure
     /// names are never empty), or a `minLength` of one or more.
     non_empty: HashSet<String>,
-    variables: HashMap<String, &'a Json>,
+    variables: HashMap<String, Variable<'a>>,
     /// Variables once evaluated, with the parameters-file value each read: a variable that
     /// uses another twice, down a chain, would otherwise be evaluated exponentially often.
     evaluated: RefCell<HashMap<String, (Value, Option<Span>)>>,
@@ -446,13 +446,7 @@ impl<'a> Template<'a> {
             }
             params.insert(name, param);
         }
-        let variables = root
-            .get("variables")
-            .map(Json::properties)
-            .unwrap_or_default()
-            .iter()
-            .map(|p| (p.key.to_ascii_lowercase(), &p.value))
-            .collect();
+        let variables = declared_variables(root);
         Template {
             file,
             root,
@@ -809,6 +803,26 @@ impl<'a> Template<'a> {
         self.resources(json, Some(&parent), model, nesting);
     }
 
+    /// A variable a `copy` loop builds: its `input` once per index, as a resource's loop is
+    /// expanded, against the same budget.
+    fn copied_variable(&self, copy: &Json) -> Value {
+        let count = match self.copy_count(copy) {
+            Ok(count) => count,
+            Err(reason) => return Value::Unknown(format!("is built by a copy loop: {reason}")),
+        };
+        let Some(input) = copy.get("input") else {
+            return Value::Unknown("is built by a copy loop without an `input`".into());
+        };
+        let name = copy.get("name").and_then(Json::as_str).unwrap_or_default();
+        let elements = (0..count).map(|index| {
+            self.copies.borrow_mut().push((name.to_string(), index));
+            let element = self.value_partial(input);
+            self.copies.borrow_mut().pop();
+            element
+        });
+        Value::List(elements.collect())
+    }
+
     /// A parameter an inner-scope deployment passes: `{ "value": ... }`, or an expression for
     /// that object, as compiled Bicep writes a conditional argument
     /// (`[if(c, createObject('value', a), createObject('value', b))]`: `a` or `b`).
@@ -982,6 +996,37 @@ impl Template<'_> {
     }
 }
 
+/// A declared variable: its value, or a `copy` loop that builds it.
+#[derive(Clone, Copy)]
+enum Variable<'a> {
+    Value(&'a Json),
+    /// `{ "name", "count", "input" }` in the `variables.copy` array: an array of `count`
+    /// elements, each `input` with `copyIndex(name)` its index.
+    Copy(&'a Json),
+}
+
+/// A template's variables by name (in lower case), those its `copy` array builds included.
+fn declared_variables(root: &Json) -> HashMap<String, Variable<'_>> {
+    let declared = root
+        .get("variables")
+        .map(Json::properties)
+        .unwrap_or_default();
+    let mut variables = HashMap::new();
+    for property in declared {
+        if property.key.eq_ignore_ascii_case("copy") {
+            for copy in json::array(Some(&property.value)) {
+                if let Some(name) = copy.get("name").and_then(Json::as_str) {
+                    variables.insert(name.to_ascii_lowercase(), Variable::Copy(copy));
+                }
+            }
+        } else {
+            let name = property.key.to_ascii_lowercase();
+            variables.insert(name, Variable::Value(&property.value));
+        }
+    }
+    variables
+}
+
 /// The parameters (in lower case) that name a resource of the template whole:
 /// `"name": "[parameters('accountName')]"`.
 fn resources_named_by_parameters(root: &Json) -> impl Iterator<Item = String> + '_ {
@@ -1064,13 +1109,16 @@ impl expr::Names for Template<'_> {
             self.note_origin(origin.as_ref());
             return value.clone();
         }
-        let Some(json) = self.variables.get(&key) else {
+        let Some(&declared) = self.variables.get(&key) else {
             return Value::Unknown(format!(
                 "refers to variable `{name}`, which is not declared"
             ));
         };
         let outer_origin = self.origin.borrow_mut().take();
-        let value = self.value_partial(json);
+        let value = match declared {
+            Variable::Value(json) => self.value_partial(json),
+            Variable::Copy(copy) => self.copied_variable(copy),
+        };
         let origin = self.origin.replace(outer_origin);
         self.note_origin(origin.as_ref());
         if value.is_cut_short() {
