@@ -70,9 +70,23 @@ impl Rule for KeyExposure {
     }
 }
 
-/// The declared Azure OpenAI account at `address` (an account of another kind is not one).
+/// The declared Azure OpenAI account at `address` (an account of another kind is not one). An
+/// `existing` account that is one declared in the same deployment (same type and name) is that
+/// account: its key is the declared account's key.
 fn declared_account<'m>(cx: &'m Context<'m>, address: &str) -> Option<&'m AiAccount> {
+    let account = cx
+        .model
+        .accounts
+        .iter()
+        .find(|account| account.declared.address == address)?;
+    let index = match account.existing {
+        false => return Some(account),
+        true => account
+            .link_keys
+            .iter()
+            .find_map(|key| cx.links.account(key))?,
+    };
     cx.declared_accounts()
+        .find(|(i, _)| *i == index)
         .map(|(_, account)| account)
-        .find(|account| account.declared.address == address)
 }
