@@ -3363,3 +3363,78 @@ output "oai_key" {
         [("output.oai_key".into(), "fail".into(), none)]
     );
 }
+
+/// A role module scoped to a declared resource group (its name only known at deployment) does
+/// not reach an account of an ARM template beside it: another language is another deployment.
+#[test]
+fn a_role_on_a_bicep_group_does_not_reach_an_arm_account_beside_it() {
+    let dir = tree(&[
+        ("main.bicep", MAIN),
+        ("role.bicep", ROLE),
+        ("other.json", OTHER),
+    ]);
+    let output = aoai_lint(dir.path())
+        .args(["--format", "json", "--select", "AOAI006"])
+        .output()
+        .unwrap();
+    let findings = findings_of(&output);
+    assert!(findings.is_empty(), "{findings:?}");
+    const MAIN: &str = r#"targetScope = 'subscription'
+
+param projectGroupName string
+
+resource projectGroup 'Microsoft.Resources/resourceGroups@2024-03-01' existing = {
+  name: projectGroupName
+}
+
+module userRole 'role.bicep' = {
+  name: 'user-role'
+  scope: projectGroup
+  params: {
+    roleDefinitionId: 'a97b65f3-24c7-4388-baec-2e87135dc908'
+  }
+}
+"#;
+    const ROLE: &str = r#"param roleDefinitionId string
+
+resource role 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(resourceGroup().id, roleDefinitionId)
+  properties: {
+    principalId: '00000000-0000-0000-0000-000000000001'
+    roleDefinitionId: resourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionId)
+  }
+}
+"#;
+    const OTHER: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {},
+  "resources": [
+    {
+      "type": "Microsoft.Resources/deployments",
+      "apiVersion": "2022-09-01",
+      "name": "ai",
+      "properties": {
+        "mode": "Incremental",
+        "template": {
+          "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+          "contentVersion": "1.0.0.0",
+          "resources": [
+            {
+              "type": "Microsoft.CognitiveServices/accounts",
+              "apiVersion": "2024-10-01",
+              "name": "oai-arm",
+              "location": "swedencentral",
+              "kind": "OpenAI",
+              "sku": {
+                "name": "S0"
+              },
+              "properties": {}
+            }
+          ]
+        }
+      }
+    }
+  ]
+}"#;
+}

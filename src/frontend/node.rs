@@ -247,7 +247,7 @@ impl BodyReader<'_> {
             (Value::Unknown(reason), None) => Attr::unresolved(path, span, reason.clone()),
             (Value::Partial(partial), None) => {
                 let known = match &partial.known {
-                    value::Known::NonEmpty | value::Known::NameOf(_) => Some(Known::NonEmpty),
+                    value::Known::NonEmpty | value::Known::NameOf { .. } => Some(Known::NonEmpty),
                     value::Known::OneOf(values) => values
                         .iter()
                         .map(&convert)

@@ -183,9 +183,10 @@ pub enum Known {
     NonEmpty,
     /// One of these known values, all different.
     OneOf(Vec<Value>),
-    /// The name of the resource with this link key (so not empty): an `existing` resource named
-    /// by it is that resource.
-    NameOf(String),
+    /// The name of the resource with this link key (so not empty), deployed to `place` (see
+    /// the Bicep evaluator's `Symbols::place`): an `existing` resource named by it in the same
+    /// place is that resource.
+    NameOf { key: String, place: String },
 }
 
 impl Value {
@@ -312,7 +313,7 @@ impl Value {
         match self {
             Value::String(s) => !s.is_empty(),
             Value::Partial(partial) => match &partial.known {
-                Known::NonEmpty | Known::NameOf(_) => true,
+                Known::NonEmpty | Known::NameOf { .. } => true,
                 Known::OneOf(values) => values.iter().all(Value::is_non_empty_string),
             },
             _ => false,
@@ -324,7 +325,7 @@ impl Value {
         match self {
             Value::Partial(partial) => match &partial.known {
                 Known::OneOf(values) => Some(values.clone()),
-                Known::NonEmpty | Known::NameOf(_) => None,
+                Known::NonEmpty | Known::NameOf { .. } => None,
             },
             value
                 if value.is_comparable() && !matches!(value, Value::List(_) | Value::Object(_)) =>
@@ -388,7 +389,7 @@ impl Value {
                     format!("one of {}", values.join(", "))
                 }
                 Known::NonEmpty => "(a non-empty string)".into(),
-                Known::NameOf(_) => "(a resource's name)".into(),
+                Known::NameOf { .. } => "(a resource's name)".into(),
             },
             Value::Error(_) => "(error)".into(),
         }

@@ -120,10 +120,17 @@ impl Links {
     pub fn new(model: &Model) -> Self {
         let mut groups = HashMap::new();
         for group in &model.resource_groups {
-            if let Some(name) = group.name.value() {
-                for key in &group.link_keys {
-                    groups.entry(key.clone()).or_insert_with(|| group_key(name));
-                }
+            // A declared group whose name is not known is still one group: what names it by
+            // any of its keys (its symbol, its id) meets on its first key.
+            let Some(canonical) = (group.name.value().map(|name| group_key(name)))
+                .or_else(|| group.link_keys.first().cloned())
+            else {
+                continue;
+            };
+            for key in &group.link_keys {
+                groups
+                    .entry(key.clone())
+                    .or_insert_with(|| canonical.clone());
             }
         }
         Links {

@@ -48,7 +48,7 @@ impl Rule for LeastPrivilegeRole {
                 Target::Other => cx
                     .links
                     .container(&a.scope)
-                    .is_some_and(|c| !accounts_in(cx, &c).0.is_empty()),
+                    .is_some_and(|c| !accounts_in(cx, a, &c).0.is_empty()),
             })
             .map(|a| &a.declared)
             .collect()
@@ -132,14 +132,18 @@ fn unknown_role(assignment: &RoleAssignment, on: &str, out: &mut Findings) {
 }
 
 /// The declared accounts a group or subscription holds, and those that may be in it (their
-/// group not known) with the reason.
+/// group not known) with the reason. An account written in another language is another
+/// deployment (a compiled `main.json` beside `main.bicep`): the assignment does not reach it.
 fn accounts_in<'m>(
     cx: &'m Context<'m>,
+    assignment: &RoleAssignment,
     container: &Container,
 ) -> (Vec<&'m AiAccount>, Vec<(&'m AiAccount, String)>) {
     let mut held = Vec::new();
     let mut maybe = Vec::new();
-    for (_, account) in cx.declared_accounts() {
+    let language = assignment.declared.language;
+    let accounts = cx.declared_accounts().map(|(_, account)| account);
+    for account in accounts.filter(|a| a.declared.language == language) {
         let group = &account.resource_group;
         match (container, group.value()) {
             (Container::Subscription, _) => held.push(account),
@@ -167,7 +171,7 @@ fn check_on_container(
     container: &Container,
     out: &mut Findings,
 ) {
-    let (held, maybe) = accounts_in(cx, container);
+    let (held, maybe) = accounts_in(cx, assignment, container);
     if held.is_empty() && maybe.is_empty() {
         return;
     }

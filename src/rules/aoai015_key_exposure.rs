@@ -73,6 +73,8 @@ impl Rule for KeyExposure {
 /// The declared Azure OpenAI account at `address` (an account of another kind is not one),
 /// or one of its instances (`address[0]`, `address["weu"]`) when a loop's instances differ;
 /// an instance the key names (`address["weu"]`) is its loop's when the instances are alike.
+/// An `existing` account that is one declared in the same deployment (same type and name) is
+/// that account: its key is the declared account's key.
 fn declared_account<'m>(cx: &'m Context<'m>, address: &str) -> Option<&'m AiAccount> {
     let instance_of = |whole: &str, part: &str| {
         part.strip_prefix(whole)
@@ -80,7 +82,16 @@ fn declared_account<'m>(cx: &'m Context<'m>, address: &str) -> Option<&'m AiAcco
     };
     let is_instance =
         |candidate: &str| instance_of(address, candidate) || instance_of(candidate, address);
+    let mut accounts = cx.model.accounts.iter().map(Box::as_ref);
+    let account = accounts.find(|account| is_instance(&account.declared.address))?;
+    if !account.existing {
+        return Some(account);
+    }
+    let index = account
+        .link_keys
+        .iter()
+        .find_map(|key| cx.links.account(key))?;
     cx.declared_accounts()
+        .find(|(i, _)| *i == index)
         .map(|(_, account)| account)
-        .find(|account| is_instance(&account.declared.address))
 }

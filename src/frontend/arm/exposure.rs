@@ -11,7 +11,14 @@ use crate::source::{FileId, Span};
 
 const MAX_DEPTH: usize = 8;
 
-pub fn find(file: FileId, root: &Json, model: &mut Model) {
+/// Adds the key exposures of one template to `model`. `name_of` gives the name of a resource
+/// of the template itself (not of a nested template, whose parameters are its own).
+pub fn find(
+    file: FileId,
+    root: &Json,
+    name_of: &dyn Fn(&Json) -> Option<String>,
+    model: &mut Model,
+) {
     let finder = Finder { file, root };
     let mut report =
         |declared_json: &Json, header: &Json, address: String, at: &Json, sink: String| {
@@ -56,15 +63,19 @@ pub fn find(file: FileId, root: &Json, model: &mut Model) {
     }
     let mut resources = Vec::new();
     collect_resources(root, &mut resources, 0);
-    for resource in resources {
+    for (resource, own) in resources {
         let Some(type_name) = resource.get("type").and_then(Json::as_str) else {
             continue;
         };
-        let address = resource
-            .get("name")
-            .and_then(Json::as_str)
-            .unwrap_or("(unnamed)")
-            .to_string();
+        let written = || {
+            resource
+                .get("name")
+                .and_then(Json::as_str)
+                .unwrap_or("(unnamed)")
+                .to_string()
+        };
+        let address = own.then(|| name_of(resource)).flatten();
+        let address = address.unwrap_or_else(written);
         let header = resource.property("type").map_or(resource, |p| &p.value);
         for (at, sink) in resource_sinks(type_name, resource) {
             report(resource, header, address.clone(), at, sink);
@@ -72,13 +83,14 @@ pub fn find(file: FileId, root: &Json, model: &mut Model) {
     }
 }
 
-/// Every resource of the template, children and inline nested templates included.
-fn collect_resources<'j>(container: &'j Json, out: &mut Vec<&'j Json>, depth: usize) {
+/// Every resource of the template, children and inline nested templates included, each with
+/// whether it is a top-level resource of the template itself.
+fn collect_resources<'j>(container: &'j Json, out: &mut Vec<(&'j Json, bool)>, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
     for resource in super::resources_of(container) {
-        out.push(resource);
+        out.push((resource, depth == 0));
         collect_resources(resource, out, depth + 1);
         if let Some(template) = resource.get("properties").and_then(|p| p.get("template")) {
             collect_resources(template, out, depth + 1);
@@ -121,8 +133,17 @@ fn resource_sinks<'j>(type_name: &str, resource: &'j Json) -> Vec<(&'j Json, Str
             }
         }
     } else if crate::frontend::azure::is_connection_type(&lower) {
-        if let Some(key) = path(properties, &["credentials", "key"]) {
-            sinks.push((key, "connection credentials".to_string()));
+        // Each value of a credentials object is stored in the connection; credentials computed
+        // as a whole (`if(...)` picking an object) are stored whole, with any key in them.
+        if let Some(credentials) = path(properties, &["credentials"]) {
+            match &credentials.kind {
+                JsonKind::Object(properties) => sinks.extend(
+                    properties
+                        .iter()
+                        .map(|p| (&p.value, "connection credentials".to_string())),
+                ),
+                _ => sinks.push((credentials, "connection credentials".to_string())),
+            }
         }
     } else if lower == "microsoft.containerinstance/containergroups" {
         for container in array(path(properties, &["containers"])) {

@@ -141,7 +141,12 @@ pub fn build_model(files: &[ArmFile], location: Option<&str>) -> Model {
             });
         }
         scope.resources(&template.root, None, &mut model, 0);
-        exposure::find(template.id, &template.root, &mut model);
+        // A resource of the template is named as its declaration is: by its name's value.
+        let name_of = |json: &Json| match json.get("name").map(|n| scope.value(n)) {
+            Some(Value::String(name)) => Some(name),
+            _ => None,
+        };
+        exposure::find(template.id, &template.root, &name_of, &mut model);
     }
     model
 }

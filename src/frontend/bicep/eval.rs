@@ -98,8 +98,9 @@ pub struct Symbols<'a> {
     pub contents: std::sync::Arc<Contents>,
     /// `--location`: what `resourceGroup().location` and `deployment().location` are.
     pub location: Option<String>,
-    /// Whether the template deploys to its root's own resource group (see `Known::NameOf`).
-    pub own_group: bool,
+    /// Where the template's resources are deployed, when known: two resources in one place
+    /// with one name are one resource (see `Known::NameOf`).
+    pub place: Option<String>,
     /// The template's `targetScope` (`resourceGroup` when not written).
     pub target_scope: String,
     /// Params and vars once evaluated, with where they are written and the caller default
@@ -665,12 +666,12 @@ impl<'a> Evaluator<'a> {
                 match (name, property(name), type_name) {
                     // A resource's own `name`, `location` and `kind` are what its body says; a
                     // name not known whole is still known to be that resource's.
-                    ("name", Some(property), _) if self.symbols.own_group => {
+                    ("name", Some(property), _) if self.symbols.place.is_some() => {
+                        let place = self.symbols.place.clone().unwrap_or_default();
+                        let name_of = Known::NameOf { key, place };
                         match self.guarded(&property.value, file, &shown, via) {
-                            Value::Unknown(reason) => Value::partial(reason, Known::NameOf(key)),
-                            Value::Partial(partial) => {
-                                Value::partial(partial.reason, Known::NameOf(key))
-                            }
+                            Value::Unknown(reason) => Value::partial(reason, name_of),
+                            Value::Partial(partial) => Value::partial(partial.reason, name_of),
                             known => known,
                         }
                     }

@@ -4,7 +4,7 @@
 //! followed through variables, and each name on the way is recorded.
 
 use super::syntax::{
-    ArrayItem, Expr, ExprKind, ObjectItem, Program, Statement, StatementKind, StringPart,
+    ArrayItem, Expr, ExprKind, ObjectItem, Program, Resource, Statement, StatementKind, StringPart,
 };
 use crate::frontend::azure;
 use crate::model::{Declared, Existence, KeyExposure, Language, Model};
@@ -64,19 +64,11 @@ pub fn find<'a>(template: &Template<'a>, callee: Callee<'_, 'a>, model: &mut Mod
                 format!("output `{name}`, which is not `@secure()`"),
                 None,
             ),
-            StatementKind::Resource(resource) => {
-                let Some(type_name) = resource
-                    .type_string
-                    .as_literal_str()
-                    .and_then(|t| t.split('@').next().map(str::to_string))
-                else {
-                    continue;
-                };
-                let Some(body) = resource.value.declaration_body() else {
-                    continue;
-                };
-                for (at, sink) in resource_sinks(&type_name, body) {
-                    report(statement, resource.name.clone(), at, sink, None);
+            StatementKind::Resource(_) => {
+                for (statement, resource, type_name, body) in with_children(statement, None) {
+                    for (at, sink) in resource_sinks(&type_name, body) {
+                        report(statement, resource.name.clone(), at, sink, None);
+                    }
                 }
             }
             StatementKind::Module { name, value, .. } => {
@@ -113,6 +105,46 @@ pub fn find<'a>(template: &Template<'a>, callee: Callee<'_, 'a>, model: &mut Mod
             }
             _ => {}
         }
+    }
+}
+
+/// A resource statement and the resources nested in its body (at any depth), each with its
+/// full type (a nested `'connections'` under an account is `.../accounts/connections`) and body.
+fn with_children<'s>(
+    statement: &'s Statement,
+    parent_type: Option<&str>,
+) -> Vec<(&'s Statement, &'s Resource, String, &'s Expr)> {
+    let StatementKind::Resource(resource) = &statement.kind else {
+        return Vec::new();
+    };
+    let Some(written) = resource
+        .type_string
+        .as_literal_str()
+        .and_then(|t| t.split('@').next().map(str::to_string))
+    else {
+        return Vec::new();
+    };
+    let type_name = match parent_type {
+        Some(parent) => format!("{parent}/{written}"),
+        None => written,
+    };
+    let Some(body) = resource.value.declaration_body() else {
+        return Vec::new();
+    };
+    let mut found = vec![(statement, &**resource, type_name.clone(), body)];
+    for item in body_items(body) {
+        if let ObjectItem::Resource(child) = item {
+            found.extend(with_children(child, Some(&type_name)));
+        }
+    }
+    found
+}
+
+/// The items of an object body.
+fn body_items(body: &Expr) -> &[ObjectItem] {
+    match &body.kind {
+        ExprKind::Object(items) => items,
+        _ => &[],
     }
 }
 
@@ -210,8 +242,17 @@ fn resource_sinks<'e>(type_name: &str, body: &'e Expr) -> Vec<(&'e Expr, String)
             }
         }
     } else if crate::frontend::azure::is_connection_type(&lower) {
-        if let Some(key) = path(properties, &["credentials", "key"]) {
-            sinks.push((key, "connection credentials".to_string()));
+        // Each value of a credentials object is stored in the connection; credentials computed
+        // as a whole (a condition picking an object) are stored whole, with any key in them.
+        if let Some(credentials) = path(properties, &["credentials"]) {
+            match &credentials.kind {
+                ExprKind::Object(_) => sinks.extend(
+                    credentials
+                        .properties()
+                        .map(|p| (&p.value, "connection credentials".to_string())),
+                ),
+                _ => sinks.push((credentials, "connection credentials".to_string())),
+            }
         }
     } else if lower == "microsoft.containerinstance/containergroups" {
         for container in items(path(properties, &["containers"])) {
@@ -239,7 +280,7 @@ fn items(list: Option<&Expr>) -> impl Iterator<Item = &Expr> {
 }
 
 /// Whether an account's `kind` serves Azure OpenAI, or is not known.
-fn serves_openai(resource: &super::syntax::Resource) -> bool {
+fn serves_openai(resource: &Resource) -> bool {
     let kind = resource
         .value
         .declaration_body()

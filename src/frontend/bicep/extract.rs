@@ -329,6 +329,17 @@ impl Call {
         resource_key(file, &format!("{}{address}", self.deployment))
     }
 
+    /// Where this call's resources are deployed, when known: the root's own group (or scope)
+    /// when no module on the way sets another `scope:`, else the resource group a module's
+    /// `scope:` names (a group declared in a caller, `resourceGroup('name')`).
+    fn place(&self) -> Option<String> {
+        match (self.own_group, &self.group) {
+            (true, _) => Some("(the root's own scope)".into()),
+            (false, Ok(group)) => Some(group.clone()),
+            (false, Err(_)) => None,
+        }
+    }
+
     /// What the link keys of this call's resources start with, after the file.
     fn key_prefix(&self) -> String {
         format!("{}{}", self.deployment, self.prefix)
@@ -466,7 +477,7 @@ fn evaluate<'a>(
     let mut symbols = symbols(template, params, &call.key_prefix());
     symbols.imports = imports(files, template, 0);
     symbols.location = call.location.clone();
-    symbols.own_group = call.own_group;
+    symbols.place = call.place();
     symbols.target_scope = target_scope(template);
     if call.depth == 0 && symbols.target_scope == "subscription" {
         model
@@ -1293,22 +1304,23 @@ fn placement(existing: bool, call: &Call, eval: &Evaluator<'_>, header: &Span) -
 }
 
 /// The resource an `existing` declaration names with another resource's `name` (passed on
-/// through module params and outputs) in the same resource group: it is that resource.
+/// through module params and outputs) in the same place (resource group): it is that resource.
 fn existing_named_after(
     resource: &Resource,
     body: &Expr,
     root: &Node,
     call: &Call,
 ) -> Option<String> {
-    if !resource.existing || !call.own_group || !in_own_group(body) {
+    if !resource.existing || !in_own_group(body) {
         return None;
     }
+    let place = call.place()?;
     let Lookup::Found(name) = root.find("name") else {
         return None;
     };
     match name.to_value() {
         Value::Partial(partial) => match partial.known {
-            Known::NameOf(key) => Some(key),
+            Known::NameOf { key, place: named } if named == place => Some(key),
             _ => None,
         },
         _ => None,
