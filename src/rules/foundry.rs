@@ -1,11 +1,11 @@
 //! What the AI Foundry hub rules (AOAI020-AOAI022) share: the hubs of a scope, the projects
 //! each covers, and failures that depend on a workspace's kind.
 
-use super::{Context, Findings, RawFinding};
+use super::{AttrCheck, Context, Findings, RawFinding};
 use crate::finding::Outcome;
 use std::collections::HashMap;
 
-use crate::model::{Attr, AttrState, Declared, FoundryWorkspace, Reference};
+use crate::model::{Attr, Declared, FoundryWorkspace, Reference};
 use crate::resolve::WorkspaceTarget;
 use crate::source::Span;
 
@@ -95,24 +95,8 @@ pub fn hub_attr<T>(
     what: &str,
     suffix: &str,
 ) {
-    match &attr.state {
-        AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => {
-            if !bad(value) {
-                return;
-            }
-            let message = format!("{what}: {}{suffix}", attr.describe());
-            let span = attr.span.clone();
-            let finding = hub_fail(out, hub, span, &attr.name, message);
-            if attr.is_default() && finding.outcome == Outcome::Fail {
-                finding.label = format!("`{}` is not set", attr.name);
-            }
-            if let Some(via) = attr.via() {
-                finding.related.push((via.span.clone(), via.label.into()));
-            }
-        }
-        AttrState::Unresolved { .. } => {
-            let message = format!("cannot tell whether {what}: {}", attr.describe());
-            out.unknown_on(&hub.declared, attr, message);
-        }
-    }
+    let check = AttrCheck { attr, what, suffix };
+    out.attr_check(&hub.declared, check, bad, |out, span, name, message| {
+        hub_fail(out, hub, span, name, message)
+    });
 }

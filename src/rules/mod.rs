@@ -140,6 +140,13 @@ impl<'a> Context<'a> {
     }
 }
 
+/// One attribute checked by [`Findings::attr_check`], with how its message reads.
+pub struct AttrCheck<'a, T> {
+    pub attr: &'a Attr<T>,
+    pub what: &'a str,
+    pub suffix: &'a str,
+}
+
 /// A finding before levels, help text and line numbers are attached.
 #[derive(Debug, Clone)]
 pub struct RawFinding {
@@ -442,29 +449,45 @@ impl Findings {
         bad: impl Fn(&T) -> bool,
         what: &str,
     ) {
+        let check = AttrCheck {
+            attr,
+            what,
+            suffix: "",
+        };
+        self.attr_check(&account.declared, check, bad, |out, span, name, message| {
+            out.account_fail(account, span, name, message)
+        });
+    }
+
+    /// A check on one attribute of `declared`: `fail` reports it when `bad` holds (the message
+    /// is `what`, the value, then `suffix`), unknown when the value is unresolved.
+    pub fn attr_check<T, F>(
+        &mut self,
+        declared: &Declared,
+        check: AttrCheck<'_, T>,
+        bad: impl Fn(&T) -> bool,
+        fail: F,
+    ) where
+        F: for<'f> FnOnce(&'f mut Findings, Span, &str, String) -> &'f mut RawFinding,
+    {
+        let AttrCheck { attr, what, suffix } = check;
         match &attr.state {
             AttrState::Explicit { value, .. } | AttrState::Default { value, .. } => {
-                if bad(value) {
-                    let message = format!("{what}: {}", attr.describe());
-                    let finding =
-                        self.account_fail(account, attr.span.clone(), &attr.name, message);
-                    if attr.is_default() && finding.outcome == Outcome::Fail {
-                        finding.label = format!("`{}` is not set", attr.name);
-                    }
-                    if let Some(via) = attr.via() {
-                        finding.related.push((via.span.clone(), via.label.into()));
-                    }
+                if !bad(value) {
+                    return;
+                }
+                let message = format!("{what}: {}{suffix}", attr.describe());
+                let finding = fail(self, attr.span.clone(), &attr.name, message);
+                if attr.is_default() && finding.outcome == Outcome::Fail {
+                    finding.label = format!("`{}` is not set", attr.name);
+                }
+                if let Some(via) = attr.via() {
+                    finding.related.push((via.span.clone(), via.label.into()));
                 }
             }
             AttrState::Unresolved { .. } => {
                 let message = format!("cannot tell whether {what}: {}", attr.describe());
-                self.push(
-                    &account.declared,
-                    Outcome::Unknown,
-                    attr.span.clone(),
-                    &attr.name,
-                    message,
-                );
+                self.unknown_on(declared, attr, message);
             }
         }
     }
