@@ -33,6 +33,8 @@ use crate::model::{
     AiAccount, ApprovedModel, Attr, AttrState, CmkBinding, CmkKey, DataResidency, Declared, Known,
     Language, Model, PrivateEndpoint, PrivateLinkConnection, Setting,
 };
+use std::collections::HashMap;
+
 use crate::policy::Catalog;
 use crate::resolve::{ByAccount, Links};
 use crate::source::Span;
@@ -48,6 +50,9 @@ pub struct Context<'a> {
     pub endpoint_connections: ByAccount<'a, (&'a PrivateEndpoint, &'a PrivateLinkConnection)>,
     /// The customer-managed key bindings, by the account each names.
     pub cmk_bindings: ByAccount<'a, &'a CmkBinding>,
+    /// The accounts by address (the first of an address), when a registry module deploys one
+    /// of them: a failure on it gets its fix in the module's inputs. Empty otherwise.
+    module_accounts: HashMap<&'a str, &'a AiAccount>,
 }
 
 /// What users configure about the rules themselves.
@@ -103,6 +108,7 @@ impl<'a> Context<'a> {
                 links,
                 bindings.map(|b| (b, &b.account, b.declared.language)),
             ),
+            module_accounts: accounts_by_address(model),
         }
     }
 
@@ -217,6 +223,20 @@ const MODULE_FIXES: &[(&str, Setting, &str)] = &[
         "with a setting that sends the audit logs",
     ),
 ];
+
+/// [`Context::module_accounts`].
+fn accounts_by_address(model: &Model) -> HashMap<&str, &AiAccount> {
+    let mut by_address = HashMap::new();
+    if model.accounts.iter().all(|a| a.module_inputs.is_empty()) {
+        return by_address;
+    }
+    for account in &model.accounts {
+        by_address
+            .entry(account.declared.address.as_str())
+            .or_insert(account.as_ref());
+    }
+    by_address
+}
 
 /// The fix of a failure of `rule` on an account deployed by a registry module, in the module's
 /// inputs; `None` when the account is declared as a resource or the module has no such input.
@@ -348,15 +368,14 @@ impl Findings {
     /// Gives each failure on an account deployed by a registry module its fix in the
     /// module's inputs.
     fn fix_in_modules(&mut self, cx: &Context<'_>) {
-        if cx.model.accounts.iter().all(|a| a.module_inputs.is_empty()) {
+        if cx.module_accounts.is_empty() {
             return;
         }
         for finding in &mut self.items {
             if finding.outcome != Outcome::Fail {
                 continue;
             }
-            let account = (cx.model.accounts.iter())
-                .find(|account| account.declared.address == finding.resource);
+            let account = cx.module_accounts.get(finding.resource.as_str());
             finding.help = account.and_then(|account| module_fix(finding.rule, account));
         }
     }
